@@ -1,0 +1,53 @@
+# budget-kb: the README's two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+KB := $(VENV)/bin/kb
+CORPUS ?= ../shared/corpus
+DB ?= kb-data
+PORT ?= 8501
+
+.PHONY: run test bench env system-deps node-deps ingest serve clean
+
+# Python environment: CPU torch first (from the local wheel), so sentence-transformers does not
+# pull a multi-GB CUDA build; then the project with every extra.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[formats,neo4j,embeddings,ui,test]'
+	touch $@
+
+env: $(VENV)/.installed
+
+# Debian packages for the browser test: chromium and CJK fonts (screenshots show boxes without them).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto.*CJK'; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk; \
+	fi
+
+# Neo4j's own Cypher linter (npm), used by tests/test_cypher_lint.py through tools/lint_cypher.mjs.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: node_modules/.installed
+
+ingest: env
+	$(KB) ingest $(CORPUS) --db $(DB)
+
+serve: env
+	$(KB) ui --db $(DB) --port $(PORT)
+
+run: env ingest serve
+
+test: env system-deps node-deps
+	$(PY) -m pytest -q
+
+bench: env
+	$(PY) bench/run.py --corpus $(CORPUS)
+
+clean:
+	rm -rf $(VENV) node_modules $(DB)

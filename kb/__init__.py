@@ -1,0 +1,1 @@
+"""budget-kb: a cross-document knowledge base over Chinese public budget disclosures."""

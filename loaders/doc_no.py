@@ -1,0 +1,167 @@
+"""Policy references (文号) in running text: find them, canonicalise them, attach their 《titles》.
+
+Canonical form (EXTRACTION_SCHEMA.md): issuer prefix exactly as printed minus whitespace, the year in
+〔〕 whatever bracket was printed (【】 [] ［］ () （） 〔〕), the number's digits, then 号. A trailing 文 is
+dropped (``13号文`` -> ``13号``) but 文件 is not a trailing 文. A prefix is never "repaired"
+(渝教文 and 渝教人 stay distinct). A reference with no year (``17号文``) is not a 文号.
+
+Text must already be normalised (``loaders.normalize.normalize_text``): full-width digits are
+half-width by then. This module is used by the loaders, by linking and by the question router, so a
+文号 typed in a question is read exactly as one printed in a document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPEN = "〔【[［(（"
+_CLOSE = "〕】]］)）"
+# Words that often stand right before a 文号 and are never part of an issuer code.
+_LEAD_WORDS = ("根据", "按照", "依据", "依照", "参照", "遵照", "执行", "落实", "贯彻", "关于", "以及", "印发",
+               "转发", "文件", "和", "及", "与", "或", "并", "见", "按", "据", "是", "由", "经", "的", "等", "对")
+_MAX_PREFIX = 8
+
+DOC_NO_PATTERN = re.compile(
+    r"(?P<prefix>(?:[渝川]\s)?[\u4e00-\u9fff]{1,12})"
+    rf"\s*[{re.escape(_OPEN)}]\s*(?P<year>(?:19|20)\d\d)\s*[{re.escape(_CLOSE)}]"
+    r"\s*第?\s*(?P<number>\d{1,5})\s*号(?P<wen>文(?!件))?"
+)
+_CANONICAL = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,12})〔(?P<year>\d{4})〕(?P<number>\d+)号$")
+
+
+@dataclass(frozen=True)
+class DocNoMatch:
+    """One 文号 found in a text.
+
+    Attributes:
+        doc_no: canonical form, e.g. "渝人社发〔2020〕126号".
+        issuer_code: the prefix without spaces, e.g. "渝人社发".
+        year: e.g. 2020.
+        number: e.g. 126.
+        raw: the printed string from the issuer prefix through 号 (and a trailing 文), e.g. "渝 人社发【2020】126号".
+        start, end: character offsets of ``raw`` in the searched text.
+        title: the 《title》 printed right before or around it (without 《》), or None.
+    """
+
+    doc_no: str
+    issuer_code: str
+    year: int
+    number: int
+    raw: str
+    start: int
+    end: int
+    title: str | None = None
+
+
+def _trim_prefix(prefix: str) -> tuple[str, int]:
+    """Strip lead words from the left of a captured prefix; return (prefix, characters dropped)."""
+    dropped = 0
+    changed = True
+    while changed:
+        changed = False
+        stripped = prefix.lstrip()
+        dropped += len(prefix) - len(stripped)
+        prefix = stripped
+        for word in _LEAD_WORDS:
+            if prefix.startswith(word) and len(prefix) - len(word) >= 2:
+                prefix = prefix[len(word):]
+                dropped += len(word)
+                changed = True
+                break
+    if len(prefix.replace(" ", "")) > _MAX_PREFIX:
+        keep = prefix[-_MAX_PREFIX:]
+        dropped += len(prefix) - len(keep)
+        prefix = keep
+    return prefix, dropped
+
+
+def _title_before(text: str, start: int) -> str | None:
+    """The 《title》 ending right before ``start`` (allowing an opening bracket between), or None.
+
+    Nested 〈〉/<> inside the title are kept; a title that itself starts with the 文号 loses it.
+    """
+    index = start - 1
+    while index >= 0 and text[index] in " (（":
+        index -= 1
+    if index < 0 or text[index] != "》":
+        return None
+    depth = 0
+    for position in range(index, -1, -1):
+        if text[position] == "》":
+            depth += 1
+        elif text[position] == "《":
+            depth -= 1
+            if depth == 0:
+                title = text[position + 1:index].strip()
+                inner = DOC_NO_PATTERN.match(title)
+                if inner:  # 《綦文委发〔2018〕70号 关于…的通知》: drop the leading 文号
+                    title = title[inner.end():].strip()
+                return title or None
+    return None
+
+
+def canonical_doc_no(issuer_code: str, year: int | str, number: int | str) -> str:
+    """Build the canonical 文号 from its parts.
+
+    Example:
+        >>> canonical_doc_no("渝 人社发", 2020, "126")
+        '渝人社发〔2020〕126号'
+    """
+    issuer = "".join(issuer_code.split())
+    return f"{issuer}〔{int(year)}〕{int(number)}号"
+
+
+def find_doc_nos(text: str) -> list[DocNoMatch]:
+    """Find every 文号 in a normalised text, in order of appearance.
+
+    Args:
+        text: one line or block of normalised text (``normalize_text`` output).
+
+    Returns:
+        One ``DocNoMatch`` per printed reference (a 文号 printed twice gives two matches).
+
+    Example:
+        >>> [m.doc_no for m in find_doc_nos("根据渝府发（2006）2号精神和渝教文【2013】13号文")]
+        ['渝府发〔2006〕2号', '渝教文〔2013〕13号']
+    """
+    found: list[DocNoMatch] = []
+    for match in DOC_NO_PATTERN.finditer(text):
+        prefix, dropped = _trim_prefix(match.group("prefix"))
+        issuer = prefix.replace(" ", "")
+        if len(issuer) < 2:
+            continue
+        start = match.start("prefix") + dropped
+        end = match.end()
+        year, number = int(match.group("year")), int(match.group("number"))
+        found.append(DocNoMatch(
+            doc_no=canonical_doc_no(issuer, year, number), issuer_code=issuer, year=year, number=number,
+            raw=text[start:end], start=start, end=end, title=_title_before(text, start),
+        ))
+    return found
+
+
+def canonicalize(text: str) -> str | None:
+    """Canonicalise a single 文号 typed or printed in any bracket style; None if ``text`` holds none.
+
+    Idempotent: ``canonicalize(canonicalize(x)) == canonicalize(x)``.
+
+    Example:
+        >>> canonicalize("渝人社发[2017]225号文")
+        '渝人社发〔2017〕225号'
+    """
+    matches = find_doc_nos(text)
+    return matches[0].doc_no if matches else None
+
+
+def split_doc_no(doc_no: str) -> tuple[str, int, int] | None:
+    """Split a canonical 文号 into (issuer_code, year, number); None if it is not canonical.
+
+    Example:
+        >>> split_doc_no("渝委办发〔2019〕66号")
+        ('渝委办发', 2019, 66)
+    """
+    match = _CANONICAL.match(doc_no)
+    if not match:
+        return None
+    return match.group("issuer"), int(match.group("year")), int(match.group("number"))

@@ -1,0 +1,121 @@
+"""Chinese text normalisation, applied once at the edge (when a file is read or a question asked).
+
+What it does, and nothing more (printed punctuation such as （）《》“” is kept as printed, because the
+schema asks for names as printed):
+- traditional -> simplified characters (OpenCC t2s), only on lines that hold a traditional character;
+- full-width digits, Latin letters, ％, ＝, ＋, －, ．, ，between digits -> half-width;
+- the ideographic space and the odd Unicode spaces (U+2000..U+200B, NBSP, U+3000) -> nothing at the
+  start/end of a cell, one ASCII space inside text;
+- ``match_key`` gives the stronger form used only for comparing names (no spaces, NFKC, lower case).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
+_FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_FULLWIDTH.update({ord("％"): "%", ord("＝"): "=", ord("＋"): "+", ord("－"): "-", ord("．"): "."})
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u3000\ufeff]+")
+_RUNS_OF_SPACE = re.compile(r"[ \t]{2,}")
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Single characters OpenCC's t2s dictionaries map to a different character."""
+    import opencc
+
+    chars: set[str] = set()
+    converter = opencc.OpenCC("t2s")
+    for dictionary in getattr(converter, "_dict_chain", []) or []:
+        for table in dictionary if isinstance(dictionary, list) else [dictionary]:
+            for key in getattr(table, "keys", lambda: [])():
+                if len(key) == 1:
+                    chars.add(key)
+    if not chars:  # fall back to probing the CJK block once
+        for code in range(0x4E00, 0xA000):
+            ch = chr(code)
+            if converter.convert(ch) != ch:
+                chars.add(ch)
+    return frozenset(chars)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified (OpenCC t2s); a simplified text comes back unchanged.
+
+    Example:
+        >>> to_simplified("社會保險服務")
+        '社会保险服务'
+    """
+    traditional = _traditional_chars()
+    if not any(ch in traditional for ch in text):
+        return text
+    return _t2s().convert(text)
+
+
+def normalize_text(text: str) -> str:
+    """Normalise one line or cell of disclosure text (see the module docstring for the rules).
+
+    Args:
+        text: raw text as decoded from the file (may hold tabs: they separate cells and are kept).
+
+    Returns:
+        The normalised text; tabs kept, other whitespace trimmed per cell and collapsed inside.
+
+    Example:
+        >>> normalize_text("\u2002\u2002２０８０１０１\t服務\u3000對象 ")
+        '2080101\t服务 对象'
+    """
+    text = to_simplified(text.translate(_FULLWIDTH))
+    text = _ODD_SPACES.sub(" ", text)
+    cells = [_RUNS_OF_SPACE.sub(" ", cell).strip(" ") for cell in text.split("\t")]
+    return "\t".join(cells)
+
+
+def match_key(text: str | None) -> str:
+    """A comparison key for names: normalised, NFKC, no whitespace, lower case, no quotes.
+
+    Used to compare unit, project, subject and title names; never printed.
+
+    Example:
+        >>> match_key(" 荣昌区 社會保險（事务）中心 ")
+        '荣昌区社会保险(事务)中心'
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", normalize_text(text))
+    return re.sub(r"[\s\"'“”‘’]+", "", text).lower()
+
+
+_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def parse_amount(cell: str | None) -> float | None:
+    """Read an amount cell in 万元 as printed: thousands separators removed, blank -> None.
+
+    Args:
+        cell: the cell text, e.g. "2,235.58", "", "—", "#####".
+
+    Returns:
+        The number (e.g. 2235.58), or None for a blank or unreadable cell (never 0 for blank).
+
+    Example:
+        >>> parse_amount("2,235.58"), parse_amount(""), parse_amount("#####")
+        (2235.58, None, None)
+    """
+    if cell is None:
+        return None
+    text = cell.strip().replace(" ", "")
+    if not text or not _AMOUNT.match(text):
+        return None
+    return float(text.replace(",", ""))
