@@ -1,0 +1,373 @@
+"""The cypher/ registry: one ``.cypher`` file per named query, loaded into small records.
+
+Like datasette's stored queries, a template is data: a header of ``// key: value`` lines, then the
+Cypher body. The header grammar::
+
+    // name: subject_across_units
+    // description: 某个科目在各单位、各年度的预算数
+    // params: subject (code or name); unit = "" (full unit name; "" = every unit); year: int = 0 (0 = every year)
+    // examples: 各单位的住房公积金支出是多少？ | 荣昌区2026年行政运行支出是多少？ | …
+    // keywords: 各单位 | 比较            (optional: words that point a question at this template)
+
+A parameter is ``name[: str|int|float][ = default] (meaning)``; parameters are separated by ``;``;
+``(none)`` declares none. A parameter without a default is required. The registry rejects a file
+whose header and body disagree (a ``$param`` used but not declared, or declared but never used).
+
+Values reach the store only as parameters (``store.read(cypher, params)``), never by formatting.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from kb.errors import InvalidTemplate, MissingParameter, TemplateNotFound
+
+CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+_HEADER_LINE = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")
+_PARAM_USE = re.compile(r"\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
+_PARAM_DECL = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*(?P<type>str|int|float))?\s*"
+    r"(?:=\s*(?P<default>\"[^\"]*\"|-?\d+(?:\.\d+)?))?\s*(?:\((?P<meaning>.*)\))?$"
+)
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_CASTS = {"str": str, "int": int, "float": float}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared template parameter.
+
+    Attributes:
+        name: the ``$name`` used in the body.
+        kind: "str", "int" or "float"; values given as text are converted to it.
+        meaning: the header's explanation (shown by ``kb templates``).
+        default: the value used when the caller gives none; None means the parameter is required.
+    """
+
+    name: str
+    kind: str = "str"
+    meaning: str = ""
+    default: Any = None
+
+    @property
+    def required(self) -> bool:
+        """True when the template cannot run without this parameter."""
+        return self.default is None
+
+    def convert(self, value: Any, template: str) -> Any:
+        """Convert a caller's value (often text from the CLI) to this parameter's kind.
+
+        Raises:
+            MissingParameter: the value cannot be read as an int/float (the message names template and value).
+        """
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return _CASTS[self.kind](value)
+        except (TypeError, ValueError):
+            raise MissingParameter(
+                f"template {template}: parameter {self.name} expects {self.kind}, got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A named Cypher query read from ``cypher/<name>.cypher``.
+
+    Attributes:
+        name: template name (equals the file stem).
+        description: one Chinese sentence saying what it answers.
+        parameters: declared parameters, in header order.
+        examples: example questions (at least three) that the router routes back to this template.
+        keywords: words that point a question at this template (may be empty).
+        cypher: the body (header comment lines removed).
+        path: the file it was read from.
+    """
+
+    name: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    examples: tuple[str, ...]
+    keywords: tuple[str, ...]
+    cypher: str
+    path: Path
+
+    @property
+    def params(self) -> list[str]:
+        """Parameter names in header order (what ``kb templates`` lists)."""
+        return [parameter.name for parameter in self.parameters]
+
+    @property
+    def required_params(self) -> list[str]:
+        """Names of the parameters that have no default."""
+        return [parameter.name for parameter in self.parameters if parameter.required]
+
+    def bind(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Check and convert the caller's parameters; fill defaults.
+
+        Args:
+            params: name -> value (text or already typed); every required parameter must be present.
+
+        Returns:
+            name -> typed value for exactly the declared parameters.
+
+        Raises:
+            MissingParameter: a required parameter is absent, a name is not declared, or a value has the wrong type.
+        """
+        declared = {parameter.name for parameter in self.parameters}
+        unknown = sorted(set(params) - declared)
+        if unknown:
+            raise MissingParameter(
+                f"template {self.name} has no parameter {', '.join(unknown)} (it takes: {', '.join(self.params) or 'none'})")
+        bound: dict[str, Any] = {}
+        for parameter in self.parameters:
+            value = params.get(parameter.name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if parameter.required:
+                    raise MissingParameter(f"template {self.name} needs parameter {parameter.name} ({parameter.meaning})")
+                value = parameter.default
+            bound[parameter.name] = parameter.convert(value, self.name)
+        return bound
+
+    def to_dict(self) -> dict:
+        """JSON-ready description: name, description, params (with meaning/kind/default), examples, file."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "params": [
+                {"name": p.name, "kind": p.kind, "meaning": p.meaning, "required": p.required, "default": p.default}
+                for p in self.parameters
+            ],
+            "examples": list(self.examples),
+            "keywords": list(self.keywords),
+            "file": self.path.name,
+        }
+
+
+def _parse_parameters(text: str, path: Path) -> tuple[Parameter, ...]:
+    text = text.strip()
+    if not text or text == "(none)":
+        return ()
+    parameters = []
+    for part in _split_top_level(text):
+        match = _PARAM_DECL.match(part.strip())
+        if not match:
+            raise InvalidTemplate(f"{path.name}: cannot read parameter declaration {part.strip()!r}")
+        kind = match.group("type") or "str"
+        default = match.group("default")
+        if default is not None:
+            default = default[1:-1] if default.startswith('"') else _CASTS[kind](float(default) if kind == "float" else default)
+        parameters.append(Parameter(match.group("name"), kind, (match.group("meaning") or "").strip(), default))
+    return tuple(parameters)
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on ';' outside parentheses (meanings may hold ';' inside their parentheses)."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += char in "(（"
+        depth -= char in ")）"
+        if char == ";" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part for part in parts if part.strip()]
+
+
+def _body_parameters(cypher: str) -> set[str]:
+    """``$names`` used in the body, ignoring string literals and ``//`` comments."""
+    text = re.sub(r"//[^\n]*", "", _STRING_LITERAL.sub("''", cypher))
+    return set(_PARAM_USE.findall(text))
+
+
+def parse_template(path: Path) -> Template:
+    """Read one ``.cypher`` file into a ``Template``.
+
+    Args:
+        path: the file; its header must hold name (= file stem), description, params and ≥ 3 examples.
+
+    Raises:
+        InvalidTemplate: a header key is missing, the name differs from the file stem, fewer than three
+            examples, or the body uses a ``$param`` the header does not declare (or the reverse).
+    """
+    header: dict[str, str] = {}
+    body: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _HEADER_LINE.match(line.strip()) if not body else None
+        if match:
+            header[match.group("key")] = match.group("value").strip()
+        elif line.strip() or body:
+            body.append(line)
+    for key in ("name", "description", "params", "examples"):
+        if key not in header:
+            raise InvalidTemplate(f"{path.name}: header lacks '// {key}:'")
+    if header["name"] != path.stem:
+        raise InvalidTemplate(f"{path.name}: header name {header['name']!r} differs from the file name")
+    cypher = "\n".join(body).strip()
+    if not cypher:
+        raise InvalidTemplate(f"{path.name}: no Cypher after the header")
+    parameters = _parse_parameters(header["params"], path)
+    declared = {parameter.name for parameter in parameters}
+    used = _body_parameters(cypher)
+    if used - declared:
+        raise InvalidTemplate(f"{path.name}: body uses ${', $'.join(sorted(used - declared))} not declared in params")
+    if declared - used:
+        raise InvalidTemplate(f"{path.name}: params declare {', '.join(sorted(declared - used))} never used in the body")
+    examples = tuple(e.strip() for e in header["examples"].split("|") if e.strip())
+    if len(examples) < 3:
+        raise InvalidTemplate(f"{path.name}: needs at least 3 example questions, has {len(examples)}")
+    keywords = tuple(k.strip() for k in header.get("keywords", "").split("|") if k.strip())
+    return Template(header["name"], header["description"], parameters, examples, keywords, cypher, path)
+
+
+class Registry:
+    """The loaded templates, in name order; iterable, and indexable by name."""
+
+    def __init__(self, templates: list[Template]):
+        self._templates = {template.name: template for template in sorted(templates, key=lambda t: t.name)}
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(self._templates.values())
+
+    def __len__(self) -> int:
+        return len(self._templates)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._templates
+
+    def get(self, name: str) -> Template:
+        """Return the template called ``name``.
+
+        Raises:
+            TemplateNotFound: no such template (the message lists the known names).
+        """
+        try:
+            return self._templates[name]
+        except KeyError:
+            raise TemplateNotFound(f"no template named {name!r}; known: {', '.join(self._templates)}") from None
+
+
+def load_registry(folder: Path | None = None) -> Registry:
+    """Load every ``*.cypher`` file of ``folder`` (default: the repository's cypher/).
+
+    Raises:
+        InvalidTemplate: any file is malformed (see ``parse_template``); the folder holds no template.
+
+    Example:
+        >>> "projects_by_policy" in load_registry()
+        True
+    """
+    if folder is None:
+        return _default_registry()
+    return _load(Path(folder))
+
+
+@functools.lru_cache(maxsize=1)
+def _default_registry() -> Registry:
+    return _load(CYPHER_DIR)
+
+
+def _load(folder: Path) -> Registry:
+    paths = sorted(folder.glob("*.cypher"))
+    if not paths:
+        raise InvalidTemplate(f"no *.cypher templates in {folder}")
+    return Registry([parse_template(path) for path in paths])
+
+
+@dataclass
+class QueryResult:
+    """Rows of one template run.
+
+    Attributes:
+        template: the template name.
+        params: the bound parameters (typed, defaults filled).
+        cypher: the Cypher that ran (values were passed separately, as parameters).
+        columns: column names in RETURN order.
+        rows: one dict per row (amounts in 万元, lines 1-based).
+    """
+
+    template: str
+    params: dict[str, Any]
+    cypher: str
+    columns: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready: template, params, cypher, columns, rows."""
+        return {"template": self.template, "params": self.params, "cypher": self.cypher,
+                "columns": self.columns, "rows": self.rows}
+
+    def to_text(self) -> str:
+        """A plain table: one tab-separated line per row under a header line; lists as JSON."""
+        lines = ["\t".join(self.columns)]
+        for row in self.rows:
+            lines.append("\t".join(_cell(row.get(column)) for column in self.columns))
+        lines.append(f"({len(self.rows)} rows)")
+        return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.2f}"
+    return str(value)
+
+
+def _columns_of(cypher: str, rows: list[dict]) -> list[str]:
+    if rows:
+        return list(rows[0].keys())
+    tail = cypher.rsplit("RETURN", 1)[-1].split("ORDER BY")[0].split("LIMIT")[0]
+    return [part.rsplit(" AS ", 1)[-1].strip() for part in _split_return(tail) if part.strip()]
+
+
+def _split_return(text: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += char in "({["
+        depth -= char in ")}]"
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def run_template(store: Any, name: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Run template ``name`` on ``store`` with ``params`` (values only as Cypher parameters).
+
+    Args:
+        store: a kb.store Store (``store.read(cypher, params, name=...) -> list[dict]``).
+        name: template name, e.g. "projects_by_policy".
+        params: name -> value; text values are converted to the declared kind (int years ...).
+
+    Returns:
+        A ``QueryResult``; its rows keep the template's column names.
+
+    Raises:
+        TemplateNotFound: unknown name. MissingParameter: a required parameter is absent or malformed.
+        StoreQueryFailed: the store rejected the query (raised by the store, carrying name and params).
+
+    Example:
+        >>> run_template(store, "projects_by_policy", {"doc_no": "渝委办发〔2019〕66号"}).rows[0]["amount"]  # doctest: +SKIP
+        207.0
+    """
+    template = load_registry().get(name)
+    bound = template.bind(dict(params or {}))
+    rows = store.read(template.cypher, bound, name=template.name)
+    rows = [dict(row) for row in rows]
+    return QueryResult(template.name, bound, template.cypher, _columns_of(template.cypher, rows), rows)
+
+
+__all__ = ["Parameter", "QueryResult", "Registry", "Template", "load_registry", "parse_template",
+           "run_template"]
