@@ -1,0 +1,272 @@
+"""Records + links -> the property graph of docs/CONTRACTS.md, as a networkx MultiDiGraph.
+
+Node ids are ``"<Label>:<key>"`` (e.g. ``"PolicyDocument:渝委办发〔2019〕66号"``); every node carries
+``label`` and the properties of ``kb.store.schema.NODE_TABLES[label]`` (key included). Every edge is
+keyed by its relationship type (so a fact is stored once), carries ``type`` and the properties of
+``REL_TABLES[type]``. Ids are stable: the same documents always give the same graph (``kb.model.stable_id``),
+which makes re-ingesting an upsert. Exports, the stores and analysis all reuse this graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import networkx as nx
+
+from kb.model import Extraction, Indicator, LinkResult, stable_id
+from kb.store.schema import NODE_TABLES, REL_TABLES, coerce
+from loaders.doc_no import split_doc_no
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:经济技术开发区|经开区|自治县|新区|省|市|区|县)")
+_PROVINCE_LEVEL = {"重庆市", "北京市", "上海市", "天津市"}
+_SHORT_WORDS = (("经济技术开发区", "经开区"), ("社会保险", "社保"), ("人力资源和社会保障", "人社"), ("事务中心", "中心"))
+_BUDGET_FIGURES = ("income_total", "expense_total", "general_public_budget", "basic_expense", "project_expense",
+                   "carryover", "three_public")
+
+
+def node_id(label: str, key: str) -> str:
+    """The networkx node id of the ``label`` node whose key property is ``key``.
+
+    Example:
+        >>> node_id("Subject", "function:208")
+        'Subject:function:208'
+    """
+    return f"{label}:{key}"
+
+
+def _places(text: str) -> list[str]:
+    """Administrative places printed at the start of ``text``: 重庆市荣昌区… -> ['重庆市', '荣昌区']."""
+    places, position = [], 0
+    while match := _PLACE.match(text, position):
+        places.append(match.group())
+        position = match.end()
+    return places
+
+
+def _shorten(text: str) -> str:
+    for long, short in _SHORT_WORDS:
+        text = text.replace(long, short)
+    return text
+
+
+def unit_aliases(name: str | None, region: str | None = None) -> list[str]:
+    """Short forms a researcher uses for a unit, derived from its name (and region when the name has no place).
+
+    Args:
+        name: the unit's full name as printed, e.g. 重庆市荣昌区社会保险事务中心.
+        region: the unit's region, e.g. 四川省广元市苍溪县, used when the name starts with no place.
+
+    Returns:
+        Distinct aliases, shortest place forms first: the place without its suffix (荣昌), the place (荣昌区),
+        a development zone's short form (万盛经开区), and the place with the shortened unit name (荣昌区社保中心).
+
+    Example:
+        >>> unit_aliases("重庆市荣昌区社会保险事务中心")
+        ['荣昌', '荣昌区', '荣昌区社保中心', '荣昌社保中心', '荣昌区社会保险事务中心']
+    """
+    name = (name or "").strip()
+    places = _places(name)
+    rest = name[sum(len(place) for place in places):]
+    if not places or (places[-1] in _PROVINCE_LEVEL and not rest):
+        places = _places(region or "") or places
+    specific = [place for place in places if place not in _PROVINCE_LEVEL and not place.endswith("省")]
+    if not specific:  # a municipal or provincial body: its place would name every unit of the province
+        return [alias for alias in dict.fromkeys([_shorten(name), _shorten(rest)]) if len(alias) > 1 and alias != name]
+    place = specific[-1]
+    suffix = next(s for s in ("经济技术开发区", "经开区", "自治县", "新区", "省", "市", "区", "县") if place.endswith(s))
+    stem = place[: -len(suffix)]
+    aliases = [stem] if len(stem) >= 2 else []
+    aliases.append(place)
+    if suffix == "经济技术开发区":
+        aliases.append(stem + "经开区")
+    if rest:
+        short_rest = _shorten(rest)
+        aliases += [place + short_rest, stem + short_rest, place + rest] if len(stem) >= 2 else [place + short_rest,
+                                                                                                   place + rest]
+        if suffix == "经济技术开发区":
+            aliases.append(stem + "经开区" + short_rest)
+    return list(dict.fromkeys(alias for alias in aliases if alias and alias != name))
+
+
+def unit_level(name: str | None, region: str | None = None) -> str | None:
+    """区县级 for a district/county/zone unit, 市级 for a city's, 省级 for a province's; None if no place shows.
+
+    Example:
+        >>> unit_level("苍溪县社会保险事务中心"), unit_level("广元市社会保险事务中心")
+        ('区县级', '市级')
+    """
+    places = _places(name or "") or _places(region or "")
+    if not places:
+        return None
+    last = places[-1]
+    if last.endswith(("区", "县")):
+        return "区县级"
+    return "省级" if last.endswith("省") else "市级"
+
+
+class _Builder:
+    """Accumulates nodes and edges, keeping only schema properties coerced to their stored types."""
+
+    def __init__(self) -> None:
+        self.graph = nx.MultiDiGraph()
+
+    def node(self, label: str, key: str, **properties: object) -> str:
+        table = NODE_TABLES[label]
+        identifier = node_id(label, key)
+        values = {name: coerce(properties.get(name), type_name) for name, type_name in table.properties.items()}
+        values[table.key] = key
+        if identifier in self.graph:  # later documents fill what earlier ones left blank
+            current = self.graph.nodes[identifier]
+            for name, value in values.items():
+                if current.get(name) in (None, []) and value not in (None, []):
+                    current[name] = value
+        else:
+            self.graph.add_node(identifier, label=label, **values)
+        return identifier
+
+    def edge(self, rel_type: str, source: str, target: str, **properties: object) -> None:
+        table = REL_TABLES[rel_type]
+        values = {name: coerce(properties.get(name), type_name) for name, type_name in table.properties.items()}
+        self.graph.add_edge(source, target, key=rel_type, type=rel_type, **values)
+
+    def target(self, source: str, indicator: Indicator) -> None:
+        key = stable_id("indicator", indicator.level1, indicator.level2, indicator.name)
+        target = self.node("Indicator", key, name=indicator.name, level1=indicator.level1, level2=indicator.level2)
+        self.edge("HAS_TARGET", source, target, **indicator.model_dump(include={"op", "value", "unit", "weight",
+                                                                                "core", "direction", "line"}))
+
+
+def _subject_level(code: str) -> int:
+    return {3: 1, 5: 2}.get(len(code), 3)
+
+
+def _add_document(builder: _Builder, extraction: Extraction) -> None:
+    unit, totals = extraction.unit, extraction.totals
+    unit_name = unit.name or extraction.file
+    unit_node = builder.node("Unit", extraction.unit_id(), name=unit_name, code=unit.code, region=unit.region,
+                             province=unit.province, level=unit_level(unit.name, unit.region),
+                             aliases=unit_aliases(unit.name, unit.region))
+    title = f"{unit_name}{unit.year or ''}{'年' if unit.year else ''}{unit.kind or ''}"
+    document = builder.node("Document", extraction.doc_id or stable_id("document", extraction.file),
+                            file=extraction.file, path=extraction.path, title=title, year=unit.year, kind=unit.kind,
+                            unit_name=unit_name, layout=extraction.layout, discrepancies=extraction.discrepancies)
+    builder.edge("PUBLISHED", unit_node, document)
+
+    figures = totals.model_dump(include=set(_BUDGET_FIGURES))
+    lines = {f"{name}_line": totals.lines.get(name) for name in _BUDGET_FIGURES}
+    budget = builder.node("Budget", stable_id("budget", unit_name, unit.year, unit.kind), year=unit.year,
+                          kind=unit.kind, unit_name=unit_name, file=extraction.file, **figures, **lines)
+    builder.edge("HAS_BUDGET", unit_node, budget)
+    builder.edge("SOURCE", budget, document, line=unit.line)
+    for line in extraction.function_subjects:
+        subject = builder.node("Subject", f"function:{line.code}", scheme="function", code=line.code, name=line.name,
+                               level=_subject_level(line.code))
+        builder.edge("ALLOCATES", budget, subject, total=line.total, basic=line.basic, project=line.project,
+                     line=line.line)
+    for line in extraction.economic_subjects:
+        subject = builder.node("Subject", f"{line.scheme}:{line.code}", scheme=line.scheme, code=line.code,
+                               name=line.name, level=_subject_level(line.code))
+        builder.edge("ALLOCATES", budget, subject, total=line.total, line=line.line)
+    for indicator in extraction.unit_indicators:
+        builder.target(budget, indicator)
+
+    titles = {reference.doc_no: reference.titles for reference in extraction.policy_docs}
+    for project, project_key in zip(extraction.projects, extraction.project_ids()):
+        node = builder.node("Project", project_key, name=project.name, code=project.code, year=unit.year,
+                            amount=project.amount, category=project.category, overview=project.overview,
+                            basis_text=project.basis_text, goal=project.goal, subject_code=project.subject_code,
+                            unit_name=unit_name, file=extraction.file, line=project.line, notes=project.notes,
+                            source_table=project.source_table)
+        builder.edge("RUNS", unit_node, node)
+        builder.edge("SOURCE", node, document, line=project.line)
+        for doc_no in dict.fromkeys([*project.basis_refs, *project.all_refs]):
+            policy = _add_policy(builder, doc_no, titles.get(doc_no, []))
+            builder.edge("CITES", node, policy, role="basis" if doc_no in project.basis_refs else "mention",
+                         line=project.ref_lines.get(doc_no, project.line))
+        if project.subject_code:
+            subject = builder.node("Subject", f"function:{project.subject_code}", scheme="function",
+                                   code=project.subject_code, level=_subject_level(project.subject_code))
+            builder.edge("CLASSIFIED_AS", node, subject)
+        for indicator in project.indicators:
+            builder.target(node, indicator)
+    for reference in extraction.policy_docs:
+        _add_policy(builder, reference.doc_no, reference.titles)
+    from kb.checks import check_extraction  # consistency findings (kb check), stored beside their document
+
+    for finding in check_extraction(extraction):
+        builder.edge("HAS_FINDING", document, builder.node("Finding", finding.finding_id,
+                                                           **finding.graph_properties()))
+
+
+def _add_policy(builder: _Builder, doc_no: str, titles: Iterable[str], issuer_code: str | None = None,
+                year: int | None = None, number: int | None = None) -> str:
+    parts = split_doc_no(doc_no)
+    if parts:
+        issuer_code, year, number = parts
+    identifier = builder.node("PolicyDocument", doc_no, issuer_code=issuer_code, year=year, number=number)
+    node = builder.graph.nodes[identifier]
+    node["titles"] = list(dict.fromkeys([*node["titles"], *titles]))
+    node["title"] = node["titles"][0] if node["titles"] else ""
+    if issuer_code:
+        builder.edge("ISSUED_BY", identifier, builder.node("Issuer", issuer_code))
+    return identifier
+
+
+def _add_subject_hierarchy(builder: _Builder) -> None:
+    """CHILD_OF from each subject to the longest shorter code of the same scheme present in the graph."""
+    by_scheme: dict[str, set[str]] = {}
+    for _, data in builder.graph.nodes(data=True):
+        if data["label"] == "Subject":
+            by_scheme.setdefault(data["scheme"], set()).add(data["code"])
+    for scheme, codes in by_scheme.items():
+        for code in codes:
+            parent = next((code[:size] for size in range(len(code) - 1, 2, -1) if code[:size] in codes), None)
+            if parent:
+                builder.edge("CHILD_OF", node_id("Subject", f"{scheme}:{code}"),
+                             node_id("Subject", f"{scheme}:{parent}"))
+
+
+def _add_links(builder: _Builder, links: LinkResult) -> None:
+    for issuer in links.issuers:
+        builder.node("Issuer", issuer.issuer_code, name=issuer.name, level=issuer.level)
+    for policy in links.policy_documents:
+        _add_policy(builder, policy.doc_no, policy.titles, policy.issuer_code, policy.year, policy.number)
+    for link in links.policy_links:
+        source, target = _add_policy(builder, link.a, []), _add_policy(builder, link.b, [])
+        builder.edge("POSSIBLY_SAME_AS", source, target, link_id=link.id, score=link.score, method=link.method,
+                     status=link.status)
+    for program in links.programs:
+        members = [member for member in program.members if node_id("Project", member.project_id) in builder.graph]
+        if not members:
+            continue
+        node = builder.node("Program", program.program_id, name=program.name)
+        for member in members:
+            builder.edge("PART_OF", node_id("Project", member.project_id), node, score=member.score,
+                         method=member.method, status=member.status)
+
+
+def build_graph(extractions: list[Extraction], links: LinkResult | None = None) -> nx.MultiDiGraph:
+    """Build the property graph of a corpus.
+
+    Args:
+        extractions: one parsed record per document (``loaders.parse_file`` output); amounts in 万元.
+        links: what ``linking.link`` added (issuers, policy documents, possible 文号 links, programs), or None.
+
+    Returns:
+        A MultiDiGraph: nodes ``"<Label>:<key>"`` with ``label`` and the schema's properties; edges keyed by
+        relationship type with ``type`` and its properties. One PolicyDocument per canonical 文号 whatever
+        the number of documents citing it; one Subject per scheme and code; one Indicator per name path.
+
+    Example:
+        >>> graph = build_graph([Extraction(file="a.txt")])
+        >>> sorted({data["label"] for _, data in graph.nodes(data=True)})
+        ['Budget', 'Document', 'Unit']
+    """
+    builder = _Builder()
+    for extraction in extractions:
+        _add_document(builder, extraction)
+    if links is not None:
+        _add_links(builder, links)
+    _add_subject_hierarchy(builder)
+    return builder.graph

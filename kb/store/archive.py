@@ -1,0 +1,74 @@
+"""The parsed documents of a store, kept as JSON in the database folder (``<db>/documents/``).
+
+Ingest rebuilds the whole graph from these records each time (linking needs the whole corpus anyway), so
+the graph can always be rebuilt, and a document is replaced, never appended twice. A document is
+identified by its file name (``Extraction.file``): re-ingesting a changed copy of ``000_x.txt`` from any
+folder replaces what the earlier ``000_x.txt`` said. Each record is written to a temporary file and
+renamed into place, so a process killed while writing leaves every record whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from kb.errors import StoreUnavailable
+from kb.model import Extraction
+
+
+class DocumentArchive:
+    """The parsed records of every ingested document, one JSON file each.
+
+    Args:
+        folder: the database folder (``--db``); records live in ``folder/documents``.
+
+    Raises:
+        StoreUnavailable: the folder cannot be created or read.
+
+    Example:
+        >>> archive = DocumentArchive(Path(tmp) / "kb-data")  # doctest: +SKIP
+        >>> archive.upsert([extraction]); [e.file for e in archive.load()]  # doctest: +SKIP
+        ['000_7c3d463bfeea7d61.txt']
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder) / "documents"
+
+    def _path(self, file: str) -> Path:
+        return self.folder / f"{hashlib.sha1(file.encode('utf-8')).hexdigest()[:20]}.json"
+
+    def upsert(self, extractions: list[Extraction]) -> None:
+        """Store each record, replacing the record of the same file name if there is one."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for extraction in extractions:
+                target = self._path(extraction.file)
+                temporary = target.with_suffix(f".tmp-{os.getpid()}")
+                temporary.write_text(json.dumps(extraction.model_dump(mode="json"), ensure_ascii=False),
+                                     encoding="utf-8")
+                os.replace(temporary, target)
+        except OSError as error:
+            raise StoreUnavailable(f"cannot write parsed documents under {self.folder}: {error}") from error
+
+    def remove(self, files: list[str]) -> None:
+        """Forget the records of these file names (missing ones are ignored)."""
+        for file in files:
+            self._path(file).unlink(missing_ok=True)
+
+    def load(self) -> list[Extraction]:
+        """Every stored record, ordered by file name (so a rebuilt graph is always the same).
+
+        Raises:
+            StoreUnavailable: a record cannot be read back (the folder was edited by hand).
+        """
+        if not self.folder.is_dir():
+            return []
+        records = []
+        for path in self.folder.glob("*.json"):
+            try:
+                records.append(Extraction.model_validate_json(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError) as error:
+                raise StoreUnavailable(f"cannot read parsed document {path}: {error}") from error
+        return sorted(records, key=lambda record: record.file)
