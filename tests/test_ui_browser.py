@@ -1,0 +1,108 @@
+"""The app in a real browser: `kb ui` serves the ingested corpus; headless Chromium asks a question.
+
+Debian's Chromium (/usr/bin/chromium, installed by `make test`'s system-deps) is driven with Python
+playwright; the page must show the answer's figure, and a screenshot is saved in the test's tmp_path
+(look at it to check the Chinese renders).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+QUESTION = "綦江区代发企业退休军转干解困补助资金是多少？"  # questions.json P13
+FIGURE = "1000.3"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _kb(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kb.cli", *args]
+
+
+def _wait_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
+    """Poll Streamlit's health endpoint until it answers ok (the server may take a while to import)."""
+    import time
+
+    for _ in range(240):
+        if server.poll() is not None:
+            pytest.fail(f"kb ui exited with {server.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"kb ui did not become healthy:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture
+def served_app(tmp_path):
+    """`kb ingest` the corpus into a fresh folder, then `kb ui` on a free localhost port; yields the URL."""
+    if not Path(CHROMIUM).exists() or shutil.which("fc-list") is None:
+        pytest.fail("Chromium and fonts-noto-cjk are required: run `make system-deps`")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
+    db = tmp_path / "kb-data"
+    ingest = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db)), cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=900)
+    assert ingest.returncode == 0, ingest.stderr
+    port = _free_port()
+    log = tmp_path / "kb-ui.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(_kb("ui", "--db", str(db), "--port", str(port), "--host", "localhost"),
+                                  cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        _wait_healthy(server, url, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=20)
+
+
+def test_question_answered_in_chromium(served_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    screenshot = tmp_path / "ask.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            page.goto(served_app)
+            chat = page.get_by_test_id("stChatInputTextArea")
+            expect(chat).to_be_visible(timeout=120_000)
+            chat.fill(QUESTION)
+            chat.press("Enter")
+            answer = page.get_by_test_id("stChatMessage").filter(has_text=FIGURE).first
+            expect(answer).to_be_visible(timeout=180_000)
+            expect(page.get_by_text("来源", exact=True).first).to_be_visible()
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            page.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    assert screenshot.stat().st_size > 10_000
+    print(f"screenshot: {screenshot}")

@@ -1,0 +1,313 @@
+"""The app's view-model layer: one cached store, and every kb call the pages make.
+
+The pages never build Cypher or parse documents; they call the functions here, which call the kb
+API (``kb.store``, ``kb.ingest``, ``kb.query``, ``linking``, ``kb.checks``, ``kb.export``) and turn
+results into pandas frames. The store is opened once per (database folder, backend) and cached with
+``st.cache_resource``: LadybugDB allows one read-write Database object per folder per process, so
+every page and every session share it.
+
+Settings come from the environment: ``KB_DB`` (database folder, default ``./kb-data``) and
+``KB_BACKEND`` (``embedded`` or ``neo4j``, default ``embedded``), as ``kb ui`` sets them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from kb.errors import KBError
+
+DEFAULT_DB = "kb-data"
+DEFAULT_BACKEND = "embedded"
+
+
+def store_settings() -> tuple[str, str]:
+    """The database folder and backend the app serves, from ``KB_DB`` and ``KB_BACKEND``.
+
+    Returns:
+        ``(db, backend)``; db is made absolute so the cache key does not depend on the working folder.
+    """
+    db = os.environ.get("KB_DB") or DEFAULT_DB
+    backend = os.environ.get("KB_BACKEND") or DEFAULT_BACKEND
+    return str(Path(db).expanduser().resolve()), backend
+
+
+@st.cache_resource(show_spinner="正在打开图数据库…")
+def _open_cached_store(db: str, backend: str) -> Any:
+    """Open the store once per (db, backend) for the whole process (see the module docstring)."""
+    from kb.store import open_store
+
+    store = open_store(db=Path(db), backend=backend)
+    enter = getattr(store, "__enter__", None)
+    opened = enter() if enter is not None else store
+    return opened if opened is not None else store
+
+
+def get_store() -> Any:
+    """The cached ``kb.store`` Store for the configured database folder and backend.
+
+    Raises:
+        StoreUnavailable: the folder cannot be opened (e.g. another process holds its lock).
+    """
+    db, backend = store_settings()
+    return _open_cached_store(db, backend)
+
+
+def data_changed() -> None:
+    """Forget everything derived from the store's content (after an ingest or a review decision)."""
+    full_graph.clear()
+    store_counts.clear()
+    st.session_state["data_version"] = st.session_state.get("data_version", 0) + 1
+
+
+@contextmanager
+def shown_errors(context: str = "") -> Iterator[None]:
+    """Show a ``KBError`` (or any other failure) as one ``st.error`` line instead of a traceback.
+
+    Args:
+        context: a few words saying what was being done, prefixed to the message.
+
+    Example:
+        >>> with shown_errors("提问"):
+        ...     answer = ask_question(store, "…")
+    """
+    prefix = f"{context}：" if context else ""
+    try:
+        yield
+    except KBError as error:
+        st.error(f"{prefix}{error}")
+    except Exception as error:  # never a traceback in the app; KB_DEBUG=1 shows it
+        if os.environ.get("KB_DEBUG"):
+            raise
+        st.error(f"{prefix}{type(error).__name__}: {error}")
+
+
+# --- status line -----------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def store_counts(db: str, backend: str, version: int) -> dict[str, dict[str, int]]:
+    """``Store.stats()`` of the cached store: ``{"nodes": {label: n}, "relationships": {type: n}}``.
+
+    ``version`` is the session's data version, so an ingest refreshes the counts.
+    """
+    return get_store().stats()
+
+
+@st.cache_resource(show_spinner="正在加载向量模型…")
+def embedding_status() -> str:
+    """Which embedding model semantic search and linking use (``kb.embeddings``), or the lexical fallback.
+
+    Loads the model once per process (it is needed for questions anyway).
+    """
+    from kb import embeddings
+
+    name = embeddings.embedder_name()
+    if name == embeddings.LEXICAL:
+        return "词法回退（字符 n-gram，未加载句向量模型）"
+    return name
+
+
+def status_line() -> str:
+    """One line: backend, location, node and relationship counts, embedding model."""
+    db, backend = store_settings()
+    store = get_store()
+    counts = store_counts(db, backend, st.session_state.get("data_version", 0))
+    nodes = counts.get("nodes", {})
+    relationships = counts.get("relationships", {})
+    shown = "、".join(f"{label} {count}" for label, count in sorted(nodes.items()) if count)
+    location = getattr(store, "location", db)
+    return (f"后端 {backend} · 位置 {location} · 节点 {sum(nodes.values())}（{shown or '空'}）"
+            f" · 关系 {sum(relationships.values())} · 向量模型：{embedding_status()}")
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def ask_question(question: str, previous: Any = None) -> Any:
+    """Answer a Chinese question through ``kb.query.ask.ask``; ``previous`` makes it a follow-up.
+
+    Args:
+        question: e.g. "綦江区代发企业退休军转干解困补助资金是多少？" or a follow-up "那綦江呢？".
+        previous: the previous ``Answer`` of this chat, so a follow-up reuses its template.
+
+    Returns:
+        The ``Answer`` (``to_dict()`` keys: question, template, params, cypher, columns, rows, answer, sources).
+
+    Raises:
+        UnanswerableQuestion: nothing in the question resolved.
+    """
+    from kb.query.ask import ask
+
+    return ask(get_store(), question, previous=previous)
+
+
+def _cell(value: Any) -> Any:
+    """A cell as a table shows it: a list of names joined by 、, other lists and maps as JSON."""
+    if isinstance(value, (list, tuple)) and all(isinstance(item, (str, int, float)) for item in value):
+        return "、".join(str(item) for item in value)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def rows_frame(columns: list[str], rows: list[Any]) -> pd.DataFrame:
+    """A table of query rows (dicts keyed by column, or lists in column order); list cells become text."""
+    if rows and isinstance(rows[0], dict):
+        records = [[_cell(row.get(column)) for column in columns] for row in rows] if columns else None
+        if records is None:
+            return pd.DataFrame([{key: _cell(value) for key, value in row.items()} for row in rows])
+        return pd.DataFrame(records, columns=columns)
+    return pd.DataFrame([[_cell(value) for value in row] for row in rows], columns=columns or None)
+
+
+def sources_frame(sources: list[dict[str, Any]]) -> pd.DataFrame:
+    """The sources of an answer as a table: 文件, 行, 原文."""
+    frame = pd.DataFrame(sources, columns=["file", "line", "text"])
+    return frame.rename(columns={"file": "文件", "line": "行", "text": "原文"})
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV with a BOM, so Excel shows the Chinese correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+# --- templates (tracer, comparison) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateTable:
+    """One template run for a page: its name, parameters, Cypher and result table."""
+
+    name: str
+    params: dict[str, Any]
+    cypher: str
+    frame: pd.DataFrame
+
+
+def template_names() -> list[str]:
+    """The names of the templates in cypher/ (``kb templates``)."""
+    from kb.query.templates import load_registry
+
+    return [template.name for template in load_registry()]
+
+
+def run_table(name: str, params: dict[str, Any]) -> TemplateTable:
+    """Run one cypher/ template by name on the cached store.
+
+    Raises:
+        TemplateNotFound, MissingParameter, StoreQueryFailed: as ``kb query`` does.
+    """
+    from kb.query.templates import run_template
+
+    result = run_template(get_store(), name, params)
+    return TemplateTable(name, dict(params), result.cypher, rows_frame(list(result.columns), list(result.rows)))
+
+
+# --- the whole graph ------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="正在读取图谱…")
+def full_graph(db: str, backend: str) -> nx.MultiDiGraph:
+    """``Store.to_networkx()`` of the cached store, cached until ``data_changed()``."""
+    return get_store().to_networkx()
+
+
+def graph() -> nx.MultiDiGraph:
+    """The stored graph as networkx (node attributes carry ``label`` and the node's properties)."""
+    db, backend = store_settings()
+    return full_graph(db, backend)
+
+
+# --- review, checks, import/export ------------------------------------------------------------
+
+
+def links_report() -> dict[str, Any]:
+    """``linking.report.links_report`` of the cached store (what ``kb links --json`` prints)."""
+    from linking.report import links_report as report
+
+    return report(get_store())
+
+
+def record_decision(link_id: str, status: str) -> str:
+    """Accept or reject one link exactly as ``kb links accept/reject`` does.
+
+    Args:
+        link_id: the id shown by ``kb links``.
+        status: "accepted" or "rejected".
+
+    Returns:
+        The one-line message of ``linking.decisions.record_decision``.
+
+    Raises:
+        LinkNotFound: no current link has that id.
+    """
+    from linking.decisions import record_decision as decide
+
+    message = decide(get_store(), link_id, status)
+    data_changed()
+    return str(message) if message is not None else f"{link_id}: {status}"
+
+
+def check_report() -> Any | None:
+    """``kb.checks.check_store`` of the cached store, or None while kb.checks does not exist."""
+    try:
+        from kb.checks import check_store
+    except ImportError:
+        return None
+    return check_store(get_store())
+
+
+def ingest_uploads(files: list[tuple[str, bytes]], on_progress: Callable[..., Any] | None = None) -> Any:
+    """Write uploaded files to a temporary folder and ingest them into the cached store.
+
+    Args:
+        files: ``(file name, content)`` pairs as uploaded.
+        on_progress: passed to ``kb.ingest.ingest_paths``.
+
+    Returns:
+        The ``IngestSummary`` (``describe()`` gives one line).
+    """
+    from kb.ingest import ingest_paths
+
+    with tempfile.TemporaryDirectory(prefix="kb-upload-") as folder:
+        paths = []
+        for name, content in files:
+            path = Path(folder) / Path(name).name
+            path.write_bytes(content)
+            paths.append(path)
+        summary = ingest_paths(paths, get_store(), on_progress)
+    data_changed()
+    return summary
+
+
+EXPORT_FORMATS = {"graphml": "graph.graphml", "gexf": "graph.gexf", "json": "graph.json", "csv": "graph-csv.zip"}
+
+
+def export_bytes(fmt: str) -> tuple[str, bytes]:
+    """Export the graph with ``kb.export.export_graph`` and return ``(file name, bytes)`` to download.
+
+    CSV exports write a folder (one file per label and type); it is zipped for the download.
+    """
+    import shutil
+
+    from kb.export import export_graph
+
+    name = EXPORT_FORMATS[fmt]
+    with tempfile.TemporaryDirectory(prefix="kb-export-") as folder:
+        if fmt == "csv":
+            written = Path(export_graph(get_store(), fmt, Path(folder) / "csv"))
+            archive = shutil.make_archive(str(Path(folder) / "graph-csv"), "zip", root_dir=written)
+            return name, Path(archive).read_bytes()
+        written = Path(export_graph(get_store(), fmt, Path(folder) / name))
+        return name, written.read_bytes()

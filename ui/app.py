@@ -1,0 +1,39 @@
+"""budget-kb's Streamlit app: the entry point ``kb ui`` runs (``streamlit run ui/app.py``).
+
+Pages (st.navigation): 问答, 文件追踪, 跨区对比, 图谱, 关联审核, 数据核查, 导入/导出. The sidebar shows
+the status line: store backend and location, node and relationship counts, the embedding model in
+use. The store is the one ``ui.api.get_store()`` caches for ``KB_DB`` / ``KB_BACKEND``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+_REPO = Path(__file__).resolve().parents[1]
+if str(_REPO) not in sys.path:  # `streamlit run ui/app.py` puts ui/ on the path, not the repo
+    sys.path.insert(0, str(_REPO))
+
+from ui import api  # noqa: E402
+
+st.set_page_config(page_title="budget-kb 预算知识库", page_icon="📊", layout="wide")
+
+_PAGES = Path(__file__).resolve().parent / "pages"
+navigation = st.navigation([
+    st.Page(_PAGES / "ask.py", title="问答", icon="💬", default=True),
+    st.Page(_PAGES / "trace.py", title="文件追踪", icon="📄"),
+    st.Page(_PAGES / "compare.py", title="跨区对比", icon="📊"),
+    st.Page(_PAGES / "graph.py", title="图谱", icon="🕸️"),
+    st.Page(_PAGES / "review.py", title="关联审核", icon="✅"),
+    st.Page(_PAGES / "checks.py", title="数据核查", icon="🔎"),
+    st.Page(_PAGES / "data.py", title="导入/导出", icon="📦"),
+])
+
+with st.sidebar:
+    st.markdown("**budget-kb 预算知识库**")
+    with api.shown_errors("图数据库"):
+        st.caption(api.status_line())
+
+navigation.run()

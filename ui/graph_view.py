@@ -1,0 +1,240 @@
+"""Graph views for the app: neighbourhoods, the nodes an answer involves, network measures, pyvis HTML.
+
+Everything works on the networkx graph ``Store.to_networkx()`` returns (a MultiDiGraph whose node
+attributes carry the node ``label`` and its stored properties, edges their relationship ``type``),
+so no Cypher is needed here. Node captions follow CONTRACTS.md property names: a Unit or Project
+shows its ``name``, a PolicyDocument its ``doc_no``, a Subject ``code name``, a Document its ``file``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+# Colours per label (pyvis), and the label names shown in the app.
+LABEL_COLOURS = {
+    "Unit": "#1f77b4", "Document": "#7f7f7f", "Budget": "#9467bd", "Project": "#2ca02c",
+    "PolicyDocument": "#d62728", "Issuer": "#ff7f0e", "Subject": "#8c564b", "Indicator": "#17becf",
+    "Program": "#e377c2", "Finding": "#bcbd22",
+}
+LABEL_NAMES = {
+    "Unit": "单位", "Document": "公开文件", "Budget": "预算", "Project": "项目", "PolicyDocument": "政策文件",
+    "Issuer": "发文机关", "Subject": "科目", "Indicator": "绩效指标", "Program": "同类项目", "Finding": "核查发现",
+}
+_CAPTION_KEYS = ("doc_no", "name", "file", "title", "message", "budget_id")
+
+
+def node_label(attrs: dict[str, Any]) -> str:
+    """The node's label (Unit, Project, PolicyDocument, …) from its attributes."""
+    label = attrs.get("label") or attrs.get("labels") or attrs.get("_label") or ""
+    if isinstance(label, (list, tuple)):
+        label = label[0] if label else ""
+    return str(label)
+
+
+def edge_type(key: Any, attrs: dict[str, Any]) -> str:
+    """The relationship type of an edge (CITES, RUNS, …) from its attributes or its key."""
+    return str(attrs.get("type") or attrs.get("label") or attrs.get("_type") or key or "")
+
+
+def node_caption(attrs: dict[str, Any]) -> str:
+    """A short human caption: 文号 for a PolicyDocument, ``code name`` for a Subject, else the name."""
+    label = node_label(attrs)
+    if label == "Subject":
+        return f"{attrs.get('code') or ''} {attrs.get('name') or ''}".strip()
+    if label == "Budget":
+        return f"{attrs.get('unit_name') or ''} {attrs.get('year') or ''}年{attrs.get('kind') or '预算'}".strip()
+    for key in _CAPTION_KEYS:
+        value = attrs.get(key)
+        if value:
+            return str(value)
+    return str(attrs.get("id") or "")
+
+
+def nodes_of(graph: nx.MultiDiGraph, label: str) -> list[tuple[Any, dict[str, Any]]]:
+    """Every ``(node id, attributes)`` of one label, sorted by caption."""
+    found = [(node, attrs) for node, attrs in graph.nodes(data=True) if node_label(attrs) == label]
+    return sorted(found, key=lambda item: node_caption(item[1]))
+
+
+def neighbourhood(graph: nx.MultiDiGraph, centre: Any, radius: int = 1, limit: int = 80) -> nx.MultiDiGraph:
+    """The subgraph within ``radius`` hops of ``centre`` (ignoring direction), at most ``limit`` nodes.
+
+    Nearer nodes are kept first, so a hub (a Unit with hundreds of subjects) stays readable.
+    """
+    undirected = graph.to_undirected(as_view=True)
+    distances = nx.single_source_shortest_path_length(undirected, centre, cutoff=radius)
+    kept = sorted(distances, key=lambda node: (distances[node], node_caption(graph.nodes[node])))[:limit]
+    return graph.subgraph(kept).copy()
+
+
+def _identity_values(attrs: dict[str, Any]) -> set[str]:
+    values = {str(attrs[key]) for key in ("doc_no", "name", "file", "title") if attrs.get(key)}
+    return {value for value in values if len(value) >= 2}
+
+
+def _flatten(values: Iterable[Any]) -> set[str]:
+    found: set[str] = set()
+    for value in values:
+        if isinstance(value, (list, tuple, set)):
+            found |= _flatten(value)
+        elif isinstance(value, dict):
+            found |= _flatten(value.values())
+        elif value is not None:
+            found.add(str(value))
+    return found
+
+
+def involved_subgraph(graph: nx.MultiDiGraph, answer: dict[str, Any], limit: int = 40) -> nx.MultiDiGraph:
+    """The nodes an answer names (in its rows, parameters or sources) with the edges between them.
+
+    A node is involved when one of its identifying values (文号, name, file, title) appears verbatim as
+    a cell of the answer's rows or as a parameter value. Nodes that connect two involved nodes (e.g.
+    the Project between a Unit and a PolicyDocument) are added so the picture is connected.
+
+    Args:
+        graph: ``Store.to_networkx()``.
+        answer: ``Answer.to_dict()``.
+        limit: the most nodes to draw.
+
+    Returns:
+        A MultiDiGraph (empty when nothing in the answer names a node).
+    """
+    wanted = _flatten(answer.get("rows") or []) | _flatten((answer.get("params") or {}).values())
+    wanted |= {source.get("file") for source in answer.get("sources") or [] if source.get("file")}
+    seeds = [node for node, attrs in graph.nodes(data=True) if _identity_values(attrs) & wanted]
+    seeds = seeds[:limit]
+    kept = set(seeds)
+    undirected = graph.to_undirected(as_view=True)
+    for node in seeds:
+        for neighbour in undirected.neighbors(node):
+            if len(kept) >= limit:
+                break
+            linked = sum(1 for other in undirected.neighbors(neighbour) if other in seeds)
+            if neighbour not in kept and linked >= 2:
+                kept.add(neighbour)
+    return graph.subgraph(kept).copy()
+
+
+def pyvis_html(subgraph: nx.MultiDiGraph, height: int = 460, centre: Any = None) -> str:
+    """An interactive HTML page of ``subgraph`` drawn with pyvis (vis.js inlined, no network needed).
+
+    Node colours follow the label; hovering shows the label and main properties.
+    """
+    from pyvis.network import Network
+
+    network = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line",
+                      bgcolor="#ffffff", font_color="#222222")
+    for node, attrs in subgraph.nodes(data=True):
+        label = node_label(attrs)
+        details = "\n".join(f"{key}: {value}" for key, value in attrs.items()
+                            if key not in {"label", "overview", "basis_text", "goal"} and value not in (None, "", []))
+        network.add_node(str(node), label=node_caption(attrs)[:24], title=html.escape(f"{label}\n{details}"),
+                         color=LABEL_COLOURS.get(label, "#999999"), size=22 if node == centre else 14)
+    for source, target, key, attrs in subgraph.edges(keys=True, data=True):
+        network.add_edge(str(source), str(target), title=edge_type(key, attrs), label=edge_type(key, attrs),
+                         font={"size": 9}, arrows="to")
+    network.toggle_physics(True)
+    return network.generate_html(notebook=False)
+
+
+def _citing_units(graph: nx.MultiDiGraph, project: Any) -> set[Any]:
+    return {unit for unit in graph.predecessors(project) if node_label(graph.nodes[unit]) == "Unit"}
+
+
+def policy_citations(graph: nx.MultiDiGraph) -> dict[Any, set[Any]]:
+    """For each PolicyDocument node, the set of Project nodes that CITE it."""
+    cited: dict[Any, set[Any]] = {}
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        if edge_type(key, attrs) == "CITES" and node_label(graph.nodes[target]) == "PolicyDocument":
+            cited.setdefault(target, set()).add(source)
+    return cited
+
+
+def most_cited_policies(graph: nx.MultiDiGraph, top: int = 20) -> pd.DataFrame:
+    """The most-cited 文件: columns 文号, 标题, 引用项目数, 引用单位数, sorted by units then projects."""
+    records = []
+    for policy, projects in policy_citations(graph).items():
+        units = set().union(*(_citing_units(graph, project) for project in projects)) if projects else set()
+        attrs = graph.nodes[policy]
+        records.append({"文号": attrs.get("doc_no"), "标题": attrs.get("title") or "",
+                        "引用项目数": len(projects), "引用单位数": len(units)})
+    frame = pd.DataFrame(records, columns=["文号", "标题", "引用项目数", "引用单位数"])
+    return frame.sort_values(["引用单位数", "引用项目数", "文号"], ascending=[False, False, True]).head(top)
+
+
+def co_citation_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """PolicyDocuments joined when one project cites both; ``weight`` = number of such projects."""
+    by_project: dict[Any, list[Any]] = {}
+    for policy, projects in policy_citations(graph).items():
+        for project in projects:
+            by_project.setdefault(project, []).append(policy)
+    weights: Counter = Counter()
+    for policies in by_project.values():
+        for pair in combinations(sorted(set(policies), key=str), 2):
+            weights[pair] += 1
+    co_cited = nx.Graph()
+    for (first, second), weight in weights.items():
+        co_cited.add_edge(first, second, weight=weight)
+    return co_cited
+
+
+def co_citation_communities(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Communities of co-cited 文件 (networkx Louvain, seed 0): columns 社区, 文件数, 文号."""
+    co_cited = co_citation_graph(graph)
+    if co_cited.number_of_nodes() == 0:
+        return pd.DataFrame(columns=["社区", "文件数", "文号"])
+    communities = nx.community.louvain_communities(co_cited, weight="weight", seed=0)
+    communities = sorted(communities, key=lambda members: (-len(members), sorted(map(str, members))))
+    records = [{"社区": index + 1, "文件数": len(members),
+                "文号": "、".join(sorted(str(graph.nodes[node].get("doc_no") or node) for node in members))}
+               for index, members in enumerate(communities)]
+    return pd.DataFrame(records)
+
+
+def program_unit_matrix(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Programs × units: the summed ``amount`` (万元) of each unit's projects PART_OF each Program.
+
+    Returns:
+        A frame indexed by program name with one column per unit name (NaN where a unit has none).
+    """
+    records = []
+    for project, program, key, attrs in graph.edges(keys=True, data=True):
+        if edge_type(key, attrs) != "PART_OF" or node_label(graph.nodes[program]) != "Program":
+            continue
+        project_attrs = graph.nodes[project]
+        units = _citing_units(graph, project)
+        unit_names = [graph.nodes[unit].get("name") for unit in units] or [project_attrs.get("unit_name")]
+        for unit_name in unit_names:
+            records.append({"program": graph.nodes[program].get("name") or str(program), "unit": unit_name,
+                            "amount": project_attrs.get("amount")})
+    if not records:
+        return pd.DataFrame()
+    frame = pd.DataFrame(records)
+    return frame.pivot_table(index="program", columns="unit", values="amount", aggfunc="sum")
+
+
+def chart_frame(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """A template result reshaped for ``st.bar_chart``: units as rows, years (if any) as columns.
+
+    The unit column is the one named like ``unit``/单位, the year column ``year``/年度, the value the
+    first other numeric column (万元). None when the table has no unit or numeric column.
+    """
+    if frame.empty:
+        return None
+    columns = list(frame.columns)
+    unit = next((column for column in columns if "unit" in str(column).lower() or "单位" in str(column)), None)
+    year = next((column for column in columns if "year" in str(column).lower() or "年" in str(column)), None)
+    numeric = [column for column in columns if column not in (unit, year)
+               and pd.api.types.is_numeric_dtype(frame[column])]
+    if unit is None or not numeric:
+        return None
+    if year is None:
+        return frame.groupby(unit)[numeric[0]].sum().to_frame()
+    return frame.pivot_table(index=unit, columns=year, values=numeric[0], aggfunc="sum")

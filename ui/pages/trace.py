@@ -1,0 +1,69 @@
+"""文件追踪: pick a 文件 by 文号 or title; see its issuer, every citing project, co-cited 文件, subgraph.
+
+Citing projects come from the ``projects_by_policy`` template and co-cited 文件 from
+``co_cited_policies`` (the same templates ``kb query`` runs); the issuer and subgraph from the graph.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders.doc_no import canonicalize
+from loaders.normalize import match_key
+from ui import api, graph_view, render
+
+st.title("文件追踪")
+st.caption("选择或搜索一个政策文件（文号或标题），查看发文机关、引用它的各单位项目及金额、共同引用的文件。")
+
+policies = []
+with api.shown_errors("读取政策文件"):
+    graph = api.graph()
+    policies = graph_view.nodes_of(graph, "PolicyDocument")
+
+if not policies:
+    st.info("图谱中还没有政策文件：请先在“导入/导出”页导入公开文件。")
+    st.stop()
+
+captions = {node: f"{attrs.get('doc_no')}　{attrs.get('title') or ''}".strip() for node, attrs in policies}
+search = st.text_input("搜索文号或标题", key="trace-search", placeholder="例如 渝委办发〔2019〕66号 或 国有企业退休人员")
+choices = [node for node, _ in policies]
+if search.strip():
+    typed_doc_no = canonicalize(search.strip())
+    key = match_key(search)
+    choices = [node for node, attrs in policies
+               if (typed_doc_no and attrs.get("doc_no") == typed_doc_no)
+               or key in match_key(captions[node])]
+    if not choices:
+        st.warning(f"没有文号或标题包含“{search.strip()}”的文件。")
+        st.stop()
+
+chosen = st.selectbox("政策文件", choices, format_func=lambda node: captions[node], key="trace-policy")
+attrs = graph.nodes[chosen]
+doc_no = attrs.get("doc_no")
+
+st.subheader(doc_no)
+titles = attrs.get("titles") or ([attrs["title"]] if attrs.get("title") else [])
+st.markdown("**标题**：" + ("；".join(f"《{title}》" for title in titles) if titles else "（文中未写标题）"))
+issuers = [graph.nodes[target] for _, target, key, edge in graph.out_edges(chosen, keys=True, data=True)
+           if graph_view.edge_type(key, edge) == "ISSUED_BY"]
+issuer_text = "、".join(f"{issuer.get('name') or issuer.get('issuer_code')}（{issuer.get('issuer_code')}）"
+                       for issuer in issuers)
+st.markdown(f"**发文机关**：{issuer_text or attrs.get('issuer_code') or '未知'}")
+
+st.markdown("#### 引用该文件的项目")
+with api.shown_errors("projects_by_policy"):
+    projects = api.run_table("projects_by_policy", {"doc_no": doc_no})
+    render.show_table(projects.frame, key="trace-projects-csv", file_name="projects_by_policy.csv")
+    with st.expander("Cypher"):
+        st.code(projects.cypher, language="cypher")
+
+st.markdown("#### 共同被引用的文件")
+with api.shown_errors("co_cited_policies"):
+    co_cited = api.run_table("co_cited_policies", {"doc_no": doc_no})
+    if co_cited.frame.empty:
+        st.caption("没有与它一起被同一项目引用的文件。")
+    else:
+        render.show_table(co_cited.frame, key="trace-cocited-csv", file_name="co_cited_policies.csv")
+
+st.markdown("#### 子图")
+render.show_graph(graph_view.neighbourhood(graph, chosen, radius=2, limit=60), centre=chosen, alt=f"{doc_no} 子图")

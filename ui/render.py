@@ -1,0 +1,52 @@
+"""Rendering shared by the pages: an answer (sentence, table, sources, Cypher, graph) and a graph view."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from ui import api, graph_view
+
+
+def show_graph(subgraph: nx.MultiDiGraph, *, height: int = 460, centre: Any = None, alt: str = "图谱") -> None:
+    """Draw a networkx subgraph interactively (pyvis in an iframe); say so when it is empty."""
+    if subgraph.number_of_nodes() == 0:
+        st.caption("没有可显示的节点。")
+        return
+    st.iframe(graph_view.pyvis_html(subgraph, height=height, centre=centre), height=height + 20, alt=alt)
+    legend = sorted({graph_view.node_label(attrs) for _, attrs in subgraph.nodes(data=True)})
+    st.caption("图例：" + "　".join(f"{graph_view.LABEL_NAMES.get(label, label)}（{label}）" for label in legend))
+
+
+def show_table(frame, *, key: str, file_name: str) -> None:
+    """A result table with a CSV download button under it."""
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button("下载 CSV", api.frame_csv(frame), file_name=file_name, mime="text/csv", key=key)
+
+
+def show_answer(answer: dict[str, Any], *, key: str) -> None:
+    """One answer of the chat: the sentence, the table, the sources, the template and Cypher, the graph.
+
+    Args:
+        answer: ``Answer.to_dict()`` (question, template, params, cypher, columns, rows, answer, sources).
+        key: a unique key prefix for this answer's widgets.
+    """
+    st.markdown(answer.get("answer") or "（没有结果）")
+    rows = answer.get("rows") or []
+    if rows:
+        show_table(api.rows_frame(answer.get("columns") or [], rows), key=f"{key}-csv", file_name="answer.csv")
+    sources = answer.get("sources") or []
+    if sources:
+        st.markdown("**来源**")
+        st.dataframe(api.sources_frame(sources), hide_index=True, width="stretch")
+    with st.expander(f"模板与 Cypher：{answer.get('template') or '语义检索'}"):
+        st.markdown(f"模板 `{answer.get('template') or '—'}`，参数：")
+        st.code(json.dumps(answer.get("params") or {}, ensure_ascii=False), language="json")
+        if answer.get("cypher"):
+            st.code(answer["cypher"], language="cypher")
+    with st.expander("相关节点图"):
+        with api.shown_errors("图谱"):
+            show_graph(graph_view.involved_subgraph(api.graph(), answer), height=360, alt="答案涉及的节点")
