@@ -1,0 +1,296 @@
+"""Bytes -> ``SourceText``: one disclosure file of any supported format as normalised text lines.
+
+Every format ends in the same intermediate form, so one table parser serves them all: a list of
+normalised lines (``loaders.normalize.normalize_text``) where a table row is one line with its cells
+separated by tabs, and running text is one line per paragraph.
+
+- ``.txt`` (also ``.text``/``.md``): decoded from UTF-8 (with or without BOM), UTF-16 (BOM), GB18030
+  (GBK/GB2312 are subsets) or whatever ``charset-normalizer`` finds; lines kept as printed.
+- ``.pdf``: pdfplumber; per page, ruled tables become tab rows and the remaining text lines are kept
+  in reading order (top to bottom).
+- ``.docx``: python-docx; paragraphs and real tables in document order (a merged cell is written once).
+- ``.xlsx``: openpyxl; one sheet per table, the sheet title first, then one tab row per sheet row.
+
+Bad input raises ``kb.errors.UnreadableDocument(path, reason)`` with a one-clause reason: missing,
+empty, binary, undecodable, HTML page, damaged/truncated container or unknown extension.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.errors import UnreadableDocument
+from loaders.normalize import normalize_text
+from loaders.rows import detect_layout
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx", ".xlsx")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class SourceText:
+    """A disclosure as normalised text lines, whatever format it came in.
+
+    Attributes:
+        lines: normalised lines (index 0 is line 1); a table row is one line of tab-separated cells.
+        layout: the table layout of ``lines`` ("cells", "tabs" or "markdown"; see loaders/rows.py).
+        doc_id: sha256 hex digest of the file's bytes.
+        path: the path as given.
+        format: "text", "pdf", "docx" or "xlsx".
+        encoding: the text encoding detected (text files only), e.g. "utf-8", "gb18030", "utf-16".
+    """
+
+    lines: list[str]
+    layout: str
+    doc_id: str
+    path: str
+    format: str = "text"
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_source(path: str | Path) -> SourceText:
+    """Read one disclosure file into normalised lines.
+
+    Args:
+        path: a .txt/.text/.md, .pdf, .docx or .xlsx file.
+
+    Returns:
+        The file's ``SourceText`` (lines normalised once here; nothing downstream re-normalises).
+
+    Raises:
+        UnreadableDocument: the file is missing, a folder, empty, binary, undecodable, an HTML page,
+            a damaged/truncated PDF/DOCX/XLSX, or has an unknown extension.
+
+    Example:
+        >>> source = read_source("../shared/corpus/001_f91b7b473888f42b.txt")  # doctest: +SKIP
+        >>> source.layout, source.lines[2]  # doctest: +SKIP
+        ('tabs', '重庆市綦江区社会保险事务中心财政拨款收支总表')
+    """
+    file = Path(path)
+    if not file.exists():
+        raise UnreadableDocument(path, "no such file")
+    if file.is_dir():
+        raise UnreadableDocument(path, "is a folder, not a file")
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "(none)"
+        raise UnreadableDocument(path, f"unknown extension {shown} (expected .txt, .pdf, .docx or .xlsx)")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise UnreadableDocument(path, f"cannot be read ({error.strerror or error})") from None
+    if not data.strip():
+        raise UnreadableDocument(path, "empty file")
+    doc_id = hashlib.sha256(data).hexdigest()
+    encoding = None
+    if suffix in TEXT_SUFFIXES:
+        text, encoding = decode_text(data, path)
+        raw_lines = _LINE_BREAK.split(text)
+        fmt = "text"
+    elif suffix == ".pdf":
+        raw_lines, fmt = _pdf_lines(file), "pdf"
+    elif suffix == ".docx":
+        raw_lines, fmt = _docx_lines(file), "docx"
+    else:
+        raw_lines, fmt = _xlsx_lines(file), "xlsx"
+    lines = [normalize_text(line) for line in raw_lines]
+    if not any(_CJK.search(line) for line in lines):
+        raise UnreadableDocument(path, "no Chinese text found (not a budget disclosure)")
+    return SourceText(lines=lines, layout=detect_layout(lines), doc_id=doc_id, path=str(path), format=fmt,
+                      encoding=encoding)
+
+
+def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
+    """Decode a text file's bytes as a Chinese government site may serve them.
+
+    Order: BOM (UTF-8, UTF-16 LE/BE), strict UTF-8, strict GB18030, then charset-normalizer's best
+    guess provided the result holds Chinese characters.
+
+    Args:
+        data: the file's bytes (not empty).
+        path: used in error messages only.
+
+    Returns:
+        (text without BOM, encoding name).
+
+    Raises:
+        UnreadableDocument: binary content, an HTML page, or bytes no encoding decodes into Chinese text.
+    """
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise UnreadableDocument(path, f"undecodable bytes (declared {encoding} by its BOM)") from None
+            _reject_html(text.encode("utf-8")[:2048], path)
+            return text, "utf-8-sig" if encoding == "utf-8" else "utf-16"
+    if _looks_utf16_without_bom(data):
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _CJK.search(text):
+                return text, encoding
+    if b"\x00" in data[:65536]:
+        raise UnreadableDocument(path, "binary file, not text")
+    _reject_html(data[:2048], path)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if _CJK.search(text) and not _mostly_control(text):
+            return text, best.encoding
+    raise UnreadableDocument(path, "undecodable bytes (not UTF-8, UTF-16 or GB18030 text)")
+
+
+def _looks_utf16_without_bom(data: bytes) -> bool:
+    """True when every other byte is mostly NUL (ASCII in UTF-16) or the text is even-length CJK."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return False
+    zeros_even = sample[0::2].count(0)
+    zeros_odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(zeros_even, zeros_odd) > 0.2 * half and min(zeros_even, zeros_odd) < 0.02 * half
+
+
+def _mostly_control(text: str) -> bool:
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\x0c")
+    return control > 0.05 * max(len(text), 1)
+
+
+def _reject_html(head: bytes, path: object) -> None:
+    if _HTML_START.match(head):
+        raise UnreadableDocument(path, "an HTML page, not a disclosure (save the attached document instead)")
+
+
+def _join_wrapped(text: str | None) -> str:
+    """One cell's wrapped lines joined: no space between CJK/digits, one space between Latin words."""
+    if not text:
+        return ""
+    parts = [part.strip() for part in text.splitlines() if part.strip()]
+    joined = ""
+    for part in parts:
+        if joined and re.match(r"[A-Za-z]", joined[-1]) and re.match(r"[A-Za-z]", part[0]):
+            joined += " "
+        joined += part
+    return joined.replace("\t", " ")
+
+
+def _pdf_lines(file: Path) -> list[str]:
+    """Text lines and tab-separated table rows of a PDF, page by page in reading order."""
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a formats extra
+        raise UnreadableDocument(file, "PDF support needs pdfplumber: pip install 'budget-kb[formats]'") from None
+    lines: list[str] = []
+    try:
+        with pdfplumber.open(file) as pdf:
+            for page in pdf.pages:
+                items: list[tuple[float, list[str]]] = []
+                tables = page.find_tables()
+                boxes = [table.bbox for table in tables]
+                for table in tables:
+                    rows = [
+                        "\t".join(_join_wrapped(cell) for cell in row)
+                        for row in table.extract()
+                    ]
+                    items.append((table.bbox[1], rows))
+
+                def outside(obj, boxes=boxes) -> bool:
+                    x = (obj["x0"] + obj["x1"]) / 2
+                    y = (obj["top"] + obj["bottom"]) / 2
+                    return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+                for text_line in page.filter(outside).extract_text_lines():
+                    items.append((text_line["top"], [text_line["text"]]))
+                for _, block in sorted(items, key=lambda item: item[0]):
+                    lines.extend(block)
+                lines.append("")
+    except UnreadableDocument:
+        raise
+    except Exception as error:  # pdfminer raises many types for damaged files
+        raise UnreadableDocument(file, f"damaged or truncated PDF ({type(error).__name__})") from None
+    return lines
+
+
+def _docx_lines(file: Path) -> list[str]:
+    """Paragraphs and table rows of a DOCX in document order (merged cells written once)."""
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError:  # pragma: no cover
+        raise UnreadableDocument(file, "DOCX support needs python-docx: pip install 'budget-kb[formats]'") from None
+    try:
+        document = docx.Document(str(file))
+    except Exception as error:
+        raise UnreadableDocument(file, f"damaged or truncated DOCX ({type(error).__name__})") from None
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells: list[str] = []
+                previous = None
+                for cell in row.cells:
+                    cells.append("" if cell._tc is previous else _join_wrapped(cell.text))
+                    previous = cell._tc
+                lines.append("\t".join(cells))
+            lines.append("")
+    return lines
+
+
+def _xlsx_cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
+    return _join_wrapped(str(value))
+
+
+def _xlsx_lines(file: Path) -> list[str]:
+    """One block per sheet: the sheet title, then one tab row per sheet row (trailing blanks dropped)."""
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover
+        raise UnreadableDocument(file, "XLSX support needs openpyxl: pip install 'budget-kb[formats]'") from None
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as error:
+        raise UnreadableDocument(file, f"damaged or truncated XLSX ({type(error).__name__})") from None
+    lines: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            lines.append(sheet.title)
+            for values in sheet.iter_rows(values_only=True):
+                cells = [_xlsx_cell_text(value) for value in values]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if not cells:
+                    lines.append("")
+                elif len(cells) == 1:
+                    lines.append(cells[0])
+                else:
+                    lines.append("\t".join(cells))
+            lines.append("")
+    finally:
+        workbook.close()
+    return lines

@@ -1,0 +1,198 @@
+"""Coded classification tables: functional (功能分类) and economic (经济分类) subject lines.
+
+Reads any table whose rows start with a subject code, in every printed form:
+- one code cell: ``2080101 | 行政运行 | 757.49 | …`` (000, 001, 002);
+- 类/款/项 split over columns: ``208 | 01 | 01 | 316002 | 行政运行 | …`` (003, 004), joined to "2080101";
+- 类/款 plus the full code: ``301 | 01 | 30101 | 基本工资 | …`` or ``301 | 01 | 30101 基本工资 | …`` (003, 004);
+- a unit-code column after the code (316002, 342601, 342) is skipped.
+
+Amount columns are mapped through the header labels printed after the header's name column
+(小计/合计/总计 -> total, 基本支出 -> basic, 项目支出 -> project), so extra columns such as a previous
+year's 预算数 (002 表5) or 人员经费/公用经费 are never mistaken for the total.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from loaders.normalize import parse_amount
+from loaders.rows import Row
+from loaders.sections import Section, clean_cell, is_total_label
+
+_CLASS = re.compile(r"^\d{3}$")
+_PART = re.compile(r"^\d{2}$")
+_FULL = re.compile(r"^(\d{5}|\d{7}|\d{9})$")
+_CODE_AND_NAME = re.compile(r"^(\d{3}|\d{5}|\d{7}|\d{9})\s+(\S.*)$")
+_DIGITS = re.compile(r"^\d{2,9}$")
+_NAME_HEADER = re.compile(r"名称|^项目$")
+_INDENT = re.compile(r"^[\s\u2000-\u200b\u3000]+")
+
+
+@dataclass
+class CodedLine:
+    """One coded row of a classification table.
+
+    Attributes:
+        code: joined subject code, e.g. "2080101".
+        name: name as printed (indentation stripped).
+        amounts: header label -> amount in 万元 (None for a blank cell), in column order.
+        line: 1-based source line.
+    """
+
+    code: str
+    name: str
+    amounts: dict[str, float | None]
+    line: int
+
+    def pick(self, *patterns: str) -> float | None:
+        """The amount of the first column whose label matches one of ``patterns`` (regex), else None."""
+        for pattern in patterns:
+            for label, value in self.amounts.items():
+                if re.search(pattern, label):
+                    return value
+        return None
+
+
+def split_code(cells: list[str]) -> tuple[str, int, str] | None:
+    """Find the subject code at the start of a row.
+
+    Args:
+        cells: the row's cells (cleaned).
+
+    Returns:
+        (code, index of the name cell, name) or None when the row does not start with a code.
+
+    Example:
+        >>> split_code(["208", "01", "01", "316002", "行政运行", "510.64"])
+        ('2080101', 4, '行政运行')
+        >>> split_code(["301", "01", "30101 基本工资", "233.90"])
+        ('30101', 2, '基本工资')
+    """
+    index = 0
+    while index < len(cells) and index < 4 and not cells[index]:
+        index += 1
+    if index >= len(cells):
+        return None
+    first = cells[index]
+    code: str | None = None
+    position = index + 1
+    if _CLASS.match(first):
+        code = first
+        while position < len(cells) and _PART.match(cells[position]) and len(code) < 7:
+            code += cells[position]
+            position += 1
+        if position < len(cells):
+            nxt = cells[position]
+            if _FULL.match(nxt) and nxt.startswith(first):
+                code, position = nxt, position + 1
+            else:
+                joined = _CODE_AND_NAME.match(nxt)
+                if joined and joined.group(1).startswith(first):
+                    return joined.group(1), position, joined.group(2).strip()
+    elif _FULL.match(first):
+        code = first
+    else:
+        joined = _CODE_AND_NAME.match(first)
+        if joined:
+            return joined.group(1), index, joined.group(2).strip()
+        return None
+    while position < len(cells) and _DIGITS.match(cells[position]):  # unit code column
+        position += 1
+    if position >= len(cells):
+        return None
+    name = cells[position]
+    if not name or parse_amount(name) is not None:
+        return None
+    return code, position, name
+
+
+def _header_labels(section: Section, first_data_index: int) -> tuple[int | None, list[str]]:
+    """(index of the header's name column, label per column) from the header rows above the data."""
+    header_rows = [row for row in section.table_rows[:first_data_index]]
+    width = max((len(row.cells) for row in section.table_rows), default=0)
+    labels = [""] * width
+    name_index: int | None = None
+    for row in header_rows:  # lower header rows override upper ones
+        for column, cell in enumerate(row.cells):
+            text = clean_cell(cell)
+            if text and column < width:
+                labels[column] = text
+            if text and _NAME_HEADER.search(text) and "编码" not in text:
+                name_index = column
+    return name_index, labels
+
+
+def _amounts_after(cells: list[str], start: int, name_index: int | None, labels: list[str]) -> dict[str, float | None]:
+    """Amount cells after ``start`` keyed by the labels after the header's name column."""
+    if name_index is not None and name_index > start and all(not c for c in cells[start + 1:name_index + 1]):
+        start = name_index
+    base = name_index if name_index is not None else start
+    amounts: dict[str, float | None] = {}
+    for offset, cell in enumerate(cells[start + 1:]):
+        column = base + 1 + offset
+        label = labels[column] if column < len(labels) and labels[column] else f"column {column}"
+        while label in amounts:
+            label += "'"
+        amounts[label] = parse_amount(cell)
+    return amounts
+
+
+def _is_total_row(cells: list[str]) -> bool:
+    """A 合计 row: a total label among the first cells and at least one amount after it."""
+    label_at = next((i for i, cell in enumerate(cells[:6]) if is_total_label(cell)), None)
+    return label_at is not None and any(parse_amount(cell) is not None for cell in cells[label_at + 1:])
+
+
+def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | None]:
+    """Read a classification table's coded lines and its 合计 row.
+
+    Args:
+        section: a section whose table rows hold subject codes (any of the printed forms above).
+
+    Returns:
+        (coded lines in order, the 合计 row as a CodedLine with code "" or None). Names keep their
+        printed form minus indentation; amounts are 万元 with blank cells None.
+    """
+    rows = section.table_rows
+    cleaned = [[clean_cell(_INDENT.sub("", cell)) for cell in row.cells] for row in rows]
+    first_data = next((i for i, cells in enumerate(cleaned) if split_code(cells) or _is_total_row(cells)), len(rows))
+    name_index, labels = _header_labels(section, first_data)
+    lines: list[CodedLine] = []
+    total: CodedLine | None = None
+    for row, cells in zip(rows[first_data:], cleaned[first_data:]):
+        found = split_code(cells)
+        if found:
+            code, position, name = found
+            lines.append(CodedLine(code, name, _amounts_after(cells, position, name_index, labels), row.line))
+            continue
+        label_at = next((i for i, cell in enumerate(cells[:6]) if is_total_label(cell)), None)
+        if label_at is not None and total is None and _is_total_row(cells):
+            total = CodedLine("", clean_cell(cells[label_at]), _amounts_after(cells, label_at, name_index, labels), row.line)
+    return lines, total
+
+
+TOTAL_COLUMN = (r"^(小计|合计|总计)$", r"合计|总计|小计")
+BASIC_COLUMN = (r"基本支出",)
+PROJECT_COLUMN = (r"项目支出", r"^金额$")
+
+
+def first_amount(line: CodedLine) -> float | None:
+    """The first amount column's value (a table with no recognisable labels)."""
+    return next(iter(line.amounts.values()), None)
+
+
+def line_total(line: CodedLine) -> float | None:
+    """A coded line's total: the 小计/合计/总计 column, else the first amount column."""
+    labelled = [label for label in line.amounts if any(re.search(p, label) for p in TOTAL_COLUMN)]
+    if labelled:
+        return line.pick(*TOTAL_COLUMN)
+    basic_only = [label for label in line.amounts if re.search(r"基本支出|项目支出", label)]
+    if len(basic_only) == 1:
+        return line.amounts[basic_only[0]]
+    return first_amount(line)
+
+
+def is_coded_row(row: Row) -> bool:
+    """True when a row starts with a subject code (see ``split_code``)."""
+    return split_code([cell.strip() for cell in row.cells]) is not None

@@ -1,0 +1,238 @@
+"""Summarise a disclosure: unit, totals, functional/economic subject lines, "三公" and self-contradictions.
+
+Which table each field is read from (EXTRACTION_SCHEMA.md, and the gold files' notes):
+
+- income_total / expense_total / general_public_budget / carryover: the 收支总表 (部门/单位收支(预算)总表);
+  收入总计 (else 收入总数, 收入合计, the first 合计) and 支出总计 (…); 一般公共预算拨款(收入)/资金 of the
+  current year; 上年结转 (blank -> None). Without a 收支总表: the 财政拨款收支总表, then the narrative.
+- basic_expense / project_expense: the 合计 row of the 支出总表 (None when it has no 合计 row, as in 001);
+  without a 支出总表: the 合计 row of the 一般公共预算支出表, then the narrative.
+- three_public: the 合计 of the 一般公共预算"三公"经费支出表, else the narrative.
+- function_subjects: every coded line of the 支出总表 or, when the 一般公共预算(财政拨款)支出表 has more
+  coded lines (001's 支出总表 carries only 208), of that table.
+- economic_subjects: every coded line of the 一般公共预算(财政拨款)基本支出表(s) in the departmental
+  scheme (301…; page fragments joined); only a government-scheme table (501…) if no departmental one.
+
+Where two parts of the document disagree, both figures go into ``discrepancies``; the field keeps the
+figure of the table named above.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.model import EconomicSubjectLine, Extraction, FunctionSubjectLine, Totals
+from loaders.narrative import narrative_figures
+from loaders.normalize import parse_amount
+from loaders.rows import Row
+from loaders.sections import Section, clean_cell, find_sections, sections_of
+from loaders.subjects import BASIC_COLUMN, PROJECT_COLUMN, CodedLine, line_total, read_coded_table
+from loaders.unit import read_unit
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
+_INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "合计", "本年收入合计")
+_EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "合计", "本年支出合计")
+_GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款|资金)(?:收入|资金)?$|^一般公共预算财政拨款资金$")
+
+
+def _label(cell: str) -> str:
+    return _ORDINAL.sub("", clean_cell(cell)).replace(" ", "")
+
+
+def _pairs(section: Section) -> list[tuple[str, float | None, int, int]]:
+    """(label, amount right after it, column, line) for every label cell of a 收支总表-style table."""
+    pairs = []
+    for row in section.table_rows:
+        cells = row.cells
+        for column, cell in enumerate(cells[:-1]):
+            label = _label(cell)
+            if label and parse_amount(cell) is None and re.search(r"[\u4e00-\u9fff]", label):
+                pairs.append((label, parse_amount(cells[column + 1]), column, row.line))
+    return pairs
+
+
+def _summary_totals(section: Section) -> dict[str, tuple[float | None, int]]:
+    """income_total, expense_total, general_public_budget, carryover read from a 收支总表 section."""
+    pairs = _pairs(section)
+    found: dict[str, tuple[float | None, int]] = {}
+    for names, field, side in ((_INCOME_TOTAL, "income_total", 0), (_EXPENSE_TOTAL, "expense_total", 1)):
+        for name in names:
+            hits = [p for p in pairs if p[0] == name and p[1] is not None]
+            if name == "合计":  # "合计 | 2,235.58 | 合计 | 2,235.58": left is income, right is expense
+                hits = hits[side:side + 1] if len(hits) > 1 else (hits if side == 0 else [])
+            if hits:
+                found[field] = (hits[0][1], hits[0][3])
+                break
+    carry_seen = False
+    for label, value, column, line in pairs:
+        if "上年结转" in label and "carryover" not in found:
+            found["carryover"] = (value, line)
+            carry_seen = True
+        if _GENERAL.match(label) and "general_public_budget" not in found and not carry_seen and column == 0:
+            found["general_public_budget"] = (value, line)
+    return found
+
+
+def _three_public(section: Section) -> tuple[float | None, int] | None:
+    """The 合计 of a "三公" table: a 合计 row's first amount, else the 合计 column of the first data row."""
+    rows = section.table_rows
+    for row in rows:
+        for column, cell in enumerate(row.cells[:4]):
+            if _label(cell) == "合计":
+                after = [parse_amount(c) for c in row.cells[column + 1:] if c.strip()]
+                if after and after[0] is not None:
+                    return after[0], row.line
+    total_column = None
+    for row in rows:
+        labels = [_label(cell) for cell in row.cells]
+        if total_column is None and "合计" in labels:
+            total_column = labels.index("合计")
+            continue
+        values = [parse_amount(cell) for cell in row.cells]
+        if total_column is not None and any(v is not None for v in values):
+            if all(v is not None or not c.strip() for v, c in zip(values, row.cells)):
+                return (values[total_column] if total_column < len(values) else None), row.line
+    return None
+
+
+def _function_lines(table: list[CodedLine]) -> list[FunctionSubjectLine]:
+    return [FunctionSubjectLine(code=line.code, name=line.name, total=line_total(line), basic=line.pick(*BASIC_COLUMN),
+                                project=line.pick(*PROJECT_COLUMN), line=line.line)
+            for line in table if line.code[0] == "2"]
+
+
+def _economic_lines(sections: list[Section]) -> list[EconomicSubjectLine]:
+    coded = [line for section in sections for line in read_coded_table(section)[0]]
+    for prefix, scheme in (("3", "economic"), ("5", "gov_economic")):
+        chosen: dict[str, EconomicSubjectLine] = {}
+        for line in coded:
+            if line.code.startswith(prefix) and line.code not in chosen:
+                chosen[line.code] = EconomicSubjectLine(code=line.code, name=line.name, total=line_total(line),
+                                                        scheme=scheme, line=line.line)
+        if chosen:
+            return list(chosen.values())
+    return []
+
+
+def _differs(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and abs(a - b) > 0.005
+
+
+def _expense_checks(table: list[CodedLine], total: CodedLine, title: str, discrepancies: list[str]) -> None:
+    """Compare a 支出总表 合计 row with the sum of its top-level coded lines."""
+    classes = [line for line in table if len(line.code) == 3] or [line for line in table if len(line.code) == 7]
+    for field, patterns in (("基本支出", BASIC_COLUMN), ("项目支出", PROJECT_COLUMN)):
+        printed = total.pick(*patterns)
+        values = [line.pick(*patterns) for line in classes]
+        summed = round(sum(v for v in values if v is not None), 2)
+        if classes and _differs(printed, summed):
+            discrepancies.append(f"{title} (line {total.line}): 合计 {field} printed {printed:,.2f}, but its "
+                                 f"{len(classes)} top-level coded lines sum to {summed:,.2f}.")
+
+
+def summarize(extraction: Extraction, rows: list[Row]) -> None:
+    """Fill ``extraction``'s unit, totals, function/economic subjects, discrepancies and notes.
+
+    Args:
+        extraction: the record to fill (``file``/``lines`` already set); modified in place.
+        rows: ``loaders.rows.rebuild_rows`` output for the document.
+
+    Returns:
+        None. Amounts are 万元 as printed; every record carries its source line.
+    """
+    sections = find_sections(rows)
+    unit, unit_notes = read_unit(rows, sections)
+    extraction.unit = unit
+    extraction.notes.extend(unit_notes)
+    values: dict[str, tuple[float | None, int]] = {}
+    sources: dict[str, str] = {}
+
+    summary = sections_of(sections, "summary") or sections_of(sections, "fiscal_summary")
+    if summary:
+        for field, value in _summary_totals(summary[0]).items():
+            values[field], sources[field] = value, summary[0].title
+    fiscal = sections_of(sections, "fiscal_summary")
+    if summary and fiscal and fiscal[0] is not summary[0]:
+        other = _summary_totals(fiscal[0])
+        for field in ("income_total", "expense_total", "carryover"):
+            mine, theirs = values.get(field, (None, 0))[0], other.get(field, (None, 0))[0]
+            if _differs(mine, theirs) or (theirs is not None and mine is None and field == "carryover"):
+                extraction.discrepancies.append(
+                    f"{field}: {fiscal[0].title} (line {other[field][1]}) prints {theirs:,.2f}, "
+                    f"{summary[0].title} prints {'none' if mine is None else f'{mine:,.2f}'}; "
+                    f"taken from {summary[0].title}.")
+
+    expense = sections_of(sections, "expense")
+    general = sections_of(sections, "general_expense")
+    expense_tables = [(section, *read_coded_table(section)) for section in expense]
+    general_tables = [(section, *read_coded_table(section)) for section in general]
+    for section, table, total in (expense_tables[:1] or [t for t in general_tables if t[2]][:1]):
+        if total is not None:
+            for field, patterns in (("basic_expense", BASIC_COLUMN), ("project_expense", PROJECT_COLUMN)):
+                value = total.pick(*patterns)
+                if value is not None:
+                    values[field], sources[field] = (value, total.line), section.title
+            _expense_checks(table, total, section.title, extraction.discrepancies)
+        elif section.kind == "expense":
+            extraction.notes.append(f"basic_expense/project_expense left null: {section.title} has no 合计 row.")
+
+    three = sections_of(sections, "three_public")
+    if three:
+        found = _three_public(three[0])
+        if found:
+            values["three_public"], sources["three_public"] = found, three[0].title
+
+    narrative = narrative_figures(rows)
+    has_table = {"income_total": summary, "expense_total": summary, "general_public_budget": summary,
+                 "carryover": summary, "basic_expense": expense or general, "project_expense": expense or general,
+                 "three_public": three}
+    for field, figure in narrative.items():
+        table_value = values.get(field, (None, 0))[0]
+        if not has_table[field] and table_value is None:
+            values[field], sources[field] = (figure.value, figure.line), "情况说明 (narrative)"
+        elif _differs(table_value, figure.value):
+            extraction.discrepancies.append(
+                f"{field}: narrative (line {figure.line}) says '{figure.excerpt}' ({figure.value:,.2f}), "
+                f"{sources.get(field, 'the table')} prints {table_value:,.2f}; the table's figure is kept.")
+    totals = Totals()
+    for field, (value, line) in values.items():
+        setattr(totals, field, value)
+        totals.lines[field] = line
+    extraction.totals = totals
+    if sources:
+        extraction.notes.append("totals: " + "; ".join(f"{field} from {source}" for field, source in sources.items()))
+
+    candidates = [(section, table) for section, table, _ in expense_tables + general_tables]
+    candidates = [(s, [line for line in t if line.code[0] == "2"]) for s, t in candidates]
+    candidates = [(s, t) for s, t in candidates if t]
+    if candidates:
+        best = max(candidates, key=lambda item: (len(item[1]), item[0].kind == "expense"))
+        extraction.function_subjects = _function_lines(best[1])
+        extraction.notes.append(f"function_subjects: {len(best[1])} coded lines of {best[0].title} (line {best[0].line}).")
+        _compare_names(best, candidates, extraction.discrepancies)
+    else:
+        extraction.function_subjects = []
+    economic_sections = sections_of(sections, "basic_economic")
+    extraction.economic_subjects = _economic_lines(economic_sections)
+    if extraction.economic_subjects:
+        extraction.notes.append(f"economic_subjects: {len(extraction.economic_subjects)} coded lines of "
+                                f"{economic_sections[0].title} ({extraction.economic_subjects[0].scheme}).")
+
+
+def _compare_names(best: tuple[Section, list[CodedLine]], candidates: list[tuple[Section, list[CodedLine]]],
+                   discrepancies: list[str]) -> None:
+    """Record subject names or totals that differ between the chosen table and the other functional table."""
+    chosen = {line.code: line for line in best[1]}
+    for section, table in candidates:
+        if section is best[0]:
+            continue
+        for line in table:
+            mine = chosen.get(line.code)
+            if mine is None:
+                continue
+            if mine.name != line.name:
+                discrepancies.append(f"{line.code}: {best[0].title} names it '{mine.name}', {section.title} "
+                                     f"'{line.name}'; function_subjects use {best[0].title}.")
+            if _differs(line_total(mine), line_total(line)):
+                discrepancies.append(f"{line.code}: {best[0].title} total {line_total(mine):,.2f} vs "
+                                     f"{section.title} {line_total(line):,.2f}.")
