@@ -1,0 +1,293 @@
+"""Projects of one disclosure: blocks, project lines, indicators and 文号, merged into ``Extraction``.
+
+Entry point ``extract_projects(extraction, rows)``, called by ``loaders.pipeline.parse_file`` after the
+unit and totals are read. It reads, in any layout (recognised by field labels, never by line numbers):
+
+- label blocks of 项目支出绩效目标表 (000, 001, 002): 项目名称 / 当年预算 / 项目分类 / 项目概述 / 立项依据 /
+  当年绩效目标 cells, then an indicator table;
+- wide performance tables and 项目支出预算表 lines (003, 004), see ``loaders.project_tables``;
+- the unit-level 整体绩效目标表 indicators (``unit_indicators``);
+- every 文号 of the document (``policy_docs``) and of each block (``basis_refs``/``all_refs``).
+
+A performance entry is merged into the 项目支出预算表 line of the same project (same name, or a close
+name with the same amount). A block printed under another unit's name is reported, not attached, and a
+table mixing other units' blocks (003's OCR'd table) is reported whole. Figures a block contradicts
+(a 项目概况 amount against 当年预算) go to ``discrepancies`` with both figures.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from kb.model import Extraction, Project
+from loaders.indicators import indicator_columns, read_indicator_rows
+from loaders.normalize import match_key
+from loaders.project_fields import (amount_in_yuan, category_from_title, clean_text, field_of, is_title,
+                                    label_values, read_amount, row_titles, split_code)
+from loaders.project_tables import Entry, budget_list_entries, wide_performance_entries
+from loaders.references import block_references, document_policy_docs
+
+_LEADING_FIELDS = {"unit", "department", "code", "other"}
+_MENTIONED_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*万元")
+_CLOSE_NAME = 85  # rapidfuzz ratio (0-100) above which two names with the same amount are one project
+
+
+def _anchor(row) -> bool:
+    """True for a row printing a project name label with its value (a block's anchor)."""
+    if not row.cells or indicator_columns(row.cells):
+        return False
+    return any(field == "name" and value for field, _, value in label_values(row.cells))
+
+
+def _block_spans(rows: list, used: set[int]) -> list[tuple[int, int, int]]:
+    """(first row, anchor row, last row) of each label block, in order."""
+    anchors = [i for i, row in enumerate(rows) if i not in used and row.is_table and _anchor(row)]
+    spans: list[tuple[int, int, int]] = []
+    for number, anchor in enumerate(anchors):
+        start = anchor
+        floor = anchors[number - 1] if number else -1
+        while start - 1 > floor and rows[start - 1].is_table and not is_title(rows[start - 1].cells):
+            fields = {field for field, _, _ in label_values(rows[start - 1].cells)}
+            if not fields or not fields <= _LEADING_FIELDS:
+                break
+            start -= 1
+        spans.append([start, anchor, len(rows) - 1])
+    for number, span in enumerate(spans):
+        limit = spans[number + 1][0] - 1 if number + 1 < len(spans) else len(rows) - 1
+        seen_indicators = False
+        for index in range(span[1] + 1, limit + 1):
+            row = rows[index]
+            ends = is_title(row.cells) or index in used or (seen_indicators and not row.is_table) \
+                or any(field == "end" for field, _, _ in label_values(row.cells))
+            if ends:
+                limit = index - 1
+                break
+            seen_indicators = seen_indicators or indicator_columns(row.cells) is not None
+        span[2] = limit
+    return [tuple(span) for span in spans]
+
+
+def _read_block(rows: list, span: tuple[int, int, int], title: str | None) -> Entry:
+    """Read the fields and indicators of one label block."""
+    first, _, last = span
+    values: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    funding: list[str] = []
+    header_at = None
+    for index in range(first, last + 1):
+        row = rows[index]
+        if indicator_columns(row.cells):
+            header_at = index
+            break
+        for field, label, value in label_values(row.cells):
+            if field == "funding":
+                funding.append(f"{label} {value}" if value else f"{label} (blank)")
+            elif field not in values or (not values[field] and value):
+                values[field], labels[field] = value, label
+    code, name = split_code(values.get("name", ""))
+    entry = Entry(name=name, source_table=title, first_line=rows[first].line,
+                  last_line=rows[last].end_line or rows[last].line,
+                  code=values.get("code") or code, category=values.get("category") or category_from_title(title),
+                  overview=clean_text(values.get("overview")), basis=clean_text(values.get("basis")),
+                  goal=clean_text(values.get("goal")), unit=values.get("unit") or None,
+                  amount_label=labels.get("amount"))
+    entry.amount = read_amount(values.get("amount"))
+    if entry.amount is not None and amount_in_yuan(labels.get("amount", "")):
+        entry.notes.append(f"{labels['amount']} {values['amount']} is in 元; amount converted to 万元.")
+        entry.amount = round(entry.amount / 10000, 6)
+    if not values.get("category") and entry.category:
+        entry.notes.append(f"No 项目分类 printed; category taken from the table title '{title}'.")
+    if funding:
+        entry.notes.append("; ".join(funding) + ".")
+    if header_at is not None:
+        columns = indicator_columns(rows[header_at].cells, rows[header_at].line)
+        entry.indicators = read_indicator_rows(rows[header_at + 1:last + 1], columns)
+    return entry
+
+
+def _foreign_unit(entry: Entry, unit_key: str, outside_text: str) -> bool:
+    """True when the unit printed with ``entry`` is another unit than the document's."""
+    if not entry.unit:
+        return False
+    key = match_key(split_code(entry.unit)[1])
+    if len(key) < 4:
+        return False
+    if unit_key and (key in unit_key or unit_key in key):
+        return False
+    return key not in outside_text
+
+
+def _outside_text(lines: list[str], first: int, last: int) -> str:
+    """The document's text outside lines first..last, as one comparison key."""
+    return match_key("".join(line for number, line in enumerate(lines, start=1) if not first <= number <= last))
+
+
+def _screen_units(entries: list[Entry], extraction: Extraction) -> list[Entry]:
+    """Drop (and report) blocks of another unit; a wide table mixing units is reported whole."""
+    unit_key = match_key(extraction.unit.name)
+    kept: list[Entry] = []
+    bad_tables: set[tuple[int, int]] = set()
+    for entry in entries:
+        span = (entry.table_first_line, entry.table_last_line) if entry.table_first_line else \
+            (entry.first_line, entry.last_line)
+        if _foreign_unit(entry, unit_key, _outside_text(extraction.lines, *span)):
+            bad_tables.add(span)
+    for entry in entries:
+        span = (entry.table_first_line, entry.table_last_line) if entry.table_first_line else \
+            (entry.first_line, entry.last_line)
+        if span not in bad_tables:
+            kept.append(entry)
+            continue
+        where = f"{entry.source_table or 'performance table'} line {entry.first_line}"
+        if _foreign_unit(entry, unit_key, _outside_text(extraction.lines, *span)):
+            extraction.discrepancies.append(
+                f"{where}: block '{entry.name}' ({entry.amount} 万元, {len(entry.indicators)} indicators) is printed "
+                f"under another unit, '{entry.unit}', not {extraction.unit.name or 'this document’s unit'}; "
+                "reported, not attached to any project.")
+        else:
+            extraction.notes.append(
+                f"{where}: block '{entry.name}' ({entry.amount} 万元) sits in a performance table that mixes other "
+                "units' blocks (unreliable, likely OCR); not attached to any project.")
+    return kept
+
+
+def _match(entry: Entry, lines: list[Entry], taken: set[int]) -> int | None:
+    """Index of the 项目支出预算表 line ``entry`` describes, or None."""
+    key = match_key(entry.name)
+    best: tuple[float, int] | None = None
+    for index, line in enumerate(lines):
+        if index in taken:
+            continue
+        same_amount = entry.amount is not None and line.amount == entry.amount
+        score = 100.0 if match_key(line.name) == key else fuzz.ratio(match_key(line.name), key)
+        if score == 100 or (score >= _CLOSE_NAME and same_amount):
+            rank = score + (1 if same_amount else 0)
+            if best is None or rank > best[0]:
+                best = (rank, index)
+    return best[1] if best else None
+
+
+def _merge(performance: list[Entry], budget_lines: list[Entry], extraction: Extraction) -> list[Entry]:
+    """Attach performance entries to their 项目支出预算表 lines; keep the others as projects of their own."""
+    taken: set[int] = set()
+    alone: list[Entry] = []
+    for entry in performance:
+        index = _match(entry, budget_lines, taken)
+        if index is None:
+            alone.append(entry)
+            continue
+        taken.add(index)
+        line = budget_lines[index]
+        if entry.amount is not None and line.amount is not None and entry.amount != line.amount:
+            extraction.discrepancies.append(
+                f"Project '{line.name}': {line.source_table} line {line.first_line} prints {line.amount} 万元, "
+                f"{entry.source_table} line {entry.first_line} prints {entry.amount} 万元.")
+        if match_key(entry.name) != match_key(line.name):
+            line.notes.append(f"{entry.source_table} line {entry.first_line} prints the name as '{entry.name}'.")
+        for name in ("code", "category", "overview", "basis", "goal", "unit"):
+            if getattr(line, name) is None:
+                setattr(line, name, getattr(entry, name))
+        line.indicators = entry.indicators
+        line.notes.extend(entry.notes)
+        line.notes.append(f"Indicators from {entry.source_table} lines {entry.first_line}-{entry.last_line}.")
+        line.spans = [(line.first_line, line.last_line), (entry.first_line, entry.last_line)]
+    return sorted(budget_lines + alone, key=lambda e: e.first_line)
+
+
+def _contradictions(entry: Entry) -> list[str]:
+    """Amounts the block's own text gives for the project that disagree with its printed amount."""
+    if entry.amount is None or not entry.overview:
+        return []
+    mentioned = [read_amount(m.group(1)) for m in _MENTIONED_AMOUNT.finditer(entry.overview)]
+    mentioned = [value for value in mentioned if value is not None]
+    if not mentioned or entry.amount in mentioned:
+        return []
+    closest = min(mentioned, key=lambda value: abs(value - entry.amount))
+    if abs(closest - entry.amount) > 0.05 * entry.amount:
+        return []
+    return [f"Project '{entry.name}': 项目概况/概述 says {closest:g}万元 while "
+            f"{entry.amount_label or '当年预算'} prints {entry.amount:,.2f} (amount taken from the table)."]
+
+
+def _to_project(entry: Entry, extraction: Extraction) -> Project:
+    """Build the ``Project`` record of one (merged) entry, with its 文号 and notes."""
+    references = None
+    for first, last in entry.spans or [(entry.first_line, entry.last_line)]:
+        found = block_references(extraction.lines, first, last, entry.basis)
+        if references is None:
+            references = found
+            continue
+        references.all_refs = list(dict.fromkeys(references.all_refs + found.all_refs))
+        references.ref_lines = {**found.ref_lines, **references.ref_lines}
+        references.notes = list(dict.fromkeys(references.notes + found.notes))
+    extraction.discrepancies.extend(_contradictions(entry))
+    return Project(
+        code=entry.code, name=entry.name, amount=entry.amount, category=entry.category,
+        basis_refs=references.basis_refs, all_refs=references.all_refs, subject_code=entry.subject_code,
+        notes=entry.notes + references.notes, indicators=entry.indicators, overview=entry.overview,
+        basis_text=entry.basis, goal=entry.goal, source_table=entry.source_table, line=entry.first_line,
+        ref_lines=references.ref_lines,
+    )
+
+
+def _unit_indicators(rows: list, titles: list[str | None], used: set[int], extraction: Extraction) -> None:
+    """Indicator tables outside every project block: 整体绩效目标表 rows go to ``unit_indicators``."""
+    for index, row in enumerate(rows):
+        if index in used:
+            continue
+        columns = indicator_columns(row.cells, row.line)
+        if columns is None:
+            continue
+        end = index + 1
+        while end < len(rows) and end not in used and rows[end].is_table and not is_title(rows[end].cells) \
+                and not indicator_columns(rows[end].cells) \
+                and not any(field in {"name", "end"} for field, _, _ in label_values(rows[end].cells)):
+            end += 1
+        indicators = read_indicator_rows(rows[index + 1:end], columns)
+        title = titles[index] or ""
+        if "整体" in title or "部门" in title or "单位" in title:
+            extraction.unit_indicators.extend(indicators)
+        elif indicators:
+            extraction.notes.append(f"Indicator table at line {row.line} ('{title}') belongs to no project "
+                                    f"block; its {len(indicators)} rows are not attached.")
+
+
+def extract_projects(extraction: Extraction, rows: list) -> None:
+    """Fill ``projects``, ``unit_indicators`` and ``policy_docs`` of ``extraction`` from its rows.
+
+    Args:
+        extraction: the document's extraction; ``lines`` (normalised text) and ``unit`` already read.
+        rows: ``loaders.rows.Row`` records of the document (``rebuild_rows(extraction.lines)``).
+
+    Returns:
+        None. Appends to ``extraction.projects`` (amounts in 万元), ``unit_indicators``, ``policy_docs``,
+        ``discrepancies`` and ``notes``.
+
+    Example:
+        >>> from loaders.rows import rebuild_rows
+        >>> lines = ["项目名称\\t5001T01-示例项目", "当年预算（万元）\\t12.50", "立项依据\\t渝府发〔2006〕2号"]
+        >>> extraction = Extraction(file="x.txt", lines=lines)
+        >>> extract_projects(extraction, rebuild_rows(lines, "tabs"))
+        >>> [(p.code, p.name, p.amount, p.basis_refs) for p in extraction.projects]
+        [('5001T01', '示例项目', 12.5, ['渝府发〔2006〕2号'])]
+    """
+    titles = row_titles(rows)
+    budget_lines, used = budget_list_entries(rows, titles)
+    wide, wide_used = wide_performance_entries(rows, titles)
+    used |= wide_used
+    spans = _block_spans(rows, used)
+    blocks = [_read_block(rows, span, titles[span[1]]) for span in spans]
+    for first, _, last in spans:
+        used.update(range(first, last + 1))
+    performance = _screen_units(sorted(blocks + wide, key=lambda e: e.first_line), extraction)
+    for entry in performance:
+        if entry.amount is None:
+            entry.notes.append("No amount printed in the block.")
+    merged = _merge(performance, budget_lines, extraction)
+    extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
+    _unit_indicators(rows, titles, used, extraction)
+    extraction.policy_docs.extend(document_policy_docs(extraction.lines))
+    if not extraction.projects:
+        extraction.notes.append("No project block (项目名称 with an amount) or 项目支出预算表 line found.")

@@ -1,0 +1,137 @@
+"""Policy references (文号) of a document and of each project block, built on ``loaders.doc_no``.
+
+Two views of the same 文号 (see EXTRACTION_SCHEMA.md "Canonical 文号"):
+
+- the document's ``policy_docs``: every distinct canonical 文号, in order of first appearance, with the
+  《titles》 printed right before a bracketed 文号 and every printed form (``raw_forms``);
+- a project's references: ``basis_refs`` (canonical 文号 in its 立项依据 text only) and ``all_refs``
+  (anywhere in its block, in order of first appearance), each cited with role basis or mention.
+
+References that have no year-number form (a 《title》 printed alone, "17号文") are not 文号: they are
+returned as free-text notes for the project's ``notes``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.model import PolicyReference
+from loaders.doc_no import find_doc_nos
+
+_TITLE = re.compile(r"《([^《》]{2,120})》")
+_NUMBER_WITHOUT_YEAR = re.compile(r"(?<![\d〕】\]］)）])(\d{1,4})号文(?!件)")
+
+
+@dataclass
+class BlockReferences:
+    """The 文号 cited in one project block.
+
+    Attributes:
+        basis_refs: canonical 文号 found in the 立项依据 text, in order, without repeats.
+        all_refs: canonical 文号 found anywhere in the block, in order of first appearance.
+        ref_lines: canonical 文号 -> 1-based source line of its first citation in the block.
+        notes: free-text notes on references that are not 文号 (titles alone, numbers without year).
+    """
+
+    basis_refs: list[str] = field(default_factory=list)
+    all_refs: list[str] = field(default_factory=list)
+    ref_lines: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _distinct(values: list[str]) -> list[str]:
+    """``values`` without repeats, first appearance kept."""
+    return list(dict.fromkeys(values))
+
+
+def document_policy_docs(lines: list[str]) -> list[PolicyReference]:
+    """Every distinct 文号 of a document, in order of first appearance.
+
+    Args:
+        lines: the document's normalised text lines (index 0 is line 1), as in ``Extraction.lines``.
+
+    Returns:
+        One ``PolicyReference`` per canonical 文号 with its titles (《》 printed right before or around
+        a printed form, without 《》), its printed forms and the lines citing it, each without repeats.
+
+    Example:
+        >>> [p.doc_no for p in document_policy_docs(["根据渝府发（2006）2号", "渝府发〔2006〕2号"])]
+        ['渝府发〔2006〕2号']
+    """
+    found: dict[str, PolicyReference] = {}
+    for number, line in enumerate(lines, start=1):
+        for match in find_doc_nos(line):
+            reference = found.setdefault(match.doc_no, PolicyReference(doc_no=match.doc_no))
+            if match.title and match.title not in reference.titles:
+                reference.titles.append(match.title)
+            if match.raw not in reference.raw_forms:
+                reference.raw_forms.append(match.raw)
+            if number not in reference.lines:
+                reference.lines.append(number)
+    return list(found.values())
+
+
+def non_doc_no_references(text: str) -> list[str]:
+    """References in ``text`` that are not 文号: 《titles》 with no 文号 attached, numbers with no year.
+
+    A 《title》 counts as attached when a 文号 is printed inside it or right after it (within a
+    bracket), as ``find_doc_nos`` attaches titles.
+
+    Args:
+        text: normalised text of one field or block.
+
+    Returns:
+        Printed forms such as "《社会保险业务档案管理规范》" or "17号文", in order, without repeats.
+
+    Example:
+        >>> non_doc_no_references("国家标准《社会保险业务档案管理规范》和渝人社发【2016】132号")
+        ['《社会保险业务档案管理规范》']
+    """
+    matches = find_doc_nos(text)
+    attached = {match.title for match in matches if match.title}
+    spans = [(match.start, match.end) for match in matches]
+    found: list[str] = []
+    for title in _TITLE.finditer(text):
+        inner = title.group(1).strip()
+        if inner in attached or find_doc_nos(inner):
+            continue
+        found.append(f"《{inner}》")
+    for number in _NUMBER_WITHOUT_YEAR.finditer(text):
+        if not any(start <= number.start() < end for start, end in spans):
+            found.append(number.group(0))
+    return _distinct(found)
+
+
+def block_references(lines: list[str], first_line: int, last_line: int, basis_text: str | None) -> BlockReferences:
+    """The 文号 of one project block (lines ``first_line``..``last_line``, 1-based, inclusive).
+
+    Args:
+        lines: the document's normalised text lines (index 0 is line 1).
+        first_line: first source line of the block.
+        last_line: last source line of the block.
+        basis_text: the block's 立项依据 text (None when the block has none).
+
+    Returns:
+        ``BlockReferences`` with basis_refs, all_refs, ref_lines and notes on non-文号 references.
+
+    Example:
+        >>> block_references(["项目概述 据渝人社[2017]225号文件", "立项依据 渝委办发【2003】167号"], 1, 2,
+        ...                  "渝委办发【2003】167号").all_refs
+        ['渝人社〔2017〕225号', '渝委办发〔2003〕167号']
+    """
+    result = BlockReferences()
+    block_text: list[str] = []
+    for number in range(max(first_line, 1), min(last_line, len(lines)) + 1):
+        line = lines[number - 1]
+        block_text.append(line)
+        for match in find_doc_nos(line):
+            result.ref_lines.setdefault(match.doc_no, number)
+            result.all_refs.append(match.doc_no)
+    result.all_refs = _distinct(result.all_refs)
+    if basis_text:
+        result.basis_refs = _distinct([match.doc_no for match in find_doc_nos(basis_text)])
+    others = non_doc_no_references("\n".join(block_text))
+    if others:
+        result.notes.append("Non-文号 references (notes only): " + "; ".join(others) + ".")
+    return result
