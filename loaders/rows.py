@@ -7,6 +7,12 @@ Layouts (see GLOSSARY.md "Document quirks"):
 
 Every layout ends as ``Row`` records: the cells of one table row (blank cells kept as ""), with the
 line number of the row's first line, so every figure can be traced to its line.
+
+In every layout the markup left over from conversion is removed from each cell: HTML tags (``<b>``,
+``<p>``, ``<br>``), markdown emphasis (``**``) and heading marks (``## 单位收支总表``); ``|---|`` rule
+rows are dropped and ``| a | b |`` pipe rows are split on their pipes. Blank lines (page breaks)
+end nothing: a table simply continues on the next non-blank row, and rows broken over a page are
+left for the table readers to join (they know which columns continue).
 """
 
 from __future__ import annotations
@@ -15,6 +21,33 @@ import re
 from dataclasses import dataclass, field
 
 _RULE_ROW = re.compile(r"^[\s|:\-–—]+$")
+_HTML_TAG = re.compile(r"</?(?:b|strong|p|br|span|div|i|em|u|font|td|tr|th)\b[^>]*>", re.IGNORECASE)
+_EMPHASIS = re.compile(r"\*\*|__")
+_HEADING = re.compile(r"^#{1,6}\s*")
+
+
+def clean_markup(cell: str) -> str:
+    """A cell without HTML tags, markdown emphasis or a leading heading mark, spaces collapsed.
+
+    Example:
+        >>> clean_markup("<b>收 入 总 计</b>"), clean_markup("## **五、“三公”经费**")
+        ('收 入 总 计', '五、“三公”经费')
+    """
+    if "<" in cell:
+        cell = _HTML_TAG.sub(" ", cell)
+    if "*" in cell or "_" in cell:
+        cell = _EMPHASIS.sub("", cell)
+    if cell.startswith("#"):
+        cell = _HEADING.sub("", cell)
+    return re.sub(r" {2,}", " ", cell).strip()
+
+
+def _split_cells(line: str) -> list[str]:
+    """Cells of one row line: pipe rows ``| a | b |`` split on pipes, others on tabs."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        return [clean_markup(cell) for cell in stripped[1:-1].split("|")]
+    return [clean_markup(cell) for cell in line.split("\t")]
 
 
 @dataclass
@@ -75,20 +108,21 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
             if line.startswith("\t"):
                 if not pending:
                     start = number
-                pending.append(line[1:])
+                pending.append(clean_markup(line[1:]))
                 continue
             if pending:
                 rows.append(Row(pending, start, number - 1, is_table=True))
                 pending = []
-            if line.strip():
-                rows.append(Row([line.strip()], number, number))
+            if line.strip() and clean_markup(line):
+                rows.append(Row([clean_markup(line)], number, number))
         if pending:
             rows.append(Row(pending, start, len(lines), is_table=True))
         return rows
     for number, line in enumerate(lines, start=1):
         if not line.strip() or (_RULE_ROW.match(line) and "-" in line):
             continue
-        text = line.strip("|") if layout == "markdown" else line
-        cells = [cell.strip() for cell in re.split(r"\t|\s\|\s", text)] if layout == "markdown" else line.split("\t")
+        cells = _split_cells(line)
+        if len(cells) == 1 and not cells[0]:
+            continue
         rows.append(Row(cells, number, number, is_table=len(cells) > 1))
     return rows
