@@ -1,0 +1,156 @@
+"""parse_file on the real corpus: unit, totals and subject lines against gold (000-002) and hand-read figures (003, 004).
+
+Gold files: ../shared/gold/<stem>.json (EXTRACTION_SCHEMA.md). Unit and totals must match exactly;
+functional and economic subject lines (code, name, total, basic, project) need F1 >= 0.97 each.
+For 003 (苍溪县, 2023) and 004 (广元市, 2025) there is no gold: the expected figures below were read
+from the documents by hand (line numbers cited).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from loaders import parse_file
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus"
+GOLD = SHARED / "gold"
+GOLD_STEMS = ["000_7c3d463bfeea7d61", "001_f91b7b473888f42b", "002_e9a684c38e2f8a64"]
+UNIT_FIELDS = ("name", "code", "region", "province", "year", "kind")
+TOTAL_FIELDS = ("income_total", "expense_total", "general_public_budget", "basic_expense", "project_expense",
+                "carryover", "three_public")
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict:
+    return {path.stem: parse_file(path) for path in sorted(CORPUS.glob("*.txt"))}
+
+
+def _gold(stem: str) -> dict:
+    return json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def _f1(expected: set, got: set) -> float:
+    if not expected and not got:
+        return 1.0
+    true_positive = len(expected & got)
+    if true_positive == 0:
+        return 0.0
+    precision, recall = true_positive / len(got), true_positive / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _function_keys(records) -> set:
+    return {(r["code"], r["name"], r["total"], r["basic"], r["project"]) for r in records}
+
+
+def _economic_keys(records) -> set:
+    return {(r["code"], r["name"], r["total"]) for r in records}
+
+
+@pytest.mark.parametrize("stem", GOLD_STEMS)
+def test_unit_matches_gold(parsed, stem):
+    gold, unit = _gold(stem)["unit"], parsed[stem].unit
+    assert {f: getattr(unit, f) for f in UNIT_FIELDS} == {f: gold[f] for f in UNIT_FIELDS}
+
+
+@pytest.mark.parametrize("stem", GOLD_STEMS)
+def test_totals_match_gold(parsed, stem):
+    gold, totals = _gold(stem)["totals"], parsed[stem].totals
+    assert {f: getattr(totals, f) for f in TOTAL_FIELDS} == {f: gold[f] for f in TOTAL_FIELDS}
+    for field in TOTAL_FIELDS:  # provenance: the source line (or, for 000's one-cell-per-line rows, the row) holds it
+        value = getattr(totals, field)
+        if value is not None:
+            start = totals.lines[field] - 1
+            row_text = " ".join(parsed[stem].lines[start:start + 12]).replace(",", "")
+            assert f"{value:.2f}" in row_text or f"{value:g}" in row_text, (field, value, row_text[:200])
+
+
+@pytest.mark.parametrize("stem", GOLD_STEMS)
+def test_function_subjects_f1(parsed, stem):
+    schema = parsed[stem].schema_dict()
+    expected, got = _function_keys(_gold(stem)["function_subjects"]), _function_keys(schema["function_subjects"])
+    assert _f1(expected, got) >= 0.97, sorted(expected ^ got)
+
+
+@pytest.mark.parametrize("stem", GOLD_STEMS)
+def test_economic_subjects_f1(parsed, stem):
+    schema = parsed[stem].schema_dict()
+    expected, got = _economic_keys(_gold(stem)["economic_subjects"]), _economic_keys(schema["economic_subjects"])
+    assert _f1(expected, got) >= 0.97, sorted(expected ^ got)
+
+
+def test_subject_lines_carry_their_source_line(parsed):
+    extraction = parsed["000_7c3d463bfeea7d61"]
+    pension = next(s for s in extraction.function_subjects if s.code == "2080505")
+    assert "2080505" in extraction.lines[pension.line - 1]
+    wage = next(s for s in extraction.economic_subjects if s.code == "30101")
+    assert "30101" in extraction.lines[wage.line - 1]
+
+
+def test_000_self_contradictions_are_recorded(parsed):
+    text = "\n".join(parsed["000_7c3d463bfeea7d61"].discrepancies)
+    assert "2,123.04" in text and "2,235.58" in text  # 表一 vs 表六 totals
+    assert "1,174.97" in text and "1,174.96" in text  # 表八 合计 项目支出 vs its lines
+    assert "114.00" in text  # 上年结转 of 表一, absent from 表六
+
+
+def test_001_function_subjects_come_from_the_general_budget_table(parsed):
+    extraction = parsed["001_f91b7b473888f42b"]
+    assert len(extraction.function_subjects) == 20  # the 支出总表 carries only the 208 line
+    assert any("no 合计 row" in note for note in extraction.notes)
+    blank = next(s for s in extraction.economic_subjects if s.code == "30107")
+    assert blank.name == "绩效工资" and blank.total is None  # a blank cell is None, never 0
+
+
+def test_002_subject_name_disagreement_is_recorded(parsed):
+    text = "\n".join(parsed["002_e9a684c38e2f8a64"].discrepancies)
+    assert "人力资源和社会保险管理事务" in text and "人力资源和社会保障管理事务" in text
+
+
+def test_003_cangxi_split_codes_and_figures(parsed):
+    """003: 苍溪县 2023 (markdown layout, 类/款/项 in three columns, unit-code column, <b> remnants)."""
+    extraction = parsed["003_964a15e45ca13e4e"]
+    assert (extraction.unit.name, extraction.unit.code, extraction.unit.year, extraction.unit.kind) == (
+        "苍溪县社会保险事务中心", "316002", 2023, "预算")
+    assert (extraction.unit.region, extraction.unit.province) == ("四川省广元市苍溪县", "四川省")
+    totals = extraction.totals
+    # 单位收支总表 lines 149-151: 本年收入合计 17,742.62, 上年结转 6,365.36, 收入总计 = 支出总计 24,107.98
+    assert (totals.income_total, totals.expense_total, totals.general_public_budget, totals.carryover) == (
+        24107.98, 24107.98, 17742.62, 6365.36)
+    # 单位支出总表 合计 (line 174) 16,182.05 / 7,925.93; 三公 表 合计 2.89 (line 353)
+    assert (totals.basic_expense, totals.project_expense, totals.three_public) == (16182.05, 7925.93, 2.89)
+    functions = {s.code: s for s in extraction.function_subjects}
+    assert len(functions) == 14
+    assert (functions["2080107"].name, functions["2080107"].total, functions["2080107"].basic,
+            functions["2080107"].project) == ("社会保险业务管理事务", 98.2, 10.0, 88.2)
+    assert functions["2130599"].name == "其他巩固脱贫攻坚成果衔接乡村振兴支出"
+    assert round(sum(s.total for s in functions.values()), 2) == 24107.98
+    economics = {s.code: s for s in extraction.economic_subjects}
+    assert len(economics) == 32
+    assert (economics["3010303"].name, economics["3010303"].total) == ("基础绩效奖", 10649.53)
+    assert (economics["303"].name, economics["303"].total) == ("对个人和家庭的补助", 5055.82)
+
+
+def test_004_guangyuan_page_breaks_and_figures(parsed):
+    """004: 广元市 2025 (rows broken over page breaks, code and name in one cell, a rule row)."""
+    extraction = parsed["004_db523993c574d7b7"]
+    assert (extraction.unit.name, extraction.unit.code, extraction.unit.year) == ("广元市社会保险事务中心", "342601", 2025)
+    assert (extraction.unit.region, extraction.unit.province) == ("四川省广元市", "四川省")
+    totals = extraction.totals
+    # 部门收支总表 lines 236-238; 部门支出总表 合计 line 264; 三公 line 468
+    assert (totals.income_total, totals.expense_total, totals.general_public_budget, totals.carryover) == (
+        1183.38, 1183.38, 1183.38, None)
+    assert (totals.basic_expense, totals.project_expense, totals.three_public) == (1090.44, 92.94, 1.5)
+    functions = {s.code: s for s in extraction.function_subjects}
+    assert list(functions) == ["2080109", "2080501", "2080505", "2089999", "2101101", "2210201"]
+    assert (functions["2210201"].name, functions["2210201"].total) == ("住房公积金", 80.19)  # after a page break
+    assert (functions["2080109"].basic, functions["2080109"].project) == (882.51, 92.94)
+    economics = {s.code: s for s in extraction.economic_subjects}
+    assert len(economics) == 38
+    assert (economics["30101"].name, economics["30101"].total) == ("基本工资", 233.9)  # "30101 基本工资" in one cell
+    assert (economics["301030501"].name, economics["301030501"].total) == ("公务员年度考核奖", 44.8)
+    assert (economics["30113"].name, economics["30113"].total) == ("住房公积金", 80.19)
