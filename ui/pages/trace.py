@@ -12,6 +12,11 @@ from loaders.doc_no import canonicalize
 from loaders.normalize import match_key
 from ui import api, graph_view, render
 
+PROJECT_COLUMNS = {"unit": "单位", "year": "年度", "project": "项目", "amount": "金额（万元）", "role": "引用方式",
+                   "file": "文件", "line": "行", "doc_no_line": "文号所在行"}
+ROLE_NAMES = {"basis": "立项依据", "mention": "文中提及"}
+CO_CITED_COLUMNS = {"doc_no": "文号", "title": "标题", "project_count": "共同引用项目数", "units": "单位"}
+
 st.title("文件追踪")
 st.caption("选择或搜索一个政策文件（文号或标题），查看发文机关、引用它的各单位项目及金额、共同引用的文件。")
 
@@ -53,7 +58,14 @@ st.markdown(f"**发文机关**：{issuer_text or attrs.get('issuer_code') or '�
 st.markdown("#### 引用该文件的项目")
 with api.shown_errors("projects_by_policy"):
     projects = api.run_table("projects_by_policy", {"doc_no": doc_no})
-    render.show_table(projects.frame, key="trace-projects-csv", file_name="projects_by_policy.csv")
+    if projects.frame.empty:
+        st.caption("库中没有项目引用这个文件。")
+    else:
+        frame = projects.frame.drop(columns=["doc_no", "title"], errors="ignore").rename(columns=PROJECT_COLUMNS)
+        frame["引用方式"] = frame["引用方式"].map(lambda role: ROLE_NAMES.get(role, role))
+        units = frame["单位"].nunique()
+        st.caption(f"{units} 个单位的 {len(frame)} 个项目，合计 {frame['金额（万元）'].sum():,.2f} 万元。")
+        render.show_table(frame, key="trace-projects-csv", file_name="projects_by_policy.csv")
     with st.expander("Cypher"):
         st.code(projects.cypher, language="cypher")
 
@@ -63,7 +75,8 @@ with api.shown_errors("co_cited_policies"):
     if co_cited.frame.empty:
         st.caption("没有与它一起被同一项目引用的文件。")
     else:
-        render.show_table(co_cited.frame, key="trace-cocited-csv", file_name="co_cited_policies.csv")
+        frame = co_cited.frame.drop(columns=["sources"], errors="ignore").rename(columns=CO_CITED_COLUMNS)
+        render.show_table(frame, key="trace-cocited-csv", file_name="co_cited_policies.csv")
 
 st.markdown("#### 子图")
 render.show_graph(graph_view.neighbourhood(graph, chosen, radius=2, limit=60), centre=chosen, alt=f"{doc_no} 子图")

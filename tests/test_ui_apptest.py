@@ -1,0 +1,223 @@
+"""Every page of the Streamlit app over a real embedded store holding the real corpus (Streamlit AppTest).
+
+One session-scoped store: ../shared/corpus ingested once under a tmp folder with ``kb.ingest``; the app
+opens it itself from ``KB_DB`` (its cached store), exactly as ``kb ui`` does. Tests that change the
+store (a review decision, an upload) run last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+APP = str(REPO / "ui" / "app.py")
+QUESTIONS = {item["id"]: item for item in json.loads((SHARED / "questions.json").read_text(encoding="utf-8"))}
+TIMEOUT = 300
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory):
+    """The corpus ingested into an embedded store on disk; KB_DB points the app at it for the session."""
+    from kb.ingest import ingest_paths
+    from kb.store import open_store
+
+    db = tmp_path_factory.mktemp("ui-store") / "kb-data"
+    with open_store(db, "embedded") as store:
+        summary = ingest_paths([CORPUS], store)
+    assert summary.ingested == 5, summary.describe()
+    saved = {name: os.environ.get(name) for name in ("KB_DB", "KB_BACKEND", "HF_HUB_OFFLINE")}
+    os.environ.update({"KB_DB": str(db), "KB_BACKEND": "embedded", "HF_HUB_OFFLINE": "1"})
+    yield db
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def _app(page: str | None = None):
+    """A fresh AppTest session, run once (and switched to ``page``, e.g. "pages/trace.py")."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    if page:
+        app.switch_page(page).run()
+    _assert_clean(app)
+    return app
+
+
+def _assert_clean(app) -> None:
+    assert not app.exception, [element.value for element in app.exception]
+    assert not app.error, [element.value for element in app.error]
+
+
+def _frames(app):
+    return [element.value for element in app.dataframe]
+
+
+def _chat_text(app) -> str:
+    """Everything the assistant's chat messages show as markdown."""
+    texts = []
+    for message in app.chat_message:
+        texts += [element.value for element in message.markdown]
+    return "\n".join(texts)
+
+
+def _ask(app, question: str):
+    app.chat_input[0].set_value(question).run()
+    _assert_clean(app)
+    return app
+
+
+def test_status_line_names_backend_location_counts_and_model(app_db):
+    app = _app()
+    status = app.sidebar.caption[0].value
+    assert "embedded" in status
+    assert str(app_db) in status
+    assert "Unit 5" in status and "Document 5" in status
+    from kb import embeddings
+
+    assert embeddings.embedder_name() in status or "词法回退" in status
+
+
+def test_question_answered_with_figure_sources_and_cypher(app_db):
+    question = QUESTIONS["P13"]["question"]  # 綦江区代发企业退休军转干解困补助资金是多少？ -> 1000.3
+    app = _ask(_app(), question)
+    assert "1000.3" in _chat_text(app)
+    sources = _frames(app)[-1]
+    assert list(sources.columns) == ["文件", "行", "原文"]
+    assert sources["文件"].str.startswith("001_").any()  # the 綦江 disclosure
+    assert sources["原文"].str.contains("1000.3|1,000.3").any()
+    assert any("MATCH" in code.value for code in app.code)
+    assert len(app.chat_message) == 2  # the question and its answer
+    assert app.download_button  # the answer table as CSV
+
+
+def test_follow_up_reuses_previous_template(app_db):
+    app = _ask(_app(), QUESTIONS["P03"]["question"])  # 荣昌区社会保险事务中心2026年的项目支出是多少？
+    assert "1174.97" in _chat_text(app)
+    first_template = app.session_state["chat_history"][0]["answer"]["template"]
+    _ask(app, "那万盛呢？")
+    follow_up = app.session_state["chat_history"][1]["answer"]
+    assert follow_up["template"] == first_template
+    assert "784.87" in _chat_text(app)  # 万盛经开区 2024 项目支出 (gold 002)
+    assert len(app.chat_message) == 4
+
+
+def test_unanswerable_question_is_a_message_not_a_traceback(app_db):
+    app = _app()
+    app.chat_input[0].set_value("？？？").run()
+    assert not app.exception
+    shown = [element.value for element in app.error] + [_chat_text(app)]
+    assert any(text.strip() for text in shown)
+
+
+def test_tracer_shows_both_units_citing_the_policy(app_db):
+    app = _app("pages/trace.py")
+    app.text_input(key="trace-search").input("渝委办发[2019]66号").run()
+    _assert_clean(app)
+    assert app.subheader[0].value == "渝委办发〔2019〕66号"
+    projects = _frames(app)[0]
+    units = set(projects["单位"])
+    assert any("荣昌" in unit for unit in units) and any("綦江" in unit for unit in units)
+    assert {130.0, 81.99, 207.0} <= set(projects["金额（万元）"].round(2))  # questions.json P01
+    co_cited = _frames(app)[1]
+    assert "渝府办发〔2017〕84号" in set(co_cited["文号"])  # questions.json P19
+    assert any("发文机关" in element.value for element in app.markdown)
+
+
+def test_tracer_search_without_match_warns(app_db):
+    app = _app("pages/trace.py")
+    app.text_input(key="trace-search").input("不存在的文件标题").run()
+    assert not app.exception
+    assert app.warning
+
+
+def test_comparison_of_a_subject_across_units(app_db):
+    app = _app("pages/compare.py")
+    app.radio(key="compare-scheme").set_value("function").run()
+    subject = app.selectbox(key="compare-subject")
+    housing = next(index for index, option in enumerate(subject.options) if option.startswith("2210201 "))
+    subject.select_index(housing).run()
+    _assert_clean(app)
+    table = _frames(app)[-1]
+    assert {68.91, 66.09, 47.43, 41.54, 80.19} <= set(table["total"].round(2))  # questions.json P07
+
+
+def test_graph_page_measures_most_cited_policies(app_db):
+    app = _app("pages/graph.py")
+    most_cited = _frames(app)[0]
+    assert set(most_cited["文号"].head(2)) == {"渝府办发〔2017〕84号", "渝委办发〔2019〕66号"}  # P18
+    assert app.get("iframe")  # the neighbourhood drawn with pyvis
+
+
+def test_checks_page_lists_findings_per_document(app_db):
+    app = _app("pages/checks.py")
+    titles = [expander.label for expander in app.expander]
+    assert sum(title.startswith(("000_", "001_", "002_", "003_", "004_")) for title in titles) == 5
+
+
+def test_export_graphml_download_holds_the_policy(app_db):
+    app = _app("pages/data.py")
+    app.radio(key="data-format").set_value("graphml").run()
+    app.button(key="data-export").click().run()
+    _assert_clean(app)
+    name, content = app.session_state["export"]
+    assert name == "graph.graphml"
+    assert "渝委办发〔2019〕66号" in content.decode("utf-8")
+
+
+def test_review_accept_is_seen_by_kb_links(app_db):
+    app = _app("pages/review.py")
+    accept = next(button for button in app.button if button.key and button.key.startswith("accepted-"))
+    link_id = accept.key.removeprefix("accepted-")
+    accept.click().run()
+    _assert_clean(app)
+    assert app.success
+    links = subprocess.run([sys.executable, "-m", "kb.cli", "links", "--json", "--db", str(app_db)], cwd=REPO,
+                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert links.returncode == 0, links.stderr
+    assert _status_of(json.loads(links.stdout), link_id) == "accepted"
+
+
+def _status_of(report, link_id: str):
+    """The status of the link with ``link_id`` anywhere in the ``kb links --json`` report."""
+    if isinstance(report, dict):
+        if report.get("link_id") == link_id:
+            return report.get("status")
+        values = report.values()
+    elif isinstance(report, list):
+        values = report
+    else:
+        return None
+    for value in values:
+        status = _status_of(value, link_id)
+        if status is not None:
+            return status
+    return None
+
+
+def test_upload_ingests_with_progress_and_bad_file_is_a_message(app_db):
+    app = _app("pages/data.py")
+    corpus_file = CORPUS / "003_964a15e45ca13e4e.txt"
+    app.file_uploader(key="data-uploads").upload(corpus_file.name, corpus_file.read_bytes(), "text/plain")
+    app.run()
+    app.button(key="data-ingest").click().run()
+    _assert_clean(app)
+    assert "1" in app.success[0].value
+    assert app.get("progress")
+    app = _app("pages/data.py")
+    app.file_uploader(key="data-uploads").upload("empty.txt", b"", "text/plain")
+    app.run()
+    app.button(key="data-ingest").click().run()
+    assert not app.exception
+    status = _app().sidebar.caption[0].value
+    assert "Document 5" in status  # nothing lost, the re-upload replaced its own file
