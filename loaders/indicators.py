@@ -30,6 +30,7 @@ _COLUMN_LABELS = {
 OPERATORS = frozenset({"≥", "≤", "=", ">", "<", "≧", "≦", "≠", ">=", "<=", "定性", "定量", "-", "—", "–",
                        "大于", "小于", "等于", "大于等于", "小于等于", "不低于", "不高于", "不少于", "不超过"})
 _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+_SIGNED_VALUE = re.compile(r"^(≥|≤|>=|<=|=|>|<)\s*(.+)$")
 _DIRECTION = re.compile(r"^[正反双]向指标$")
 _TRUE, _FALSE = {"是", "核心"}, {"否", "非核心"}
 
@@ -154,6 +155,10 @@ def read_indicator(cells: list[str], columns: IndicatorColumns, line: int,
     shift = alignment_shift(cells, columns)
     values = {name: _cell(cells, columns.get(name), shift) for name in columns.positions}
     name, op, value = values.get("name", ""), values.get("op", ""), values.get("value", "")
+    if "op" not in columns.positions:  # no 指标性质 column: a sign printed before the value is the op
+        signed = _SIGNED_VALUE.match(value)
+        if signed:
+            op, value = signed.group(1), signed.group(2)
     weight_text, unit = values.get("weight", ""), values.get("unit", "")
     if not (name or op or value or weight_text):
         return None

@@ -28,7 +28,8 @@ _FIELD_LABELS = {
     "预算执行率权重": "other", "联系人": "other", "联系电话": "other", "项目负责人": "other", "单位": "other",
     "绩效指标": "other", "当年绩效指标": "other", "年度绩效指标": "other", "其他说明": "end",
 }
-_AMOUNT_LABEL = re.compile(r"^(?:\d{4}年)?(?:当年|年度|本年)?(?:预算|预算数|预算金额|预算资金|项目金额|金额|资金总额)$")
+_AMOUNT_LABEL = re.compile(r"^(?:\d{4}年)?(?:当年|年度|本年|项目)?(?:预算|预算数|预算金额|预算资金|项目金额|金额|资金总额"
+                           r"|项目资金|资金|申报金额|申请金额|总金额)$")
 _CODE_AND_NAME = re.compile(r"^([0-9A-Za-z]{5,})\s*[-－—–]\s*(.+)$")
 _TABLE_CODE = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")

@@ -182,7 +182,8 @@ def wide_performance_entries(rows: list, titles: list[str | None]) -> tuple[list
                 continue
             left = _map_left(_left_cells(row.cells, columns, width), fields, width)
             amount = read_amount(left.get("amount"))
-            if left.get("name") and amount is not None:
+            starts = amount is not None if "amount" in fields else bool(left.get("name"))
+            if left.get("name") and starts:
                 current = Entry(name=left["name"], amount=amount, source_table=title, first_line=row.line,
                                 last_line=row.end_line or row.line, unit=left.get("unit") or None,
                                 goal=left.get("goal") or None, code=left.get("code") or None)

@@ -1,0 +1,55 @@
+"""Projects named only in running text, for documents that print no project table.
+
+Used as a fallback by ``loaders.projects.extract_projects`` when no project block, performance table or
+项目支出预算表 line exists. A sentence such as "社保服务专项预算100万元，主要用于…" names a project
+(a name ending in 项目/专项/经费/补助/资金) with its amount in 万元. Budget aggregates (基本支出, 三公经费,
+一般公共预算拨款, subjects with 类/款/项 …) are never read as projects.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.project_fields import read_amount
+from loaders.project_tables import Entry
+
+_PROJECT_SENTENCE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff“”\"（）()A-Za-z0-9]{2,40}?(?:项目|专项|经费|补助|补贴|资金))"
+    r"(?:预算数?|安排|资金)?(?:为|共计|计|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*万元")
+_NOT_A_PROJECT = re.compile(
+    r"三公|公用经费|人员经费|工作经费总额|收入|支出|拨款|合计|总计|预算|基本|一般公共|政府性基金|国有资本|结转|结余|采购|"
+    r"（类）|（款）|（项）|\(类\)|其中|增加|减少|比上年|共涉及|涉及")
+_LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|主要用于|用于|安排|包括|其中|共有)+")
+
+
+def narrative_entries(rows: list) -> list[Entry]:
+    """Projects named with an amount in the document's text lines (not table rows).
+
+    Args:
+        rows: the document's ``loaders.rows.Row`` records; only text rows (``is_table`` False) are read.
+
+    Returns:
+        One ``Entry`` per distinct (name, amount), in order, each noting the line it was read from.
+
+    Example:
+        >>> from loaders.rows import Row
+        >>> [(e.name, e.amount) for e in narrative_entries([Row(["2.社保服务专项预算100万元，用于…"], 9)])]
+        [('社保服务专项', 100.0)]
+    """
+    entries: list[Entry] = []
+    seen: set[tuple[str, float]] = set()
+    for row in rows:
+        if row.is_table:
+            continue
+        for clause in re.split(r"[，。；;：:,]", " ".join(row.cells)):
+            match = _PROJECT_SENTENCE.search(_LEADING_MARK.sub("", clause.strip()))
+            if not match:
+                continue
+            name, amount = _LEADING_MARK.sub("", match.group("name")).strip(), read_amount(match.group("amount"))
+            if amount is None or _NOT_A_PROJECT.search(name) or (name, amount) in seen:
+                continue
+            seen.add((name, amount))
+            entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,
+                                 last_line=row.end_line or row.line,
+                                 notes=[f"Read from running text (line {row.line}); the document prints no project table."]))
+    return entries
