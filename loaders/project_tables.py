@@ -76,17 +76,19 @@ def is_budget_list_title(title: str | None) -> bool:
         and "经济分类" not in title and "预算" in title
 
 
-def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entry], set[int]]:
+def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entry], set[int], list[str]]:
     """Project lines of every 项目支出预算表 (coded lines with a name and an amount).
 
     Args:
         rows: the document's rows; titles: ``row_titles(rows)``.
 
     Returns:
-        (entries in order, indexes of the rows read as project lines).
+        (entries in order, indexes of the rows read as project lines, discrepancies: a table whose printed
+        合计 differs from the sum of its project lines, with both figures in 万元).
     """
     entries: list[Entry] = []
     used: set[int] = set()
+    discrepancies: list[str] = []
     index = 0
     while index < len(rows):
         row, title = rows[index], titles[index]
@@ -97,17 +99,25 @@ def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entr
             continue
         named_projects = label_key(row.cells[name_column]) != "单位名称"
         index += 1
+        first_entry, printed_total = len(entries), None
         while index < len(rows) and not is_title(rows[index].cells) and rows[index].is_table:
             cells = rows[index].cells
             name = cells[name_column].strip() if name_column < len(cells) else ""
             amount = read_amount(cells[amount_column]) if amount_column < len(cells) else None
             code = _subject_code(cells[:name_column])
+            if printed_total is None and amount is not None \
+                    and any(_SUBTOTAL.match(cell.strip()) for cell in cells[:name_column + 1]):
+                printed_total = (amount, rows[index].line)
             if name and amount is not None and not _SUBTOTAL.match(name) and (code or named_projects):
                 entries.append(Entry(name=name, amount=amount, subject_code=code, source_table=title,
                                      first_line=rows[index].line, last_line=rows[index].end_line or rows[index].line))
                 used.add(index)
             index += 1
-    return entries, used
+        listed = round(sum(entry.amount or 0 for entry in entries[first_entry:]), 2)
+        if printed_total and len(entries) > first_entry and abs(listed - printed_total[0]) > 0.005:
+            discrepancies.append(f"{title} (line {printed_total[1]}): 合计 printed {printed_total[0]:,.2f}, but its "
+                                 f"{len(entries) - first_entry} project lines sum to {listed:,.2f}.")
+    return entries, used, discrepancies
 
 
 def _wide_header(cells: list[str]) -> tuple[IndicatorColumns, dict[str, int]] | None:

@@ -255,6 +255,19 @@ def _unit_indicators(rows: list, titles: list[str | None], used: set[int], extra
                                     f"block; its {len(indicators)} rows are not attached.")
 
 
+def _check_project_total(extraction: Extraction) -> None:
+    """Report when the projects' amounts do not add up to the printed 项目支出 total (both in 万元)."""
+    printed, amounts = extraction.totals.project_expense, [p.amount for p in extraction.projects]
+    if printed is None or not amounts or None in amounts:
+        return
+    listed = round(sum(amounts), 2)
+    if abs(listed - printed) > 0.005:
+        where = extraction.totals.lines.get("project_expense")
+        extraction.discrepancies.append(
+            f"项目支出 total printed {printed:,.2f}{f' (line {where})' if where else ''}, but the {len(amounts)} "
+            f"projects sum to {listed:,.2f}.")
+
+
 def extract_projects(extraction: Extraction, rows: list) -> None:
     """Fill ``projects``, ``unit_indicators`` and ``policy_docs`` of ``extraction`` from its rows.
 
@@ -275,7 +288,8 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
         [('5001T01', '示例项目', 12.5, ['渝府发〔2006〕2号'])]
     """
     titles = row_titles(rows)
-    budget_lines, used = budget_list_entries(rows, titles)
+    budget_lines, used, budget_discrepancies = budget_list_entries(rows, titles)
+    extraction.discrepancies.extend(budget_discrepancies)
     wide, wide_used = wide_performance_entries(rows, titles)
     used |= wide_used
     spans = _block_spans(rows, used)
@@ -290,6 +304,7 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
         performance = narrative_entries(rows)
     merged = _merge(performance, budget_lines, extraction)
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
+    _check_project_total(extraction)
     _unit_indicators(rows, titles, used, extraction)
     extraction.policy_docs.extend(document_policy_docs(extraction.lines))
     if not extraction.projects:

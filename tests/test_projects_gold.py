@@ -161,3 +161,17 @@ def test_003_project_lines_and_foreign_performance_table(parsed):
     foreign = [d for d in extraction.discrepancies if "another unit" in d]
     assert any("苏州市社会保险事务中心" in d for d in foreign)
     assert any("奇台县社会保险事务中心" in d for d in foreign)
+
+
+def test_project_sums_checked_against_printed_totals(parsed, tmp_path):
+    # 000: 表八 prints 项目支出 1,174.97 while the 10 projects of 表十一 sum to 1,174.96 (gold discrepancies)
+    assert any("1,174.97" in d and "10 projects sum to 1,174.96" in d for d in parsed["000_7c3d463bfeea7d61"].discrepancies)
+    assert not any("projects sum" in d or "project lines sum" in d for d in parsed["004_db523993c574d7b7"].discrepancies)
+    # 003's 项目支出预算表 adds up (合计 7,925.93); change one line and the table's own 合计 no longer does
+    text = (CORPUS / "003_964a15e45ca13e4e.txt").read_text(encoding="utf-8").splitlines()
+    assert "县社保事务中心档案整理工作经费\t5.00" in text[321]
+    text[321] = text[321].replace("\t5.00", "\t6.00")
+    altered = tmp_path / "003_altered.txt"
+    altered.write_text("\n".join(text), encoding="utf-8")
+    discrepancies = loaders.parse_file(altered).discrepancies
+    assert any("合计 printed 7,925.93" in d and "16 project lines sum to 7,926.93" in d for d in discrepancies)
