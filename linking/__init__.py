@@ -1,0 +1,41 @@
+"""Entity resolution across documents: policy documents (文件) by 文号, issuers, programs, review decisions.
+
+``link(extractions, decisions)`` is the one entry point the ingest calls (docs/CONTRACTS.md); review
+decisions live in ``linking.decisions`` and ``kb links`` reads ``linking.report``.
+"""
+
+from __future__ import annotations
+
+from kb.model import Extraction, LinkResult
+from linking.features import project_features
+from linking.policy import link_policies
+from linking.programs import cluster_programs, member_link_id
+
+
+def link(extractions: list[Extraction], decisions: dict[str, str] | None = None) -> LinkResult:
+    """Link a corpus: one policy document per canonical 文号, issuers, possible 文号 links and programs.
+
+    Args:
+        extractions: every parsed document of the store (``loaders.parse_file`` output or gold JSON).
+        decisions: review decisions, link id -> "accepted" | "rejected" (``linking.decisions.load_decisions``);
+            they set the status of the POSSIBLY_SAME_AS links and PART_OF memberships they name.
+
+    Returns:
+        ``LinkResult`` with ``policy_documents`` (sorted by doc_no, every title printed with each),
+        ``issuers`` (registry name and level), ``policy_links`` (score 0..1, method, status) and
+        ``programs`` (members with project_id from ``Extraction.project_ids()``, score 0..1, method, status).
+
+    Example:
+        >>> result = link([extraction_000, extraction_001])  # doctest: +SKIP
+        >>> [d.doc_no for d in result.policy_documents if d.doc_no.startswith("渝府办发")]  # doctest: +SKIP
+        ['渝府办发〔2017〕84号']
+    """
+    decisions = decisions or {}
+    ordered = sorted(extractions, key=lambda extraction: (extraction.file, extraction.doc_id or ""))
+    policies = link_policies(ordered, decisions)
+    programs = cluster_programs(project_features(ordered, policies.project_refs), decisions)
+    return LinkResult(policy_documents=list(policies.documents.values()), issuers=list(policies.issuers.values()),
+                      policy_links=policies.links, programs=programs)
+
+
+__all__ = ["link", "member_link_id"]

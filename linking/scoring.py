@@ -1,0 +1,181 @@
+"""Scores of the linking evidence, each in 0..1, and the thresholds that turn a score into a status.
+
+A score never merges anything by itself: policy documents are merged only when their canonical 文号
+are equal; a score only decides whether a POSSIBLY_SAME_AS link or a PART_OF membership is written and
+whether it starts ``accepted`` (score >= ``ACCEPT``) or ``possible`` (reviewable with ``kb links``).
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+ACCEPT = 0.75  # a membership or link at or above this starts accepted; below, possible
+PAIR_MINIMUM = 0.65  # two projects without a vocabulary term join only at or above this pair score
+POLICY_LINK_MINIMUM = 0.35  # a possible 文号 link is written only at or above this score
+
+
+def status_for(score: float) -> str:
+    """Status a new membership gets from its score.
+
+    Threshold example (``ACCEPT`` = 0.75): 0.91 -> "accepted"; 0.75 -> "accepted"; 0.62 -> "possible".
+
+    Args:
+        score: 0..1.
+
+    Returns:
+        "accepted" or "possible".
+    """
+    return "accepted" if score >= ACCEPT else "possible"
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Similarity of two core project names: rapidfuzz ``WRatio`` (0..100) divided by 100.
+
+    Threshold example: 民办教师养老和医疗 vs 民师生活医疗 gives about 0.5 (weak alone); 国有企业退休人员社会化管理
+    vs 国有企业退休人员社会化管理补助 gives about 0.9; two empty names give 0.0.
+
+    Args:
+        a, b: core names (``linking.features.core_name``), already match keys.
+
+    Returns:
+        0..1 (1 for equal names).
+    """
+    if not a or not b:
+        return 0.0
+    return fuzz.WRatio(a, b, processor=None) / 100.0
+
+
+def cosine_to_unit(cosine: float) -> float:
+    """Clip an embedding cosine (−1..1) to the 0..1 evidence scale (negative similarity is no evidence).
+
+    Threshold example: 0.83 -> 0.83; −0.2 -> 0.0; 1.0000001 (rounding) -> 1.0.
+    """
+    return min(max(float(cosine), 0.0), 1.0)
+
+
+def citation_overlap(refs: set[str], other_refs: set[str]) -> float:
+    """Share of a project's cited policy documents that other projects of the program also cite.
+
+    Threshold example: a project citing {渝国资发〔2011〕9号, 渝财产业〔2022〕30号} whose program peers cite
+    渝国资发〔2011〕9号 scores 1/2 = 0.5; a project citing nothing scores 0.0.
+
+    Args:
+        refs: the project's policy document keys (canonical 文号 or 《title》).
+        other_refs: every key the other members (of other units) cite.
+
+    Returns:
+        0..1.
+    """
+    if not refs:
+        return 0.0
+    return len(refs & other_refs) / len(refs)
+
+
+def member_evidence(name: float, embedding: float, citation: float) -> tuple[float, str]:
+    """The best evidence that a project belongs with a program's members of other units, and its kind.
+
+    evidence = max(name, citation, (name + embedding) / 2): an embedding only counts averaged with the
+    name similarity, because all-MiniLM-L6-v2 gives a cosine of 1.0 to 驻村帮扶 vs 乡村振兴 (unknown characters).
+
+    Threshold example: name 0.675, embedding 0.40, citation 0 -> 0.675 ("name"); name 0.25, embedding 1.0,
+    citation 0 -> 0.625 ("name+embedding"); name 0.6, embedding 0.5, citation 1.0 -> 1.0 ("citation").
+
+    Returns:
+        (evidence 0..1, "name" | "name+embedding" | "citation").
+    """
+    options = [(citation, "citation"), (name, "name"), ((name + embedding) / 2.0, "name+embedding")]
+    best = max(options, key=lambda option: option[0])
+    return round(best[0], 3), best[1]
+
+
+def membership_score(base: float, evidence: float) -> float:
+    """Score of a project's membership of a vocabulary program: base + (1 − base) × evidence.
+
+    ``base`` says how the vocabulary term was found (a beneficiary group in the name 0.8, a topic in the name
+    0.65, a group only in the project's text 0.5); ``evidence`` is the best of name similarity, embedding
+    similarity and citation overlap with the program's members of other units.
+
+    Threshold example (``ACCEPT`` = 0.75): group in the name (0.8) with evidence 0.55 -> 0.91, accepted;
+    topic in the name (0.65) with evidence 0.4 -> 0.79, accepted; with evidence 0.2 -> 0.72, possible;
+    group only in the text (0.5) with evidence 0.6 -> 0.70, possible.
+
+    Args:
+        base: 0..1.
+        evidence: 0..1.
+
+    Returns:
+        0..1, rounded to 3 decimals.
+    """
+    return round(base + (1.0 - base) * min(max(evidence, 0.0), 1.0), 3)
+
+
+def pair_score(name: float, embedding: float, citation: float) -> float:
+    """Score of two projects that share no vocabulary term: 0.6 × name + 0.2 × embedding + 0.2 × citation.
+
+    Embeddings weigh little: all-MiniLM-L6-v2 knows few Chinese characters, so unrelated names such as
+    驻村帮扶 and 社保服务运维 can reach a cosine of 0.9.
+
+    Threshold example (``PAIR_MINIMUM`` = 0.65, ``ACCEPT`` = 0.75): name 0.9, embedding 0.9, citation 1.0 ->
+    0.92, joined and accepted; name 0.615, embedding 0.953, citation 0 (社保服务运维 vs 社保管理和服务) -> 0.56,
+    not joined; name 0.8, embedding 0.8, citation 0.5 -> 0.74, joined as possible.
+
+    Args:
+        name: ``name_similarity`` 0..1.
+        embedding: ``cosine_to_unit`` of the names' embeddings, 0..1.
+        citation: share of cited documents in common (Jaccard), 0..1.
+
+    Returns:
+        0..1, rounded to 3 decimals.
+    """
+    return round(0.6 * name + 0.2 * embedding + 0.2 * citation, 3)
+
+
+def issuer_similarity(a: str, b: str) -> float:
+    """Normalised Levenshtein similarity of two issuer codes (1 − distance / longer length).
+
+    Threshold example: 渝教人 vs 渝教文 (one character apart) -> 0.667; 渝人社 vs 渝人社发 -> 0.75;
+    渝财采购 vs 荣财库 -> 0.25 (never a near-duplicate: distance 3).
+
+    Returns:
+        0..1.
+    """
+    return Levenshtein.normalized_similarity(a, b)
+
+
+def issuer_distance(a: str, b: str) -> int:
+    """Edit distance between two issuer codes (0 = equal). Near-duplicate 文号 need distance 1."""
+    return Levenshtein.distance(a, b)
+
+
+def near_duplicate_score(issuer: float, co_cited: bool, titles: float) -> float:
+    """Score of two 文号 with the same year and number whose issuer codes are one character apart.
+
+    score = 0.35 × issuer similarity + 0.35 × (1 if one project cites both) + 0.3 × title agreement,
+    where title agreement is 1 for the same title, 0.5 when either has no title printed, 0 for different
+    titles.
+
+    Threshold example (``POLICY_LINK_MINIMUM`` = 0.35): 渝教人〔2013〕13号 and 渝教文〔2013〕13号 (similarity
+    0.667, both cited by 荣昌区民师生活医疗补助, no titles) -> 0.233 + 0.35 + 0.15 = 0.733, a possible link;
+    the same pair cited by different projects -> 0.383, still written; with two different titles and no
+    shared project -> 0.233, not written.
+
+    Returns:
+        0..1, rounded to 3 decimals.
+    """
+    return round(0.35 * issuer + 0.35 * (1.0 if co_cited else 0.0) + 0.3 * titles, 3)
+
+
+def same_title_score(title_length: int, issuer: float) -> float:
+    """Score of two 文号 that print the same title (compared without the issuing body's name).
+
+    score = 0.6 + 0.2 × min(1, title length / 30) + 0.2 × issuer similarity: a long specific title under
+    two 文号 of the same issuer is most likely one document printed with a wrong 文号.
+
+    Threshold example: a 38-character title under 渝社险发 and 渝社险办 (similarity 0.75) -> 0.6 + 0.2 + 0.15
+    = 0.95; a 12-character title under unrelated issuers (similarity 0.2) -> 0.6 + 0.08 + 0.04 = 0.72.
+
+    Returns:
+        0.6..1, rounded to 3 decimals.
+    """
+    return round(0.6 + 0.2 * min(1.0, title_length / 30.0) + 0.2 * issuer, 3)
