@@ -17,8 +17,13 @@ from kb.model import Extraction
 
 
 def _children(parent: str, codes: dict[str, object]) -> list[str]:
-    """Codes one level below ``parent`` (two more digits), in code order."""
-    return sorted(code for code in codes if len(code) == len(parent) + 2 and code.startswith(parent))
+    """Codes whose nearest printed ancestor is ``parent`` (30103 -> 3010301 …, and 301030501 when no
+    3010305 line is printed), in code order."""
+    def nearest_ancestor(code: str) -> str | None:
+        return next((code[:size] for size in range(len(code) - 1, 2, -1) if code[:size] in codes), None)
+
+    return sorted(code for code in codes if code != parent and code.startswith(parent)
+                  and nearest_ancestor(code) == parent)
 
 
 def check_subject_splits(extraction: Extraction) -> list[Finding]:
@@ -211,7 +216,8 @@ def check_unit_names(extraction: Extraction) -> list[Finding]:
         listed = ", ".join(f"{code} (line {line})" for code, line in codes.items())
         findings.append(Finding(kind="unit_aliases", severity="warning", line=min(codes.values()) or None,
                                 message=f"{unit.name} is printed with {len(codes)} codes: {listed}"))
-    distinct = {name for name in names if name != unit.name}
+    # a proper part of the full name is a name broken over a page, not a second name
+    distinct = {name for name in names if name != unit.name and name not in (unit.name or "")}
     if unit.name and distinct:
         listed = ", ".join(f"{name} (line {names[name]})" for name in sorted(distinct))
         findings.append(Finding(kind="unit_aliases", severity="info", line=min(names[n] for n in distinct),

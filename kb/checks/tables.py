@@ -55,6 +55,16 @@ class TableBlock:
         return (match.group(1) or match.group(2)) if match else "万元"
 
 
+_LAST_ROWS: list = [None, None, []]  # (lines object, its length, rows): the document being checked
+
+
+def rows_of(lines: list[str]) -> list[Row]:
+    """``rebuild_rows(lines)``, rebuilt once per document although several rules read the rows."""
+    if _LAST_ROWS[0] is not lines or _LAST_ROWS[1] != len(lines):
+        _LAST_ROWS[:] = [lines, len(lines), rebuild_rows(lines)]
+    return _LAST_ROWS[2]
+
+
 def _filled(row: Row) -> list[str]:
     return [cell for cell in row.cells if cell.strip()]
 
@@ -71,7 +81,7 @@ def split_blocks(lines: list[str]) -> list[TableBlock]:
     """
     blocks: list[TableBlock] = []
     number = ""
-    for row in rebuild_rows(lines):
+    for row in rows_of(lines):
         cells = _filled(row)
         if len(cells) == 1 and _TABLE_NUMBER.match(cells[0].strip()):
             number = cells[0].strip()
@@ -185,7 +195,7 @@ def unit_mentions(lines: list[str]) -> list[tuple[str | None, str, int]]:
     """
     mentions: list[tuple[str | None, str, int]] = []
     name_column: int | None = None
-    for row in rebuild_rows(lines):
+    for row in rows_of(lines):
         cells = [cell.strip() for cell in row.cells]
         if not row.is_table:
             name_column = None
