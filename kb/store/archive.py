@@ -46,8 +46,9 @@ class DocumentArchive:
             for extraction in extractions:
                 target = self._path(extraction.file)
                 temporary = target.with_suffix(f".tmp-{os.getpid()}")
-                temporary.write_text(json.dumps(extraction.model_dump(mode="json"), ensure_ascii=False),
-                                     encoding="utf-8")
+                # the text lines are kept too (excluded from `kb parse --json`): kb check re-reads them
+                record = {**extraction.model_dump(mode="json"), "lines": extraction.lines}
+                temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
                 os.replace(temporary, target)
         except OSError as error:
             raise StoreUnavailable(f"cannot write parsed documents under {self.folder}: {error}") from error
