@@ -108,41 +108,52 @@ def _read_block(rows: list, span: tuple[int, int, int], title: str | None) -> En
     return entry
 
 
-def _foreign_unit(entry: Entry, unit_key: str, outside_text: str) -> bool:
-    """True when the unit printed with ``entry`` is another unit than the document's."""
-    if not entry.unit:
-        return False
-    key = match_key(split_code(entry.unit)[1])
-    if len(key) < 4:
-        return False
-    if unit_key and (key in unit_key or unit_key in key):
-        return False
-    return key not in outside_text
+def _span(entry: Entry) -> tuple[int, int]:
+    """The lines of the table (wide tables) or block an entry was read from."""
+    if entry.table_first_line:
+        return entry.table_first_line, entry.table_last_line
+    return entry.first_line, entry.last_line
 
 
-def _outside_text(lines: list[str], first: int, last: int) -> str:
-    """The document's text outside lines first..last, as one comparison key."""
-    return match_key("".join(line for number, line in enumerate(lines, start=1) if not first <= number <= last))
+class _UnitCheck:
+    """Tells whether the unit printed with an entry is another unit than the document's.
+
+    A unit is this document's when it matches ``extraction.unit.name`` or is named anywhere outside the
+    table or block that prints it (003's 苏州市/奇台县 units appear nowhere else in the document).
+    """
+
+    def __init__(self, extraction: Extraction) -> None:
+        self.unit_key = match_key(extraction.unit.name)
+        self.lines = extraction.lines
+        self._outside: dict[tuple[int, int], str] = {}
+
+    def foreign(self, entry: Entry) -> bool:
+        """True when ``entry`` names a unit that is not the document's."""
+        if not entry.unit:
+            return False
+        key = match_key(split_code(entry.unit)[1])
+        if len(key) < 4 or (self.unit_key and (key in self.unit_key or self.unit_key in key)):
+            return False
+        span = _span(entry)
+        if span not in self._outside:
+            first, last = span
+            self._outside[span] = match_key("".join(
+                line for number, line in enumerate(self.lines, start=1) if not first <= number <= last))
+        return key not in self._outside[span]
 
 
 def _screen_units(entries: list[Entry], extraction: Extraction) -> list[Entry]:
     """Drop (and report) blocks of another unit; a wide table mixing units is reported whole."""
-    unit_key = match_key(extraction.unit.name)
+    check = _UnitCheck(extraction)
+    foreign = [check.foreign(entry) for entry in entries]
+    bad_spans = {_span(entry) for entry, is_foreign in zip(entries, foreign) if is_foreign}
     kept: list[Entry] = []
-    bad_tables: set[tuple[int, int]] = set()
-    for entry in entries:
-        span = (entry.table_first_line, entry.table_last_line) if entry.table_first_line else \
-            (entry.first_line, entry.last_line)
-        if _foreign_unit(entry, unit_key, _outside_text(extraction.lines, *span)):
-            bad_tables.add(span)
-    for entry in entries:
-        span = (entry.table_first_line, entry.table_last_line) if entry.table_first_line else \
-            (entry.first_line, entry.last_line)
-        if span not in bad_tables:
+    for entry, is_foreign in zip(entries, foreign):
+        if _span(entry) not in bad_spans:
             kept.append(entry)
             continue
         where = f"{entry.source_table or 'performance table'} line {entry.first_line}"
-        if _foreign_unit(entry, unit_key, _outside_text(extraction.lines, *span)):
+        if is_foreign:
             extraction.discrepancies.append(
                 f"{where}: block '{entry.name}' ({entry.amount} 万元, {len(entry.indicators)} indicators) is printed "
                 f"under another unit, '{entry.unit}', not {extraction.unit.name or 'this document’s unit'}; "
