@@ -32,6 +32,7 @@ _AMOUNT_LABEL = re.compile(r"^(?:\d{4}年)?(?:当年|年度|本年|项目)?(?:�
                            r"|项目资金|资金|申报金额|申请金额|总金额)$")
 _CODE_AND_NAME = re.compile(r"^([0-9A-Za-z]{5,})\s*[-－—–]\s*(.+)$")
 _TABLE_CODE = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+$")
+_TITLE_END = re.compile(r"(?:目标|预算|明细|总|支出|收入|情况|汇总|统计|清单|指标|项目)表\s*(?:[（(][^（）()]{1,20}[)）]\s*)*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _AMOUNT_IN_YUAN = re.compile(r"[（(]元[)）]")
 _CATEGORY_IN_TITLE = re.compile(r"(重点专项|一般性项目|一般项目|重点项目|专项资金|运转类|特定目标类)")
@@ -119,13 +120,18 @@ def read_amount(text: str | None) -> float | None:
 
 
 def is_title(cells: list[str]) -> bool:
-    """True for a row that is a table title (one non-blank cell naming a 表, not a sentence)."""
+    """True for a row that is a table title: one non-blank cell ending in 表 (or 表（…）), not a sentence.
+
+    Example:
+        >>> is_title(["2024年区级重点专项资金绩效目标表（一级项目）"]), is_title(["表十一", ""]), is_title(["人大代表"])
+        (True, False, False)
+    """
     filled = [cell.strip().lstrip("#-* ").strip() for cell in cells if cell.strip()]
     if len(filled) != 1:
         return False
     text = filled[0]
-    return "表" in text and len(text) <= 60 and not text.endswith(("。", "；", ";")) \
-        and not _TABLE_CODE.match(text) and field_of(text) is None
+    return bool(_TITLE_END.search(text)) and len(text) <= 60 and not _TABLE_CODE.match(text) \
+        and field_of(text) is None
 
 
 def title_text(cells: list[str]) -> str:
