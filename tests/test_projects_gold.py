@@ -175,3 +175,18 @@ def test_project_sums_checked_against_printed_totals(parsed, tmp_path):
     altered.write_text("\n".join(text), encoding="utf-8")
     discrepancies = loaders.parse_file(altered).discrepancies
     assert any("合计 printed 7,925.93" in d and "16 project lines sum to 7,926.93" in d for d in discrepancies)
+
+
+def test_blocks_found_by_labels_without_per_block_titles(parsed, tmp_path):
+    """Blocks are recognised by their labels: 001 with every block title but the first removed reads alike."""
+    lines = (CORPUS / "001_f91b7b473888f42b.txt").read_text(encoding="utf-8").splitlines()
+    titles = [i for i, line in enumerate(lines) if line.strip() == "2023年财政资金项目支出绩效目标表"]
+    assert len(titles) == 17
+    kept = [line for i, line in enumerate(lines) if i not in titles[1:]]
+    variant = tmp_path / "001_one_title.txt"
+    variant.write_text("\n".join(kept), encoding="utf-8")
+    expected = [(p.code, p.name, p.amount, p.basis_refs, p.all_refs, len(p.indicators))
+                for p in parsed["001_f91b7b473888f42b"].projects]
+    found = [(p.code, p.name, p.amount, p.basis_refs, p.all_refs, len(p.indicators))
+             for p in loaders.parse_file(variant).projects]
+    assert found == expected
