@@ -279,6 +279,25 @@ def _check_project_total(extraction: Extraction) -> None:
             f"projects sum to {listed:,.2f}.")
 
 
+def _check_indicator_units(extraction: Extraction) -> None:
+    """Report an indicator printed with the same name, sign and value but another 计量单位 in two tables."""
+    seen: dict[tuple[str, str | None, str | None], tuple[str | None, str, int | None]] = {}
+    tables = [("整体绩效目标表", extraction.unit_indicators)] + [(p.name, p.indicators) for p in extraction.projects]
+    reported: set[tuple] = set()
+    for owner, indicators in tables:
+        for indicator in indicators:
+            key = (indicator.name, indicator.op, indicator.value)
+            if key not in seen:
+                seen[key] = (indicator.unit, owner, indicator.line)
+                continue
+            unit, first_owner, first_line = seen[key]
+            if unit != indicator.unit and key not in reported:
+                reported.add(key)
+                extraction.discrepancies.append(
+                    f"Indicator '{indicator.name}' ({indicator.op} {indicator.value}): 计量单位 '{unit}' in "
+                    f"{first_owner} (line {first_line}) but '{indicator.unit}' in {owner} (line {indicator.line}).")
+
+
 def extract_projects(extraction: Extraction, rows: list) -> None:
     """Fill ``projects``, ``unit_indicators`` and ``policy_docs`` of ``extraction`` from its rows.
 
@@ -317,6 +336,7 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
     _check_project_total(extraction)
     _unit_indicators(rows, titles, used, extraction)
+    _check_indicator_units(extraction)
     extraction.policy_docs.extend(document_policy_docs(extraction.lines))
     if not extraction.projects:
         extraction.notes.append("No project block (项目名称 with an amount) or 项目支出预算表 line found.")

@@ -190,3 +190,11 @@ def test_blocks_found_by_labels_without_per_block_titles(parsed, tmp_path):
     found = [(p.code, p.name, p.amount, p.basis_refs, p.all_refs, len(p.indicators))
              for p in loaders.parse_file(variant).projects]
     assert found == expected
+
+
+def test_indicator_unit_disagreement_reported(parsed):
+    """002: 服务人次 ≥ 27 is in 万人次 in the 整体绩效目标表 but in 人次 in 社保服务运维专项 (gold discrepancy)."""
+    hits = [d for d in parsed["002_e9a684c38e2f8a64"].discrepancies if d.startswith("Indicator '服务人次'")]
+    assert len(hits) == 1 and "'万人次'" in hits[0] and "'人次'" in hits[0]
+    for stem in ("000_7c3d463bfeea7d61", "001_f91b7b473888f42b", "004_db523993c574d7b7"):
+        assert not any(d.startswith("Indicator '") for d in parsed[stem].discrepancies)
