@@ -232,6 +232,11 @@ def _add_links(builder: _Builder, links: LinkResult) -> None:
         builder.node("Issuer", issuer.issuer_code, name=issuer.name, level=issuer.level)
     for policy in links.policy_documents:
         _add_policy(builder, policy.doc_no, policy.titles, policy.issuer_code, policy.year, policy.number)
+    for citation in links.citations:  # a 《title》 cited alone: CITES its node unless the project already does
+        project = node_id("Project", citation.project_id)
+        policy = node_id("PolicyDocument", citation.doc_no)
+        if project in builder.graph and policy in builder.graph and not builder.graph.has_edge(project, policy):
+            builder.edge("CITES", project, policy, role=citation.role, line=citation.line)
     for link in links.policy_links:
         source, target = _add_policy(builder, link.a, []), _add_policy(builder, link.b, [])
         builder.edge("POSSIBLY_SAME_AS", source, target, link_id=link.id, score=link.score, method=link.method,

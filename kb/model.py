@@ -224,6 +224,15 @@ class Program(Record):
     members: list[ProgramMember] = Field(default_factory=list)
 
 
+class PolicyCitation(Record):
+    """A project citing a policy document by 《title》 only (the CITES a project's 文号 lists cannot give)."""
+
+    project_id: str  # Extraction.project_ids() entry
+    doc_no: str  # the node it resolves to: a 文号 whose printed title matches, else "《title》"
+    role: str = "mention"  # basis | mention
+    line: int | None = None
+
+
 class LinkResult(Record):
     """What linking adds on top of the extractions: policy nodes, issuers, links and programs."""
 
@@ -231,3 +240,4 @@ class LinkResult(Record):
     issuers: list[Issuer] = Field(default_factory=list)
     policy_links: list[PolicyLink] = Field(default_factory=list)
     programs: list[Program] = Field(default_factory=list)
+    citations: list[PolicyCitation] = Field(default_factory=list)  # title-only citations (CITES edges)

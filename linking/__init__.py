@@ -6,7 +6,7 @@ decisions live in ``linking.decisions`` and ``kb links`` reads ``linking.report`
 
 from __future__ import annotations
 
-from kb.model import Extraction, LinkResult
+from kb.model import Extraction, LinkResult, PolicyCitation
 from linking.features import project_features
 from linking.policy import link_policies
 from linking.programs import cluster_programs, member_link_id
@@ -23,7 +23,8 @@ def link(extractions: list[Extraction], decisions: dict[str, str] | None = None)
     Returns:
         ``LinkResult`` with ``policy_documents`` (sorted by doc_no, every title printed with each),
         ``issuers`` (registry name and level), ``policy_links`` (score 0..1, method, status) and
-        ``programs`` (members with project_id from ``Extraction.project_ids()``, score 0..1, method, status).
+        ``programs`` (members with project_id from ``Extraction.project_ids()``, score 0..1, method, status)
+        and ``citations`` (projects citing a 《title》 alone, resolved to a 文号 whose title matches).
 
     Example:
         >>> result = link([extraction_000, extraction_001])  # doctest: +SKIP
@@ -34,8 +35,10 @@ def link(extractions: list[Extraction], decisions: dict[str, str] | None = None)
     ordered = sorted(extractions, key=lambda extraction: (extraction.file, extraction.doc_id or ""))
     policies = link_policies(ordered, decisions)
     programs = cluster_programs(project_features(ordered, policies.project_refs), decisions)
+    citations = [PolicyCitation(project_id=citation.project_id, doc_no=citation.doc_no, role=citation.role,
+                                line=citation.line) for citation in policies.title_citations]
     return LinkResult(policy_documents=list(policies.documents.values()), issuers=list(policies.issuers.values()),
-                      policy_links=policies.links, programs=programs)
+                      policy_links=policies.links, programs=programs, citations=citations)
 
 
 __all__ = ["link", "member_link_id"]
