@@ -44,7 +44,7 @@ def _anchor(row) -> bool:
 
 def _block_spans(rows: list, used: set[int]) -> list[tuple[int, int, int]]:
     """(first row, anchor row, last row) of each label block, in order."""
-    anchors = [i for i, row in enumerate(rows) if i not in used and row.is_table and _anchor(row)]
+    anchors = [i for i, row in enumerate(rows) if i not in used and _anchor(row)]
     spans: list[tuple[int, int, int]] = []
     for number, anchor in enumerate(anchors):
         start = anchor

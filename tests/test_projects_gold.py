@@ -198,3 +198,19 @@ def test_indicator_unit_disagreement_reported(parsed):
     assert len(hits) == 1 and "'万人次'" in hits[0] and "'人次'" in hits[0]
     for stem in ("000_7c3d463bfeea7d61", "001_f91b7b473888f42b", "004_db523993c574d7b7"):
         assert not any(d.startswith("Indicator '") for d in parsed[stem].discrepancies)
+
+
+def test_label_value_lines_in_running_text(tmp_path):
+    """A document printing "项目名称：…" / "当年预算：…万元" as text lines (no table) is read by its labels."""
+    document = tmp_path / "labels.txt"
+    document.write_text(
+        "某县社会保险事务中心2025年项目支出绩效目标\n"
+        "项目名称：城乡居民养老保险宣传专项\n当年预算：12.50万元\n项目分类：一般性项目\n"
+        "立项依据：根据《关于做好城乡居民养老保险工作的通知》（川人社发〔2021〕15号）文件精神\n"
+        "当年绩效目标：完成宣传20次。\n"
+        "项目名称：社保档案数字化专项\n当年预算：30万元\n立项依据：川人社办〔2022〕8号\n", encoding="utf-8")
+    extraction = loaders.parse_file(document)
+    assert [(p.name, p.amount, p.category, p.basis_refs, p.line) for p in extraction.projects] == [
+        ("城乡居民养老保险宣传专项", 12.5, "一般性项目", ["川人社发〔2021〕15号"], 2),
+        ("社保档案数字化专项", 30.0, None, ["川人社办〔2022〕8号"], 7)]
+    assert extraction.policy_docs[0].titles == ["关于做好城乡居民养老保险工作的通知"]
