@@ -161,13 +161,3 @@ def category_from_title(title: str | None) -> str | None:
         return None
     match = _CATEGORY_IN_TITLE.search(title)
     return match.group(1) if match and match.group(1) not in {"专项资金"} else None
-
-
-def is_performance_title(title: str | None) -> bool:
-    """True for a project performance table title (…项目…绩效目标表, not 整体)."""
-    return bool(title) and "绩效目标" in title and "整体" not in title
-
-
-def is_unit_performance_title(title: str | None) -> bool:
-    """True for a unit-level performance table title (整体绩效目标表 / 整体支出绩效目标表)."""
-    return bool(title) and "绩效目标" in title and "整体" in title

@@ -259,7 +259,7 @@ def _unit_indicators(rows: list, titles: list[str | None], used: set[int], extra
             end += 1
         indicators = read_indicator_rows(rows[index + 1:end], columns)
         title = titles[index] or ""
-        if "整体" in title or "部门" in title or "单位" in title:
+        if "整体" in title or ("项目" not in title and ("部门" in title or "单位" in title)):
             extraction.unit_indicators.extend(indicators)
         elif indicators:
             extraction.notes.append(f"Indicator table at line {row.line} ('{title}') belongs to no project "
