@@ -1,0 +1,117 @@
+"""Semantic search over project names, overviews, goals, bases and policy titles: the fallback of ``kb ask``.
+
+Each project becomes one passage (name, overview, 立项依据, goal and the titles of the 文件 it cites),
+with common abbreviations spelled out (民师 -> 民办教师 ...), so "民办教师补助" finds 荣昌区民师生活医疗补助.
+A passage's score is the character n-gram cosine (0..1) with the question's content words, plus — when a
+sentence-transformers model is loaded — 0.3 × the model's cosine (−1..1). The index is built once per
+store vocabulary (see ``kb.query.vocabulary``).
+
+Example:
+    >>> hits = search(store, vocab, "民办教师补助", top_k=3)  # doctest: +SKIP
+    >>> hits[0].project
+    '代发民办教师养老和医疗补助资金'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from kb.embeddings import embed, embedder_name, lexical_embed, uses_model
+from kb.query.vocabulary import Vocabulary
+
+# Abbreviations in project names and the full words a researcher types.
+ABBREVIATIONS = {"民师": "民办教师", "军转干": "军队转业干部 军转干部", "社保": "社会保险", "职教幼教": "职业教育 幼儿教育 教师",
+                 "离休": "离休干部", "退捕": "退捕渔民"}
+MODEL_WEIGHT = 0.3
+MIN_SCORE = 0.2  # below this (lexical cosine scale) a passage is not an answer
+
+_PASSAGES = """
+MATCH (u:Unit)-[:RUNS]->(p:Project)
+OPTIONAL MATCH (p)-[:CITES]->(d:PolicyDocument)
+RETURN p.project_id AS project_id, u.name AS unit, p.year AS year, p.name AS project, p.amount AS amount,
+       p.overview AS overview, p.basis_text AS basis_text, p.goal AS goal, p.file AS file, p.line AS line,
+       collect(d.title) AS titles
+"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One project found by semantic search; ``score`` as described in the module docstring."""
+
+    unit: str
+    year: int | None
+    project: str
+    amount: float | None
+    file: str | None
+    line: int | None
+    score: float
+
+    def to_row(self) -> dict:
+        """The row shape of a semantic answer: unit, year, project, amount (万元), score, file, line."""
+        return {"unit": self.unit, "year": self.year, "project": self.project, "amount": self.amount,
+                "score": round(self.score, 3), "file": self.file, "line": self.line}
+
+
+COLUMNS = ["unit", "year", "project", "amount", "score", "file", "line"]
+
+
+def expand(text: str) -> str:
+    """``text`` with each known abbreviation followed by its full form."""
+    for short, full in ABBREVIATIONS.items():
+        if short in text:
+            text = f"{text} {full}"
+    return text
+
+
+def _index(store: Any, vocab: Vocabulary) -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray | None]:
+    cached = vocab.cache.get("semantic index")
+    if cached is None:
+        rows = store.read(_PASSAGES, {}, name="semantic passages")
+        names = [expand(row["project"] or "") for row in rows]
+        passages = [expand(" ".join(filter(None, [row["project"], row["overview"], row["basis_text"], row["goal"],
+                                                  *[title for title in row["titles"] if title]])))
+                    for row in rows]
+        model_vectors = embed(passages) if uses_model() else None
+        cached = (rows, lexical_embed(names), lexical_embed(passages), model_vectors)
+        vocab.cache["semantic index"] = cached
+    return cached
+
+
+def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit]:
+    """The projects nearest to ``text`` (content words of a question), best first, above ``MIN_SCORE``.
+
+    Args:
+        store: the graph store. vocab: its vocabulary (holds the cached index). text: what to look for.
+        top_k: how many hits at most.
+
+    Returns:
+        Up to ``top_k`` ``Hit``s with score ≥ ``MIN_SCORE``.
+    """
+    rows, name_vectors, passage_vectors, model_vectors = _index(store, vocab)
+    if not rows or not text.strip():
+        return []
+    query = lexical_embed([expand(text)])[0]
+    lexical = np.maximum(name_vectors @ query, 0.8 * (passage_vectors @ query))
+    scores = lexical.copy()
+    if model_vectors is not None:
+        scores = scores + MODEL_WEIGHT * (model_vectors @ embed([text])[0] - 0.5)
+    order = np.argsort(-scores)
+    hits = []
+    for index in order[:top_k]:
+        if lexical[index] < MIN_SCORE:
+            continue
+        row = rows[int(index)]
+        hits.append(Hit(row["unit"], row["year"], row["project"], row["amount"], row["file"], row["line"],
+                        float(scores[index])))
+    return hits
+
+
+def method_name() -> str:
+    """How search compares texts, for the answer sentence ("character n-grams + all-MiniLM-L6-v2")."""
+    return "字符 n-gram" + (f" + {embedder_name()}" if uses_model() else "（离线词法回退）")
+
+
+__all__ = ["ABBREVIATIONS", "COLUMNS", "Hit", "expand", "method_name", "search"]
