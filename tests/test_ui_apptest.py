@@ -44,7 +44,7 @@ def app_db(tmp_path_factory):
 
 
 def _app(page: str | None = None):
-    """A fresh AppTest session, run once (and switched to ``page``, e.g. "pages/trace.py")."""
+    """A fresh AppTest session, run once (and switched to ``page``, e.g. "views/trace.py")."""
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
@@ -121,7 +121,7 @@ def test_unanswerable_question_is_a_message_not_a_traceback(app_db):
 
 
 def test_tracer_shows_both_units_citing_the_policy(app_db):
-    app = _app("pages/trace.py")
+    app = _app("views/trace.py")
     app.text_input(key="trace-search").input("渝委办发[2019]66号").run()
     _assert_clean(app)
     assert app.subheader[0].value == "渝委办发〔2019〕66号"
@@ -135,14 +135,14 @@ def test_tracer_shows_both_units_citing_the_policy(app_db):
 
 
 def test_tracer_search_without_match_warns(app_db):
-    app = _app("pages/trace.py")
+    app = _app("views/trace.py")
     app.text_input(key="trace-search").input("不存在的文件标题").run()
     assert not app.exception
     assert app.warning
 
 
 def test_comparison_of_a_subject_across_units(app_db):
-    app = _app("pages/compare.py")
+    app = _app("views/compare.py")
     app.radio(key="compare-scheme").set_value("function").run()
     subject = app.selectbox(key="compare-subject")
     housing = next(index for index, option in enumerate(subject.options) if option.startswith("2210201 "))
@@ -153,20 +153,20 @@ def test_comparison_of_a_subject_across_units(app_db):
 
 
 def test_graph_page_measures_most_cited_policies(app_db):
-    app = _app("pages/graph.py")
+    app = _app("views/graph.py")
     most_cited = _frames(app)[0]
     assert set(most_cited["文号"].head(2)) == {"渝府办发〔2017〕84号", "渝委办发〔2019〕66号"}  # P18
     assert app.get("iframe")  # the neighbourhood drawn with pyvis
 
 
 def test_checks_page_lists_findings_per_document(app_db):
-    app = _app("pages/checks.py")
+    app = _app("views/checks.py")
     titles = [expander.label for expander in app.expander]
     assert sum(title.startswith(("000_", "001_", "002_", "003_", "004_")) for title in titles) == 5
 
 
 def test_export_graphml_download_holds_the_policy(app_db):
-    app = _app("pages/data.py")
+    app = _app("views/data.py")
     app.radio(key="data-format").set_value("graphml").run()
     app.button(key="data-export").click().run()
     _assert_clean(app)
@@ -176,7 +176,7 @@ def test_export_graphml_download_holds_the_policy(app_db):
 
 
 def test_review_accept_is_seen_by_kb_links(app_db):
-    app = _app("pages/review.py")
+    app = _app("views/review.py")
     accept = next(button for button in app.button if button.key and button.key.startswith("accepted-"))
     link_id = accept.key.removeprefix("accepted-")
     accept.click().run()
@@ -206,7 +206,7 @@ def _status_of(report, link_id: str):
 
 
 def test_upload_ingests_with_progress_and_bad_file_is_a_message(app_db):
-    app = _app("pages/data.py")
+    app = _app("views/data.py")
     corpus_file = CORPUS / "003_964a15e45ca13e4e.txt"
     app.file_uploader(key="data-uploads").upload(corpus_file.name, corpus_file.read_bytes(), "text/plain")
     app.run()
@@ -214,7 +214,7 @@ def test_upload_ingests_with_progress_and_bad_file_is_a_message(app_db):
     _assert_clean(app)
     assert "1" in app.success[0].value
     assert app.get("progress")
-    app = _app("pages/data.py")
+    app = _app("views/data.py")
     app.file_uploader(key="data-uploads").upload("empty.txt", b"", "text/plain")
     app.run()
     app.button(key="data-ingest").click().run()

@@ -18,22 +18,25 @@ if str(_REPO) not in sys.path:  # `streamlit run ui/app.py` puts ui/ on the path
 
 from ui import api  # noqa: E402
 
-st.set_page_config(page_title="budget-kb 预算知识库", page_icon="📊", layout="wide")
+st.set_page_config(page_title="budget-kb 预算知识库", page_icon=":material/account_balance:", layout="wide")
 
-_PAGES = Path(__file__).resolve().parent / "pages"
+_PAGES = Path(__file__).resolve().parent / "views"  # not pages/: that name turns on file-based navigation
 navigation = st.navigation([
-    st.Page(_PAGES / "ask.py", title="问答", icon="💬", default=True),
-    st.Page(_PAGES / "trace.py", title="文件追踪", icon="📄"),
-    st.Page(_PAGES / "compare.py", title="跨区对比", icon="📊"),
-    st.Page(_PAGES / "graph.py", title="图谱", icon="🕸️"),
-    st.Page(_PAGES / "review.py", title="关联审核", icon="✅"),
-    st.Page(_PAGES / "checks.py", title="数据核查", icon="🔎"),
-    st.Page(_PAGES / "data.py", title="导入/导出", icon="📦"),
+    st.Page(_PAGES / "ask.py", title="问答", icon=":material/chat:", default=True),
+    st.Page(_PAGES / "trace.py", title="文件追踪", icon=":material/description:"),
+    st.Page(_PAGES / "compare.py", title="跨区对比", icon=":material/bar_chart:"),
+    st.Page(_PAGES / "graph.py", title="图谱", icon=":material/hub:"),
+    st.Page(_PAGES / "review.py", title="关联审核", icon=":material/fact_check:"),
+    st.Page(_PAGES / "checks.py", title="数据核查", icon=":material/rule:"),
+    st.Page(_PAGES / "data.py", title="导入/导出", icon=":material/swap_vert:"),
 ])
 
 with st.sidebar:
     st.markdown("**budget-kb 预算知识库**")
-    with api.shown_errors("图数据库"):
-        st.caption(api.status_line())
+    status_slot = st.empty()
 
-navigation.run()
+try:
+    navigation.run()
+finally:  # after the page (even one that stopped early), so loading the embedding model never delays it
+    with status_slot.container(), api.shown_errors("图数据库"):
+        st.caption(api.status_line())

@@ -27,7 +27,7 @@ LABEL_NAMES = {
     "Unit": "单位", "Document": "公开文件", "Budget": "预算", "Project": "项目", "PolicyDocument": "政策文件",
     "Issuer": "发文机关", "Subject": "科目", "Indicator": "绩效指标", "Program": "同类项目", "Finding": "核查发现",
 }
-_CAPTION_KEYS = ("doc_no", "name", "file", "title", "message", "budget_id")
+_CAPTION_KEYS = ("doc_no", "name", "issuer_code", "file", "title", "message", "budget_id")
 
 
 def node_label(attrs: dict[str, Any]) -> str:
@@ -157,14 +157,22 @@ def policy_citations(graph: nx.MultiDiGraph) -> dict[Any, set[Any]]:
     return cited
 
 
+def citation_counts(graph: nx.MultiDiGraph) -> dict[Any, tuple[int, int]]:
+    """For each cited PolicyDocument node: (number of citing units, number of citing projects)."""
+    counts = {}
+    for policy, projects in policy_citations(graph).items():
+        units = set().union(*(_citing_units(graph, project) for project in projects)) if projects else set()
+        counts[policy] = (len(units), len(projects))
+    return counts
+
+
 def most_cited_policies(graph: nx.MultiDiGraph, top: int = 20) -> pd.DataFrame:
     """The most-cited 文件: columns 文号, 标题, 引用项目数, 引用单位数, sorted by units then projects."""
     records = []
-    for policy, projects in policy_citations(graph).items():
-        units = set().union(*(_citing_units(graph, project) for project in projects)) if projects else set()
+    for policy, (units, projects) in citation_counts(graph).items():
         attrs = graph.nodes[policy]
         records.append({"文号": attrs.get("doc_no"), "标题": attrs.get("title") or "",
-                        "引用项目数": len(projects), "引用单位数": len(units)})
+                        "引用项目数": projects, "引用单位数": units})
     frame = pd.DataFrame(records, columns=["文号", "标题", "引用项目数", "引用单位数"])
     return frame.sort_values(["引用单位数", "引用项目数", "文号"], ascending=[False, False, True]).head(top)
 

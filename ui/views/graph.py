@@ -26,7 +26,7 @@ left, middle, right = st.columns([1, 3, 1])
 label = left.selectbox("类型", labels, index=labels.index("PolicyDocument") if "PolicyDocument" in labels else 0,
                        format_func=lambda name: f"{graph_view.LABEL_NAMES.get(name, name)}（{name}）",
                        key="graph-label")
-nodes = graph_view.nodes_of(graph, label)
+nodes = sorted(graph_view.nodes_of(graph, label), key=lambda item: -graph.degree(item[0]))  # hubs first
 centre = middle.selectbox("节点", [node for node, _ in nodes],
                           format_func=lambda node: graph_view.node_caption(graph.nodes[node]), key="graph-node")
 radius = right.slider("跳数", 1, 3, 1, key="graph-radius")

@@ -23,7 +23,10 @@ st.caption("选择或搜索一个政策文件（文号或标题），查看发�
 policies = []
 with api.shown_errors("读取政策文件"):
     graph = api.graph()
-    policies = graph_view.nodes_of(graph, "PolicyDocument")
+    citations = graph_view.citation_counts(graph)  # most-cited first: (units, projects)
+    policies = sorted(graph_view.nodes_of(graph, "PolicyDocument"),
+                      key=lambda item: (tuple(-count for count in citations.get(item[0], (0, 0))),
+                                        str(item[1].get("doc_no"))))
 
 if not policies:
     st.info("图谱中还没有政策文件：请先在“导入/导出”页导入公开文件。")
