@@ -35,7 +35,7 @@ _TABLE_CODE = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+$"
 _TITLE_END = re.compile(r"(?:目标|预算|明细|总|支出|收入|情况|汇总|统计|清单|指标|项目)表\s*(?:[（(][^（）()]{1,20}[)）]\s*)*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _AMOUNT_IN_YUAN = re.compile(r"[（(]元[)）]")
-_CATEGORY_IN_TITLE = re.compile(r"(重点专项|一般性项目|一般项目|重点项目|专项资金|运转类|特定目标类)")
+_CATEGORY_IN_TITLE = re.compile(r"(重点专项|一般性项目|一般项目|重点项目|运转类|特定目标类)")
 
 
 def field_of(cell: str) -> str | None:
@@ -160,4 +160,4 @@ def category_from_title(title: str | None) -> str | None:
     if not title:
         return None
     match = _CATEGORY_IN_TITLE.search(title)
-    return match.group(1) if match and match.group(1) not in {"专项资金"} else None
+    return match.group(1) if match else None

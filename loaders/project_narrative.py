@@ -51,5 +51,5 @@ def narrative_entries(rows: list) -> list[Entry]:
             seen.add((name, amount))
             entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,
                                  last_line=row.end_line or row.line,
-                                 notes=[f"Read from running text (line {row.line}); the document prints no project table."]))
+                                 notes=[f"Read from running text (line {row.line}); no project table printed."]))
     return entries

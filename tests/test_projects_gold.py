@@ -165,8 +165,9 @@ def test_003_project_lines_and_foreign_performance_table(parsed):
 
 def test_project_sums_checked_against_printed_totals(parsed, tmp_path):
     # 000: 表八 prints 项目支出 1,174.97 while the 10 projects of 表十一 sum to 1,174.96 (gold discrepancies)
-    assert any("1,174.97" in d and "10 projects sum to 1,174.96" in d for d in parsed["000_7c3d463bfeea7d61"].discrepancies)
-    assert not any("projects sum" in d or "project lines sum" in d for d in parsed["004_db523993c574d7b7"].discrepancies)
+    rongchang, guangyuan = parsed["000_7c3d463bfeea7d61"], parsed["004_db523993c574d7b7"]
+    assert any("1,174.97" in d and "10 projects sum to 1,174.96" in d for d in rongchang.discrepancies)
+    assert not any("projects sum" in d or "project lines sum" in d for d in guangyuan.discrepancies)
     # 003's 项目支出预算表 adds up (合计 7,925.93); change one line and the table's own 合计 no longer does
     text = (CORPUS / "003_964a15e45ca13e4e.txt").read_text(encoding="utf-8").splitlines()
     assert "县社保事务中心档案整理工作经费\t5.00" in text[321]
