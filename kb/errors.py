@@ -55,5 +55,9 @@ class LinkNotFound(KBError):
     """``kb links accept/reject ID`` named an ID that no current link has."""
 
 
+class InvalidDecision(KBError):
+    """A review decision that cannot be used: a status other than accepted/rejected, or a damaged decisions file."""
+
+
 class UnanswerableQuestion(KBError):
     """``kb ask`` could not route a question; the message says which words did not resolve."""

@@ -1,0 +1,102 @@
+"""``kb links``: policy documents with their citing projects, possible 文号 links and programs, from the store.
+
+Read with Cypher both engines accept over the graph names of docs/CONTRACTS.md (PolicyDocument, CITES,
+Issuer, POSSIBLY_SAME_AS, Program, PART_OF); nothing is recomputed here, so the report shows exactly what
+was stored, decisions included.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from linking.programs import member_link_id
+
+POLICY_DOCUMENTS = """
+MATCH (d:PolicyDocument)
+OPTIONAL MATCH (d)-[:ISSUED_BY]->(i:Issuer)
+RETURN d.doc_no AS doc_no, d.issuer_code AS issuer_code, i.name AS issuer, d.titles AS titles
+ORDER BY doc_no
+"""
+CITATIONS = """
+MATCH (p:Project)-[c:CITES]->(d:PolicyDocument)
+RETURN d.doc_no AS doc_no, p.unit_name AS unit, p.name AS project, c.role AS role
+ORDER BY doc_no, unit, project
+"""
+POLICY_LINKS = """
+MATCH (a:PolicyDocument)-[r:POSSIBLY_SAME_AS]->(b:PolicyDocument)
+RETURN r.link_id AS id, a.doc_no AS a, b.doc_no AS b, r.score AS score, r.method AS method, r.status AS status
+ORDER BY id
+"""
+PROGRAM_MEMBERS = """
+MATCH (p:Project)-[r:PART_OF]->(g:Program)
+RETURN g.program_id AS program_id, g.name AS name, p.project_id AS project_id, p.unit_name AS unit,
+       p.name AS project, r.score AS score, r.method AS method, r.status AS status
+ORDER BY program_id, unit, project
+"""
+
+
+def links_report(store) -> dict:
+    """Everything linking stored, for ``kb links --json``.
+
+    Args:
+        store: an open store (``kb.store.open_store``).
+
+    Returns:
+        ``{"policy_documents": [{"doc_no", "issuer_code", "issuer", "titles", "cited_by": [{"unit", "project",
+        "role"}]}], "policy_links": [{"id", "a", "b", "score", "method", "status"}], "programs": [{"program_id",
+        "name", "members": [{"id", "unit", "project", "score", "method", "status"}]}]}``; scores 0..1, ``id``
+        is what ``kb links accept|reject`` takes.
+
+    Raises:
+        StoreQueryFailed: the store failed a query.
+
+    Example:
+        >>> links_report(store)["policy_links"][0]["a"]  # doctest: +SKIP
+        '渝教人〔2013〕13号'
+    """
+    cited_by: dict[str, list[dict]] = defaultdict(list)
+    for row in store.read(CITATIONS, {}, name="links: citations"):
+        cited_by[row["doc_no"]].append({"unit": row["unit"], "project": row["project"], "role": row["role"]})
+    documents = [{"doc_no": row["doc_no"], "issuer_code": row["issuer_code"], "issuer": row["issuer"],
+                  "titles": list(row["titles"] or []), "cited_by": cited_by.get(row["doc_no"], [])}
+                 for row in store.read(POLICY_DOCUMENTS, {}, name="links: policy documents")]
+    links = [dict(row) for row in store.read(POLICY_LINKS, {}, name="links: possible 文号 links")]
+    programs: dict[str, dict] = {}
+    for row in store.read(PROGRAM_MEMBERS, {}, name="links: program members"):
+        program = programs.setdefault(row["program_id"], {"program_id": row["program_id"], "name": row["name"],
+                                                          "members": []})
+        program["members"].append({"id": member_link_id(row["program_id"], row["project_id"]), "unit": row["unit"],
+                                   "project": row["project"], "score": row["score"], "method": row["method"],
+                                   "status": row["status"]})
+    return {"policy_documents": documents, "policy_links": links, "programs": list(programs.values())}
+
+
+def links_text(report: dict) -> str:
+    """The report of ``links_report`` as text for ``kb links`` (Chinese names as printed, scores 0..1).
+
+    Example:
+        >>> print(links_text({"policy_documents": [], "policy_links": [], "programs": []}))
+        Policy documents (0)
+        Possible 文号 links (0)
+        Programs (0)
+        Review a link: kb links accept ID | kb links reject ID
+    """
+    lines = [f"Policy documents ({len(report['policy_documents'])})"]
+    for document in report["policy_documents"]:
+        units = {citation["unit"] for citation in document["cited_by"]}
+        issuer = document["issuer"] or document["issuer_code"] or "-"
+        lines.append(f"  {document['doc_no']}  {issuer}  cited by {len(document['cited_by'])} project(s) in "
+                     f"{len(units)} unit(s)")
+        lines += [f"      《{title}》" for title in document["titles"]]
+        lines += [f"      - {citation['unit']} / {citation['project']} ({citation['role']})"
+                  for citation in document["cited_by"]]
+    lines.append(f"Possible 文号 links ({len(report['policy_links'])})")
+    lines += [f"  [{link['status']}] {link['score']:.3f}  {link['a']} ~ {link['b']}  ({link['method']})  id {link['id']}"
+              for link in report["policy_links"]]
+    lines.append(f"Programs ({len(report['programs'])})")
+    for program in report["programs"]:
+        lines.append(f"  {program['name']}  ({program['program_id']})")
+        lines += [f"      [{member['status']}] {member['score']:.3f}  {member['unit']} / {member['project']}  "
+                  f"({member['method']})  id {member['id']}" for member in program["members"]]
+    lines.append("Review a link: kb links accept ID | kb links reject ID")
+    return "\n".join(lines)
