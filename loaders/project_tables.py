@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kb.model import Indicator
 from loaders.indicators import IndicatorColumns, alignment_shift, indicator_columns, label_key, read_indicator
-from loaders.project_fields import field_of, is_title, read_amount
+from loaders.project_fields import field_of, is_title, read_amount, split_code
 
 _SUBTOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计)$")
 _NAME_COLUMNS = {"项目名称": 3, "项目": 1, "单位名称": 2}
@@ -109,7 +109,8 @@ def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entr
                     and any(_SUBTOTAL.match(cell.strip()) for cell in cells[:name_column + 1]):
                 printed_total = (amount, rows[index].line)
             if name and amount is not None and not _SUBTOTAL.match(name) and (code or named_projects):
-                entries.append(Entry(name=name, amount=amount, subject_code=code, source_table=title,
+                project_code, name = split_code(name)
+                entries.append(Entry(name=name, amount=amount, subject_code=code, source_table=title, code=project_code,
                                      first_line=rows[index].line, last_line=rows[index].end_line or rows[index].line))
                 used.add(index)
             index += 1
@@ -215,4 +216,6 @@ def wide_performance_entries(rows: list, titles: list[str | None]) -> tuple[list
         table_last = rows[index - 1].end_line or rows[index - 1].line
         for entry in entries[first_entry:]:
             entry.table_first_line, entry.table_last_line = table_first, table_last
+            if entry.code is None:
+                entry.code, entry.name = split_code(entry.name)
     return entries, used

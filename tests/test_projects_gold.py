@@ -215,3 +215,21 @@ def test_label_value_lines_in_running_text(tmp_path):
         ("城乡居民养老保险宣传专项", 12.5, "一般性项目", ["川人社发〔2021〕15号"], 2),
         ("社保档案数字化专项", 30.0, None, ["川人社办〔2022〕8号"], 7)]
     assert extraction.policy_docs[0].titles == ["关于做好城乡居民养老保险工作的通知"]
+
+
+def test_performance_block_merged_into_its_budget_line(tmp_path):
+    """A 项目支出预算表 line and the 绩效目标表 block of the same project make one project; amounts compared."""
+    document = tmp_path / "merge.txt"
+    document.write_text(
+        "项目支出预算表\n科目编码\t项目名称\t金额\n"
+        "2080107\t50015322T000000092262-荣昌区企业军转干部生活补助及医疗补助\t540.00\n"
+        "2080199\t社保档案专项\t50.00\n\n2026年项目支出绩效目标表\n"
+        "项目名称\t50015322T000000092262-荣昌区企业军转干部生活补助及医疗补助\n当年预算（万元）\t545.00\n"
+        "立项依据\t渝委办发【2003】167号\n"
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t计量单位\t权重\n"
+        "\t产出指标\t时效指标\t按时足额发放率\t≥\t99\t%\t40\n", encoding="utf-8")
+    extraction = loaders.parse_file(document)
+    assert [(p.code, p.name, p.amount, p.subject_code, p.basis_refs, len(p.indicators)) for p in extraction.projects] == [
+        ("50015322T000000092262", "荣昌区企业军转干部生活补助及医疗补助", 540.0, "2080107", ["渝委办发〔2003〕167号"], 1),
+        (None, "社保档案专项", 50.0, "2080199", [], 0)]
+    assert any("540.0" in d and "545.0" in d for d in extraction.discrepancies)
