@@ -194,8 +194,8 @@ def _merge(performance: list[Entry], budget_lines: list[Entry], extraction: Extr
         line = budget_lines[index]
         if entry.amount is not None and line.amount is not None and entry.amount != line.amount:
             extraction.discrepancies.append(
-                f"Project '{line.name}': {line.source_table} line {line.first_line} prints {line.amount} 万元, "
-                f"{entry.source_table} line {entry.first_line} prints {entry.amount} 万元.")
+                f"Project '{line.name}': {line.source_table} line {line.first_line} prints {line.amount:,.2f} 万元, "
+                f"{entry.source_table} line {entry.first_line} prints {entry.amount:,.2f} 万元.")
         if match_key(entry.name) != match_key(line.name):
             line.notes.append(f"{entry.source_table} line {entry.first_line} prints the name as '{entry.name}'.")
         for name in ("code", "category", "overview", "basis", "goal", "unit"):

@@ -229,7 +229,8 @@ def test_performance_block_merged_into_its_budget_line(tmp_path):
         "绩效指标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t计量单位\t权重\n"
         "\t产出指标\t时效指标\t按时足额发放率\t≥\t99\t%\t40\n", encoding="utf-8")
     extraction = loaders.parse_file(document)
-    assert [(p.code, p.name, p.amount, p.subject_code, p.basis_refs, len(p.indicators)) for p in extraction.projects] == [
+    found = [(p.code, p.name, p.amount, p.subject_code, p.basis_refs, len(p.indicators)) for p in extraction.projects]
+    assert found == [
         ("50015322T000000092262", "荣昌区企业军转干部生活补助及医疗补助", 540.0, "2080107", ["渝委办发〔2003〕167号"], 1),
         (None, "社保档案专项", 50.0, "2080199", [], 0)]
     assert any("540.0" in d and "545.0" in d for d in extraction.discrepancies)
