@@ -131,13 +131,13 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
                 raise UnreadableDocument(path, f"undecodable bytes (declared {encoding} by its BOM)") from None
             _reject_html(text.encode("utf-8")[:2048], path)
             return text, "utf-8-sig" if encoding == "utf-8" else "utf-16"
-    if _looks_utf16_without_bom(data):
+    if b"\x00" in data[:65536] and len(data) % 2 == 0:  # UTF-16 without a BOM, or binary
         for encoding in ("utf-16-le", "utf-16-be"):
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if _CJK.search(text):
+            if _looks_like_chinese_text(text):
                 return text, encoding
     if b"\x00" in data[:65536]:
         raise UnreadableDocument(path, "binary file, not text")
@@ -157,15 +157,15 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
     raise UnreadableDocument(path, "undecodable bytes (not UTF-8, UTF-16 or GB18030 text)")
 
 
-def _looks_utf16_without_bom(data: bytes) -> bool:
-    """True when every other byte is mostly NUL (ASCII in UTF-16) or the text is even-length CJK."""
-    sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
+def _looks_like_chinese_text(text: str) -> bool:
+    """True for decoded text that is mostly Chinese characters, digits and punctuation (not binary noise)."""
+    sample = text[:20000]
+    visible = [ch for ch in sample if not ch.isspace()]
+    if not visible or _mostly_control(sample):
         return False
-    zeros_even = sample[0::2].count(0)
-    zeros_odd = sample[1::2].count(0)
-    half = len(sample) // 2
-    return max(zeros_even, zeros_odd) > 0.2 * half and min(zeros_even, zeros_odd) < 0.02 * half
+    cjk = sum(1 for ch in visible if _CJK.match(ch))
+    odd = sum(1 for ch in visible if 0xE000 <= ord(ch) <= 0xF8FF or 0xA000 <= ord(ch) <= 0xDFFF or ord(ch) > 0xFFFF)
+    return cjk >= 0.2 * len(visible) and odd < 0.01 * len(visible)
 
 
 def _mostly_control(text: str) -> bool:
@@ -197,6 +197,9 @@ def _pdf_lines(file: Path) -> list[str]:
         import pdfplumber
     except ImportError:  # pragma: no cover - a formats extra
         raise UnreadableDocument(file, "PDF support needs pdfplumber: pip install 'budget-kb[formats]'") from None
+    from loaders.pdf_fonts import install
+
+    install()
     lines: list[str] = []
     try:
         with pdfplumber.open(file) as pdf:

@@ -1,0 +1,190 @@
+"""Every input format reads the same: corpus documents written as PDF, DOCX and XLSX (and re-encoded text).
+
+Inside the test run, corpus text files are turned into real documents: a PDF made with fpdf2 (ruled
+tables, a CJK font from the machine), a DOCX made with python-docx (real tables) and an XLSX made with
+openpyxl (one sheet per table, amounts stored as numbers). Each is parsed with ``parse_file`` and must
+give the same unit, totals, subject lines and projects (names, amounts, 文号) as the text file.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from loaders import parse_file
+from loaders.normalize import parse_amount
+from loaders.read import read_source
+from loaders.rows import rebuild_rows
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+FORMAT_STEMS = ["001_f91b7b473888f42b", "004_db523993c574d7b7", "000_7c3d463bfeea7d61"]
+_AMOUNT_TEXT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+
+
+def _blocks(path: Path) -> list[tuple[str, object]]:
+    """The document as ("text", line) and ("table", [rows of cells]) blocks, in order."""
+    source = read_source(path)
+    blocks: list[tuple[str, object]] = []
+    for row in rebuild_rows(source.lines, source.layout):
+        filled = [cell for cell in row.cells if cell.strip()]
+        if row.is_table and len(row.cells) > 1 and not (len(filled) == 1 and row.cells[0].strip()):
+            if blocks and blocks[-1][0] == "table":
+                blocks[-1][1].append(list(row.cells))
+            else:
+                blocks.append(("table", [list(row.cells)]))
+        elif filled:
+            blocks.append(("text", " ".join(filled)))
+    return blocks
+
+
+def _padded(rows: list[list[str]]) -> list[list[str]]:
+    width = max(len(row) for row in rows)
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _cjk_font() -> tuple[str, int]:
+    """A CJK font file on this machine (Noto CJK from fonts-noto-cjk, else anything fc-list knows)."""
+    candidates = sorted(glob.glob("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"))
+    if not candidates and shutil.which("fc-list"):
+        import subprocess
+
+        listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout
+        candidates = [line.split(":")[0].strip() for line in listed.splitlines() if line.strip()]
+    if not candidates:
+        pytest.fail("no CJK font on this machine: install fonts-noto-cjk (make system-deps)")
+    font = candidates[0]
+    return font, (2 if font.endswith(".ttc") and "Noto" in font else 0)  # 2 = the SC face of Noto CJK
+
+
+def write_pdf(blocks, out: Path) -> Path:
+    """A PDF with one paragraph per text block and one ruled fpdf2 table per table block."""
+    from fpdf import FPDF
+
+    font, index = _cjk_font()
+    pdf = FPDF(orientation="landscape", format="A3")
+    pdf.add_font("cjk", fname=font, collection_font_number=index)
+    pdf.set_font("cjk", size=6)
+    pdf.set_auto_page_break(True, margin=10)
+    pdf.add_page()
+    for kind, content in blocks:
+        if kind == "text":
+            pdf.multi_cell(0, 3.2, content, new_x="LMARGIN", new_y="NEXT")
+            continue
+        rows = _padded(content)
+        widths = [max(4, min(40, max(len(row[column]) for row in rows))) for column in range(len(rows[0]))]
+        with pdf.table(col_widths=widths, first_row_as_headings=False, text_align="LEFT", line_height=3) as table:
+            for row in rows:
+                cells = table.row()
+                for cell in row:
+                    cells.cell(cell)
+        pdf.ln(2)
+    pdf.output(str(out))
+    return out
+
+
+def write_docx(blocks, out: Path) -> Path:
+    """A DOCX with paragraphs and real tables in document order."""
+    import docx
+
+    document = docx.Document()
+    for kind, content in blocks:
+        if kind == "text":
+            document.add_paragraph(content)
+            continue
+        rows = _padded(content)
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        table.style = "Table Grid"
+        for row, cells in zip(table.rows, rows):
+            for cell, text in zip(row.cells, cells):
+                cell.text = text
+    document.save(str(out))
+    return out
+
+
+def write_xlsx(blocks, out: Path) -> Path:
+    """An XLSX with one sheet per table (text before a table goes on its sheet's first rows); amounts as numbers."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "说明"
+    count = 0
+    for kind, content in blocks:
+        if kind == "text":
+            sheet.append([content])
+            continue
+        for row in content:
+            values: list[object] = []
+            for cell in row:
+                values.append(parse_amount(cell) if _AMOUNT_TEXT.match(cell) else (cell or None))
+            sheet.append(values)
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, float):
+                    sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"
+        count += 1
+        sheet = workbook.create_sheet(f"表{count}")
+    workbook.save(str(out))
+    return out
+
+
+WRITERS = {"pdf": write_pdf, "docx": write_docx, "xlsx": write_xlsx}
+
+
+def _comparable(extraction) -> dict:
+    """What must not depend on the format: unit, totals, subject lines, projects with amounts and 文号."""
+    unit = extraction.unit
+    return {
+        "unit": (unit.name, unit.code, unit.region, unit.province, unit.year, unit.kind),
+        "totals": extraction.totals.model_dump(exclude={"lines"}),
+        "function_subjects": [(s.code, s.name, s.total, s.basic, s.project) for s in extraction.function_subjects],
+        "economic_subjects": [(s.code, s.name, s.total, s.scheme) for s in extraction.economic_subjects],
+        "projects": [(p.name, p.amount, p.code, sorted(p.basis_refs), sorted(p.all_refs)) for p in extraction.projects],
+    }
+
+
+@pytest.fixture(scope="module")
+def text_results() -> dict:
+    return {stem: _comparable(parse_file(CORPUS / f"{stem}.txt")) for stem in FORMAT_STEMS}
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "pdf"])
+@pytest.mark.parametrize("stem", FORMAT_STEMS)
+def test_format_parses_like_the_text(tmp_path, text_results, stem, fmt):
+    document = WRITERS[fmt](_blocks(CORPUS / f"{stem}.txt"), tmp_path / f"{stem}.{fmt}")
+    extraction = parse_file(document)
+    assert extraction.file == document.name
+    got, expected = _comparable(extraction), text_results[stem]
+    assert got["unit"] == expected["unit"]
+    assert got["totals"] == expected["totals"]
+    assert got["function_subjects"] == expected["function_subjects"]
+    assert got["economic_subjects"] == expected["economic_subjects"]
+    assert got["projects"] == expected["projects"]
+    assert expected["function_subjects"] and expected["economic_subjects"] and expected["projects"]  # not vacuous
+
+
+def test_formats_read_known_figures(tmp_path):
+    """Spot figures from 004 through the XLSX and DOCX readers (amounts stored as numbers in the XLSX)."""
+    blocks = _blocks(CORPUS / "004_db523993c574d7b7.txt")
+    for fmt in ("xlsx", "docx"):
+        extraction = parse_file(WRITERS[fmt](blocks, tmp_path / f"004.{fmt}"))
+        assert extraction.totals.expense_total == 1183.38 and extraction.totals.basic_expense == 1090.44
+        housing = next(s for s in extraction.function_subjects if s.code == "2210201")
+        assert (housing.name, housing.total) == ("住房公积金", 80.19)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16", "utf-16-le"])
+@pytest.mark.parametrize("stem", ["000_7c3d463bfeea7d61", "002_e9a684c38e2f8a64"])
+def test_reencoded_text_parses_identically(tmp_path, stem, encoding):
+    original = CORPUS / f"{stem}.txt"
+    copy = tmp_path / f"{stem}.txt"
+    copy.write_bytes(original.read_text(encoding="utf-8").encode(encoding))
+    source = read_source(copy)
+    assert source.lines == read_source(original).lines
+    a, b = parse_file(original).schema_dict(), parse_file(copy).schema_dict()
+    for key in ("doc_id", "path"):
+        a.pop(key), b.pop(key)
+    assert a == b
