@@ -234,3 +234,26 @@ def test_performance_block_merged_into_its_budget_line(tmp_path):
         ("50015322T000000092262", "荣昌区企业军转干部生活补助及医疗补助", 540.0, "2080107", ["渝委办发〔2003〕167号"], 1),
         (None, "社保档案专项", 50.0, "2080199", [], 0)]
     assert any("540.0" in d and "545.0" in d for d in extraction.discrepancies)
+
+
+def test_indicator_rows_read_alike_whatever_their_shift():
+    """A row of 001's indicator table (line 202) shifted by -1..3 cells still reads as the same indicator."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from loaders.indicators import indicator_columns, read_indicator
+
+    header = ["当年绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"]
+    row = ["", "产出指标", "数量指标", "每月发放人数", "≥", "10", "人数", "20"]
+    columns = indicator_columns(header)
+    expected = read_indicator(row, columns, 202, None)
+    assert (expected.level1, expected.name, expected.op, expected.value, expected.unit, expected.weight) == \
+        ("产出指标", "每月发放人数", "≥", "10", "人数", 20)
+
+    @settings(max_examples=25, deadline=None)
+    @given(shift=st.integers(min_value=-1, max_value=3), trailing=st.integers(min_value=0, max_value=3))
+    def check(shift: int, trailing: int) -> None:
+        shifted = (row[1:] if shift < 0 else [""] * shift + row) + [""] * trailing
+        assert read_indicator(shifted, columns, 202, None) == expected
+
+    check()
