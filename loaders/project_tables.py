@@ -98,6 +98,7 @@ def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entr
             index += 1
             continue
         named_projects = label_key(row.cells[name_column]) != "单位名称"
+        extra = {field_of(cell): i for i, cell in enumerate(row.cells) if field_of(cell) in ("code", "category")}
         index += 1
         first_entry, printed_total = len(entries), None
         while index < len(rows) and not is_title(rows[index].cells) and rows[index].is_table:
@@ -110,7 +111,9 @@ def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entr
                 printed_total = (amount, rows[index].line)
             if name and amount is not None and not _SUBTOTAL.match(name) and (code or named_projects):
                 project_code, name = split_code(name)
-                entries.append(Entry(name=name, amount=amount, subject_code=code, source_table=title, code=project_code,
+                printed = {key: cells[i].strip() for key, i in extra.items() if i < len(cells) and cells[i].strip()}
+                entries.append(Entry(name=name, amount=amount, subject_code=code, source_table=title,
+                                     code=printed.get("code") or project_code, category=printed.get("category"),
                                      first_line=rows[index].line, last_line=rows[index].end_line or rows[index].line))
                 used.add(index)
             index += 1

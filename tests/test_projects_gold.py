@@ -257,3 +257,16 @@ def test_indicator_rows_read_alike_whatever_their_shift():
         assert read_indicator(shifted, columns, 202, None) == expected
 
     check()
+
+
+def test_budget_list_with_code_and_category_columns(tmp_path):
+    """A 项目支出预算表 printing 项目编码 and 项目类别 columns gives them to its projects; 合计 is no project."""
+    document = tmp_path / "list.txt"
+    document.write_text(
+        "2025年项目支出预算表\n单位名称\t项目编码\t项目名称\t项目类别\t合计\t一般公共预算\n"
+        "某中心\tX001\t社保档案专项\t一般项目\t50.00\t50.00\n某中心\tX002\t社保宣传专项\t重点专项\t20.5\t20.5\n"
+        "合计\t\t\t\t71.50\t71.50\n", encoding="utf-8")
+    extraction = loaders.parse_file(document)
+    assert [(p.code, p.name, p.amount, p.category) for p in extraction.projects] == [
+        ("X001", "社保档案专项", 50.0, "一般项目"), ("X002", "社保宣传专项", 20.5, "重点专项")]
+    assert any("合计 printed 71.50" in d and "sum to 70.50" in d for d in extraction.discrepancies)
