@@ -188,3 +188,15 @@ def test_reencoded_text_parses_identically(tmp_path, stem, encoding):
     for key in ("doc_id", "path"):
         a.pop(key), b.pop(key)
     assert a == b
+
+
+@pytest.mark.parametrize("stem", ["002_e9a684c38e2f8a64", "004_db523993c574d7b7"])
+def test_traditional_character_edition_parses_identically(tmp_path, stem):
+    """A disclosure printed in traditional characters (OpenCC s2t of the corpus file) reads as the original."""
+    import opencc
+
+    original = CORPUS / f"{stem}.txt"
+    traditional = tmp_path / f"{stem}.txt"
+    traditional.write_text(opencc.OpenCC("s2t").convert(original.read_text(encoding="utf-8")), encoding="utf-8")
+    assert traditional.read_text(encoding="utf-8") != original.read_text(encoding="utf-8")
+    assert _comparable(parse_file(traditional)) == _comparable(parse_file(original))

@@ -154,3 +154,24 @@ def test_004_guangyuan_page_breaks_and_figures(parsed):
     assert (economics["30101"].name, economics["30101"].total) == ("基本工资", 233.9)  # "30101 基本工资" in one cell
     assert (economics["301030501"].name, economics["301030501"].total) == ("公务员年度考核奖", 44.8)
     assert (economics["30113"].name, economics["30113"].total) == ("住房公积金", 80.19)
+
+
+@pytest.mark.parametrize("stem", ["000_7c3d463bfeea7d61", "002_e9a684c38e2f8a64", "003_964a15e45ca13e4e",
+                                  "004_db523993c574d7b7"])
+def test_narrative_only_disclosure_gives_totals_from_sentences(parsed, tmp_path, stem):
+    """The same disclosure with every table row removed: unit and totals now come from the 情况说明 sentences."""
+    text = (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")
+    narrative = tmp_path / f"{stem}_narrative.txt"
+    narrative.write_text("\n".join(line for line in text.split("\n") if "\t" not in line), encoding="utf-8")
+    extraction = parse_file(narrative)
+    assert extraction.function_subjects == [] and extraction.economic_subjects == []
+    full = parsed[stem]
+    assert (extraction.unit.name, extraction.unit.year, extraction.unit.region) == (
+        full.unit.name, full.unit.year, full.unit.region)
+    assert {f: getattr(extraction.totals, f) for f in TOTAL_FIELDS} == {f: getattr(full.totals, f) for f in TOTAL_FIELDS}
+    assert any("narrative" in note for note in extraction.notes)
+    for field in TOTAL_FIELDS:  # each figure traced to the sentence that states it
+        value = getattr(extraction.totals, field)
+        if value is not None:
+            printed = f"{value:.2f}".rstrip("0").rstrip(".")
+            assert printed in extraction.lines[extraction.totals.lines[field] - 1].replace(",", "")
