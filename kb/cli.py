@@ -208,7 +208,10 @@ def ui(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, port: int = typer.Op
 def main() -> None:
     """Console entry point: run the app, turning errors into one line and exit 1."""
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns (not raises) the code of a `typer.Exit(code)`
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except KBError as error:
         typer.echo(f"Error: {error}", err=True)
         sys.exit(1)
