@@ -41,6 +41,8 @@ CHONGQING_DISTRICTS = ("万州区", "涪陵区", "渝中区", "大渡口区", "�
                        "万盛经济技术开发区", "万盛经开区", "两江新区", "西部科学城重庆高新区")
 
 _TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>20\d\d)\s*年(?:度)?\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
+_YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?\s*(?P<name>\S.*?)\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
+_CODE_LABEL = re.compile(r"(?:单位|部门)(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
 _YEAR_KIND = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
 _CODE_NAME = re.compile(r"^(?P<code>\d{3,6})\s*-\s*(?P<name>[\u4e00-\u9fff][^\t]{3,40})$")
 _LABELLED = re.compile(r"^(?:部门全称|部门名称|单位名称|部门|单位|编制单位|预算单位|申报单位|预算部门)\s*[:：]\s*(?:(?P<code>\d{3,6})\s*-\s*)?(?P<name>[\u4e00-\u9fff].{3,40})$")
@@ -64,6 +66,8 @@ def region_of(name: str | None) -> tuple[str | None, str | None]:
     if not name:
         return None, None
     rest = name
+    if "重庆市" in rest:  # "中共重庆市荣昌区委…" as well as "重庆市荣昌区…"
+        rest = rest[rest.index("重庆市"):]
     if rest.startswith("重庆市") or any(rest.startswith(d) for d in CHONGQING_DISTRICTS):
         rest = rest.removeprefix("重庆市")
         district = next((d for d in CHONGQING_DISTRICTS if rest.startswith(d)), None)
@@ -71,11 +75,16 @@ def region_of(name: str | None) -> tuple[str | None, str | None]:
             found = re.match(r"^[\u4e00-\u9fff]{1,6}?(?:经济技术开发区|经开区|高新区|新区|自治县|区|县)", rest)
             district = found.group(0) if found else None
         return "重庆市" + (district or ""), "重庆市"
-    rest = rest.removeprefix("四川省")
-    city = next((c for c in SICHUAN_CITIES if rest.startswith(c)), None)
+    if "四川省" in rest:
+        rest = rest[rest.index("四川省") + 3:]
+    city = next((c for c in SICHUAN_CITIES if rest.startswith(c)), None) or next(
+        (c for c in SICHUAN_CITIES if c in rest[:8]), None)
     if city:
-        rest = rest[len(city):]
+        rest = rest[rest.index(city) + len(city):]
         county = next((p for p, c in PLACES.items() if c == city and rest.startswith(p)), None)
+        if county is None:  # a district or county of a city not in PLACES: 成都市武侯区…
+            found = re.match(r"^[\u4e00-\u9fff]{1,5}?(?:自治县|区|县|市)(?![场民政])", rest)
+            county = found.group(0) if found else None
         return "四川省" + city + (county or ""), "四川省"
     county = next((p for p in PLACES if rest.startswith(p)), None)
     if county:
@@ -124,13 +133,23 @@ def read_unit(rows: list[Row], sections: list[Section]) -> tuple[UnitInfo, list[
         if match and match.group("name") and _UNIT_SUFFIX.search(match.group("name")):
             name, year, kind, line = match.group("name"), int(match.group("year")), match.group("kind"), at
             break
+        first = _YEAR_FIRST.match(text)
+        if first and first.group("name") not in ("部门", "单位") and _UNIT_SUFFIX.search(first.group("name")):
+            name, year, kind, line = first.group("name"), int(first.group("year")), first.group("kind"), at
+            break
         if _UNIT_SUFFIX.search(text) and len(text) <= 40 and index + 1 < len(titles):
             following = _YEAR_KIND.match(titles[index + 1][0])
             if following:
                 name, year, kind, line = text, int(following.group("year")), following.group("kind"), at
                 break
     code = None
-    if coded:
+    for row in rows[:400]:
+        labelled_code = next((_CODE_LABEL.search(cell) for cell in row.cells if _CODE_LABEL.search(cell)), None)
+        if labelled_code:
+            code = labelled_code.group("code")
+            notes.append(f"unit.code {code} from line {row.line}")
+            break
+    if coded and code is None:
         exact = [item for item in coded if name and item[1] == name and item[0]]
         with_code = exact or [item for item in coded if item[0] and (not name or name in item[1] or item[1] in name)]
         if with_code:

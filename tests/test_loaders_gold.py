@@ -175,3 +175,23 @@ def test_narrative_only_disclosure_gives_totals_from_sentences(parsed, tmp_path,
         if value is not None:
             printed = f"{value:.2f}".rstrip("0").rstrip(".")
             assert printed in extraction.lines[extraction.totals.lines[field] - 1].replace(",", "")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024年重庆市江北区社会保险事务中心部门预算\n一、收入预算：2024年收入合计100.5万元。",
+     ("重庆市江北区社会保险事务中心", None, "重庆市江北区", "重庆市", 2024, "预算", 100.5)),
+    ("成都市武侯区财政局2023年度部门决算\n部门编码：301001\n本年收入合计 88.8 万元",
+     ("成都市武侯区财政局", "301001", "四川省成都市武侯区", "四川省", 2023, "决算", 88.8)),
+    ("剑阁县人力资源和社会保障局\n2025 年部门预算\n2025 年收入预算 1,234.56 万元，其中：一般公共预算拨款收入 1,000 万元。",
+     ("剑阁县人力资源和社会保障局", None, "四川省广元市剑阁县", "四川省", 2025, "预算", 1234.56)),
+    ("中共重庆市荣昌区委组织部2026年部门预算\n2026年收入合计35.2万元",
+     ("中共重庆市荣昌区委组织部", None, "重庆市荣昌区", "重庆市", 2026, "预算", 35.2)),
+])
+def test_title_forms_and_other_districts(tmp_path, text, expected):
+    """Unit identity from the title in the forms other districts print it, with the narrative total."""
+    path = tmp_path / "disclosure.txt"
+    path.write_text(text, encoding="utf-8")
+    extraction = parse_file(path)
+    unit = extraction.unit
+    assert (unit.name, unit.code, unit.region, unit.province, unit.year, unit.kind,
+            extraction.totals.income_total) == expected
