@@ -250,12 +250,16 @@ def _docx_lines(file: Path) -> list[str]:
         if tag == "p":
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
+            above: list[object] = []
             for row in Table(child, document).rows:
                 cells: list[str] = []
-                previous = None
-                for cell in row.cells:
-                    cells.append("" if cell._tc is previous else _join_wrapped(cell.text))
-                    previous = cell._tc
+                row_cells = row.cells
+                row_tcs = [cell._tc for cell in row_cells]
+                for column, tc in enumerate(row_tcs):
+                    merged_left = column > 0 and tc is row_tcs[column - 1]
+                    merged_up = column < len(above) and tc is above[column]
+                    cells.append("" if merged_left or merged_up else _join_wrapped(row_cells[column].text))
+                above = row_tcs
                 lines.append("\t".join(cells))
             lines.append("")
     return lines

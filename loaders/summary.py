@@ -26,7 +26,7 @@ from loaders.narrative import narrative_figures
 from loaders.normalize import parse_amount
 from loaders.rows import Row
 from loaders.sections import Section, clean_cell, find_sections, sections_of
-from loaders.subjects import BASIC_COLUMN, PROJECT_COLUMN, CodedLine, line_total, read_coded_table
+from loaders.subjects import BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, line_total, read_coded_table
 from loaders.unit import read_unit
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
@@ -212,6 +212,8 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
         _compare_names(best, candidates, extraction.discrepancies)
     else:
         extraction.function_subjects = []
+    if summary and extraction.function_subjects:
+        _compare_classes(summary[0], extraction.function_subjects, extraction.discrepancies)
     economic_sections = sections_of(sections, "basic_economic")
     extraction.economic_subjects = _economic_lines(economic_sections)
     if extraction.economic_subjects:
@@ -236,3 +238,28 @@ def _compare_names(best: tuple[Section, list[CodedLine]], candidates: list[tuple
             if _differs(line_total(mine), line_total(line)):
                 discrepancies.append(f"{line.code}: {best[0].title} total {line_total(mine):,.2f} vs "
                                      f"{section.title} {line_total(line):,.2f}.")
+
+
+def _compare_classes(summary: Section, lines: list[FunctionSubjectLine], discrepancies: list[str]) -> None:
+    """Compare the 收支总表's expense rows (教育支出 …) with the functional lines of the same 类.
+
+    A class line (3-digit code) is compared as printed; without one, the sum of the class's most detailed
+    lines is used (003/004 print only 7-digit codes).
+    """
+    for label, value, _column, line in _pairs(summary):
+        code = FUNCTION_CLASSES.get(label)
+        if code is None or value is None:
+            continue
+        members = [s for s in lines if s.code.startswith(code)]
+        if not members:
+            continue
+        exact = next((s for s in members if s.code == code), None)
+        if exact is not None:
+            other, how = exact.total, f"the {code} line"
+        else:
+            depth = max(len(s.code) for s in members)
+            other = round(sum(s.total or 0 for s in members if len(s.code) == depth), 2)
+            how = f"the sum of its {depth}-digit lines"
+        if _differs(value, other):
+            discrepancies.append(f"{label}: {summary.title} (line {line}) prints {value:,.2f}, the functional "
+                                 f"classification gives {other:,.2f} ({how}).")

@@ -200,3 +200,28 @@ def test_traditional_character_edition_parses_identically(tmp_path, stem):
     traditional.write_text(opencc.OpenCC("s2t").convert(original.read_text(encoding="utf-8")), encoding="utf-8")
     assert traditional.read_text(encoding="utf-8") != original.read_text(encoding="utf-8")
     assert _comparable(parse_file(traditional)) == _comparable(parse_file(original))
+
+
+def test_docx_merged_cells_are_written_once(tmp_path):
+    """A DOCX table with a merged header (horizontal) and a merged label column (vertical), as offices export them."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("重庆市荣昌区社会保险事务中心2026年单位预算")
+    document.add_paragraph("单位支出总表")
+    table = document.add_table(rows=4, cols=5)
+    rows = [["科目编码", "科目名称", "总计", "基本支出", "项目支出"],
+            ["合计", "", "100.00", "60.00", "40.00"],
+            ["208", "社会保障和就业支出", "100.00", "60.00", "40.00"],
+            ["2080101", "行政运行", "60.00", "60.00", ""]]
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    table.cell(1, 0).merge(table.cell(1, 1)).text = "合计"  # 合计 spans code and name
+    table.cell(2, 4).merge(table.cell(3, 4)).text = "40.00"  # a vertical merge: written in the top row only
+    path = tmp_path / "merged.docx"
+    document.save(str(path))
+    extraction = parse_file(path)
+    assert (extraction.totals.basic_expense, extraction.totals.project_expense) == (60.0, 40.0)
+    lines = {s.code: (s.name, s.total, s.basic, s.project) for s in extraction.function_subjects}
+    assert lines == {"208": ("社会保障和就业支出", 100.0, 60.0, 40.0), "2080101": ("行政运行", 60.0, 60.0, None)}

@@ -154,6 +154,8 @@ def test_004_guangyuan_page_breaks_and_figures(parsed):
     assert (economics["30101"].name, economics["30101"].total) == ("基本工资", 233.9)  # "30101 基本工资" in one cell
     assert (economics["301030501"].name, economics["301030501"].total) == ("公务员年度考核奖", 44.8)
     assert (economics["30113"].name, economics["30113"].total) == ("住房公积金", 80.19)
+    # 部门收支总表 社会保障和就业支出 1,072.86 (line 213) vs 975.45 + 2.09 + 94.15 + 1.18 = 1,072.87
+    assert any("1,072.86" in d and "1,072.87" in d for d in extraction.discrepancies)
 
 
 @pytest.mark.parametrize("stem", ["000_7c3d463bfeea7d61", "002_e9a684c38e2f8a64", "003_964a15e45ca13e4e",
