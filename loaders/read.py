@@ -145,8 +145,15 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as error:
+            if error.start >= len(data) - 4:  # a file cut inside its last character: keep what is whole
+                try:
+                    return data[:error.start].decode(encoding), encoding
+                except UnicodeDecodeError:
+                    pass
+            text = data.decode(encoding, errors="replace")
+            if text.count("\ufffd") <= max(2, len(text) // 2000) and _looks_like_chinese_text(text):
+                return text, encoding  # a few damaged bytes in an otherwise clean file
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -21,7 +21,7 @@ from loaders.rows import Row
 from loaders.sections import Section, clean_cell, is_total_label
 
 _CLASS = re.compile(r"^\d{3}$")
-_PART = re.compile(r"^\d{2}$")
+_PART = re.compile(r"^\d{1,2}$")  # 款/项; "1" where a spreadsheet stored "01" as a number
 _FULL = re.compile(r"^(\d{5}|\d{7}|\d{9})$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}|\d{5}|\d{7}|\d{9})\s+(\S.*)$")
 _DIGITS = re.compile(r"^\d{2,9}$")
@@ -80,7 +80,7 @@ def split_code(cells: list[str]) -> tuple[str, int, str] | None:
     if _CLASS.match(first):
         code = first
         while position < len(cells) and _PART.match(cells[position]) and len(code) < 7:
-            code += cells[position]
+            code += cells[position].zfill(2)
             position += 1
         if position < len(cells):
             nxt = cells[position]

@@ -106,7 +106,7 @@ def write_docx(blocks, out: Path) -> Path:
 
 
 def write_xlsx(blocks, out: Path) -> Path:
-    """An XLSX with one sheet per table (text before a table goes on its sheet's first rows); amounts as numbers."""
+    """An XLSX with one sheet per table (text before a table goes on its sheet's first rows); amounts and codes as numbers."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -119,8 +119,13 @@ def write_xlsx(blocks, out: Path) -> Path:
             continue
         for row in content:
             values: list[object] = []
-            for cell in row:
-                values.append(parse_amount(cell) if _AMOUNT_TEXT.match(cell) else (cell or None))
+            for cell in row:  # amounts and short codes stored as numbers, as spreadsheets exported by offices do
+                if _AMOUNT_TEXT.match(cell):
+                    values.append(parse_amount(cell))
+                elif re.fullmatch(r"\d{1,9}", cell):
+                    values.append(int(cell))  # "01" (款) becomes 1: the reader must restore the code
+                else:
+                    values.append(cell or None)
             sheet.append(values)
             for column, value in enumerate(values, start=1):
                 if isinstance(value, float):

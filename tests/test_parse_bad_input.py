@@ -98,3 +98,18 @@ def test_truncated_before_anything_recognisable_is_an_error(tmp_path):
     result = _kb_parse(truncated)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "no budget tables, unit or figures recognised" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_truncated_inside_a_character_keeps_the_whole_characters(tmp_path, encoding):
+    """A download cut inside a multi-byte character (inside a table row of 002) still parses in its encoding."""
+    data = (CORPUS / "002_e9a684c38e2f8a64.txt").read_text(encoding="utf-8").encode(encoding)
+    cut = data.index("30207".encode(encoding))  # inside 表6, the departmental economic classification
+    cut = cut + len("30207\t邮".encode(encoding)) - 1  # one byte short of the character 邮
+    truncated = tmp_path / f"002_cut_{encoding}.txt"
+    truncated.write_bytes(data[:cut])
+    extraction = parse_file(truncated)
+    assert extraction.unit.name == "重庆市万盛经济技术开发区社会保险事务中心"
+    assert extraction.totals.income_total == 1482.34 and extraction.totals.basic_expense == 697.48
+    codes = [s.code for s in extraction.economic_subjects]
+    assert codes[-1] == "30206" and len(extraction.function_subjects) == 23
