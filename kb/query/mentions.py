@@ -148,7 +148,8 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         if masker.free(match.start(), match.end()):
             mentions.years.append(int(match.group(1)))
             masker.take(match.start(), match.end(), MARKERS["year"])
-    _read_projects(mentions, masker, vocab)
+    if not _read_projects_exactly(mentions, masker, vocab) and not _read_programs_exactly(mentions, masker, vocab):
+        _read_projects_fuzzily(mentions, masker, vocab)
     _read_units(mentions, masker, vocab)
     _read_issuers(mentions, masker, vocab)
     _read_subjects(mentions, masker, vocab)
@@ -208,20 +209,44 @@ def _read_units(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
                 mentions.units.append(name)
 
 
-def _read_projects(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    key = mentions.key
-    by_key: dict[str, list] = {}
-    for project in vocab.projects:
-        by_key.setdefault(match_key(project.name), []).append(project)
+def _projects_by_key(vocab: Vocabulary) -> dict[str, list]:
+    by_key = vocab.cache.get("projects by key")
+    if by_key is None:
+        by_key = {}
+        for project in vocab.projects:
+            by_key.setdefault(match_key(project.name), []).append(project)
+        vocab.cache["projects by key"] = by_key
+    return by_key
+
+
+def _read_projects_exactly(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> bool:
+    by_key = _projects_by_key(vocab)
     for name_key in _longest_first(by_key):
         if len(name_key) < 4:
             continue
-        start = masker.find_free(name_key, key)
+        start = masker.find_free(name_key, mentions.key)
         if start >= 0:
             masker.take(start, start + len(name_key), MARKERS["project"])
             mentions.projects.extend((p.name, p.unit, 100.0) for p in by_key[name_key])
-            return
-    # fuzzy: a project name typed with a few characters changed or missing
+            return True
+    return False
+
+
+def _read_programs_exactly(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> bool:
+    names = {match_key(name): name for name in vocab.programs}
+    for name_key in _longest_first(names):
+        start = masker.find_free(name_key, mentions.key)
+        if start >= 0 and len(name_key) >= 3:
+            masker.take(start, start + len(name_key), MARKERS["program"])
+            mentions.programs.append(names[name_key])
+            return True
+    return False
+
+
+def _read_projects_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+    """A project name typed with a few characters changed or missing (rapidfuzz partial_ratio ≥ 88)."""
+    key = mentions.key
+    by_key = _projects_by_key(vocab)
     free_text = "".join(char if not masker.taken[i] else " " for i, char in enumerate(key))
     choices = [name_key for name_key in by_key if len(name_key) >= 5]
     best = process.extractOne(free_text, choices, scorer=fuzz.partial_ratio, score_cutoff=_PROJECT_FUZZY_MIN)
@@ -271,34 +296,29 @@ def _read_indicators(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> 
             masker.take(start, start + len(name_key), MARKERS["indicator"])
             mentions.indicators.append(names[name_key])
             return
-    # part of an indicator name right before 指标 (满意度指标, 冒领指标 …)
-    match = re.search(r"([\u4e00-\u9fff]{2,10}?)(?:这个|这类|类)?指标", key)
-    if not match:
+    # part of an indicator name (满意度指标, 指标涉及冒领 …): the longest free run inside some indicator name
+    if "指标" not in key:
         return
-    before = match.group(1)
-    for size in range(len(before), 1, -1):
-        word = before[-size:]
-        if word in _GENERIC or word.startswith(("设了", "设", "有", "考核")):
-            continue
-        if any(word in name_key for name_key in names):
-            start = match.start(1) + len(before) - size
-            if masker.free(start, start + size):
+    reserved = {index for found in re.finditer("指标", key) for index in range(found.start(), found.end())}
+    for size in range(8, 1, -1):
+        for start in range(0, len(key) - size + 1):
+            word = key[start:start + size]
+            if (not masker.free(start, start + size) or word in _GENERIC
+                    or reserved.intersection(range(start, start + size))
+                    or any(generic in word for generic in ("哪些", "项目", "设了", "涉及", "有关"))):
+                continue
+            if any(word in name_key for name_key in names):
                 masker.take(start, start + size, MARKERS["indicator"])
                 mentions.indicators.append(word)
-            return
+                return
 
 
 def _read_programs(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    if not vocab.programs:
+    """A program named loosely (rapidfuzz partial_ratio ≥ 80), when no project or program matched exactly."""
+    if not vocab.programs or mentions.programs or mentions.projects:
         return
     free_text = "".join(char if not masker.taken[i] else " " for i, char in enumerate(mentions.key))
     names = {match_key(name): name for name in vocab.programs}
-    for name_key in _longest_first(names):
-        start = masker.find_free(name_key, mentions.key)
-        if start >= 0 and len(name_key) >= 3:
-            masker.take(start, start + len(name_key), MARKERS["program"])
-            mentions.programs.append(names[name_key])
-            return
     best = process.extractOne(free_text, list(names), scorer=fuzz.partial_ratio, score_cutoff=_PROGRAM_FUZZY_MIN)
     if best is None:
         return

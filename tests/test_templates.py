@@ -1,0 +1,179 @@
+"""cypher/ templates: the registry (header against body) and every template run on the ingested corpus.
+
+Expected figures are read off the corpus files (gold files for 000-002; 003/004 table lines noted inline).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kb.errors import InvalidTemplate, MissingParameter, TemplateNotFound
+from kb.query.templates import CYPHER_DIR, load_registry, parse_template, run_template
+
+RONGCHANG = "重庆市荣昌区社会保险事务中心"
+QIJIANG = "重庆市綦江区社会保险事务中心"
+WANSHENG = "重庆市万盛经济技术开发区社会保险事务中心"
+CANGXI = "苍溪县社会保险事务中心"
+GUANGYUAN = "广元市社会保险事务中心"
+
+
+def _close(values, expected: float) -> bool:
+    return any(value is not None and abs(float(value) - expected) < 0.005 for value in values)
+
+
+def test_registry_has_every_template_with_three_examples():
+    registry = load_registry()
+    assert len(registry) >= 12
+    assert sorted(path.stem for path in CYPHER_DIR.glob("*.cypher")) == [t.name for t in registry]
+    for template in registry:
+        assert len(template.examples) >= 3, template.name
+        assert template.description
+        assert set(template.to_dict()) >= {"name", "description", "params", "examples"}
+
+
+def test_templates_use_portable_cypher_and_parameters_only():
+    for template in load_registry():
+        body = template.cypher
+        assert "apoc." not in body.lower(), template.name
+        assert not re.search(r"(?<!to)lower\(", body, re.IGNORECASE), template.name
+        assert not re.search(r"\{\w+\}|%s|\.format\(", body), template.name  # no string formatting slots
+        returned = body.rsplit("RETURN", 1)[-1]
+        assert "AS file" in returned or "sources" in returned, f"{template.name} returns no source file"
+        assert "line" in returned or "sources" in returned, f"{template.name} returns no source line"
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.cypher"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = "// name: {name}\n// description: 测试\n// params: {params}\n// examples: 问一 | 问二 | 问三\n"
+
+
+def test_registry_rejects_a_parameter_used_but_not_declared(tmp_path):
+    path = _write(tmp_path, "bad", HEADER.format(name="bad", params="doc_no (文号)")
+                  + "MATCH (d:PolicyDocument {doc_no: $doc_no}) WHERE d.year = $year RETURN d.doc_no AS doc_no")
+    with pytest.raises(InvalidTemplate, match=r"\$year"):
+        parse_template(path)
+
+
+def test_registry_rejects_a_parameter_declared_but_never_used(tmp_path):
+    path = _write(tmp_path, "bad", HEADER.format(name="bad", params="doc_no (文号); unit = \"\" (单位)")
+                  + "MATCH (d:PolicyDocument {doc_no: $doc_no}) RETURN d.doc_no AS doc_no")
+    with pytest.raises(InvalidTemplate, match="unit"):
+        load_registry(tmp_path)
+
+
+def test_registry_rejects_missing_examples_and_wrong_name(tmp_path):
+    few = _write(tmp_path, "few", "// name: few\n// description: x\n// params: (none)\n// examples: 一 | 二\n"
+                 "MATCH (u:Unit) RETURN u.name AS unit")
+    with pytest.raises(InvalidTemplate, match="3 example"):
+        parse_template(few)
+    renamed = _write(tmp_path, "renamed", HEADER.format(name="other", params="(none)") + "MATCH (u:Unit) RETURN u.name")
+    with pytest.raises(InvalidTemplate, match="differs"):
+        parse_template(renamed)
+
+
+def test_a_dollar_inside_a_string_literal_is_not_a_parameter(tmp_path):
+    path = _write(tmp_path, "literal", HEADER.format(name="literal", params="(none)")
+                  + "MATCH (u:Unit) WHERE u.name <> '$unit' RETURN u.name AS unit")
+    assert parse_template(path).params == []
+
+
+def test_bind_converts_text_and_fills_defaults():
+    template = load_registry().get("unit_budget")
+    assert template.bind({"unit": RONGCHANG, "year": "2026"}) == {"unit": RONGCHANG, "year": 2026}
+    assert template.bind({"unit": RONGCHANG}) == {"unit": RONGCHANG, "year": 0}
+    with pytest.raises(MissingParameter, match="unit"):
+        template.bind({"year": "2026"})
+    with pytest.raises(MissingParameter, match="int"):
+        template.bind({"unit": RONGCHANG, "year": "二〇二六"})
+    with pytest.raises(MissingParameter, match="no parameter"):
+        template.bind({"unit": RONGCHANG, "colour": "red"})
+
+
+def test_unknown_template_is_a_clear_error(corpus_store):
+    with pytest.raises(TemplateNotFound, match="projects_by_policy"):
+        run_template(corpus_store, "no_such_template", {})
+
+
+def _program_of(store, project: str) -> str:
+    rows = store.read("MATCH (p:Project)-[:PART_OF]->(g:Program) WHERE p.name = $name RETURN g.name AS name",
+                      {"name": project})
+    return rows[0]["name"] if rows else "(no program holds 代发民办教师养老和医疗补助资金)"
+
+
+# template -> (params, check over rows). Every figure below is printed in the corpus.
+CASES = {
+    "projects_by_policy": ({"doc_no": "渝委办发〔2019〕66号"},
+                           lambda rows: _close([r["amount"] for r in rows], 207) and _close([r["amount"] for r in rows], 130)
+                           and _close([r["amount"] for r in rows], 81.99) and len({r["unit"] for r in rows}) == 2),
+    "policies_of_project": ({"project": "荣昌区民师生活医疗补助"},
+                            lambda rows: {"渝社险发〔2013〕43号", "渝教文〔2013〕13号"}
+                            <= {r["doc_no"] for r in rows if r["role"] == "basis"}),
+    "policies_cited_by_several_units": ({}, lambda rows: {"渝国资发〔2011〕9号", "渝委办发〔2019〕66号", "渝府办发〔2017〕84号",
+                                                         "渝教人〔2013〕13号"} <= {r["doc_no"] for r in rows}
+                                        and all(r["unit_count"] > 1 for r in rows)),
+    "most_cited_policies": ({}, lambda rows: {rows[0]["doc_no"], rows[1]["doc_no"]} == {"渝委办发〔2019〕66号", "渝府办发〔2017〕84号"}
+                            and rows[0]["project_count"] == 3),
+    "co_cited_policies": ({"doc_no": "渝府办发〔2017〕84号"},
+                          lambda rows: any(r["doc_no"] == "渝委办发〔2019〕66号" and r["project_count"] == 3 for r in rows)),
+    "policies_by_issuer": ({"issuer_code": "渝人社发"},
+                           lambda rows: any(r["doc_no"] == "渝人社发〔2012〕219号" and abs(r["amount"] - 1000.3) < 0.005
+                                            for r in rows)),
+    "unit_budget": ({"unit": RONGCHANG, "year": "2026"},
+                    lambda rows: abs(rows[0]["project_expense"] - 1174.97) < 0.005
+                    and abs(rows[0]["income_total"] - 2235.58) < 0.005 and rows[0]["income_total_line"] > 0),
+    "unit_projects": ({"unit": WANSHENG, "year": "2024"},
+                      lambda rows: _close([r["amount"] for r in rows], 641.87) and _close([r["amount"] for r in rows], 143)),
+    "subject_across_units": ({"subject": "2210201"},
+                             lambda rows: all(_close([r["total"] for r in rows], v) for v in (68.91, 66.09, 47.43, 41.54, 80.19))),
+    "budget_ranking": ({"field": "three_public"},
+                       lambda rows: abs(rows[0]["value"] - 3.5) < 0.005 and _close([r["value"] for r in rows], 0.9)),
+    "program_across_units": (None, lambda rows: _close([r["amount"] for r in rows], 168) and _close([r["amount"] for r in rows], 170)),
+    "project_indicators": ({"project": "社会保险档案管理服务专项", "unit": RONGCHANG},
+                           lambda rows: {"档案整理数量", "档案利用率", "服务对象满意度"} <= {r["indicator"] for r in rows}
+                           and any(r["indicator"] == "服务对象满意度" and r["target"] == "90" for r in rows)),
+    "projects_by_indicator": ({"indicator": "冒领"},
+                              lambda rows: any(r["project"] == "国有企业退休人员社会化管理" and "冒领" in r["indicator"] for r in rows)),
+    "projects_by_topic": ({"keyword": "退捕渔民"},
+                          lambda rows: any(r["project"] == "荣昌区退捕渔民养老保险补贴" and abs(r["amount"] - 17) < 0.005
+                                           for r in rows)),
+    "project_detail": ({"project": "代发企业退休军转干解困补助资金"},
+                       lambda rows: abs(rows[0]["amount"] - 1000.3) < 0.005 and rows[0]["unit"] == QIJIANG),
+    "list_units": ({}, lambda rows: {r["unit"] for r in rows} == {RONGCHANG, QIJIANG, WANSHENG, CANGXI, GUANGYUAN}),
+    "unit_subjects": ({"unit": RONGCHANG, "year": "2026"},
+                      lambda rows: any(r["code"] == "2080101" and abs(r["total"] - 757.49) < 0.005 for r in rows)),
+}
+
+
+def test_every_template_has_a_case():
+    assert set(CASES) == {template.name for template in load_registry()}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_template_runs_on_the_corpus(corpus_store, name):
+    params, check = CASES[name]
+    if params is None:  # the program holding 綦江's 代发民办教师养老和医疗补助资金, as linking named it
+        params = {"program": _program_of(corpus_store, "代发民办教师养老和医疗补助资金")}
+    result = run_template(corpus_store, name, params)
+    assert result.rows, f"{name} returned no rows for {params}"
+    assert check(result.rows), result.rows[:5]
+    assert result.columns == list(result.rows[0])
+    for row in result.rows:
+        if "line" in row and row.get("file") and row["line"] is not None:
+            assert row["line"] > 0
+    assert result.to_dict()["template"] == name
+    assert result.to_text().endswith(f"({len(result.rows)} rows)")
+
+
+def test_a_source_line_holds_the_figure(corpus_store):
+    rows = run_template(corpus_store, "unit_budget", {"unit": QIJIANG}).rows
+    line = rows[0]["income_total_line"]
+    text = (Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / rows[0]["file"]).read_text(
+        encoding="utf-8").splitlines()[line - 1]
+    assert "3,094.17" in text
