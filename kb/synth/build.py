@@ -159,7 +159,8 @@ def _plant(rng: random.Random, document: SynthDocument, kind: str, other_unit: U
         printed["yuan_basic"] = round((totals["basic_expense"] + gap) * 10000, 2)
         detail.update(figure_a=round(totals["basic_expense"] + gap, 2), figure_b=totals["basic_expense"])
     elif kind == "foreign_unit":
-        printed["foreign_unit"] = (rng.randrange(len(record["projects"])), other_unit)
-        detail.update(unit=other_unit.name)
+        index = rng.randrange(len(record["projects"]))
+        printed["foreign_unit"] = (index, other_unit)
+        detail.update(unit=other_unit.name, project=record["projects"][index]["name"])
     document.plant = detail
     record["discrepancies"].append(f"planted {kind}: {detail}")

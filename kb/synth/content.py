@@ -133,14 +133,14 @@ class SynthDocument:
 
 def all_units(rng: random.Random) -> list[Unit]:
     """Every unit the generator can use, each with a stable six-digit code, in a seeded order."""
-    places = [("重庆市", f"重庆市{district}", district) for district in CHONGQING]
-    places += [("四川省", f"四川省{city}{county}", county) for city, county in SICHUAN]
+    places = [("重庆市", "重庆市", district) for district in CHONGQING]  # 重庆市荣昌区…
+    places += [("四川省", city, county) for city, county in SICHUAN]  # 广元市苍溪县… (the city printed too)
     units = []
-    for province, region, place in places:
+    for province, city, place in places:
+        region = f"{city}{place}" if province == city else f"{province}{city}{place}"
         for kind in UNIT_KINDS:
-            prefix = "重庆市" if province == "重庆市" else ""
-            units.append(Unit(name=f"{prefix}{place}{kind}" if prefix else f"{place}{kind}",
-                              code=f"{rng.randrange(100000, 999999)}", province=province, region=region, place=place))
+            units.append(Unit(name=f"{city}{place}{kind}", code=f"{rng.randrange(100000, 999999)}",
+                              province=province, region=region, place=place))
     rng.shuffle(units)
     return units
 
