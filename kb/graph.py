@@ -269,8 +269,8 @@ def build_graph(extractions: list[Extraction], links: LinkResult | None = None) 
         ['Budget', 'Document', 'Unit']
     """
     builder = _Builder()
-    for extraction in extractions:
-        _add_document(builder, extraction)
+    for extraction in sorted(extractions, key=lambda record: (record.file, record.doc_id or "")):
+        _add_document(builder, extraction)  # in file order, so merged titles and names never depend on input order
     if links is not None:
         _add_links(builder, links)
     _add_subject_hierarchy(builder)

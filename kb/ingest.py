@@ -1,0 +1,208 @@
+"""Parse, link and store disclosures: ``kb ingest PATH...``.
+
+Ingest is an upsert over the whole corpus: each file is parsed (``loaders.parse_file``), the parsed
+records replace earlier versions of the same file names in the store's document archive, the whole
+archive is linked (``linking.link``, when the linking package provides it) and built into one graph
+(``kb.graph.build_graph``), and that graph replaces the stored one atomically. So re-ingesting the same
+files changes nothing, re-ingesting a changed file replaces its facts (no stale projects), a bad file is
+reported and skipped without losing anything stored, and a process killed half-way leaves the previous
+graph, which a re-run completes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kb.errors import KBError
+from kb.graph import build_graph
+from kb.model import Extraction, LinkResult
+from kb.store import Store, open_store
+
+log = logging.getLogger("kb.ingest")
+
+ProgressCallback = Callable[[int, int, str], None]
+"""``on_progress(done, total, what)``: files parsed so far, files in all, and the file or step at hand."""
+
+
+@dataclass
+class SkippedFile:
+    """A file that was not ingested, and why (one line)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did.
+
+    Attributes:
+        ingested: files parsed and stored by this run.
+        skipped: files reported and left out, each with its reason.
+        documents: documents in the store after the run (earlier ingests included).
+        nodes / relationships: counts of the stored graph after the run.
+        seconds: wall time of the run.
+    """
+
+    ingested: int = 0
+    skipped: list[SkippedFile] = field(default_factory=list)
+    documents: int = 0
+    nodes: int = 0
+    relationships: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        """Lines for the terminal: one per skipped file, then the totals."""
+        lines = [f"skipped {item.path}: {item.reason}" for item in self.skipped]
+        lines.append(f"ingested {self.ingested} file(s), skipped {len(self.skipped)}; the store holds "
+                     f"{self.documents} document(s): {self.nodes} nodes, {self.relationships} relationships "
+                     f"({self.seconds:.1f} s)")
+        return "\n".join(lines)
+
+
+def _supported_suffixes() -> tuple[str, ...]:
+    from loaders.read import SUPPORTED_SUFFIXES
+
+    return SUPPORTED_SUFFIXES
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]:
+    """Expand files and folders into the files to parse.
+
+    Args:
+        paths: files (taken whatever their extension: the parser reports a wrong one) and folders (searched
+            recursively for the extensions loaders read, hidden files left out).
+
+    Returns:
+        (files in a stable order without duplicates, paths that do not exist as SkippedFile).
+    """
+    files: dict[Path, None] = {}
+    missing = []
+    suffixes = _supported_suffixes()
+    for path in map(Path, paths):
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in file.relative_to(path).parts)
+                if file.is_file() and not hidden and file.suffix.lower() in suffixes:
+                    files[file] = None
+        elif path.is_file():
+            files[path] = None
+        else:
+            missing.append(SkippedFile(str(path), "no such file or folder"))
+    return list(files), missing
+
+
+def _parse(path: Path) -> Extraction:
+    from loaders import parse_file
+
+    extraction = parse_file(path)
+    if extraction.doc_id is None:
+        extraction.doc_id = hashlib.sha256(path.read_bytes()).hexdigest()
+    if extraction.path is None:
+        extraction.path = str(path)
+    return extraction
+
+
+def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult | None:
+    """Link the whole corpus with ``linking.link`` and the review decisions kept in ``folder``.
+
+    Returns None when the linking package does not provide ``link`` (the graph is then built without
+    issuer names, possible 文号 links and programs).
+    """
+    try:
+        from linking import link
+    except ImportError:
+        log.info("linking.link is not available: building the graph without links")
+        return None
+    decisions: dict = {}
+    try:
+        from linking.decisions import load_decisions
+    except ImportError:
+        load_decisions = None
+    if load_decisions is not None:
+        decisions = load_decisions(folder)
+    return link(extractions, decisions)
+
+
+def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None) -> IngestSummary:
+    """Parse files and folders, link the corpus and replace the stored graph.
+
+    Args:
+        paths: disclosure files (.txt .pdf .docx .xlsx) and folders holding them.
+        store: an open store (``kb.store.open_store``); its folder keeps the parsed documents.
+        on_progress: called as ``on_progress(done, total, what)`` after each file and before each later step.
+
+    Returns:
+        An ``IngestSummary``. Files that cannot be parsed are listed in ``skipped`` (file and reason) and the
+        store is left as it was when none could be parsed.
+
+    Raises:
+        StoreUnavailable / StoreQueryFailed: the store could not be written (the previous graph stays).
+
+    Example:
+        >>> with open_store(Path("kb-data")) as store:  # doctest: +SKIP
+        ...     print(ingest_paths([Path("../shared/corpus")], store).describe())
+        ingested 5 file(s), skipped 0; the store holds 5 document(s): …
+    """
+    started = time.perf_counter()
+    report = on_progress or (lambda done, total, what: None)
+    files, skipped = collect_files(paths)
+    parsed: list[Extraction] = []
+    for done, path in enumerate(files, start=1):
+        try:
+            parsed.append(_parse(path))
+        except KBError as error:
+            skipped.append(SkippedFile(str(path), getattr(error, "reason", str(error))))
+        except Exception as error:  # a parser defect on one file must not stop a corpus: report and go on
+            log.exception("parsing %s failed", path)
+            skipped.append(SkippedFile(str(path), f"{type(error).__name__}: {error}"))
+        report(done, len(files), path.name)
+    summary = IngestSummary(ingested=len(parsed), skipped=skipped)
+    if parsed:
+        corpus = store.replace_documents(parsed)
+        report(len(files), len(files), "linking")
+        graph: nx.MultiDiGraph = build_graph(corpus, link_corpus(corpus, store.folder))
+        report(len(files), len(files), "writing")
+        store.write_graph(graph)
+    counts = store.stats()
+    summary.documents = counts["nodes"].get("Document", 0)
+    summary.nodes = sum(counts["nodes"].values())
+    summary.relationships = sum(counts["relationships"].values())
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedded") -> IngestSummary:
+    """``kb ingest``: ``ingest_paths`` with a rich progress bar on stderr.
+
+    Args:
+        paths: files and folders.
+        db: the database folder (``--db``).
+        backend: "embedded" or "neo4j".
+
+    Returns:
+        The ``IngestSummary`` (the CLI prints ``describe()``).
+
+    Raises:
+        StoreUnavailable / StoreQueryFailed: see ``ingest_paths``.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[what]}"))
+    with open_store(db, backend) as store, Progress(*columns, console=Console(stderr=True),
+                                                    transient=True) as progress:
+        task = progress.add_task("ingest", total=None, what="")
+
+        def on_progress(done: int, total: int, what: str) -> None:
+            progress.update(task, completed=done, total=total, what=what)
+
+        return ingest_paths(paths, store, on_progress)
