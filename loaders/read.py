@@ -211,30 +211,46 @@ def _pdf_lines(file: Path) -> list[str]:
     try:
         with pdfplumber.open(file) as pdf:
             for page in pdf.pages:
-                items: list[tuple[float, list[str]]] = []
-                tables = page.find_tables()
-                boxes = [table.bbox for table in tables]
-                for table in tables:
-                    rows = [
-                        "\t".join(_join_wrapped(cell) for cell in row)
-                        for row in table.extract()
-                    ]
-                    items.append((table.bbox[1], rows))
-
-                def outside(obj, boxes=boxes) -> bool:
-                    x = (obj["x0"] + obj["x1"]) / 2
-                    y = (obj["top"] + obj["bottom"]) / 2
-                    return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-                for text_line in page.filter(outside).extract_text_lines():
-                    items.append((text_line["top"], [text_line["text"]]))
-                for _, block in sorted(items, key=lambda item: item[0]):
-                    lines.extend(block)
+                lines.extend(_pdf_page_lines(page))
                 lines.append("")
     except UnreadableDocument:
         raise
     except Exception as error:  # pdfminer raises many types for damaged files
         raise UnreadableDocument(file, f"damaged or truncated PDF ({type(error).__name__})") from None
+    return lines
+
+
+def _pdf_page_lines(page) -> list[str]:
+    """One page: ruled tables as tab rows, other text as lines, top to bottom.
+
+    A text line spanning most of the page's width that does not end a sentence is a paragraph
+    wrapped by the PDF: the next text line is joined to it (so "收入预算 1183.38" and "万元"
+    printed on two lines read as one sentence).
+    """
+    items: list[tuple[float, str, str, float]] = []  # (top, kind, text, width)
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    for table in tables:
+        for offset, row in enumerate(table.extract()):
+            items.append((table.bbox[1] + offset * 1e-3, "row", "\t".join(_join_wrapped(cell) for cell in row), 0.0))
+
+    def outside(obj) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    text_lines = page.filter(outside).extract_text_lines()
+    for text_line in text_lines:
+        items.append((text_line["top"], "text", text_line["text"], text_line["x1"] - text_line["x0"]))
+    full_width = 0.75 * float(page.width)
+    lines: list[str] = []
+    wrapped = False
+    for _, kind, text, width in sorted(items, key=lambda item: item[0]):
+        if kind == "text" and wrapped and lines:
+            lines[-1] += text
+        else:
+            lines.append(text)
+        wrapped = kind == "text" and width >= full_width and not re.search(r"[。；;：:！？!?]$", text)
     return lines
 
 

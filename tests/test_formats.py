@@ -230,3 +230,19 @@ def test_docx_merged_cells_are_written_once(tmp_path):
     assert (extraction.totals.basic_expense, extraction.totals.project_expense) == (60.0, 40.0)
     lines = {s.code: (s.name, s.total, s.basic, s.project) for s in extraction.function_subjects}
     assert lines == {"208": ("社会保障和就业支出", 100.0, 60.0, 40.0), "2080101": ("行政运行", 60.0, 60.0, None)}
+
+
+@pytest.mark.parametrize("stem", ["000_7c3d463bfeea7d61", "004_db523993c574d7b7"])
+def test_narrative_only_pdf_reads_totals_from_wrapped_sentences(tmp_path, stem):
+    """A narrative-only PDF: paragraphs wrapped by the page are joined again before figures are read."""
+    text = (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")
+    narrative = tmp_path / f"{stem}.txt"
+    narrative.write_text("\n".join(line for line in text.split("\n") if "\t" not in line), encoding="utf-8")
+    expected = parse_file(narrative)
+    assert expected.totals.income_total is not None
+    pdf = write_pdf(_blocks(narrative), tmp_path / f"{stem}.pdf")
+    source = read_source(pdf)
+    assert max(len(line) for line in source.lines) > 250  # long paragraphs came back as one line each
+    extraction = parse_file(pdf)
+    assert extraction.totals.model_dump(exclude={"lines"}) == expected.totals.model_dump(exclude={"lines"})
+    assert (extraction.unit.name, extraction.unit.year) == (expected.unit.name, expected.unit.year)
