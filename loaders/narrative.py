@@ -20,11 +20,13 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"收入(?:预算)?(?:合计|总计|总额)" + _GAP + _NUMBER),
         re.compile(r"收入预算[：:]?" + r"[^，。；,;]{0,16}?" + _NUMBER),
         re.compile(r"收支预算总数" + _GAP + _NUMBER),
+        re.compile(r"(?<!公共)(?<!基金)(?<!经营)预算收入(?:总计|合计|总额)?" + _GAP + _NUMBER),
     ),
     "expense_total": (
         re.compile(r"支出(?:预算)?(?:合计|总计|总额)" + _GAP + _NUMBER),
         re.compile(r"支出预算[：:]?" + r"[^，。；,;]{0,16}?" + _NUMBER),
         re.compile(r"收支预算总数" + _GAP + _NUMBER),
+        re.compile(r"(?<!公共)(?<!基金)(?<!经营)预算支出(?:总计|合计|总额)?" + _GAP + _NUMBER),
     ),
     "general_public_budget": (
         re.compile(r"一般公共预算(?:财政)?拨款(?:收入)?(?:合计)?" + _GAP + _NUMBER),
@@ -33,7 +35,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "basic_expense": (re.compile(r"基本支出(?:预算)?" + _GAP + _NUMBER),),
     "project_expense": (re.compile(r"项目支出(?:预算)?" + _GAP + _NUMBER),),
     "carryover": (re.compile(r"上年结转(?:[\u4e00-\u9fff]{0,12}?)" + _GAP + _NUMBER),),
-    "three_public": (re.compile(r"三公”?\s*经费(?:财政拨款)?(?:预算|预算数|支出)?(?:为)?" + _GAP + _NUMBER),),
+    "three_public": (re.compile(r"三公[”’\"']?\s*经费(?:财政拨款)?(?:预算|预算数|支出)?(?:为)?" + _GAP + _NUMBER),),
 }
 _CHANGE_WORDS = re.compile(r"(增加|减少|增长|下降|持平|比\d{4}|较)\s*$")
 

@@ -197,3 +197,22 @@ def test_title_forms_and_other_districts(tmp_path, text, expected):
     unit = extraction.unit
     assert (unit.name, unit.code, unit.region, unit.province, unit.year, unit.kind,
             extraction.totals.income_total) == expected
+
+
+@pytest.mark.parametrize("sentence, field, value", [
+    ("2024年收入预算总额为1,234.56万元，比上年增加12.5万元。", "income_total", 1234.56),
+    ("本年收入合计 88.80 万元。", "income_total", 88.8),
+    ("部门预算收入 300.00 万元，其中一般公共预算拨款收入 280 万元。", "income_total", 300.0),
+    ("部门预算收入 300.00 万元，其中一般公共预算拨款收入 280 万元。", "general_public_budget", 280.0),
+    ("2023年支出预算总额 305.5 万元，其中：基本支出 200.5 万元；项目支出 105 万元。", "expense_total", 305.5),
+    ("2023年支出预算总额 305.5 万元，其中：基本支出 200.5 万元；项目支出 105 万元。", "project_expense", 105.0),
+    ("收入包括上年结转结余 42.1 万元。", "carryover", 42.1),
+    ("2025年‘三公’经费预算数为 1.5 万元，与上年持平。", "three_public", 1.5),
+    ("2026年“三公”经费预算0.9万元，比2025年减少0.1万元。", "three_public", 0.9),
+])
+def test_narrative_phrasings(sentence, field, value):
+    from loaders.narrative import narrative_figures
+    from loaders.rows import Row
+
+    figures = narrative_figures([Row([sentence], 7)])
+    assert figures[field].value == value and figures[field].line == 7
