@@ -180,30 +180,22 @@ def test_review_accept_is_seen_by_kb_links(app_db):
     app = _app("views/review.py")
     accept = next(button for button in app.button if button.key and button.key.startswith("accepted-"))
     link_id = accept.key.removeprefix("accepted-")
+    assert link_id.startswith("policy_link:")  # 文号 links are listed before memberships
+    assert any("渝教人〔2013〕13号" in element.value for element in app.markdown)  # 文号 link: 渝教人 ~ 渝教文
     accept.click().run()
     _assert_clean(app)
-    assert app.success
+    assert link_id in app.success[0].value
+    assert f"accepted-{link_id}" not in [button.key for button in app.button]  # no longer pending
     links = subprocess.run([sys.executable, "-m", "kb.cli", "links", "--json", "--db", str(app_db)], cwd=REPO,
                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert links.returncode == 0, links.stderr
     assert _status_of(json.loads(links.stdout), link_id) == "accepted"
 
 
-def _status_of(report, link_id: str):
-    """The status of the link with ``link_id`` anywhere in the ``kb links --json`` report."""
-    if isinstance(report, dict):
-        if report.get("link_id") == link_id:
-            return report.get("status")
-        values = report.values()
-    elif isinstance(report, list):
-        values = report
-    else:
-        return None
-    for value in values:
-        status = _status_of(value, link_id)
-        if status is not None:
-            return status
-    return None
+def _status_of(report: dict, link_id: str):
+    """The status ``kb links --json`` gives the 文号 link or program membership ``link_id``."""
+    links = list(report["policy_links"]) + [member for program in report["programs"] for member in program["members"]]
+    return next(link["status"] for link in links if link["id"] == link_id)
 
 
 def test_upload_ingests_with_progress_and_bad_file_is_a_message(app_db):

@@ -6,28 +6,37 @@ does, so the decision persists across re-ingests and shows in ``kb links --json`
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ui import api
+from ui.review_items import decided_links, pending_links
+
+STATUS_NAMES = {"possible": "待审核", "accepted": "已接受", "rejected": "已拒绝"}
 
 st.title("关联审核")
-st.caption("待审核的关联：可能相同的文件（文号相近）与低分的同类项目归属。接受或拒绝的结果会保存，重新导入后仍然有效。")
+st.caption("可能相同的文件（文号相近）与低分的同类项目归属。接受或拒绝与 `kb links accept/reject` 相同，"
+           "结果保存在数据库目录中，重新导入后仍然有效。")
 
-report = None
+report = graph = None
 with api.shown_errors("读取关联"):
     report = api.links_report()
+    graph = api.graph()
 if report is None:
     st.stop()
 
 if st.session_state.get("review-message"):
     st.success(st.session_state.pop("review-message"))
 
-pending = api.pending_links(report)
+pending = pending_links(report, graph)
+st.subheader(f"待审核（{len(pending)}）")
 if not pending:
     st.info("没有待审核的关联。")
 for item in pending:
     with st.container(border=True):
-        st.markdown(f"**{item.kind}** · `{item.link_id}` · 分数 {item.score} · 方法 {item.method} · 状态 {item.status}")
+        score = f"{item.score:.3f}" if item.score is not None else "—"
+        st.markdown(f"**{item.kind}** · `{item.link_id}` · 分数 {score} · {STATUS_NAMES.get(item.status, item.status)}")
+        st.caption(f"依据：{item.method}")
         left, right = st.columns(2)
         for column, side in ((left, item.left), (right, item.right)):
             column.markdown(f"**{side.title}**")
@@ -40,5 +49,11 @@ for item in pending:
                     st.session_state["review-message"] = api.record_decision(item.link_id, status)
                     st.rerun()
 
-with st.expander("全部关联（kb links --json）"):
+st.subheader("全部关联")
+rows = decided_links(report)
+if rows:
+    frame = pd.DataFrame(rows)
+    frame["状态"] = frame["状态"].map(lambda status: STATUS_NAMES.get(status, status))
+    st.dataframe(frame, hide_index=True, width="stretch")
+with st.expander("kb links --json"):
     st.json(report, expanded=False)
