@@ -29,7 +29,11 @@ from loaders.rows import detect_layout
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx", ".xlsx")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html|<head|<body|<meta|<script|<title|<\?xml[^>]*>\s*<html)",
+                         re.IGNORECASE | re.DOTALL)
+_MAGIC = ((b"%PDF", "a PDF file named like text (rename it to .pdf)"),
+          (b"PK\x03\x04", "a ZIP/Office file named like text (rename it to .docx or .xlsx)"),
+          (b"\xd0\xcf\x11\xe0", "an old Office (.doc/.xls) file: save it as .docx or .xlsx"))
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -91,6 +95,9 @@ def read_source(path: str | Path) -> SourceText:
     doc_id = hashlib.sha256(data).hexdigest()
     encoding = None
     if suffix in TEXT_SUFFIXES:
+        for magic, reason in _MAGIC:
+            if data.startswith(magic):
+                raise UnreadableDocument(path, reason)
         text, encoding = decode_text(data, path)
         raw_lines = _LINE_BREAK.split(text)
         fmt = "text"
@@ -102,6 +109,8 @@ def read_source(path: str | Path) -> SourceText:
         raw_lines, fmt = _xlsx_lines(file), "xlsx"
     lines = [normalize_text(line) for line in raw_lines]
     if not any(_CJK.search(line) for line in lines):
+        if fmt == "pdf" and not any(line.strip() for line in lines):
+            raise UnreadableDocument(path, "no text layer in the PDF (a scanned PDF needs OCR first)")
         raise UnreadableDocument(path, "no Chinese text found (not a budget disclosure)")
     return SourceText(lines=lines, layout=detect_layout(lines), doc_id=doc_id, path=str(path), format=fmt,
                       encoding=encoding)
@@ -216,7 +225,10 @@ def _pdf_lines(file: Path) -> list[str]:
     except UnreadableDocument:
         raise
     except Exception as error:  # pdfminer raises many types for damaged files
-        raise UnreadableDocument(file, f"damaged or truncated PDF ({type(error).__name__})") from None
+        name = type(error).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise UnreadableDocument(file, "encrypted PDF (a password is needed)") from None
+        raise UnreadableDocument(file, f"damaged or truncated PDF ({name})") from None
     return lines
 
 

@@ -38,6 +38,9 @@ def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
         "truncated pdf": (folder / "cut.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R", "PDF"),
         "truncated docx": (folder / "cut.docx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "DOCX"),
         "not chinese": (folder / "notes.txt", b"hello world\nthis is not a budget\n", "no Chinese text"),
+        "pdf named txt": (folder / "report.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "rename it to .pdf"),
+        "html with comment": (folder / "saved.txt", "<!-- saved from url -->\n<html><body>预算</body></html>".encode(),
+                              "HTML page"),
     }
     for file, data, _ in files.values():
         file.write_bytes(data)
@@ -50,7 +53,8 @@ def bad_files(tmp_path_factory) -> dict[str, tuple[Path, str]]:
 
 
 @pytest.mark.parametrize("name", ["empty", "blank", "binary", "undecodable", "unknown extension", "html page",
-                                  "truncated pdf", "truncated docx", "not chinese"])
+                                  "truncated pdf", "truncated docx", "not chinese", "pdf named txt",
+                                  "html with comment"])
 def test_kb_parse_reports_one_line_and_fails(bad_files, name):
     file, reason = bad_files[name]
     result = _kb_parse(file)
@@ -60,6 +64,20 @@ def test_kb_parse_reports_one_line_and_fails(bad_files, name):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, output
     assert lines[0].startswith("Error: ") and str(file) in lines[0] and reason in lines[0], lines[0]
+
+
+def test_pdf_without_a_text_layer_says_so(tmp_path):
+    """A PDF with no text (as a scan looks to pdfplumber): one line saying OCR is needed."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50)  # a drawing, no text
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    result = _kb_parse(path)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "no text layer" in result.stderr and str(path) in result.stderr
 
 
 def test_missing_file_is_one_line(tmp_path):
