@@ -129,46 +129,64 @@ def _vocabulary_programs(features: list[ProjectFeatures], decisions: dict[str, s
     return programs, placed
 
 
-def _token_blocks(items: list[ProjectFeatures]) -> set[tuple[int, int]]:
-    """Index pairs of different units sharing a character bigram that few core names have."""
+def candidate_pairs(cores: list[str]) -> set[tuple[int, int]]:
+    """Index pairs of distinct core names that share a character bigram few core names have.
+
+    Projects are compared by distinct core name (20 units printing 社保统办 make one entry), and a bigram
+    found in more than max(10, 2√n) of the n names (社保, 补助 …) opens no block, so the number of pairs
+    grows far slower than n² (e.g. 40 renamed copies of the corpus: 2,080 projects, a handful of pairs).
+
+    Args:
+        cores: distinct core names (``linking.features.core_name``).
+
+    Returns:
+        Index pairs (i, j), i < j, into ``cores``.
+    """
     blocks: dict[str, list[int]] = defaultdict(list)
-    for position, item in enumerate(items):
-        for bigram in {item.core[start:start + 2] for start in range(len(item.core) - 1)}:
+    for position, core in enumerate(cores):
+        for bigram in {core[start:start + 2] for start in range(len(core) - 1)}:
             blocks[bigram].append(position)
-    limit = max(10, int(2 * math.sqrt(len(items))))
+    limit = max(10, int(2 * math.sqrt(len(cores))))
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if len(members) > limit:
-            continue
-        for first_index, first in enumerate(members):
-            for second in members[first_index + 1:]:
-                if items[first].unit != items[second].unit:
-                    pairs.add((first, second))
+        if len(members) <= limit:
+            pairs.update((first, second) for index, first in enumerate(members) for second in members[index + 1:])
     return pairs
 
 
 def _pairwise_programs(items: list[ProjectFeatures], decisions: dict[str, str]) -> list[Program]:
-    vectors = _vectors([item.core for item in items])
+    """Programs of projects naming no vocabulary term, joined by name, embedding and citations."""
+    by_core: dict[str, list[ProjectFeatures]] = defaultdict(list)
+    for item in items:
+        by_core[item.core].append(item)
+    cores = sorted(by_core)
+    refs = {core: frozenset().union(*(item.refs for item in by_core[core])) for core in cores}
+    vectors = _vectors(cores)
     graph = nx.Graph()
-    for first, second in sorted(_token_blocks(items)):
-        a, b = items[first], items[second]
-        union = a.refs | b.refs
-        citation = len(a.refs & b.refs) / len(union) if union else 0.0
-        score = scoring.pair_score(scoring.name_similarity(a.core, b.core),
-                                   scoring.cosine_to_unit(vectors[a.core] @ vectors[b.core]), citation)
+    for core in cores:  # one name printed by several units: the same kind of project
+        if len({item.unit for item in by_core[core]}) >= 2:
+            shared = [item.refs for item in by_core[core]]
+            citation = len(frozenset.intersection(*shared)) / len(refs[core]) if refs[core] else 0.0
+            graph.add_edge(core, core, score=scoring.pair_score(1.0, 1.0, citation))
+    for first, second in sorted(candidate_pairs(cores)):
+        a, b = cores[first], cores[second]
+        union = refs[a] | refs[b]
+        citation = len(refs[a] & refs[b]) / len(union) if union else 0.0
+        score = scoring.pair_score(scoring.name_similarity(a, b), scoring.cosine_to_unit(vectors[a] @ vectors[b]),
+                                   citation)
         if score >= scoring.PAIR_MINIMUM:
-            graph.add_edge(first, second, score=score)
+            graph.add_edge(a, b, score=score)
     programs = []
     for component in nx.connected_components(graph):
-        members = sorted(component)
-        if len({items[index].unit for index in members}) < 2:
+        members = [item for core in sorted(component) for item in by_core[core]]
+        if len({item.unit for item in members}) < 2:
             continue
-        key = min((items[index].core for index in members), key=lambda core: (len(core), core))
+        key = min(component, key=lambda core: (len(core), core))
         program_id = stable_id("program", "name", key)
         program_members = []
-        for index in members:
-            score = max(data["score"] for _, _, data in graph.edges(index, data=True))
-            program_members.append(_member(program_id, items[index], score, "name+embedding+citation", decisions))
+        for item in members:
+            score = max(data["score"] for _, _, data in graph.edges(item.core, data=True))
+            program_members.append(_member(program_id, item, score, "name+embedding+citation", decisions))
         programs.append(Program(program_id=program_id, name=key, members=program_members))
     return programs
 
