@@ -1,0 +1,196 @@
+"""``kb ask`` end to end over the ingested corpus: every researcher question of ../shared/questions.json,
+other wordings, traditional characters and bracket styles, follow-ups, sources, refusals, and injection."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.errors import UnanswerableQuestion
+from kb.query.ask import ask
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+QUESTIONS = json.loads((SHARED / "questions.json").read_text(encoding="utf-8"))
+KB = Path(sys.executable).with_name("kb")
+
+
+def _numbers(value) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [float(value)]
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in _numbers(item)]
+    return []
+
+
+def missing_expectations(answer: dict, expect: list[dict]) -> list[dict]:
+    """The expected figures/strings (questions.json shape) found neither in the rows nor in the answer."""
+    figures = _numbers(answer["rows"]) + [float(n) for n in re.findall(r"\d+(?:\.\d+)?", answer["answer"])]
+    text = json.dumps(answer["rows"], ensure_ascii=False) + answer["answer"]
+    missing = []
+    for item in expect:
+        if "number" in item and not any(abs(n - item["number"]) < 0.005 for n in figures):
+            missing.append(item)
+        if "text" in item and item["text"] not in text:
+            missing.append(item)
+    return missing
+
+
+@pytest.mark.parametrize("case", QUESTIONS, ids=[case["id"] for case in QUESTIONS])
+def test_researcher_question(corpus_store, case):
+    answer = ask(corpus_store, case["question"]).to_dict()
+    assert set(answer) >= {"question", "template", "params", "cypher", "columns", "rows", "answer", "sources"}
+    assert answer["rows"], answer["answer"]
+    assert not missing_expectations(answer, case["expect"]), answer["answer"]
+    assert answer["sources"], "every answer with figures cites its sources"
+    for source in answer["sources"]:
+        assert source["file"].endswith(".txt") and source["line"] > 0 and isinstance(source["text"], str)
+
+
+VARIANTS = [  # (question, id of the questions.json case whose expectations it must meet)
+    ("渝委辦發〔2019〕66號支持了哪些項目？", "P01"),
+    ("渝委办发【2019】66号支持了哪些项目？", "P01"),
+    ("渝委办发[2019]66号资助了哪些单位的项目", "P01"),
+    ("渝委办发（ 2019 ）66 号支持了哪些项目？", "P01"),
+    ("依据渝人社发[2016]132号立项的项目有哪些？", "P02"),
+    ("荣昌2026年项目支出多少", "P03"),
+    ("綦江區社會保險事務中心2023年收入總計多少？", "P04"),
+    ("荣昌民师生活医疗补助的立项依据是什么？", "P05"),
+    ("住房公积金各单位分别是多少？", "P07"),
+    ("三公经费哪个单位最高？", "P08"),
+    ("社会保险档案管理服务专项有什么绩效指标？", "P09"),
+    ("广元市社保中心2025年的基本支出", "P11"),
+    ("苍溪有哪些项目", "P12"),
+    ("綦江代发企业退休军转干解困补助资金多少钱？", "P13"),
+    ("渝人社发【2012】219号文支持了哪个项目", "P15"),
+    ("荣昌区2026年的行政运行是多少？", "P16"),
+    ("哪个文件被引用最多？", "P18"),
+    ("渝府办发(2017)84号和哪些文件一起被引用？", "P19"),
+    ("涉及退捕渔民的项目有哪些？", "P20"),
+]
+
+
+@pytest.mark.parametrize("question, case_id", VARIANTS)
+def test_other_wordings_scripts_and_brackets(corpus_store, question, case_id):
+    expect = next(case["expect"] for case in QUESTIONS if case["id"] == case_id)
+    answer = ask(corpus_store, question).to_dict()
+    assert not missing_expectations(answer, expect), answer["answer"]
+
+
+def test_answer_sentence_states_the_figures(corpus_store):
+    answer = ask(corpus_store, "渝委办发〔2019〕66号支持了哪些项目？")
+    assert answer.template == "projects_by_policy"
+    assert "被 2 个单位的 3 个项目引用，合计 418.99 万元" in answer.answer
+    assert "207" in answer.answer and "81.99" in answer.answer
+
+
+def test_sources_quote_the_source_line(corpus_store):
+    answer = ask(corpus_store, "綦江区社会保险事务中心2023年收入总计多少？")
+    assert any("3,094.17" in source["text"] and source["file"].startswith("001_") for source in answer.sources)
+    assert "3094.17" in answer.answer and answer.answer.index("收入总计") < answer.answer.index("支出总计")
+
+
+def test_semantic_fallback_says_so_and_finds_the_projects(corpus_store):
+    answer = ask(corpus_store, "民办教师补助在哪些区县有预算，各多少？")
+    assert answer.template is None and answer.to_dict()["method"] == "semantic"
+    assert "语义检索" in answer.answer
+    projects = {row["project"]: row["amount"] for row in answer.rows[:3]}
+    assert projects.get("荣昌区民师生活医疗补助") == 170 and projects.get("代发民办教师养老和医疗补助资金") == 168
+
+
+def test_unknown_doc_no_says_it_is_unknown_and_offers_the_closest(corpus_store):
+    answer = ask(corpus_store, "渝人社发〔2099〕132号支持了哪些项目？")
+    assert answer.rows == []
+    assert "没有文号 渝人社发〔2099〕132号" in answer.answer and "渝人社发〔2016〕132号" in answer.suggestions
+
+
+def test_an_empty_result_is_not_presented_as_a_missing_unit(corpus_store):
+    answer = ask(corpus_store, "荣昌区社会保险事务中心2023年的项目支出是多少？")
+    assert answer.template == "unit_budget" and answer.rows == []
+    assert "在知识库中" in answer.answer and "2026" in answer.answer
+
+
+def test_unanswerable_question_names_the_unresolved_words(corpus_store):
+    with pytest.raises(UnanswerableQuestion, match="旗舰店"):
+        ask(corpus_store, "旗舰店的营业额？")
+    with pytest.raises(UnanswerableQuestion, match="empty"):
+        ask(corpus_store, "   ")
+
+
+def test_follow_up_reuses_the_previous_template(corpus_store):
+    first = ask(corpus_store, "荣昌区社会保险事务中心2026年的项目支出是多少？")
+    second = ask(corpus_store, "那綦江呢？", previous=first)
+    assert second.template == "unit_budget" and second.params["unit"] == "重庆市綦江区社会保险事务中心"
+    assert any(abs((row["income_total"] or 0) - 3094.17) < 0.005 for row in second.rows)
+    ranking = ask(corpus_store, "荣昌区2026年行政运行支出是多少？")
+    by_year = ask(corpus_store, "按年份呢？", previous=ranking)
+    assert by_year.template == "subject_across_units" and by_year.params["year"] == 0
+    indicators = ask(corpus_store, "社保服务运维专项有哪些绩效指标？")
+    other = ask(corpus_store, "那社会保险档案管理服务专项呢？", previous=indicators)
+    assert other.template == "project_indicators" and "档案利用率" in json.dumps(other.rows, ensure_ascii=False)
+
+
+def test_a_cypher_fragment_in_a_question_changes_nothing(corpus_store):
+    before = corpus_store.stats()
+    for question in ("'}) MATCH (n) DETACH DELETE n //", "渝委办发〔2019〕66号'}) MATCH (n) DETACH DELETE n //支持了哪些项目？",
+                     "荣昌\") DETACH DELETE n; //有哪些项目？"):
+        try:
+            ask(corpus_store, question)
+        except UnanswerableQuestion:
+            pass
+    assert corpus_store.stats() == before
+    assert ask(corpus_store, "渝委办发〔2019〕66号支持了哪些项目？").rows
+
+
+# ---- through the CLI (a real `kb ingest` into its own folder, then `kb ask --json`) -----------------
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "kb-data"
+    done = subprocess.run([str(KB), "ingest", str(SHARED / "corpus"), "--db", str(db)], capture_output=True,
+                          text=True, env=_env(), timeout=600)
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+def _env() -> dict:
+    return {**os.environ, "KB_EMBEDDING_MODEL": "lexical", "HF_HUB_OFFLINE": "1"}
+
+
+def _kb(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(KB), *args], capture_output=True, text=True, env=_env(), timeout=300)
+
+
+@pytest.mark.parametrize("case_id", ["P01", "P06", "P16"])
+def test_cli_ask_json(cli_db, case_id):
+    case = next(case for case in QUESTIONS if case["id"] == case_id)
+    done = _kb("ask", case["question"], "--db", str(cli_db), "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert not missing_expectations(answer, case["expect"]), answer["answer"]
+
+
+def test_cli_templates_and_query(cli_db):
+    listed = json.loads(_kb("templates", "--json").stdout)
+    assert len(listed) >= 12 and all(len(item["examples"]) >= 3 for item in listed)
+    done = _kb("query", "unit_budget", "--param", "unit=广元市社会保险事务中心", "--param", "year=2025", "--db", str(cli_db),
+               "--json")
+    assert done.returncode == 0, done.stderr
+    assert abs(json.loads(done.stdout)["rows"][0]["basic_expense"] - 1090.44) < 0.005
+
+
+def test_cli_errors_are_one_line(cli_db):
+    for args in (("query", "no_such_template", "--db", str(cli_db)), ("ask", "旗舰店的营业额？", "--db", str(cli_db)),
+                 ("query", "unit_budget", "--db", str(cli_db))):
+        done = _kb(*args)
+        assert done.returncode == 1
+        assert done.stderr.startswith("Error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr

@@ -1,0 +1,125 @@
+"""The router: names read from questions against the ingested corpus's vocabulary, and template choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.query.mentions import read_mentions
+from kb.query.router import route
+from kb.query.templates import load_registry
+from kb.query.vocabulary import derive_aliases, vocabulary
+
+RONGCHANG = "重庆市荣昌区社会保险事务中心"
+QIJIANG = "重庆市綦江区社会保险事务中心"
+WANSHENG = "重庆市万盛经济技术开发区社会保险事务中心"
+CANGXI = "苍溪县社会保险事务中心"
+GUANGYUAN = "广元市社会保险事务中心"
+
+
+@pytest.fixture(scope="module")
+def vocab(corpus_store):
+    return vocabulary(corpus_store)
+
+
+def test_derive_aliases_gives_the_short_forms():
+    aliases = derive_aliases("重庆市万盛经济技术开发区社会保险事务中心", "重庆市万盛经济技术开发区")
+    assert {"万盛", "万盛经开区", "万盛经开区社保中心", "万盛经济技术开发区社会保险事务中心"} <= set(aliases)
+    assert {"苍溪", "苍溪县", "苍溪县社保中心"} <= set(derive_aliases("苍溪县社会保险事务中心", "四川省广元市苍溪县"))
+    assert "广元" not in derive_aliases("苍溪县社会保险事务中心", "四川省广元市苍溪县")
+
+
+@pytest.mark.parametrize("question", [
+    "渝委办发〔2019〕66号支持了哪些项目？", "渝委辦發〔2019〕66號支持了哪些項目？", "渝委办发【2019】66号支持了哪些项目？",
+    "渝委办发[2019]66号支持了哪些项目", "渝委办发（2019）66号支持了哪些项目？", "渝委办发 〔 2019 〕 66 号支持了哪些项目？",
+    "渝委办发(2019)66号文资助了哪些单位的项目", "渝委办发［２０１９］６６号支持了哪些项目？",
+])
+def test_doc_no_in_any_bracket_spacing_or_script(vocab, question):
+    mentions = read_mentions(question, vocab)
+    assert mentions.doc_nos == ["渝委办发〔2019〕66号"]
+    chosen = route(question, vocab)
+    assert (chosen.template, chosen.params) == ("projects_by_policy", {"doc_no": "渝委办发〔2019〕66号"})
+
+
+def test_doc_no_after_glued_words_resolves_to_the_known_one(vocab):
+    mentions = read_mentions("哪些项目的立项依据是渝人社发〔2016〕132号？", vocab)
+    assert mentions.doc_nos == ["渝人社发〔2016〕132号"]
+    assert "立项依据" in mentions.masked
+
+
+def test_unknown_doc_no_is_kept_apart(vocab):
+    mentions = read_mentions("渝人社发〔2099〕1号支持了哪些项目？", vocab)
+    assert mentions.doc_nos == [] and mentions.unknown_doc_nos == ["渝人社发〔2099〕1号"]
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("荣昌", RONGCHANG), ("荣昌区", RONGCHANG), ("荣昌区社保中心", RONGCHANG), ("重庆市荣昌区社会保险事务中心", RONGCHANG),
+    ("綦江", QIJIANG), ("綦江区社会保险事务中心", QIJIANG), ("万盛经开区", WANSHENG), ("万盛", WANSHENG),
+    ("苍溪", CANGXI), ("苍溪县社保中心", CANGXI), ("广元", GUANGYUAN), ("广元市社会保险事务中心", GUANGYUAN),
+])
+def test_units_by_alias(vocab, text, unit):
+    assert read_mentions(f"{text}有哪些项目？", vocab).units == [unit]
+    assert route(f"{text}有哪些项目？", vocab).params["unit"] == unit
+
+
+def test_years_subjects_and_budget_figures(vocab):
+    mentions = read_mentions("荣昌区2026年行政运行支出是多少？", vocab)
+    assert mentions.years == [2026] and mentions.units == [RONGCHANG]
+    assert ("function", "2080101", "行政运行") in mentions.subjects
+    by_code = read_mentions("2210201在各单位是多少？", vocab)
+    assert [code for _, code, _ in by_code.subjects] == ["2210201"]
+    assert read_mentions("綦江2023年收入总计多少", vocab).budget_field == "income_total"
+    assert read_mentions("荣昌的项目支出", vocab).budget_field == "project_expense"
+
+
+def test_indicator_names_and_words(vocab):
+    assert read_mentions("哪些项目设了服务对象满意度指标？", vocab).indicators == ["服务对象满意度"]
+    assert read_mentions("哪些项目有满意度指标？", vocab).indicators == ["满意度"]
+    assert read_mentions("哪些项目的指标涉及冒领？", vocab).indicators == ["冒领"]
+
+
+def test_project_names_exact_and_fuzzy(vocab):
+    exact = read_mentions("綦江区代发企业退休军转干解困补助资金是多少？", vocab)
+    assert exact.projects[0][:2] == ("代发企业退休军转干解困补助资金", QIJIANG)
+    typo = read_mentions("代发企业退休军转干部解困补助资金是多少？", vocab)  # one character added
+    assert typo.projects and typo.projects[0][0] == "代发企业退休军转干解困补助资金" and typo.projects[0][2] >= 88
+    assert read_mentions("各单位的住房公积金支出是多少？", vocab).projects == []
+
+
+def test_a_unit_inside_a_project_name_filters_that_project(vocab):
+    chosen = route("荣昌区社会保险档案管理服务专项有哪些绩效指标？", vocab)
+    assert chosen.template == "project_indicators"
+    assert chosen.params == {"project": "社会保险档案管理服务专项", "unit": RONGCHANG}
+
+
+@pytest.mark.parametrize("question, template, params", [
+    ("荣昌2026年项目支出多少", "unit_budget", {"unit": RONGCHANG, "year": 2026}),
+    ("广元基本支出", "unit_budget", {"unit": GUANGYUAN}),
+    ("三公经费哪个单位最高？", "budget_ranking", {"field": "three_public"}),
+    ("住房公积金各单位分别是多少？", "subject_across_units", {"subject": "住房公积金", "scheme": "function"}),
+    ("綦江区社会保险事务中心的培训费是多少？", "subject_across_units", {"subject": "30216", "unit": QIJIANG}),
+    ("哪个文件被引用最多？", "most_cited_policies", {}),
+    ("渝府办发〔2017〕84号和哪些文件一起被引用？", "co_cited_policies", {"doc_no": "渝府办发〔2017〕84号"}),
+    ("依据渝人社发〔2016〕132号立项的项目有哪些？", "projects_by_policy", {"doc_no": "渝人社发〔2016〕132号"}),
+    ("关于乡村医生的项目有哪些？", "projects_by_topic", {"keyword": "乡村医生"}),
+    ("渝人社发的文件支持了哪些项目？", "policies_by_issuer", {"issuer_code": "渝人社发"}),
+    ("企业军转干部生活补助在各区县分别是多少？", "program_across_units", {"program": "企业军转干部生活补助"}),
+    ("荣昌民师生活医疗补助的立项依据是什么？", "policies_of_project", {"project": "荣昌区民师生活医疗补助", "unit": RONGCHANG}),
+])
+def test_other_wordings_route_to_the_right_template(vocab, question, template, params):
+    chosen = route(question, vocab)
+    assert (chosen.template, chosen.params) == (template, params)
+
+
+def test_every_example_question_routes_back_to_its_template(vocab):
+    wrong = []
+    for template in load_registry():
+        for example in template.examples:
+            chosen = route(example, vocab)
+            if chosen.template != template.name:
+                wrong.append((example, template.name, chosen.template))
+    assert not wrong
+
+
+def test_no_template_for_a_question_without_names_it_needs(vocab):
+    chosen = route("民办教师补助在哪些区县有预算，各多少？", vocab)
+    assert chosen.template is None
