@@ -1,0 +1,94 @@
+"""Benchmark ``kb ask`` in-process: p50/p95 latency over the researcher questions (target p95 ≤ 150 ms).
+
+Used by ``make bench`` (bench/run.py calls ``run(store)``); also runs alone:
+``python bench/ask.py [--db DIR]`` (without --db it ingests ../shared/corpus into a temporary folder).
+The first pass (model load, vocabulary, search index) is a warm-up and is reported separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+TARGET_P95_MS = 150.0
+EXTRA_QUESTIONS = ["渝委辦發〔2019〕66號支持了哪些項目？", "荣昌2026年项目支出多少", "那綦江呢？", "哪些项目的指标涉及冒领？",
+                   "企业军转干部生活补助在各区县分别是多少？", "渝人社发的文件支持了哪些项目？"]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run(store, repeats: int = 5) -> dict:
+    """Time ``kb.query.ask.ask`` on every question of questions.json plus a few variants.
+
+    Args:
+        store: an open store holding the ingested corpus.
+        repeats: timed passes over the questions after one warm-up pass.
+
+    Returns:
+        {"questions", "timed_calls", "warmup_ms", "p50_ms", "p95_ms", "max_ms", "target_p95_ms", "within_target"}.
+    """
+    from kb.errors import UnanswerableQuestion
+    from kb.query.ask import ask
+
+    questions = [case["question"] for case in json.loads((SHARED / "questions.json").read_text(encoding="utf-8"))]
+    questions += EXTRA_QUESTIONS
+
+    def one(question: str, previous):
+        try:
+            return ask(store, question, previous=previous)
+        except UnanswerableQuestion:
+            return None
+
+    started = time.perf_counter()
+    previous = None
+    for question in questions:
+        previous = one(question, previous) or previous
+    warmup_ms = (time.perf_counter() - started) * 1000
+    timings = []
+    for _ in range(repeats):
+        previous = None
+        for question in questions:
+            began = time.perf_counter()
+            previous = one(question, previous) or previous
+            timings.append((time.perf_counter() - began) * 1000)
+    result = {
+        "questions": len(questions), "timed_calls": len(timings), "warmup_ms": round(warmup_ms, 1),
+        "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(_percentile(timings, 0.95), 1),
+        "max_ms": round(max(timings), 1), "target_p95_ms": TARGET_P95_MS,
+    }
+    result["within_target"] = result["p95_ms"] <= TARGET_P95_MS
+    print(f"kb ask: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms over {len(timings)} calls "
+          f"(target p95 ≤ {TARGET_P95_MS:.0f} ms; warm-up {result['warmup_ms']} ms)")
+    return result
+
+
+def main() -> None:
+    """Command line: benchmark a database folder, or the corpus ingested into a temporary one."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, help="an ingested database folder (default: ingest the corpus)")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    from kb.store import open_store
+
+    if args.db:
+        with open_store(args.db) as store:
+            run(store, args.repeats)
+        return
+    from kb.ingest import ingest_paths
+
+    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "kb-data") as store:
+        ingest_paths([SHARED / "corpus"], store)
+        run(store, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
