@@ -45,11 +45,11 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("procurement", r"政府采购"),
         ("fund_expense", r"政府性基金.*支出"),
         ("capital_expense", r"国有资本经营.*支出"),
-        ("fiscal_summary", r"财政拨款收支.*总表"),
-        ("fiscal_economic", r"财政拨款支出预算表.*经济分类"),
-        ("summary", r"收支.*总表"),
-        ("income", r"收入.*总表"),
-        ("expense", r"支出.*总表"),
+        ("fiscal_summary", r"财政拨款收(?:入)?支(?:出)?.*总表"),
+        ("fiscal_economic", r"财政拨款支出(?:预|决)算表.*经济分类"),
+        ("summary", r"收(?:入)?支(?:出)?.*总表"),
+        ("income", r"收入.*总表|^[^预]*收入决算表"),
+        ("expense", r"支出.*总表|(?<!拨款)(?<!基本)(?<!项目)(?<!预算)支出决算表"),
         ("basic_economic", r"基本支出"),
         ("project_expense", r"项目支出.*表"),
         ("general_expense", r"一般公共预算.*支出"),
@@ -59,6 +59,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _TITLE_NOISE = re.compile(r"^[#\s*]+|[*\s]+$|</?[a-zA-Z][^>]*>")
 _NOT_A_TITLE = re.compile(r"^(备注|注[:：]|说明|空表说明|此表|本表)|本表|情况说明|[:：]|[，。；]")
 _TRUNCATED_TITLE = re.compile(r"预算.*(支出|收入|收支)(预算?)?$")  # "…一般公共预算财政拨款基本支出预" (001)
+_TABLE_NUMBER = re.compile(r"^(?:部门|单位)?(?:公开|附)?表?[\d一二三四五六七八九十\-—.]+表?$")
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入合计|支出合计|收入总计|支出总计)$")
 
 
@@ -111,7 +112,7 @@ def title_kind(text: str) -> str | None:
     if not title or len(title) > 70 or _NOT_A_TITLE.search(title):
         return None
     compact = re.sub(r"\s+", "", title)
-    if compact.startswith("-"):  # a catalogue entry "- 一、单位收支总表"
+    if compact.startswith("-") or _TABLE_NUMBER.match(compact):  # "- 一、单位收支总表", "公开01表", "附表5"
         return None
     names_table = compact.endswith("表") or "表（" in compact or "表(" in compact or bool(
         _TRUNCATED_TITLE.search(compact) and not re.search(r"无|没有|未|情况", compact))

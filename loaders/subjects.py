@@ -107,6 +107,21 @@ def split_code(cells: list[str]) -> tuple[str, int, str] | None:
     return code, position, name
 
 
+def is_column_number_row(cells: list[str]) -> bool:
+    """A 栏次 row of a 决算 table: "栏次 | | 1 | 2 | 3" or just the column numbers 1, 2, 3 …
+
+    Example:
+        >>> is_column_number_row(["栏次", "", "1", "2", "3"]), is_column_number_row(["3.50", "", "3.50"])
+        (True, False)
+    """
+    filled = [clean_cell(cell) for cell in cells if cell.strip()]
+    if filled and filled[0] == "栏次":
+        return True
+    numbers = [cell for cell in filled if re.fullmatch(r"\d{1,2}", cell)]
+    return len(filled) >= 2 and len(numbers) == len(filled) and [int(n) for n in numbers] == list(
+        range(int(numbers[0]), int(numbers[0]) + len(numbers)))
+
+
 def _header_labels(section: Section, first_data_index: int) -> tuple[int | None, list[str]]:
     """(index of the header's name column, label per column) from the header rows above the data."""
     header_rows = [row for row in section.table_rows[:first_data_index]]
@@ -114,9 +129,11 @@ def _header_labels(section: Section, first_data_index: int) -> tuple[int | None,
     labels = [""] * width
     name_index: int | None = None
     for row in header_rows:  # lower header rows override upper ones
+        if is_column_number_row(row.cells):
+            continue
         for column, cell in enumerate(row.cells):
             text = clean_cell(cell)
-            if text and column < width:
+            if text and column < width and parse_amount(text) is None:
                 labels[column] = text
             if text and _NAME_HEADER.search(text) and "编码" not in text:
                 name_index = column

@@ -26,12 +26,13 @@ from loaders.narrative import narrative_figures
 from loaders.normalize import parse_amount
 from loaders.rows import Row
 from loaders.sections import Section, clean_cell, find_sections, sections_of
-from loaders.subjects import BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, line_total, read_coded_table
+from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, is_column_number_row, line_total,
+                              read_coded_table)
 from loaders.unit import read_unit
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
-_INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "合计", "本年收入合计")
-_EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "合计", "本年支出合计")
+_INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "总计", "合计", "本年收入合计")
+_EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "总计", "合计", "本年支出合计")
 _GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款|资金)(?:收入|资金)?$|^一般公共预算财政拨款资金$")
 
 
@@ -42,12 +43,19 @@ def _label(cell: str) -> str:
 def _pairs(section: Section) -> list[tuple[str, float | None, int, int]]:
     """(label, amount right after it, column, line) for every label cell of a 收支总表-style table."""
     pairs = []
+    line_number_columns: set[int] = set()  # 决算 tables print a 行次 column between label and amount
     for row in section.table_rows:
         cells = row.cells
+        labels = [_label(cell) for cell in cells]
+        if "行次" in labels:
+            line_number_columns = {i for i, label in enumerate(labels) if label == "行次"}
+            continue
         for column, cell in enumerate(cells[:-1]):
-            label = _label(cell)
+            label = labels[column]
             if label and parse_amount(cell) is None and re.search(r"[\u4e00-\u9fff]", label):
-                pairs.append((label, parse_amount(cells[column + 1]), column, row.line))
+                value_at = column + 2 if column + 1 in line_number_columns else column + 1
+                value = parse_amount(cells[value_at]) if value_at < len(cells) else None
+                pairs.append((label, value, column, row.line))
     return pairs
 
 
@@ -58,14 +66,14 @@ def _summary_totals(section: Section) -> dict[str, tuple[float | None, int]]:
     for names, field, side in ((_INCOME_TOTAL, "income_total", 0), (_EXPENSE_TOTAL, "expense_total", 1)):
         for name in names:
             hits = [p for p in pairs if p[0] == name and p[1] is not None]
-            if name == "合计":  # "合计 | 2,235.58 | 合计 | 2,235.58": left is income, right is expense
+            if name in ("合计", "总计"):  # "合计 | 2,235.58 | 合计 | 2,235.58": left is income, right is expense
                 hits = hits[side:side + 1] if len(hits) > 1 else (hits if side == 0 else [])
             if hits:
                 found[field] = (hits[0][1], hits[0][3])
                 break
     carry_seen = False
     for label, value, column, line in pairs:
-        if "上年结转" in label and "carryover" not in found:
+        if ("上年结转" in label or "年初结转和结余" in label) and "carryover" not in found:
             found["carryover"] = (value, line)
             carry_seen = True
         if _GENERAL.match(label) and "general_public_budget" not in found and not carry_seen and column == 0:
@@ -73,20 +81,27 @@ def _summary_totals(section: Section) -> dict[str, tuple[float | None, int]]:
     return found
 
 
-def _three_public(section: Section) -> tuple[float | None, int] | None:
-    """The 合计 of a "三公" table: a 合计 row's first amount, else the 合计 column of the first data row."""
-    rows = section.table_rows
+def _three_public(section: Section, kind: str | None = None) -> tuple[float | None, int] | None:
+    """The 合计 of a "三公" table: a 合计 row's first amount, else the 合计 column of the first data row.
+
+    A 决算 table prints 预算数 and 决算数 side by side: for a 决算 the 合计 under 决算数 is taken.
+    """
+    rows = [row for row in section.table_rows if not is_column_number_row(row.cells)]
     for row in rows:
         for column, cell in enumerate(row.cells[:4]):
             if _label(cell) == "合计":
                 after = [parse_amount(c) for c in row.cells[column + 1:] if c.strip()]
                 if after and after[0] is not None:
                     return after[0], row.line
+    group_start = 0
     total_column = None
     for row in rows:
         labels = [_label(cell) for cell in row.cells]
+        if kind == "决算" and total_column is None:
+            group_start = next((i for i, label in enumerate(labels) if label.startswith("决算")), group_start)
         if total_column is None and "合计" in labels:
-            total_column = labels.index("合计")
+            total_column = next((i for i, label in enumerate(labels) if label == "合计" and i >= group_start),
+                                labels.index("合计"))
             continue
         values = [parse_amount(cell) for cell in row.cells]
         if total_column is not None and any(v is not None for v in values):
@@ -178,7 +193,7 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
 
     three = sections_of(sections, "three_public")
     if three:
-        found = _three_public(three[0])
+        found = _three_public(three[0], unit.kind)
         if found:
             values["three_public"], sources["three_public"] = found, three[0].title
 

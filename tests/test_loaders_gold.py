@@ -216,3 +216,62 @@ def test_narrative_phrasings(sentence, field, value):
 
     figures = narrative_figures([Row([sentence], 7)])
     assert figures[field].value == value and figures[field].line == 7
+
+
+# A 决算 disclosure in the standard 公开01表/03表/07表 layout: 行次 and 栏次 columns, 年初结转和结余, 总计 rows,
+# and a "三公" table printing 预算数 and 决算数 side by side.
+FINAL_ACCOUNT = """重庆市大足区社会保险事务中心2023年度部门决算
+
+收入支出决算总表
+公开01表
+部门：重庆市大足区社会保险事务中心
+金额单位：万元
+收入			支出		
+项目	行次	金额	项目	行次	金额
+栏次		1	栏次		2
+一、一般公共预算财政拨款收入	1	1,500.25	一、一般公共服务支出	32	
+二、政府性基金预算财政拨款收入	2		八、社会保障和就业支出	39	1,400.10
+三、国有资本经营预算财政拨款收入	3		十、卫生健康支出	41	60.15
+六、其他收入	6	20.00	二十、住房保障支出	51	50.00
+本年收入合计	30	1,520.25	本年支出合计	63	1,510.25
+年初结转和结余	31	10.00	年末结转和结余	64	20.00
+总计	32	1,530.25	总计	65	1,530.25
+
+支出决算表
+公开03表
+部门：重庆市大足区社会保险事务中心
+金额单位：万元
+项目		本年支出合计	基本支出	项目支出
+科目编码	科目名称			
+栏次		1	2	3
+合计		1,510.25	1,210.25	300.00
+208	社会保障和就业支出	1,400.10	1,100.10	300.00
+2080101	行政运行	1,100.10	1,100.10	
+2080199	其他人力资源和社会保障管理事务支出	300.00		300.00
+210	卫生健康支出	60.15	60.15	
+2101101	行政单位医疗	60.15	60.15	
+221	住房保障支出	50.00	50.00	
+2210201	住房公积金	50.00	50.00	
+
+一般公共预算财政拨款“三公”经费支出决算表
+公开07表
+金额单位：万元
+预算数				决算数			
+合计	因公出国（境）费	公务用车购置及运行费	公务接待费	合计	因公出国（境）费	公务用车购置及运行费	公务接待费
+1	2	3	4	5	6	7	8
+3.00		2.50	0.50	2.80		2.40	0.40
+"""
+
+
+def test_final_account_tables(tmp_path):
+    path = tmp_path / "final_account.txt"
+    path.write_text(FINAL_ACCOUNT, encoding="utf-8")
+    extraction = parse_file(path)
+    assert (extraction.unit.kind, extraction.unit.year, extraction.unit.region) == ("决算", 2023, "重庆市大足区")
+    totals = extraction.totals
+    assert (totals.income_total, totals.expense_total, totals.general_public_budget, totals.carryover) == (
+        1530.25, 1530.25, 1500.25, 10.0)  # amounts after the 行次 column, 总计 rows, 年初结转和结余
+    assert (totals.basic_expense, totals.project_expense) == (1210.25, 300.0)  # 栏次 row not taken as labels
+    assert totals.three_public == 2.8  # the 决算数 合计, not the 预算数 3.00 nor the 栏次 "1"
+    assert [(s.code, s.total, s.basic, s.project) for s in extraction.function_subjects][:3] == [
+        ("208", 1400.1, 1100.1, 300.0), ("2080101", 1100.1, 1100.1, None), ("2080199", 300.0, None, 300.0)]
