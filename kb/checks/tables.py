@@ -55,14 +55,22 @@ class TableBlock:
         return (match.group(1) or match.group(2)) if match else "万元"
 
 
-_LAST_ROWS: list = [None, None, []]  # (lines object, its length, rows): the document being checked
+_LAST: dict = {"lines": None, "size": -1}  # rows and blocks of the document being checked
+
+
+def _cached(lines: list[str], what: str, build):
+    """Compute ``build()`` once per document (several rules read the same rows and blocks)."""
+    if _LAST["lines"] is not lines or _LAST["size"] != len(lines):
+        _LAST.clear()
+        _LAST.update(lines=lines, size=len(lines))
+    if what not in _LAST:
+        _LAST[what] = build()
+    return _LAST[what]
 
 
 def rows_of(lines: list[str]) -> list[Row]:
     """``rebuild_rows(lines)``, rebuilt once per document although several rules read the rows."""
-    if _LAST_ROWS[0] is not lines or _LAST_ROWS[1] != len(lines):
-        _LAST_ROWS[:] = [lines, len(lines), rebuild_rows(lines)]
-    return _LAST_ROWS[2]
+    return _cached(lines, "rows", lambda: rebuild_rows(lines))
 
 
 def _filled(row: Row) -> list[str]:
@@ -79,6 +87,10 @@ def split_blocks(lines: list[str]) -> list[TableBlock]:
         Blocks whose title is a single-cell row ending in 表 (or 预算, as some titles are cut short);
         text before the first title belongs to no block.
     """
+    return _cached(lines, "blocks", lambda: _split_blocks(lines))
+
+
+def _split_blocks(lines: list[str]) -> list[TableBlock]:
     blocks: list[TableBlock] = []
     number = ""
     for row in rows_of(lines):
@@ -166,9 +178,9 @@ def narrative_figures(lines: list[str], field_name: str) -> list[tuple[float, in
     """
     pattern = _NARRATIVE[field_name]
     figures: list[tuple[float, int]] = []
-    for number, line in enumerate(lines, start=1):
-        if "\t" in line or "|" in line:
-            continue
+    running_text = _cached(lines, "text", lambda: [(number, line) for number, line in enumerate(lines, start=1)
+                                                   if "万元" in line and "\t" not in line and "|" not in line])
+    for number, line in running_text:
         for match in pattern.finditer(line):
             amount = parse_amount(match.group(1))
             if amount is not None:
@@ -199,6 +211,8 @@ def unit_mentions(lines: list[str]) -> list[tuple[str | None, str, int]]:
         cells = [cell.strip() for cell in row.cells]
         if not row.is_table:
             name_column = None
+        if name_column is None and not any("单位" in cell or "部门" in cell for cell in cells):
+            continue
         values: list[str] = []
         for index, cell in enumerate(cells):
             head, colon, tail = cell.partition("：")
