@@ -1,0 +1,63 @@
+"""``kb ui``: serve the Streamlit app (ui/app.py) over a store.
+
+The app reads its store from the environment: ``KB_DB`` (database folder) and ``KB_BACKEND``
+(embedded | neo4j); Neo4j settings (NEO4J_*) pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kb.errors import KBError
+from kb.store import BACKENDS
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+
+
+class AppUnavailable(KBError):
+    """The Streamlit app cannot be started (ui/app.py missing, streamlit not installed)."""
+
+
+def streamlit_command(port: int, host: str) -> list[str]:
+    """The command line that serves ui/app.py headless on ``host:port``.
+
+    Example:
+        >>> streamlit_command(8501, "localhost")[1:4]
+        ['-m', 'streamlit', 'run']
+    """
+    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+            "--server.port", str(port), "--server.address", host, "--browser.gatherUsageStats", "false"]
+
+
+def serve_ui(db: Path, backend: str = "embedded", port: int = 8501, host: str = "localhost") -> int:
+    """Run the Streamlit app in the foreground until it stops (Ctrl-C).
+
+    Args:
+        db: the database folder the app reads (passed as ``KB_DB``).
+        backend: "embedded" or "neo4j" (passed as ``KB_BACKEND``).
+        port: the HTTP port (default 8501).
+        host: the address to listen on ("localhost"; "0.0.0.0" to serve the network).
+
+    Returns:
+        Streamlit's exit code (0 after Ctrl-C).
+
+    Raises:
+        AppUnavailable: an unknown backend, ui/app.py missing, or streamlit not installed.
+    """
+    if backend not in BACKENDS:
+        raise AppUnavailable(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if not APP.is_file():
+        raise AppUnavailable(f"the app is missing: {APP}")
+    try:
+        import streamlit  # noqa: F401 - only to give the install hint
+    except ImportError as error:
+        raise AppUnavailable("the app needs streamlit: pip install 'budget-kb[ui]'") from error
+    env = {**os.environ, "KB_DB": str(Path(db).resolve()), "KB_BACKEND": backend}
+    print(f"budget-kb app on http://{host}:{port}  (store: {backend} {db}; Ctrl-C stops it)", file=sys.stderr)
+    try:
+        return subprocess.call(streamlit_command(port, host), env=env)
+    except KeyboardInterrupt:
+        return 0
