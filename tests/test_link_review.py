@@ -1,0 +1,130 @@
+"""``kb links``: the report read from the embedded store, and accept/reject kept across re-ingests.
+
+Real components: the five corpus documents ingested with ``kb.ingest.ingest_paths`` into a LadybugDB store
+on disk under tmp_path; the CLI run as a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.errors import InvalidDecision, LinkNotFound
+from kb.ingest import ingest_paths
+from kb.model import stable_id
+from kb.store import open_store
+from linking.decisions import DECISIONS_FILE, load_decisions, record_decision
+from linking.report import links_report, links_text
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SHARED_BY_BOTH = ("渝国资发〔2011〕9号", "渝委办发〔2019〕66号", "渝府办发〔2017〕84号", "渝教人〔2013〕13号")
+RONGCHANG, QIJIANG = "重庆市荣昌区社会保险事务中心", "重庆市綦江区社会保险事务中心"
+MISPRINT_ID = stable_id("policy_link", "渝教人〔2013〕13号", "渝教文〔2013〕13号")
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory) -> Path:
+    """A database folder holding the ingested corpus (each test copies nothing: it writes decisions)."""
+    folder = tmp_path_factory.mktemp("review") / "kb-data"
+    with open_store(folder, "embedded") as store:
+        ingest_paths([CORPUS], store)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def report(ingested) -> dict:
+    with open_store(ingested, "embedded") as store:
+        return links_report(store)
+
+
+def test_documents_cited_by_both_districts_are_one_stored_node_each(report):
+    documents = {document["doc_no"]: document for document in report["policy_documents"]}
+    assert len(documents) == len(report["policy_documents"])
+    for doc_no in SHARED_BY_BOTH:
+        assert {citation["unit"] for citation in documents[doc_no]["cited_by"]} == {RONGCHANG, QIJIANG}
+    soe = documents["渝委办发〔2019〕66号"]
+    assert soe["issuer"] == "中共重庆市委办公厅" and soe["issuer_code"] == "渝委办发"
+    assert sorted((citation["unit"], citation["project"], citation["role"]) for citation in soe["cited_by"]) == sorted([
+        (RONGCHANG, "国有企业退休人员社会化管理", "basis"),
+        (RONGCHANG, "荣昌区国有企业退休人员社会管理服务", "mention"),
+        (QIJIANG, "2021年国有企业退休人员社会化管理补助资金", "basis")])
+    assert len(documents["渝府办发〔2017〕84号"]["titles"]) == 2
+    assert {citation["project"] for citation in documents["《社会保险业务档案管理规范》"]["cited_by"]} == {
+        "社会保险档案管理服务专项", "社保管理和服务专项"}
+
+
+def test_report_lists_possible_links_and_programs_with_scores(report):
+    [misprint] = report["policy_links"]
+    assert (misprint["id"], misprint["a"], misprint["b"], misprint["status"]) == (
+        MISPRINT_ID, "渝教人〔2013〕13号", "渝教文〔2013〕13号", "possible")
+    assert misprint["score"] == pytest.approx(0.733)
+    programs = {program["name"]: program for program in report["programs"]}
+    veterans = programs["企业军转干部生活补助"]
+    assert {(member["unit"], member["project"], member["status"]) for member in veterans["members"]
+            if member["status"] == "accepted"} == {(RONGCHANG, "荣昌区企业军转干部生活补助及医疗补助", "accepted"),
+                                                   (QIJIANG, "代发企业退休军转干解困补助资金", "accepted")}
+    assert all(0 <= member["score"] <= 1 and member["method"] and member["id"].startswith("program_member:")
+               for program in report["programs"] for member in program["members"])
+    text = links_text(report)
+    assert f"[possible] 0.733  渝教人〔2013〕13号 ~ 渝教文〔2013〕13号" in text and MISPRINT_ID in text
+    assert "企业军转干部生活补助" in text
+
+
+def _status(folder: Path, link_id: str) -> str:
+    with open_store(folder, "embedded") as store:
+        report = links_report(store)
+    statuses = {link["id"]: link["status"] for link in report["policy_links"]}
+    statuses.update({member["id"]: member["status"] for program in report["programs"] for member in program["members"]})
+    return statuses[link_id]
+
+
+def test_accept_and_reject_persist_and_survive_a_reingest(ingested):
+    with open_store(ingested, "embedded") as store:
+        weak = next(member for program in links_report(store)["programs"] for member in program["members"]
+                    if member["project"] == "荣昌区17号文、离休建工生活医疗补助")
+        assert weak["status"] == "possible"
+        message = record_decision(store, MISPRINT_ID, "rejected")
+        assert message == f"rejected {MISPRINT_ID}: 渝教人〔2013〕13号 ~ 渝教文〔2013〕13号"
+        record_decision(store, weak["id"], "accepted")
+    assert load_decisions(ingested) == {MISPRINT_ID: "rejected", weak["id"]: "accepted"}
+    assert _status(ingested, MISPRINT_ID) == "rejected"  # set in the store at once, before any re-ingest
+    assert _status(ingested, weak["id"]) == "accepted"
+    with open_store(ingested, "embedded") as store:
+        ingest_paths([CORPUS], store)  # rebuilds the whole graph from the documents
+    assert _status(ingested, MISPRINT_ID) == "rejected"
+    assert _status(ingested, weak["id"]) == "accepted"
+    with open_store(ingested, "embedded") as store:
+        record_decision(store, MISPRINT_ID, "accepted")  # a decision can be changed
+    assert _status(ingested, MISPRINT_ID) == "accepted"
+
+
+def test_unknown_link_and_bad_status_are_clear_errors(ingested):
+    with open_store(ingested, "embedded") as store:
+        with pytest.raises(LinkNotFound, match="no link 'policy_link:0000000000000000'"):
+            record_decision(store, "policy_link:0000000000000000", "accepted")
+        with pytest.raises(InvalidDecision, match="unknown decision 'maybe'"):
+            record_decision(store, MISPRINT_ID, "maybe")
+
+
+def test_damaged_decisions_file_is_a_clear_error(tmp_path):
+    (tmp_path / DECISIONS_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(InvalidDecision, match="damaged decisions file"):
+        load_decisions(tmp_path)
+    assert load_decisions(tmp_path / "absent") == {}
+
+
+def test_cli_links_json_and_review(ingested):
+    command = [sys.executable, "-m", "kb.cli", "links"]
+    shown = subprocess.run([*command, "--json", "--db", str(ingested)], capture_output=True, text=True, check=True)
+    assert {"policy_documents", "policy_links", "programs"} == set(json.loads(shown.stdout))
+    missing = subprocess.run([*command, "reject", "policy_link:ffff", "--db", str(ingested)], capture_output=True,
+                             text=True)
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == "Error: no link 'policy_link:ffff' in the store: `kb links` lists the link ids"
+    rejected = subprocess.run([*command, "reject", MISPRINT_ID, "--db", str(ingested)], capture_output=True, text=True)
+    assert rejected.returncode == 0 and rejected.stdout.startswith(f"rejected {MISPRINT_ID}")
+    assert load_decisions(ingested)[MISPRINT_ID] == "rejected"
