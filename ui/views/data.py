@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import api
@@ -22,8 +24,10 @@ if st.button("导入", key="data-ingest", disabled=not uploads):
     with api.shown_errors("导入"):
         summary = api.ingest_uploads([(upload.name, upload.getvalue()) for upload in uploads], on_progress)
         progress.progress(1.0, text="完成")
-        describe = getattr(summary, "describe", None)
-        st.success(describe() if callable(describe) else str(summary))
+        for skipped in summary.skipped:
+            st.warning(f"跳过 {Path(skipped.path).name}：{skipped.reason}")
+        (st.success if summary.ingested else st.info)(f"导入 {summary.ingested} 个文件，跳过 {len(summary.skipped)} 个；库中现有 {summary.documents} 份文件、"
+                   f"{summary.nodes} 个节点、{summary.relationships} 条关系（{summary.seconds:.1f} 秒）。")
 
 st.subheader("导出图谱")
 st.caption("GraphML / GEXF 可用 Gephi 打开；JSON 为节点与关系列表；CSV 为每种节点、关系一个文件（打包为 zip）。")
