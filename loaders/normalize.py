@@ -21,6 +21,7 @@ _FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # �
 _FULLWIDTH.update({ord("％"): "%", ord("＝"): "=", ord("＋"): "+", ord("－"): "-", ord("．"): "."})
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u3000\ufeff]+")
 _RUNS_OF_SPACE = re.compile(r"[ \t]{2,}")
+_FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # "２，２３５．５８" -> "2,235.58"
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,6 +78,8 @@ def normalize_text(text: str) -> str:
         '2080101\t服务 对象'
     """
     text = to_simplified(text.translate(_FULLWIDTH))
+    if "，" in text:
+        text = _FULLWIDTH_THOUSANDS.sub(",", text)
     text = _ODD_SPACES.sub(" ", text)
     cells = [_RUNS_OF_SPACE.sub(" ", cell).strip(" ") for cell in text.split("\t")]
     return "\t".join(cells)
