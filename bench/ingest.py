@@ -1,0 +1,72 @@
+"""Ingest wall time and peak memory: ``kb ingest`` of the corpus and of N synthetic documents.
+
+Run alone (``python bench/ingest.py --corpus ../shared/corpus --synthetic 1000``) or through
+``bench/run.py``. Each ingest runs as its own ``kb ingest`` child process into a fresh database folder,
+so the peak RSS reported (from ``wait4``'s rusage) is that ingest's alone. Figures only, no pass/fail;
+the target for 1,000 synthetic documents is ≤ 30 s and ≤ 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS, TARGET_MB = 30.0, 2048.0
+
+
+def timed_ingest(paths: list[Path], db: Path) -> dict:
+    """Run ``kb ingest PATHS --db DB`` in a child process.
+
+    Returns:
+        {"seconds": wall time, "peak_mb": the child's peak resident memory in MB, "exit": exit code,
+         "summary": the last line kb printed}.
+    """
+    command = [sys.executable, "-m", "kb.cli", "ingest", *map(str, paths), "--db", str(db)]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    lines = output.strip().splitlines()
+    return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1),
+            "exit": os.waitstatus_to_exitcode(status), "summary": lines[-1] if lines else ""}
+
+
+def run(corpus: Path, synthetic: int, work: Path) -> dict:
+    """Benchmark the corpus, then (if ``synthetic`` > 0) that many documents from ``kb synth``; print a line each."""
+    results = {}
+    results["corpus"] = timed_ingest([corpus], work / "corpus-db")
+    if synthetic:
+        from kb.synth import generate_corpus
+
+        generate_corpus(synthetic, work / "synthetic", seed=0)
+        results[f"synthetic_{synthetic}"] = timed_ingest([work / "synthetic"], work / "synthetic-db")
+    for name, result in results.items():
+        print(f"ingest {name}: {result['seconds']:.1f} s wall, peak {result['peak_mb']:.0f} MB RSS, exit "
+              f"{result['exit']}  ({result['summary']})")
+    if synthetic:
+        print(f"  target for 1,000 synthetic documents: ≤ {TARGET_SECONDS:.0f} s, ≤ {TARGET_MB:.0f} MB")
+    return results
+
+
+def main() -> None:
+    """Command line: --corpus DIR [--synthetic N] [--json]."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--synthetic", type=int, default=1000, help="synthetic documents to ingest (0: none)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as work:
+        results = run(args.corpus, args.synthetic, Path(work))
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
