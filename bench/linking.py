@@ -1,0 +1,134 @@
+"""Linking benchmark: time of ``linking.link`` and its precision/recall, on the corpus and a synthetic corpus.
+
+Run alone (``python bench/linking.py --corpus ../shared/corpus``) or through ``bench/run.py`` (``make
+bench``), which calls ``run()``. This file shares its name with the ``linking`` package: load it by path
+under another module name (``importlib.util.spec_from_file_location("bench_linking", path)``), never as
+``import linking`` with bench/ on sys.path. Figures only, no pass/fail:
+
+- corpus: the five documents parsed, linked once cold (embedding model load included) and once warm;
+  precision/recall on the labelled pairs of ``linking/data/labelled_pairs.csv``;
+- synthetic: ``kb synth`` documents (their ground-truth records, so parsing is not timed) linked warm;
+  pairwise precision/recall of programs against the synthetic program families.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+if __name__ == "linking":
+    raise ImportError("bench/linking.py was imported as 'linking', hiding the linking package: load it by path "
+                      "under another name (importlib.util.spec_from_file_location('bench_linking', path))")
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def corpus_figures(corpus: Path) -> dict:
+    """Parse and link the corpus; time the linking; score it on the labelled pairs."""
+    from kb.embeddings import embed, embedder_name
+    from linking import link
+    from linking.evaluate import evaluate
+    from loaders import parse_file
+
+    extractions = [parse_file(path) for path in sorted(corpus.glob("*.txt"))]
+    started = time.perf_counter()
+    embed(["warm-up"])
+    model_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    link(extractions)
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    result = link(extractions)
+    warm = time.perf_counter() - started
+    metrics = {kind: value.to_dict() for kind, value in evaluate(result, extractions).items()}
+    return {"documents": len(extractions), "projects": sum(len(e.projects) for e in extractions),
+            "embedder": embedder_name(), "model_load_seconds": round(model_seconds, 3),
+            "link_seconds_cold": round(cold, 3), "link_seconds_warm": round(warm, 3),
+            "policy_documents": len(result.policy_documents), "policy_links": len(result.policy_links),
+            "programs": len(result.programs), "labelled_pairs": metrics}
+
+
+def synthetic_figures(documents: int, seed: int = 0) -> dict:
+    """Link ``documents`` synthetic disclosures; pairwise precision/recall of programs vs their families."""
+    from kb.model import Extraction
+    from kb.synth import generate_corpus
+    from linking import link
+
+    with tempfile.TemporaryDirectory() as folder:
+        truth = json.loads(generate_corpus(documents, Path(folder), seed=seed).read_text(encoding="utf-8"))
+    extractions, family = [], {}
+    for document in truth["documents"]:
+        extraction = Extraction.model_validate({**document["record"], "file": document["file"]})
+        extractions.append(extraction)
+        family.update(zip(extraction.project_ids(), document["programs"]))
+    started = time.perf_counter()
+    result = link(extractions)
+    seconds = time.perf_counter() - started
+    predicted = set()
+    for program in result.programs:
+        members = sorted({m.project_id for m in program.members if m.status != "rejected" and m.project_id in family})
+        predicted.update(combinations(members, 2))
+    by_family: dict[str, list[str]] = {}
+    for project_id, key in family.items():
+        by_family.setdefault(key, []).append(project_id)
+    expected = {pair for members in by_family.values() for pair in combinations(sorted(members), 2)}
+    hits = len(predicted & expected)
+    return {"documents": documents, "projects": len(family), "link_seconds": round(seconds, 3),
+            "projects_per_second": round(len(family) / seconds, 1) if seconds else None,
+            "programs": len(result.programs), "families": len(by_family),
+            "pair_precision": _rate(hits, len(predicted)), "pair_recall": _rate(hits, len(expected))}
+
+
+def run(corpus: Path = DEFAULT_CORPUS, synthetic_documents: int = 300) -> dict:
+    """Run the linking benchmark and print its figures.
+
+    Args:
+        corpus: folder of the real disclosures (.txt).
+        synthetic_documents: size of the synthetic corpus (0 skips it).
+
+    Returns:
+        {"corpus": {... "link_seconds_cold", "link_seconds_warm", "labelled_pairs": {"policy": {...,
+        "precision", "recall"}, "program": {...}}}, "synthetic": {"link_seconds", "pair_precision",
+        "pair_recall", ...}}; seconds of wall time, rates 0..1.
+    """
+    figures = {"corpus": corpus_figures(Path(corpus))}
+    if synthetic_documents:
+        figures["synthetic"] = synthetic_figures(synthetic_documents)
+    corpus_part = figures["corpus"]
+    print(f"linking corpus: {corpus_part['projects']} projects, cold {corpus_part['link_seconds_cold']} s, "
+          f"warm {corpus_part['link_seconds_warm']} s ({corpus_part['embedder']})")
+    for kind, metrics in corpus_part["labelled_pairs"].items():
+        print(f"  {kind} pairs: precision {metrics['precision']} recall {metrics['recall']} "
+              f"false merges {metrics['false_merges']}")
+    if "synthetic" in figures:
+        synthetic = figures["synthetic"]
+        print(f"linking synthetic: {synthetic['documents']} documents, {synthetic['projects']} projects in "
+              f"{synthetic['link_seconds']} s; program pairs precision {synthetic['pair_precision']} "
+              f"recall {synthetic['pair_recall']}")
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--synthetic", type=int, default=300, help="synthetic documents (0 to skip)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
+    arguments = parser.parse_args()
+    figures = run(arguments.corpus, arguments.synthetic)
+    if arguments.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
