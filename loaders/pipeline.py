@@ -37,6 +37,12 @@ def parse_file(path: str | Path) -> Extraction:
     rows = rebuild_rows(source.lines, source.layout)
     extraction = Extraction(file=Path(path).name, path=str(path), doc_id=source.doc_id, layout=source.layout,
                             lines=source.lines)
+    if source.format != "text":
+        extraction.notes.append(f"read from {source.format.upper()}: tables as tab rows, line numbers are those of the "
+                                f"intermediate text ({len(source.lines)} lines).")
+    elif source.encoding not in ("utf-8", None):
+        extraction.notes.append(f"text decoded as {source.encoding}.")
+    extraction.notes.extend(source.notes)
     summarize(extraction, rows)
     try:
         from loaders.projects import extract_projects

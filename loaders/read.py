@@ -48,6 +48,7 @@ class SourceText:
         path: the path as given.
         format: "text", "pdf", "docx" or "xlsx".
         encoding: the text encoding detected (text files only), e.g. "utf-8", "gb18030", "utf-16".
+        notes: what the reader had to repair (damaged bytes replaced, a last character cut off).
     """
 
     lines: list[str]
@@ -94,11 +95,14 @@ def read_source(path: str | Path) -> SourceText:
         raise UnreadableDocument(path, "empty file")
     doc_id = hashlib.sha256(data).hexdigest()
     encoding = None
+    notes: list[str] = []
     if suffix in TEXT_SUFFIXES:
         for magic, reason in _MAGIC:
             if data.startswith(magic):
                 raise UnreadableDocument(path, reason)
         text, encoding = decode_text(data, path)
+        if "\ufffd" in text:
+            notes.append(f"{text.count(chr(0xFFFD))} damaged byte sequence(s) replaced by U+FFFD while decoding.")
         raw_lines = _LINE_BREAK.split(text)
         fmt = "text"
     elif suffix == ".pdf":
@@ -113,7 +117,7 @@ def read_source(path: str | Path) -> SourceText:
             raise UnreadableDocument(path, "no text layer in the PDF (a scanned PDF needs OCR first)")
         raise UnreadableDocument(path, "no Chinese text found (not a budget disclosure)")
     return SourceText(lines=lines, layout=detect_layout(lines), doc_id=doc_id, path=str(path), format=fmt,
-                      encoding=encoding)
+                      encoding=encoding, notes=notes)
 
 
 def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
