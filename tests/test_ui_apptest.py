@@ -94,8 +94,10 @@ def test_question_answered_with_figure_sources_and_cypher(app_db):
     assert "1000.3" in _chat_text(app)
     sources = _frames(app)[-1]
     assert list(sources.columns) == ["文件", "行", "原文"]
-    assert sources["文件"].str.startswith("001_").any()  # the 綦江 disclosure
-    assert sources["原文"].str.contains("綦江").any()  # the project block's line, as the file prints it
+    assert sources["文件"].str.startswith("001_").all()  # the 綦江 disclosure
+    for file, line, text in sources.itertuples(index=False):  # each source is that line of the real file
+        printed = (CORPUS / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+        assert all(token in printed for token in text.split()), (file, line, text)
     assert any("MATCH" in code.value for code in app.code)
     assert len(app.chat_message) == 2  # the question and its answer
     assert app.download_button  # the answer table as CSV

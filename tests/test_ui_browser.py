@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -75,13 +76,13 @@ def served_app(tmp_path):
     try:
         _wait_healthy(server, url, log)
         yield url
-    finally:
-        server.terminate()
+    finally:  # `kb ui` runs streamlit as its child: stop the whole process group this test started
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
 
 
 def test_question_answered_in_chromium(served_app, tmp_path):
@@ -100,7 +101,11 @@ def test_question_answered_in_chromium(served_app, tmp_path):
             answer = page.get_by_test_id("stChatMessage").filter(has_text=FIGURE).first
             expect(answer).to_be_visible(timeout=180_000)
             expect(page.get_by_text("来源", exact=True).first).to_be_visible()
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("后端 embedded", timeout=180_000)
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)  # the run finished
+            expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_attached()
             expect(page.get_by_test_id("stException")).to_have_count(0)
+            page.wait_for_timeout(1500)  # let the data grids paint before the screenshot (no assertion on time)
             page.screenshot(path=str(screenshot), full_page=True)
         finally:
             browser.close()
