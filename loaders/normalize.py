@@ -65,7 +65,7 @@ def to_simplified(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """Normalise one line or cell of disclosure text (see the module docstring for the rules).
+    r"""Normalise one line or cell of disclosure text (see the module docstring for the rules).
 
     Args:
         text: raw text as decoded from the file (may hold tabs: they separate cells and are kept).

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 
 from loaders.normalize import parse_amount
-from loaders.rows import Row
 from loaders.sections import Section, clean_cell, is_total_label
 
 _CLASS = re.compile(r"^\d{3}$")
@@ -218,8 +217,3 @@ def line_total(line: CodedLine) -> float | None:
     if len(basic_only) == 1:
         return line.amounts[basic_only[0]]
     return first_amount(line)
-
-
-def is_coded_row(row: Row) -> bool:
-    """True when a row starts with a subject code (see ``split_code``)."""
-    return split_code([cell.strip() for cell in row.cells]) is not None
