@@ -235,7 +235,7 @@ def _title_links(index: PolicyIndex, decisions: dict[str, str],
         for key, doc_no in numbered_titles:
             pair = frozenset((node.doc_no, doc_no))
             if len(own) >= 6 and own != key and own in key and pair not in found:
-                found[pair] = _link(node.doc_no, doc_no, round(0.5 + 0.3 * len(own) / len(key), 3),
+                found[pair] = _link(node.doc_no, doc_no, scoring.title_inside_score(len(own), len(key)),
                                     "title_inside_title", decisions)
 
 

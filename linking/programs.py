@@ -36,6 +36,7 @@ GROUP_IN_NAME = 0.8
 TOPIC_IN_NAME = 0.65
 SEVERAL_TERMS = 0.6  # a name naming two groups (or two topics) joins each program with this base
 GROUP_IN_TEXT = 0.5
+TEXT_CEILING = 0.74  # a group read only from a project's text never makes an accepted member by itself
 _MAX_COMPARED = 300  # distinct names of other units a member is compared with, per program
 
 
@@ -90,7 +91,8 @@ def _score_block(candidates: list[_Candidate], label: str) -> list[tuple[_Candid
         citation = scoring.citation_overlap(set(features.refs), shared)
         evidence, kind = scoring.member_evidence(name, embedding, citation)
         method = f"{label}({candidate.source})+{kind}"
-        scored.append((candidate, scoring.membership_score(candidate.base, evidence), method))
+        ceiling = TEXT_CEILING if candidate.source == "text" else 1.0
+        scored.append((candidate, scoring.membership_score(candidate.base, evidence, ceiling), method))
     return scored
 
 

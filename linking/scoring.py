@@ -16,7 +16,7 @@ POLICY_LINK_MINIMUM = 0.35  # a possible 文号 link is written only at or above
 
 
 def status_for(score: float) -> str:
-    """Status a new membership gets from its score.
+    """Status a new membership gets from its score (0..1).
 
     Threshold example (``ACCEPT`` = 0.75): 0.91 -> "accepted"; 0.75 -> "accepted"; 0.62 -> "possible".
 
@@ -32,8 +32,9 @@ def status_for(score: float) -> str:
 def name_similarity(a: str, b: str) -> float:
     """Similarity of two core project names: rapidfuzz ``WRatio`` (0..100) divided by 100.
 
-    Threshold example: 民办教师养老和医疗 vs 民师生活医疗 gives about 0.5 (weak alone); 国有企业退休人员社会化管理
-    vs 国有企业退休人员社会化管理补助 gives about 0.9; two empty names give 0.0.
+    Threshold example: 民办教师养老和医疗补助 vs 民师生活医疗补助 gives 0.63 (weak alone, below ``PAIR_MINIMUM``
+    0.65 as a pair's only evidence); 国有企业退休人员社会化管理 vs 国有企业退休人员社会管理服务 gives 0.89; two
+    empty names give 0.0.
 
     Args:
         a, b: core names (``linking.features.core_name``), already match keys.
@@ -50,6 +51,9 @@ def cosine_to_unit(cosine: float) -> float:
     """Clip an embedding cosine (−1..1) to the 0..1 evidence scale (negative similarity is no evidence).
 
     Threshold example: 0.83 -> 0.83; −0.2 -> 0.0; 1.0000001 (rounding) -> 1.0.
+
+    Returns:
+        0..1.
     """
     return min(max(float(cosine), 0.0), 1.0)
 
@@ -89,25 +93,28 @@ def member_evidence(name: float, embedding: float, citation: float) -> tuple[flo
     return round(best[0], 3), best[1]
 
 
-def membership_score(base: float, evidence: float) -> float:
-    """Score of a project's membership of a vocabulary program: base + (1 − base) × evidence.
+def membership_score(base: float, evidence: float, ceiling: float = 1.0) -> float:
+    """Score of a project's membership of a vocabulary program: min(ceiling, base + (1 − base) × evidence).
 
     ``base`` says how the vocabulary term was found (a beneficiary group in the name 0.8, a topic in the name
     0.65, a group only in the project's text 0.5); ``evidence`` is the best of name similarity, embedding
-    similarity and citation overlap with the program's members of other units.
+    similarity and citation overlap with the program's members of other units (``member_evidence``). A group
+    read only from the text gets ``ceiling`` = 0.74, below ``ACCEPT``: such a member always awaits review.
 
     Threshold example (``ACCEPT`` = 0.75): group in the name (0.8) with evidence 0.55 -> 0.91, accepted;
     topic in the name (0.65) with evidence 0.4 -> 0.79, accepted; with evidence 0.2 -> 0.72, possible;
-    group only in the text (0.5) with evidence 0.6 -> 0.70, possible.
+    group only in the text (0.5, ceiling 0.74) with evidence 0.44 -> 0.72, possible; with evidence 0.6 ->
+    0.8 capped to 0.74, still possible.
 
     Args:
         base: 0..1.
         evidence: 0..1.
+        ceiling: 0..1, the highest score this kind of evidence may reach.
 
     Returns:
         0..1, rounded to 3 decimals.
     """
-    return round(base + (1.0 - base) * min(max(evidence, 0.0), 1.0), 3)
+    return round(min(ceiling, base + (1.0 - base) * min(max(evidence, 0.0), 1.0)), 3)
 
 
 def pair_score(name: float, embedding: float, citation: float) -> float:
@@ -144,7 +151,11 @@ def issuer_similarity(a: str, b: str) -> float:
 
 
 def issuer_distance(a: str, b: str) -> int:
-    """Edit distance between two issuer codes (0 = equal). Near-duplicate 文号 need distance 1."""
+    """Edit distance between two issuer codes, 0..max(len(a), len(b)) (0 = equal).
+
+    Threshold example: near-duplicate 文号 need exactly 1: 渝教人 vs 渝教文 -> 1, a candidate; 渝财采购 vs 荣财库
+    -> 3, never compared further; 渝人社发 vs 渝人社发 -> 0, the same issuer (the 文号 differ in year or number).
+    """
     return Levenshtein.distance(a, b)
 
 
@@ -164,6 +175,22 @@ def near_duplicate_score(issuer: float, co_cited: bool, titles: float) -> float:
         0..1, rounded to 3 decimals.
     """
     return round(0.35 * issuer + 0.35 * (1.0 if co_cited else 0.0) + 0.3 * titles, 3)
+
+
+def title_inside_score(inner_length: int, outer_length: int) -> float:
+    """Score of a title cited alone that is printed inside a 文号's title (《X》 vs 关于印发〈X〉的通知).
+
+    score = 0.5 + 0.3 × inner length / outer length: the more of the numbered title the cited title covers,
+    the likelier the project means that 文号.
+
+    Threshold example: 《重庆市国有企业退休人员社会化管理实施方案》 (20 characters) inside the 27-character key
+    of 关于印发〈重庆市国有企业退休人员社会化管理实施方案〉的通知 -> 0.5 + 0.3 × 20 / 27 = 0.722, a possible link;
+    a 6-character title inside a 60-character one -> 0.53.
+
+    Returns:
+        0.5..0.8, rounded to 3 decimals.
+    """
+    return round(0.5 + 0.3 * inner_length / max(outer_length, 1), 3)
 
 
 def same_title_score(title_length: int, issuer: float) -> float:

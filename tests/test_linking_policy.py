@@ -170,3 +170,26 @@ def test_labelled_policy_pairs_precision_recall_and_no_false_merge(request, corp
     assert metrics.false_merges == 0
     assert metrics.errors == []
     assert (metrics.precision, metrics.recall) == (1.0, 1.0)
+
+
+def test_title_cited_alone_inside_a_numbered_title_is_a_possible_link(parsed):
+    """《X》 cited alone while 渝委办发〔2019〕66号 is printed as 关于印发〈X〉的通知: reviewable, not merged."""
+    extraction = parsed[1].model_copy(deep=True)
+    project = extraction.projects[-1]
+    project.notes = [*project.notes, "Non-文号 references (notes only): 《重庆市国有企业退休人员社会化管理实施方案》."]
+    linked = link([parsed[0], extraction])
+    [inside] = [item for item in linked.policy_links if item.method == "title_inside_title"]
+    assert {inside.a, inside.b} == {"《重庆市国有企业退休人员社会化管理实施方案》", "渝委办发〔2019〕66号"}
+    assert (inside.score, inside.status) == (0.722, "possible")
+
+
+def test_one_title_under_two_doc_nos_is_a_possible_link(parsed):
+    """A 文号 misprinted in one document (9号 -> 19号) with the title both print: a possible link, two nodes."""
+    extraction = parsed[1].model_copy(deep=True)
+    reference = next(ref for ref in extraction.policy_docs if ref.doc_no == "渝国资发〔2011〕9号")
+    reference.doc_no = "渝国资发〔2011〕19号"
+    linked = link([parsed[0], extraction])
+    [same_title] = [item for item in linked.policy_links if item.method == "same_title"]
+    assert (same_title.a, same_title.b) == ("渝国资发〔2011〕19号", "渝国资发〔2011〕9号")
+    assert same_title.status == "possible" and 0.9 <= same_title.score <= 1.0
+    assert {"渝国资发〔2011〕19号", "渝国资发〔2011〕9号"} <= {node.doc_no for node in linked.policy_documents}
