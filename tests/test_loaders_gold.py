@@ -275,3 +275,13 @@ def test_final_account_tables(tmp_path):
     assert totals.three_public == 2.8  # the 决算数 合计, not the 预算数 3.00 nor the 栏次 "1"
     assert [(s.code, s.total, s.basic, s.project) for s in extraction.function_subjects][:3] == [
         ("208", 1400.1, 1100.1, 300.0), ("2080101", 1100.1, 1100.1, None), ("2080199", 300.0, None, 300.0)]
+
+
+@pytest.mark.parametrize("module", ["loaders.read", "loaders.rows", "loaders.sections", "loaders.subjects",
+                                    "loaders.unit", "loaders.narrative", "loaders.pdf_fonts", "loaders.normalize"])
+def test_docstring_examples_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
