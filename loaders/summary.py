@@ -30,10 +30,10 @@ from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, Co
                               read_coded_table)
 from loaders.unit import read_unit
 
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|其中[:：]?)\s*")
 _INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "总计", "合计", "本年收入合计")
 _EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "总计", "合计", "本年支出合计")
-_GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款|资金)(?:收入|资金)?$|^一般公共预算财政拨款资金$")
+_GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")
 
 
 def _label(cell: str) -> str:
