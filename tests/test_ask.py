@@ -97,6 +97,10 @@ def test_sources_quote_the_source_line(corpus_store):
     answer = ask(corpus_store, "綦江区社会保险事务中心2023年收入总计多少？")
     assert any("3,094.17" in source["text"] and source["file"].startswith("001_") for source in answer.sources)
     assert "3094.17" in answer.answer and answer.answer.index("收入总计") < answer.answer.index("支出总计")
+    project = ask(corpus_store, "荣昌区民师生活医疗补助依据哪些文件？")  # 000 prints one cell per line
+    assert any(source["text"] == "170.00" for source in project.sources)
+    indicators = ask(corpus_store, "荣昌区社会保险档案管理服务专项有哪些绩效指标？")
+    assert {"档案整理数量", "档案利用率", "服务对象满意度"} <= {source["text"] for source in indicators.sources}
 
 
 def test_semantic_fallback_says_so_and_finds_the_projects(corpus_store):

@@ -25,7 +25,7 @@ from kb.errors import UnanswerableQuestion
 from kb.query import semantic
 from kb.query.mentions import MARKER_CHARS, Mentions
 from kb.query.router import route
-from kb.query.sentences import FIELD_LABELS, figure_sources, money, sentence, short_unit
+from kb.query.sentences import FIELD_LABELS, figure_sources, money, printed_forms, sentence, short_unit
 from kb.query.templates import load_registry, run_template
 from kb.query.vocabulary import Vocabulary, source_line, vocabulary
 
@@ -144,9 +144,36 @@ def closest_names(vocab: Vocabulary, words: list[str], limit: int = 5) -> list[s
     return found[:limit]
 
 
+_FIGURE_WINDOW = 60  # lines after a record's first line where its figure may be printed (one cell per line)
+
+
 def _sources(vocab: Vocabulary, rows: list[dict]) -> list[dict]:
-    return [{"file": file, "line": line, "text": source_line(vocab, file, line)}
-            for file, line in figure_sources(rows)]
+    """{file, line, text} for each figure of ``rows``. When the recorded line (e.g. the start of a project's
+    block) does not show the figure itself, the first of the next ``_FIGURE_WINDOW`` lines that prints it
+    is cited instead, so ``text`` shows the number."""
+    sources: dict[tuple[str, int], dict] = {}
+    for file, line, figure in figure_sources(rows):
+        line = _line_showing(vocab, file, line, figure)
+        sources.setdefault((file, line), {"file": file, "line": line, "text": source_line(vocab, file, line)})
+    return list(sources.values())
+
+
+def _line_showing(vocab: Vocabulary, file: str, line: int, figure: float | str | None) -> int:
+    if figure is None or figure == "":
+        return line
+    if isinstance(figure, str):  # a name: a cell holding exactly it, else a line containing it
+        exact = re.compile(rf"(?:^|\t){re.escape(figure)}(?:\t|$)")
+        for candidate in range(line, line + _FIGURE_WINDOW):
+            if exact.search(source_line(vocab, file, candidate)):
+                return candidate
+        patterns = [re.compile(re.escape(figure))]
+    else:
+        patterns = [re.compile(rf"(?<![\d.,]){re.escape(form)}(?![\d])") for form in printed_forms(figure)]
+    for candidate in range(line, line + _FIGURE_WINDOW):
+        text = source_line(vocab, file, candidate)
+        if any(pattern.search(text) for pattern in patterns):
+            return candidate
+    return line
 
 
 def _template_answer(store: Any, vocab: Vocabulary, question: str, chosen, content: list[str]) -> Answer:

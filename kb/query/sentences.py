@@ -225,32 +225,42 @@ def sentence(template: str, rows: list[dict], params: dict, focus: str | None = 
     return builder(rows, params)
 
 
-def figure_sources(rows: list[dict]) -> list[tuple[str, int]]:
-    """(file, line) of every figure in ``rows``, in row order, without repeats.
+def figure_sources(rows: list[dict]) -> list[tuple[str, int, float | str | None]]:
+    """(file, line, figure) of every figure in ``rows``, in row order, without repeats.
 
     A column X's line is ``X_line`` when the row has it, else the row's ``line``; the file is the row's
-    ``file``. An aggregate row contributes each entry of its ``sources`` list.
+    ``file``. An aggregate row contributes each entry of its ``sources`` list. ``figure`` is what the line
+    should show: the amount (万元), an indicator's name, or None (a 文号 citation line).
     """
-    found: list[tuple[str, int]] = []
+    found: list[tuple[str, int, float | str | None]] = []
     for row in rows:
         file = row.get("file")
         for column, value in row.items():
-            if column.endswith("_line") or column in _NOT_FIGURES or column in ("file", "sources"):
-                continue
-            if value is None:
+            if column.endswith("_line") or column in _NOT_FIGURES or column in ("file", "sources") or value is None:
                 continue
             is_figure = isinstance(value, (int, float)) and not isinstance(value, bool)
             line = row.get(f"{column}_line")
             if line is None and is_figure:
                 line = row.get("line")
             if file and line and (is_figure or f"{column}_line" in row):
-                found.append((file, int(line)))
-        if file and row.get("line"):  # the row's own line (e.g. an indicator's target)
-            found.append((file, int(row["line"])))
+                found.append((file, int(line), float(value) if is_figure else None))
+        if file and row.get("line"):  # the row's own line (e.g. an indicator and its target)
+            found.append((file, int(row["line"]), row.get("indicator")))
         for source in row.get("sources") or []:
             if isinstance(source, dict) and source.get("file") and source.get("line"):
-                found.append((source["file"], int(source["line"])))
-    return list(dict.fromkeys(found))
+                amount = source.get("amount")
+                found.append((source["file"], int(source["line"]), float(amount) if amount is not None else None))
+    unique: dict[tuple[str, int], float | str | None] = {}
+    for file, line, figure in found:
+        if unique.get((file, line)) is None:
+            unique[(file, line)] = figure
+    return [(file, line, figure) for (file, line), figure in unique.items()]
+
+
+def printed_forms(figure: float) -> list[str]:
+    """How an amount in 万元 may be printed in a disclosure: "1,000.30", "1000.30", "1000.3", "170"."""
+    forms = {f"{figure:,.2f}", f"{figure:.2f}", money(figure)}
+    return sorted(forms, key=len, reverse=True)
 
 
 __all__ = ["FIELD_LABELS", "figure_sources", "money", "sentence", "short_unit", "total"]
