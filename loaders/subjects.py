@@ -22,7 +22,8 @@ from loaders.sections import Section, clean_cell, is_total_label
 _CLASS = re.compile(r"^\d{3}$")
 _PART = re.compile(r"^\d{1,2}$")  # 款/项; "1" where a spreadsheet stored "01" as a number
 _FULL = re.compile(r"^(\d{5}|\d{7}|\d{9})$")
-_CODE_AND_NAME = re.compile(r"^(\d{3}|\d{5}|\d{7}|\d{9})\s+(\S.*)$")
+_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s\d{2}){1,3}|\d{3}|\d{5}|\d{7}|\d{9})\s+([^\d\s].*)$")
+_SPACED = re.compile(r"^\d{3}(?:\s+\d{2}){1,3}$")  # "208 01 01" printed in one cell
 _DIGITS = re.compile(r"^\d{2,9}$")
 _NAME_HEADER = re.compile(r"名称|^项目$")
 _INDENT = re.compile(r"^[\s\u2000-\u200b\u3000]+")
@@ -67,6 +68,8 @@ def split_code(cells: list[str]) -> tuple[str, int, str] | None:
         ('2080101', 4, '行政运行')
         >>> split_code(["301", "01", "30101 基本工资", "233.90"])
         ('30101', 2, '基本工资')
+        >>> split_code(["208 01 01", "行政运行", "757.49"]), split_code(["208 01 01 行政运行", "757.49"])
+        (('2080101', 1, '行政运行'), ('2080101', 0, '行政运行'))
     """
     index = 0
     while index < len(cells) and index < 4 and not cells[index]:
@@ -74,6 +77,8 @@ def split_code(cells: list[str]) -> tuple[str, int, str] | None:
     if index >= len(cells):
         return None
     first = cells[index]
+    if _SPACED.match(first):
+        first = first.replace(" ", "")
     code: str | None = None
     position = index + 1
     if _CLASS.match(first):
@@ -94,7 +99,7 @@ def split_code(cells: list[str]) -> tuple[str, int, str] | None:
     else:
         joined = _CODE_AND_NAME.match(first)
         if joined:
-            return joined.group(1), index, joined.group(2).strip()
+            return joined.group(1).replace(" ", ""), index, joined.group(2).strip()
         return None
     while position < len(cells) and _DIGITS.match(cells[position]):  # unit code column
         position += 1
