@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -57,14 +58,24 @@ def corpus_figures(corpus: Path) -> dict:
             "programs": len(result.programs), "labelled_pairs": metrics}
 
 
+def _truth(documents: int, seed: int) -> dict:
+    """The ground truth of a synthetic corpus: the one ``bench/run.py`` made (``KB_BENCH_SYNTH``) if it has
+    this size, else a new ``kb synth`` corpus."""
+    from kb.synth import TRUTH_FILE, generate_corpus
+
+    made = json.loads(os.environ.get("KB_BENCH_SYNTH", "{}") or "{}")
+    if str(documents) in made and (Path(made[str(documents)]) / TRUTH_FILE).exists():
+        return json.loads((Path(made[str(documents)]) / TRUTH_FILE).read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as folder:
+        return json.loads(generate_corpus(documents, Path(folder), seed=seed).read_text(encoding="utf-8"))
+
+
 def synthetic_figures(documents: int, seed: int = 0) -> dict:
     """Link ``documents`` synthetic disclosures; pairwise precision/recall of programs vs their families."""
     from kb.model import Extraction
-    from kb.synth import generate_corpus
     from linking import link
 
-    with tempfile.TemporaryDirectory() as folder:
-        truth = json.loads(generate_corpus(documents, Path(folder), seed=seed).read_text(encoding="utf-8"))
+    truth = _truth(documents, seed)
     extractions, family = [], {}
     for document in truth["documents"]:
         extraction = Extraction.model_validate({**document["record"], "file": document["file"]})
@@ -88,7 +99,7 @@ def synthetic_figures(documents: int, seed: int = 0) -> dict:
             "pair_precision": _rate(hits, len(predicted)), "pair_recall": _rate(hits, len(expected))}
 
 
-def run(corpus: Path = DEFAULT_CORPUS, synthetic_documents: int = 300) -> dict:
+def run(corpus: Path = DEFAULT_CORPUS, synthetic_documents: int = 1000) -> dict:
     """Run the linking benchmark and print its figures.
 
     Args:
@@ -120,7 +131,7 @@ def run(corpus: Path = DEFAULT_CORPUS, synthetic_documents: int = 300) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--synthetic", type=int, default=300, help="synthetic documents (0 to skip)")
+    parser.add_argument("--synthetic", type=int, default=1000, help="synthetic documents (0 to skip)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     arguments = parser.parse_args()
     figures = run(arguments.corpus, arguments.synthetic)
