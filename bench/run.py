@@ -1,39 +1,203 @@
-"""``make bench``: every benchmark in turn (parse throughput, ingest time and memory, question latency).
+"""``make bench``: performance figures of budget-kb (figures only, no pass/fail).
 
-Usage: ``python bench/run.py --corpus ../shared/corpus [--synthetic 1000]``. Figures only, no pass/fail.
-Each benchmark is its own script in bench/ and runs in its own process.
+Prints, as Markdown: the machine; parse MB/s on the corpus and on a 36 MB concatenation (bench/parse.py);
+``kb ingest`` wall time and peak RSS (child process, os.wait4) for the corpus and for 250, 1,000 and
+4,000 synthetic documents (``kb synth``) on the embedded store; ``kb check`` recall on the planted
+contradictions of the 1,000-document store; then the figures of the other benches, each run as a
+child if present: bench/ingest.py and bench/linking.py (``--corpus DIR``), bench/ask.py (``--db`` the
+ingested corpus).
+
+Environment: ``KB_BENCH_4000=0`` leaves out the 4,000-document run; ``KB_BENCH_TIMEOUT`` (seconds, default
+3600) bounds each child. The other benches get ``KB_BENCH_WORK`` (scratch folder), ``KB_BENCH_SYNTH``
+(JSON {size: folder with truth.json}), ``KB_BENCH_CORPUS_DB`` and ``KB_BENCH_SYNTH_DB`` (ingested stores).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
 import subprocess
 import sys
+import tempfile
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.parse import concatenation_throughput, corpus_throughput, run_child  # noqa: E402
+
+TIMEOUT = float(os.environ.get("KB_BENCH_TIMEOUT", "3600"))
+OTHER_BENCHES = ("ingest", "linking", "ask")
+TARGETS = {"1000": "≤ 30 s, peak RSS ≤ 2 GB", "4000": "≤ 4.4 × the 1,000-document time"}
 
 
-def main() -> int:
-    """Run bench/parse.py, bench/ingest.py and bench/ask.py where present; return the worst exit code."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--synthetic", type=int, default=1000)
+def machine() -> dict:
+    """Cores, memory, CPU model, Python and the git commit benchmarked."""
+    import psutil
+
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout
+    return {"cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "cpu": model,
+            "python": platform.python_version(), "commit": commit.strip(),
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def kb_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kb.cli", *args]
+
+
+def ingest(folder: Path, db: Path) -> dict:
+    """``kb ingest FOLDER --db DB`` in a child process: wall time, peak RSS and its summary line."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    child = run_child(kb_command("ingest", str(folder), "--db", str(db)), TIMEOUT, env)
+    summary = next((line for line in child["stdout"].splitlines() if line.startswith("ingested")), "")
+    error = "" if child["returncode"] == 0 else (child["stderr"].strip().splitlines() or ["failed"])[-1]
+    return {"seconds": child["seconds"], "peak_rss_mb": child["peak_rss_mb"], "summary": summary,
+            "error": "timed out" if child["timed_out"] else error}
+
+
+def check_recall(db: Path, truth_file: Path) -> dict:
+    """Recall of ``kb check`` (findings read from the store) on the contradictions planted by ``kb synth``.
+
+    Returns:
+        {"planted", "found", "recall", "by_kind": {kind: [found, planted]}, "clean_documents",
+        "clean_documents_with_findings"}.
+    """
+    from kb.checks import check_store
+    from kb.store import open_store
+
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    with open_store(db, "embedded") as store:
+        report = check_store(store)
+    kinds_by_file = {d["file"]: {f.kind for f in d["findings"]} for d in report.documents}
+    by_kind: dict[str, list[int]] = {}
+    clean = clean_flagged = 0
+    for document in truth["documents"]:
+        kinds = kinds_by_file.get(document["file"], set())
+        for planted in document["planted"]:
+            counts = by_kind.setdefault(planted["kind"], [0, 0])
+            counts[0] += planted["kind"] in kinds
+            counts[1] += 1
+        if not document["planted"]:
+            clean += 1
+            clean_flagged += bool(kinds)
+    found, planted = sum(c[0] for c in by_kind.values()), sum(c[1] for c in by_kind.values())
+    return {"planted": planted, "found": found, "recall": found / planted if planted else None,
+            "by_kind": by_kind, "clean_documents": clean, "clean_documents_with_findings": clean_flagged}
+
+
+def other_bench(name: str, arguments: list[str], env: dict) -> str:
+    """Run bench/<name>.py with ``arguments`` as a child; return what it printed (or that it is missing/failed)."""
+    script = REPO / "bench" / f"{name}.py"
+    if not script.exists():
+        return f"bench/{name}.py: missing"
+    child = run_child([sys.executable, str(script), *arguments], TIMEOUT, env)
+    output = child["stdout"].rstrip()
+    if child["returncode"] != 0:
+        last = (child["stderr"].strip().splitlines() or ["no message"])[-1]
+        output += f"\nbench/{name}.py failed (exit {child['returncode']}): {last}"
+    return output or f"bench/{name}.py printed nothing"
+
+
+def _row(name: str, figures: dict, target: str = "") -> str:
+    if figures.get("error"):
+        return f"| {name} | {figures['seconds']:.1f} | {figures['peak_rss_mb']:.0f} | error: {figures['error']} | {target} |"
+    return f"| {name} | {figures['seconds']:.1f} | {figures['peak_rss_mb']:.0f} | {figures['summary']} | {target} |"
+
+
+def run(corpus: Path, work: Path, sizes: list[int]) -> str:
+    """Run every measurement and return the Markdown report (also printed section by section)."""
+    out: list[str] = []
+
+    def emit(*lines: str) -> None:
+        for line in lines:
+            print(line, flush=True)
+            out.append(line)
+
+    info = machine()
+    emit("# budget-kb benchmarks", "", f"{info['date']} · commit {info['commit']} · {info['cores']} cores · "
+         f"{info['memory_gb']} GB RAM · {info['cpu']} · Python {info['python']}", "")
+
+    emit("## Parse (loaders.parse_file)", "")
+    parsed = corpus_throughput(corpus)
+    emit(f"- corpus: {parsed['files']} files, {parsed['bytes'] / 1e6:.2f} MB in {parsed['seconds']:.2f} s = "
+         f"**{parsed['mb_per_s']:.2f} MB/s** ({parsed['ms_per_file']:.0f} ms per file)")
+    big = concatenation_throughput(corpus, work)
+    if "error" in big:
+        emit(f"- 36 MB concatenation: {big['error']}")
+    else:
+        emit(f"- 36 MB concatenation: {big['bytes'] / 1e6:.1f} MB in {big['seconds']:.1f} s = "
+             f"**{big['mb_per_s']:.2f} MB/s**, {big['projects']} projects, peak RSS {big['peak_rss_mb']:.0f} MB")
+    emit("")
+
+    emit("## Ingest (kb ingest, embedded store, child process)", "",
+         "| input | wall s | peak RSS MB | kb ingest summary | target |", "|---|---|---|---|---|")
+    ingests = {"corpus": ingest(corpus, work / "db-corpus")}
+    emit(_row(f"corpus ({parsed['files']} files)", ingests["corpus"]))
+    synth_dirs: dict[int, Path] = {}
+    from kb.synth import generate_corpus
+
+    for size in sizes:
+        folder = work / f"synth-{size}"
+        started = time.perf_counter()
+        generate_corpus(size, folder, seed=size)
+        generated = time.perf_counter() - started
+        synth_dirs[size] = folder
+        ingests[str(size)] = figures = ingest(folder, work / f"db-synth-{size}")
+        emit(_row(f"{size:,} synthetic (generated in {generated:.1f} s)", figures, TARGETS.get(str(size), "")))
+    if "1000" in ingests and "4000" in ingests and not ingests["1000"]["error"] and not ingests["4000"]["error"]:
+        emit("", f"4,000 / 1,000 wall-time ratio: **{ingests['4000']['seconds'] / ingests['1000']['seconds']:.2f}**")
+    emit("")
+
+    emit("## kb check recall on planted contradictions", "")
+    recall_size = 1000 if 1000 in synth_dirs else (max(synth_dirs) if synth_dirs else None)
+    if recall_size and not ingests[str(recall_size)]["error"]:
+        recall = check_recall(work / f"db-synth-{recall_size}", synth_dirs[recall_size] / "truth.json")
+        emit(f"- {recall_size:,}-document store: found {recall['found']} of {recall['planted']} planted = "
+             f"**recall {recall['recall']:.3f}**")
+        emit("- by kind: " + ", ".join(f"{kind} {found}/{planted}" for kind, (found, planted)
+                                       in sorted(recall["by_kind"].items())))
+        emit(f"- documents with nothing planted that have findings: {recall['clean_documents_with_findings']} of "
+             f"{recall['clean_documents']}")
+    else:
+        emit("- not measured: no synthetic store was ingested")
+    emit("")
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "KB_BENCH_WORK": str(work),
+           "KB_BENCH_SYNTH": json.dumps({str(size): str(path) for size, path in synth_dirs.items()}),
+           "KB_BENCH_CORPUS_DB": str(work / "db-corpus")}
+    if recall_size:
+        env["KB_BENCH_SYNTH_DB"] = str(work / f"db-synth-{recall_size}")
+    arguments = {"ingest": ["--corpus", str(corpus)], "linking": ["--corpus", str(corpus)],
+                 "ask": ["--db", str(work / "db-corpus")]}  # kb ask over the ingested corpus
+    for name in OTHER_BENCHES:
+        emit(f"## bench/{name}.py", "")
+        emit(other_bench(name, arguments[name], env), "")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="budget-kb benchmarks (figures, no pass/fail)")
+    parser.add_argument("--corpus", type=Path, required=True, help="folder of real disclosures")
+    parser.add_argument("--sizes", default="250,1000,4000", help="synthetic corpus sizes, comma-separated")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--out", type=Path, default=None, help="also write the Markdown report here")
     args = parser.parse_args()
-    steps = [
-        ("parse", ["--corpus", str(args.corpus)]),
-        ("ingest", ["--corpus", str(args.corpus), "--synthetic", str(args.synthetic)]),
-        ("ask", []),
-    ]
-    worst = 0
-    for name, arguments in steps:
-        script = BENCH / f"{name}.py"
-        if not script.exists():
-            continue
-        print(f"== {name}", flush=True)
-        worst = max(worst, subprocess.call([sys.executable, str(script), *arguments]))
-    return worst
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    if os.environ.get("KB_BENCH_4000", "1") == "0":
+        sizes = [size for size in sizes if size != 4000]
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as scratch:
+        work = args.work or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        report = run(args.corpus.resolve(), work, sizes)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

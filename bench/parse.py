@@ -1,0 +1,115 @@
+"""Parse throughput: ``loaders.parse_file`` in MB/s on the corpus and on one large concatenation.
+
+Run alone (``python bench/parse.py --corpus ../shared/corpus``) or through ``bench/run.py``. Figures
+only, no pass/fail. The large file is parsed in a child process so its wall time and peak RSS are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CONCATENATION_BYTES = 36 * 1024 * 1024
+
+
+def _text_files(corpus: Path) -> list[Path]:
+    return sorted(path for path in corpus.iterdir() if path.suffix == ".txt" and path.is_file())
+
+
+def corpus_throughput(corpus: Path, rounds: int = 3) -> dict:
+    """Parse every .txt file of ``corpus`` ``rounds`` times in this process; keep the best round.
+
+    Returns:
+        {"files", "bytes", "seconds" (best round), "mb_per_s", "ms_per_file"}.
+    """
+    from loaders import parse_file
+
+    files = _text_files(corpus)
+    size = sum(path.stat().st_size for path in files)
+    parse_file(files[0])  # imports and caches warm
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for path in files:
+            parse_file(path)
+        best = min(best, time.perf_counter() - started)
+    return {"files": len(files), "bytes": size, "seconds": best, "mb_per_s": size / best / 1e6,
+            "ms_per_file": best / len(files) * 1000}
+
+
+def write_concatenation(corpus: Path, out: Path, target_bytes: int = CONCATENATION_BYTES) -> Path:
+    """Write the corpus's .txt files one after another, repeated until ``out`` holds ``target_bytes``."""
+    texts = [path.read_bytes() for path in _text_files(corpus)]
+    written = 0
+    with out.open("wb") as handle:
+        while written < target_bytes:
+            for text in texts:
+                handle.write(text)
+                handle.write(b"\n")
+                written += len(text) + 1
+    return out
+
+
+def run_child(command: list[str], timeout: float, env: dict | None = None) -> dict:
+    """Run ``command`` as a child process; return its wall time, peak RSS and output.
+
+    The child is reaped with ``os.wait4``, whose resource usage is that child's alone (with any
+    descendants it waited for), so each measurement's peak RSS is its own.
+
+    Returns:
+        {"seconds", "peak_rss_mb", "returncode", "stdout", "stderr", "timed_out"}.
+    """
+    import tempfile
+    import threading
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env, text=True)
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        timer.cancel()
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "returncode": process.returncode,
+                "stdout": out.read(), "stderr": err.read(), "timed_out": seconds >= timeout}
+
+
+def concatenation_throughput(corpus: Path, work: Path, timeout: float = 1800) -> dict:
+    """Parse a 36 MB concatenation of the corpus in a child process.
+
+    Returns:
+        {"bytes", "seconds" (parse only, measured in the child), "mb_per_s", "projects", "peak_rss_mb"}
+        or {"error": ...} when the child failed or timed out.
+    """
+    big = write_concatenation(corpus, work / "corpus-36MB.txt")
+    code = ("import json, sys, time; from loaders import parse_file; t = time.perf_counter(); "
+            "e = parse_file(sys.argv[1]); print(json.dumps({'seconds': time.perf_counter() - t, "
+            "'projects': len(e.projects), 'lines': len(e.lines)}))")
+    child = run_child([sys.executable, "-c", code, str(big)], timeout)
+    if child["returncode"] != 0 or child["timed_out"]:
+        return {"error": "timed out" if child["timed_out"] else child["stderr"].strip().splitlines()[-1:]}
+    figures = json.loads(child["stdout"].strip().splitlines()[-1])
+    size = big.stat().st_size
+    return {"bytes": size, "seconds": figures["seconds"], "mb_per_s": size / figures["seconds"] / 1e6,
+            "projects": figures["projects"], "peak_rss_mb": child["peak_rss_mb"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")))
+    args = parser.parse_args()
+    print(json.dumps({"corpus": corpus_throughput(args.corpus),
+                      "concatenation": concatenation_throughput(args.corpus, args.work)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
