@@ -161,3 +161,36 @@ def test_kb_check_cli_json(tmp_path):
     kinds = {(f["kind"], f["figure_a"], f["figure_b"]) for f in findings[_corpus("000").name]}
     assert ("summary_tables", 2123.04, 2235.58) in kinds and ("project_total", 1174.97, 1174.96) in kinds
     assert any(f["kind"] == "yuan_amounts" and f["difference"] == 2.19 for f in findings[_corpus("001").name])
+
+
+def _edited_copy(tmp_path: Path, prefix: str, old: str, new: str, count: int = 1) -> Path:
+    text = _corpus(prefix).read_text(encoding="utf-8")
+    assert text.count(old) >= count
+    target = tmp_path / _corpus(prefix).name
+    target.write_text(text.replace(old, new, count), encoding="utf-8")
+    return target
+
+
+def test_the_same_unit_under_two_codes(tmp_path):
+    # 001 prints 212002-重庆市綦江区社会保险事务中心 in every project block; give one block another code
+    edited = _edited_copy(tmp_path, "001", "申报单位\t212002-重庆市綦江区社会保险事务中心",
+                          "申报单位\t212099-重庆市綦江区社会保险事务中心")
+    findings = check_extraction(parse_file(edited))
+    aliases = [f for f in findings if f.kind == "unit_aliases"]
+    assert len(aliases) == 1 and "212002" in aliases[0].message and "212099" in aliases[0].message
+    assert not [f for f in check_extraction(parse_file(_corpus("001"))) if f.kind == "unit_aliases"]
+
+
+def test_a_narrative_total_that_disagrees_with_the_tables(tmp_path):
+    # 000's narrative says 收入合计2235.58万元 as its 表六 does; print another figure there
+    edited = _edited_copy(tmp_path, "000", "2026年收入合计2235.58万元", "2026年收入合计2253.58万元")
+    extraction = parse_file(edited)
+    finding = _one(check_extraction(extraction), "narrative_figure", 2253.58, 2235.58)
+    assert finding.severity == "error" and "收入合计2253.58" in extraction.lines[finding.line - 1]
+
+
+def test_a_claimed_project_count_that_disagrees(tmp_path):
+    edited = _edited_copy(tmp_path, "000", "2026年项目支出均实行了绩效目标管理",
+                          "2026年共安排12个项目，项目支出均实行了绩效目标管理")
+    finding = _one(check_extraction(parse_file(edited)), "project_count", 12.0, 10.0)
+    assert "12 projects" in finding.message and finding.difference == 2.0
