@@ -14,6 +14,7 @@ from kb.checks.findings import Finding, figure_gap
 from kb.checks.tables import (claimed_project_counts, narrative_figures, same_unit, split_blocks,
                               summary_grand_totals, unit_mentions)
 from kb.model import Extraction
+from loaders.normalize import parse_amount
 
 
 def _children(parent: str, codes: dict[str, object]) -> list[str]:
@@ -188,8 +189,7 @@ def check_yuan_amounts(extraction: Extraction) -> list[Finding]:
 
 
 def _yuan(cell: str) -> float | None:
-    from loaders.normalize import parse_amount
-
+    """A cell's amount when it is large enough to be printed in 元 (≥ 10,000), else None."""
     amount = parse_amount(cell)
     return amount if amount is not None and amount >= 10000 else None
 

@@ -150,16 +150,6 @@ def summary_grand_totals(block: TableBlock) -> dict[str, tuple[float, int]]:
     return {side: (amount, line) for side, (amount, line, _rank) in found.items()}
 
 
-def total_row(block: TableBlock) -> tuple[list[float | None], int] | None:
-    """The amounts of a block's first 合计 row (columns after the label), with its line, or None."""
-    for row in block.rows:
-        cells = [cell.strip() for cell in row.cells]
-        if cells and "合计" in cells[:3] and any(parse_amount(cell) is not None for cell in cells):
-            start = cells.index("合计") + 1
-            return [parse_amount(cell) for cell in cells[start:] if cell or True], row.line
-    return None
-
-
 _NARRATIVE = {
     "income_total": re.compile(r"(?<!拨款)收入(?:预算)?(?:合计|总计)\s*(\d[\d,]*\.?\d*)\s*万元"),
     "expense_total": re.compile(r"(?<!拨款)支出(?:预算)?(?:合计|总计)\s*(\d[\d,]*\.?\d*)\s*万元"),
