@@ -45,6 +45,12 @@ def _traditional_chars() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _traditional_pattern() -> re.Pattern[str]:
+    """One character class of every traditional character (a C-speed search instead of a Python loop)."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(_traditional_chars())) + "]")
+
+
+@functools.lru_cache(maxsize=1)
 def _t2s():
     import opencc
 
@@ -58,8 +64,7 @@ def to_simplified(text: str) -> str:
         >>> to_simplified("社會保險服務")
         '社会保险服务'
     """
-    traditional = _traditional_chars()
-    if not any(ch in traditional for ch in text):
+    if not _traditional_pattern().search(text):
         return text
     return _t2s().convert(text)
 

@@ -108,6 +108,8 @@ def title_kind(text: str) -> str | None:
         >>> title_kind("2024年万盛经开区部门一般公共预算财政拨款基本支出预算表"), title_kind("备注：本表无数据。")
         ('basic_economic', None)
     """
+    if len(text) > 300:
+        return None
     title = clean_cell(text)
     if not title or len(title) > 70 or _NOT_A_TITLE.search(title):
         return None

@@ -100,6 +100,8 @@ def _candidates(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str,
     coded: list[tuple[str, str, int]] = []
     for row in rows:
         for cell in row.cells:
+            if len(cell) > 200:  # a paragraph, not a title or a coded name
+                continue
             text = _compact(cell)
             if not text:
                 continue
@@ -110,8 +112,9 @@ def _candidates(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str,
             labelled = _LABELLED.match(text)
             if labelled and _UNIT_SUFFIX.search(labelled.group("name")):
                 coded.append((labelled.group("code") or "", labelled.group("name"), row.line))
-        if len([c for c in row.cells if c.strip()]) == 1:
-            titles.append((_compact(next(c for c in row.cells if c.strip())), row.line))
+        filled = [c for c in row.cells if c.strip()]
+        if len(filled) == 1 and len(filled[0]) <= 200:
+            titles.append((_compact(filled[0]), row.line))
     return titles, coded
 
 
