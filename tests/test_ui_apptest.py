@@ -7,10 +7,12 @@ store (a review decision, an upload) run last.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -155,6 +157,21 @@ def test_comparison_of_a_subject_across_units(app_db):
     assert {68.91, 66.09, 47.43, 41.54, 80.19} <= set(table["total"].round(2))  # questions.json P07
 
 
+def test_comparison_of_a_program_across_units(app_db):
+    app = _app("views/compare.py")
+    matrix = _frames(app)[0]
+    teachers = matrix[matrix.index.str.contains("民办教师")]
+    assert len(teachers) == 1
+    amounts = {unit: value for unit, value in teachers.iloc[0].dropna().items()}
+    assert any("荣昌" in unit and value == 170 for unit, value in amounts.items())  # questions.json P10
+    assert any("綦江" in unit and value == 168 for unit, value in amounts.items())
+    program = app.selectbox(key="compare-program")
+    program.select_index(next(index for index, name in enumerate(program.options) if "民办教师" in name)).run()
+    _assert_clean(app)
+    detail = _frames(app)[1]
+    assert {170.0, 168.0} <= set(detail["amount"])
+
+
 def test_graph_page_measures_most_cited_policies(app_db):
     app = _app("views/graph.py")
     most_cited = _frames(app)[0]
@@ -168,14 +185,20 @@ def test_checks_page_lists_findings_per_document(app_db):
     assert sum(title.startswith(("000_", "001_", "002_", "003_", "004_")) for title in titles) == 5
 
 
-def test_export_graphml_download_holds_the_policy(app_db):
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
+def test_export_download_holds_the_policy(app_db, fmt):
     app = _app("views/data.py")
-    app.radio(key="data-format").set_value("graphml").run()
+    app.radio(key="data-format").set_value(fmt).run()
     app.button(key="data-export").click().run()
     _assert_clean(app)
     name, content = app.session_state["export"]
-    assert name == "graph.graphml"
-    assert "渝委办发〔2019〕66号" in content.decode("utf-8")
+    assert app.download_button(key="data-download").label == f"下载 {name}"
+    if fmt == "csv":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            text = "".join(archive.read(member).decode("utf-8-sig") for member in archive.namelist())
+    else:
+        text = content.decode("utf-8")
+    assert "渝委办发〔2019〕66号" in text
 
 
 def test_review_accept_is_seen_by_kb_links(app_db):

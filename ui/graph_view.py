@@ -210,11 +210,13 @@ def program_unit_matrix(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """Programs × units: the summed ``amount`` (万元) of each unit's projects PART_OF each Program.
 
     Returns:
-        A frame indexed by program name with one column per unit name (NaN where a unit has none).
+        A frame indexed by program name (同类项目) with one column per unit name (NaN where a unit has none).
     """
     records = []
     for project, program, key, attrs in graph.edges(keys=True, data=True):
         if edge_type(key, attrs) != "PART_OF" or node_label(graph.nodes[program]) != "Program":
+            continue
+        if attrs.get("status") == "rejected":  # as program_across_units: a rejected membership is no member
             continue
         project_attrs = graph.nodes[project]
         units = _citing_units(graph, project)
@@ -224,8 +226,8 @@ def program_unit_matrix(graph: nx.MultiDiGraph) -> pd.DataFrame:
                             "amount": project_attrs.get("amount")})
     if not records:
         return pd.DataFrame()
-    frame = pd.DataFrame(records)
-    return frame.pivot_table(index="program", columns="unit", values="amount", aggfunc="sum")
+    frame = pd.DataFrame(records).rename(columns={"program": "同类项目", "unit": "单位"})
+    return frame.pivot_table(index="同类项目", columns="单位", values="amount", aggfunc="sum")
 
 
 def chart_frame(frame: pd.DataFrame) -> pd.DataFrame | None:
