@@ -309,6 +309,6 @@ def test_sections_recognised_by_title(stem, kinds):
     from loaders.sections import find_sections
 
     source = read_source(CORPUS / f"{stem}.txt")
-    found = {section.kind for section in find_sections(rebuild_rows(source.lines, source.layout)) if section.table_rows}
-    assert kinds <= found
-    assert len([k for k in found if k == "other"]) <= 1  # 002's 目录 table is the only untyped one
+    sections = [section for section in find_sections(rebuild_rows(source.lines, source.layout)) if section.table_rows]
+    assert kinds <= {section.kind for section in sections}
+    assert len([s for s in sections if s.kind == "other"]) <= 1  # 002's 目录 table is the only untyped one
