@@ -130,6 +130,11 @@ def test_unanswerable_question_names_the_unresolved_words(corpus_store):
         ask(corpus_store, "   ")
 
 
+def test_an_empty_store_says_so(store):
+    with pytest.raises(UnanswerableQuestion, match="empty: run `kb ingest"):
+        ask(store, "有哪些单位？")
+
+
 def test_follow_up_reuses_the_previous_template(corpus_store):
     first = ask(corpus_store, "荣昌区社会保险事务中心2026年的项目支出是多少？")
     second = ask(corpus_store, "那綦江呢？", previous=first)

@@ -5,6 +5,7 @@ Expected figures are read off the corpus files (gold files for 000-002; 003/004 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -151,16 +152,31 @@ CASES = {
 }
 
 
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=[
+    pytest.mark.neo4j, pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set (no Neo4j server)")])])
+def backend_store(request, tmp_path_factory):
+    """The ingested corpus on each available engine: the session's embedded store, or a Neo4j scratch database."""
+    if request.param == "embedded":
+        yield request.getfixturevalue("corpus_store")
+        return
+    from kb.ingest import ingest_paths
+    from kb.store import open_store
+
+    with open_store(tmp_path_factory.mktemp("neo4j") / "kb-data", "neo4j") as opened:
+        ingest_paths([Path(__file__).resolve().parents[1].parent / "shared" / "corpus"], opened)
+        yield opened
+
+
 def test_every_template_has_a_case():
     assert set(CASES) == {template.name for template in load_registry()}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_template_runs_on_the_corpus(corpus_store, name):
+def test_template_runs_on_the_corpus(backend_store, name):
     params, check = CASES[name]
     if params is None:  # the program holding 綦江's 代发民办教师养老和医疗补助资金, as linking named it
-        params = {"program": _program_of(corpus_store, "代发民办教师养老和医疗补助资金")}
-    result = run_template(corpus_store, name, params)
+        params = {"program": _program_of(backend_store, "代发民办教师养老和医疗补助资金")}
+    result = run_template(backend_store, name, params)
     assert result.rows, f"{name} returned no rows for {params}"
     assert check(result.rows), result.rows[:5]
     assert result.columns == list(result.rows[0])

@@ -106,13 +106,15 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
         An ``Answer`` (see its attributes).
 
     Raises:
-        UnanswerableQuestion: the question is empty, or neither a template nor semantic search finds
-            anything; the message names the words that did not resolve and the closest known names.
+        UnanswerableQuestion: the question or the store is empty, or neither a template nor semantic search
+            finds anything; the message names the words that did not resolve and the closest known names.
         StoreQueryFailed: from the store.
     """
     if not question or not question.strip():
         raise UnanswerableQuestion("the question is empty")
     vocab = vocabulary(store)
+    if not vocab.units:
+        raise UnanswerableQuestion("the knowledge base is empty: run `kb ingest PATH` first")
     chosen = route(question, vocab, previous)
     content = content_words(chosen.mentions)
     if chosen.template is not None:
@@ -225,6 +227,19 @@ def _unknown_doc_no_answer(vocab: Vocabulary, question: str, mentions: Mentions,
     return Answer(question, None, {"doc_no": doc_no}, "", [], [], text, [], "unresolved", [doc_no], near)
 
 
+def _shared_context(hits: list) -> str:
+    """A sentence on the program and 文号 the nearest projects share (their graph context), or ""."""
+    counts: dict[tuple[str, str], int] = {}
+    for hit in hits[:5]:
+        for program in hit.programs:
+            counts[("项目群", program)] = counts.get(("项目群", program), 0) + 1
+        for doc_no in hit.doc_nos:
+            counts[("文件", doc_no)] = counts.get(("文件", doc_no), 0) + 1
+    shared = [f"{kind}“{name}”（{count} 个项目）" for (kind, name), count in
+              sorted(counts.items(), key=lambda item: -item[1]) if count > 1]
+    return f"其中共同的关联：{'、'.join(shared[:4])}。" if shared else ""
+
+
 def _semantic_answer(store: Any, vocab: Vocabulary, question: str, chosen, content: list[str]) -> Answer:
     query = " ".join(content) or chosen.mentions.text
     hits = semantic.search(store, vocab, query)
@@ -238,7 +253,7 @@ def _semantic_answer(store: Any, vocab: Vocabulary, question: str, chosen, conte
     items = [f"{short_unit(h.unit)} {h.year} 年 {h.project} {money(h.amount)} 万元（相似度 {h.score:.2f}）" for h in hits]
     units = "、".join(dict.fromkeys(short_unit(h.unit) for h in hits))
     text = (f"没有合适的查询模板，改用语义检索（{semantic.method_name()}）查“{query}”。最接近的 {len(hits)} 个项目分布在 "
-            f"{units}：{'；'.join(items)}。")
+            f"{units}：{'；'.join(items)}。{_shared_context(hits)}")
     return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), rows, text, _sources(vocab, rows),
                   "semantic", content, [])
 

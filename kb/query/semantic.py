@@ -31,9 +31,11 @@ MIN_SCORE = 0.2  # below this (lexical cosine scale) a passage is not an answer
 _PASSAGES = """
 MATCH (u:Unit)-[:RUNS]->(p:Project)
 OPTIONAL MATCH (p)-[:CITES]->(d:PolicyDocument)
+WITH u, p, collect(d.title) AS titles, collect(d.doc_no) AS doc_nos
+OPTIONAL MATCH (p)-[:PART_OF]->(g:Program)
 RETURN p.project_id AS project_id, u.name AS unit, p.year AS year, p.name AS project, p.amount AS amount,
        p.overview AS overview, p.basis_text AS basis_text, p.goal AS goal, p.file AS file, p.line AS line,
-       collect(d.title) AS titles
+       titles, doc_nos, collect(g.name) AS programs
 """
 
 
@@ -48,14 +50,18 @@ class Hit:
     file: str | None
     line: int | None
     score: float
+    programs: tuple[str, ...] = ()
+    doc_nos: tuple[str, ...] = ()
 
     def to_row(self) -> dict:
-        """The row shape of a semantic answer: unit, year, project, amount (万元), score, file, line."""
+        """The row shape of a semantic answer: unit, year, project, amount (万元), score, the project's
+        programs and cited 文号 (its graph context), file, line."""
         return {"unit": self.unit, "year": self.year, "project": self.project, "amount": self.amount,
-                "score": round(self.score, 3), "file": self.file, "line": self.line}
+                "score": round(self.score, 3), "programs": list(self.programs), "doc_nos": list(self.doc_nos),
+                "file": self.file, "line": self.line}
 
 
-COLUMNS = ["unit", "year", "project", "amount", "score", "file", "line"]
+COLUMNS = ["unit", "year", "project", "amount", "score", "programs", "doc_nos", "file", "line"]
 
 
 def expand(text: str) -> str:
@@ -105,7 +111,8 @@ def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit
             continue
         row = rows[int(index)]
         hits.append(Hit(row["unit"], row["year"], row["project"], row["amount"], row["file"], row["line"],
-                        float(scores[index])))
+                        float(scores[index]), tuple(sorted({g for g in row["programs"] if g})),
+                        tuple(sorted({d for d in row["doc_nos"] if d}))))
     return hits
 
 
