@@ -123,8 +123,9 @@ def read_source(path: str | Path) -> SourceText:
 def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
     """Decode a text file's bytes as a Chinese government site may serve them.
 
-    Order: BOM (UTF-8, UTF-16 LE/BE), strict UTF-8, strict GB18030, then charset-normalizer's best
-    guess provided the result holds Chinese characters.
+    Order: BOM (UTF-8, UTF-16 LE/BE), UTF-16 without BOM, strict UTF-8, strict GB18030 (Big5 when
+    GB18030 gives no budget word but Big5 does), then charset-normalizer's best guess provided the
+    result holds Chinese characters.
 
     Args:
         data: the file's bytes (not empty).
@@ -157,7 +158,12 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
     _reject_html(data[:2048], path)
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
+            if encoding == "gb18030" and not _BUDGET_WORDS.search(text):  # Big5 bytes decode as GBK noise
+                big5 = _try_big5(data)
+                if big5 is not None:
+                    return big5, "big5"
+            return text, encoding
         except UnicodeDecodeError as error:
             if error.start >= len(data) - 4:  # a file cut inside its last character: keep what is whole
                 try:
@@ -175,6 +181,20 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
         if _CJK.search(text) and not _mostly_control(text):
             return text, best.encoding
     raise UnreadableDocument(path, "undecodable bytes (not UTF-8, UTF-16 or GB18030 text)")
+
+
+_BUDGET_WORDS = re.compile(r"预算|决算|万元|支出|收入|預算|決算|萬元")
+
+
+def _try_big5(data: bytes) -> str | None:
+    """The text as Big5 (traditional-character sites) when that reads as a budget text, else None."""
+    for encoding in ("big5hkscs", "big5"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text if _BUDGET_WORDS.search(text) else None
+    return None
 
 
 def _looks_like_chinese_text(text: str) -> bool:

@@ -248,3 +248,15 @@ def test_narrative_only_pdf_reads_totals_from_wrapped_sentences(tmp_path, stem):
     extraction = parse_file(pdf)
     assert extraction.totals.model_dump(exclude={"lines"}) == expected.totals.model_dump(exclude={"lines"})
     assert (extraction.unit.name, extraction.unit.year) == (expected.unit.name, expected.unit.year)
+
+
+def test_big5_traditional_edition_parses_identically(tmp_path):
+    """A traditional-character edition served in Big5 (bytes GB18030 would also accept, as noise)."""
+    import opencc
+
+    original = CORPUS / "004_db523993c574d7b7.txt"
+    traditional = opencc.OpenCC("s2t").convert(original.read_text(encoding="utf-8"))
+    copy = tmp_path / "004_big5.txt"
+    copy.write_bytes(traditional.encode("big5hkscs", errors="replace"))
+    assert read_source(copy).encoding == "big5"
+    assert _comparable(parse_file(copy)) == _comparable(parse_file(original))
