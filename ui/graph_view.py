@@ -74,9 +74,17 @@ def neighbourhood(graph: nx.MultiDiGraph, centre: Any, radius: int = 1, limit: i
     return graph.subgraph(kept).copy()
 
 
+_CONTEXT_LABELS = {"Unit", "Document", "Issuer"}
+
+
+_IDENTITY_KEYS = {"PolicyDocument": ("doc_no",), "Document": ("file",), "Issuer": ("issuer_code", "name"),
+                  "Subject": ("code",)}
+
+
 def _identity_values(attrs: dict[str, Any]) -> set[str]:
-    values = {str(attrs[key]) for key in ("doc_no", "name", "file", "title") if attrs.get(key)}
-    return {value for value in values if len(value) >= 2}
+    """The values that name a node: its 文号, file or code; else its name (a project's file does not name it)."""
+    keys = _IDENTITY_KEYS.get(node_label(attrs), ("name",))
+    return {str(attrs[key]) for key in keys if attrs.get(key) and len(str(attrs[key])) >= 2}
 
 
 def _flatten(values: Iterable[Any]) -> set[str]:
@@ -91,12 +99,20 @@ def _flatten(values: Iterable[Any]) -> set[str]:
     return found
 
 
-def involved_subgraph(graph: nx.MultiDiGraph, answer: dict[str, Any], limit: int = 40) -> nx.MultiDiGraph:
-    """The nodes an answer names (in its rows, parameters or sources) with the edges between them.
+def _named(attrs: dict[str, Any], wanted: set[str]) -> bool:
+    if node_label(attrs) == "Budget":  # a budget is named by its unit and year together
+        return str(attrs.get("unit_name")) in wanted and str(attrs.get("year")) in wanted
+    return bool(_identity_values(attrs) & wanted)
 
-    A node is involved when one of its identifying values (文号, name, file, title) appears verbatim as
-    a cell of the answer's rows or as a parameter value. Nodes that connect two involved nodes (e.g.
-    the Project between a Unit and a PolicyDocument) are added so the picture is connected.
+
+def involved_subgraph(graph: nx.MultiDiGraph, answer: dict[str, Any], limit: int = 40) -> nx.MultiDiGraph:
+    """The nodes an answer names (in its rows or parameters) with the edges between them.
+
+    A node is named when one of its identifying values (文号, name, file, title; a Budget: unit and year)
+    appears verbatim as a cell of the answer's rows or as a parameter value. The projects, 文件,
+    subjects, budgets, programs and indicators named are the focus; a named unit, document or issuer is
+    drawn when it touches the focus, and a node joining a named unit to the focus (a unit's budget) is
+    added so the picture is connected.
 
     Args:
         graph: ``Store.to_networkx()``.
@@ -107,18 +123,25 @@ def involved_subgraph(graph: nx.MultiDiGraph, answer: dict[str, Any], limit: int
         A MultiDiGraph (empty when nothing in the answer names a node).
     """
     wanted = _flatten(answer.get("rows") or []) | _flatten((answer.get("params") or {}).values())
-    wanted |= {source.get("file") for source in answer.get("sources") or [] if source.get("file")}
-    seeds = [node for node, attrs in graph.nodes(data=True) if _identity_values(attrs) & wanted]
-    seeds = seeds[:limit]
-    kept = set(seeds)
+    named = [node for node, attrs in graph.nodes(data=True) if _named(attrs, wanted)]
+    focus = [node for node in named if node_label(graph.nodes[node]) not in _CONTEXT_LABELS][:limit]
+    context = [node for node in named if node_label(graph.nodes[node]) in _CONTEXT_LABELS]
+    if not focus:
+        focus, context = context[:limit], []
+    kept = set(focus)
     undirected = graph.to_undirected(as_view=True)
-    for node in seeds:
-        for neighbour in undirected.neighbors(node):
-            if len(kept) >= limit:
-                break
-            linked = sum(1 for other in undirected.neighbors(neighbour) if other in seeds)
-            if neighbour not in kept and linked >= 2:
-                kept.add(neighbour)
+    focus_set = set(focus)
+    for node in context:
+        if len(kept) >= limit:
+            break
+        neighbours = set(undirected.neighbors(node))
+        if neighbours & focus_set:
+            kept.add(node)
+            continue
+        joins = [other for other in neighbours if set(undirected.neighbors(other)) & focus_set]
+        if joins:
+            kept.add(node)
+            kept.update(joins[: max(limit - len(kept), 0)])
     return graph.subgraph(kept).copy()
 
 

@@ -37,7 +37,8 @@ def show_answer(answer: dict[str, Any], *, key: str) -> None:
     st.markdown(answer.get("answer") or "（没有结果）")
     rows = answer.get("rows") or []
     if rows:
-        show_table(api.rows_frame(answer.get("columns") or [], rows), key=f"{key}-csv", file_name="answer.csv")
+        frame = api.labelled(api.rows_frame(answer.get("columns") or [], rows), answer.get("template"))
+        show_table(frame, key=f"{key}-csv", file_name="answer.csv")
     sources = answer.get("sources") or []
     if sources:
         st.markdown("**来源**")
