@@ -13,6 +13,12 @@ In every layout the markup left over from conversion is removed from each cell: 
 rows are dropped and ``| a | b |`` pipe rows are split on their pipes. Blank lines (page breaks)
 end nothing: a table simply continues on the next non-blank row, and rows broken over a page are
 left for the table readers to join (they know which columns continue).
+
+Rows keep their cells exactly where they were printed, including rows shifted by a lost or extra
+blank cell (001 line 269, 004 lines 608-618): each table reader re-aligns on what it knows —
+subject tables read amounts relative to the code/name cell (loaders/subjects.py), 收支总表 reads
+label/amount pairs (loaders/summary.py), indicator tables align on the 指标性质 sign
+(loaders/indicators.py). A generic shift here would guess where those readers know.
 """
 
 from __future__ import annotations
