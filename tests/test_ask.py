@@ -140,6 +140,10 @@ def test_follow_up_reuses_the_previous_template(corpus_store):
     second = ask(corpus_store, "那綦江呢？", previous=first)
     assert second.template == "unit_budget" and second.params["unit"] == "重庆市綦江区社会保险事务中心"
     assert any(abs((row["income_total"] or 0) - 3094.17) < 0.005 for row in second.rows)
+    wansheng = ask(corpus_store, "那万盛呢？", previous=first)  # the figure asked about stays first
+    assert wansheng.answer.split("：", 1)[1].startswith("项目支出 784.87 万元")
+    fresh = ask(corpus_store, "荣昌有哪些项目呢？", previous=first)  # a full question is not a follow-up
+    assert fresh.template == "unit_projects" and len(fresh.rows) == 10
     ranking = ask(corpus_store, "荣昌区2026年行政运行支出是多少？")
     by_year = ask(corpus_store, "按年份呢？", previous=ranking)
     assert by_year.template == "subject_across_units" and by_year.params["year"] == 0

@@ -61,6 +61,7 @@ class Answer:
     method: str = "template"
     unresolved: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    focus: str | None = None  # the budget figure asked about (e.g. "project_expense"), kept for follow-ups
 
     def to_dict(self) -> dict:
         """question, template, params, cypher, columns, rows, answer, sources (+ method, unresolved, suggestions)."""
@@ -118,7 +119,8 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
     chosen = route(question, vocab, previous)
     content = content_words(chosen.mentions)
     if chosen.template is not None:
-        return _template_answer(store, vocab, question, chosen, content)
+        focus = chosen.mentions.budget_field or (getattr(previous, "focus", None) if chosen.follow_up else None)
+        return _template_answer(store, vocab, question, chosen, content, focus)
     if chosen.mentions.unknown_doc_nos:
         return _unknown_doc_no_answer(vocab, question, chosen.mentions, content)
     return _semantic_answer(store, vocab, question, chosen, content)
@@ -178,16 +180,17 @@ def _line_showing(vocab: Vocabulary, file: str, line: int, figure: float | str |
     return line
 
 
-def _template_answer(store: Any, vocab: Vocabulary, question: str, chosen, content: list[str]) -> Answer:
+def _template_answer(store: Any, vocab: Vocabulary, question: str, chosen, content: list[str],
+                     focus: str | None) -> Answer:
     result = run_template(store, chosen.template, chosen.params)
     method = "follow-up" if chosen.follow_up else "template"
     if result.rows:
-        text = sentence(result.template, result.rows, result.params, focus=chosen.mentions.budget_field)
+        text = sentence(result.template, result.rows, result.params, focus=focus)
         return Answer(question, result.template, result.params, result.cypher, result.columns, result.rows, text,
-                      _sources(vocab, result.rows), method)
+                      _sources(vocab, result.rows), method, focus=focus)
     text, suggestions = explain_empty(store, vocab, result.template, result.params)
     return Answer(question, result.template, result.params, result.cypher, result.columns, [], text, [], method,
-                  content, suggestions)
+                  content, suggestions, focus)
 
 
 def explain_empty(store: Any, vocab: Vocabulary, template: str, params: dict) -> tuple[str, list[str]]:

@@ -9,7 +9,8 @@ Scoring, per template (0..~1.5; the best feasible template above ``ROUTE_THRESHO
 - names left unused: −0.35 for each kind of name the question holds that the template cannot take
   (a 文号 asked about must reach a template with ``doc_no``).
 A template is feasible only when every required parameter can be filled from the question (or, for a
-follow-up such as "那綦江呢？", from the previous answer).
+follow-up such as "那綦江呢？", from the previous answer). A short question after a previous answer is a
+follow-up unless it starts a fresh template with a score ≥ ``CONFIDENT`` and does not open with 那/还有.
 
 Example: "渝委办发〔2019〕66号支持了哪些项目？" -> projects_by_policy {doc_no: 渝委办发〔2019〕66号}.
 """
@@ -32,6 +33,8 @@ _EMBEDDING_WEIGHT = 0.2
 _PARAM_KIND = {"doc_no": "doc_no", "issuer_code": "issuer_code", "unit": "unit", "year": "year",
                "subject": "subject", "project": "project", "indicator": "indicator", "program": "program",
                "keyword": "keyword", "field": "field", "scheme": None}
+_STARTS_FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)")
+CONFIDENT = 0.8  # a question that fits a template this well is a new question, even after a previous answer
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)|[呢吗]\s*[?？]?\s*$")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
 
@@ -171,9 +174,16 @@ def route(question: str, vocab: Vocabulary, previous: Any = None, registry: Regi
     registry = registry or load_registry()
     mentions = read_mentions(question, vocab)
     scores = score_templates(mentions, registry, vocab)
+    fresh = _fresh_route(mentions, scores, registry, vocab)
     follow = _follow_up(question, mentions, previous, registry, vocab)
-    if follow is not None:
+    if follow is not None and (fresh.template is None or _STARTS_FOLLOW_UP.match(mentions.key)
+                               or fresh.scores[fresh.template] < CONFIDENT):
         return follow
+    return fresh
+
+
+def _fresh_route(mentions: Mentions, scores: dict[str, float], registry: Registry, vocab: Vocabulary) -> Route:
+    """The best feasible template for ``mentions`` alone (no previous answer)."""
     feasible: dict[str, float] = {}
     missing: dict[str, list[str]] = {}
     filled: dict[str, dict] = {}
