@@ -314,3 +314,23 @@ def test_sections_recognised_by_title(stem, kinds):
     sections = [section for section in find_sections(rebuild_rows(source.lines, source.layout)) if section.table_rows]
     assert kinds <= {section.kind for section in sections}
     assert len([s for s in sections if s.kind == "other"]) <= 1  # 002's 目录 table is the only untyped one
+
+
+def test_rows_rebuilt_in_every_layout():
+    """One row of each corpus layout, traced to its first line."""
+    from loaders.read import read_source
+    from loaders.rows import rebuild_rows
+
+    cells_layout = read_source(CORPUS / "000_7c3d463bfeea7d61.txt")  # one cell per line
+    row = next(r for r in rebuild_rows(cells_layout.lines, cells_layout.layout) if r.line == 1264)
+    assert (cells_layout.layout, row.cells, row.end_line) == ("cells", ["205", "教育支出", "4.93", "4.93", ""], 1268)
+    markdown = read_source(CORPUS / "003_964a15e45ca13e4e.txt")  # <b> remnants, ## headings
+    rows = rebuild_rows(markdown.lines, markdown.layout)
+    assert next(r for r in rows if r.line == 149).cells == ["本 年 收 入 合 计", "17,742.62", "本 年 支 出 合 计", "24,107.98"]
+    assert next(r for r in rows if r.line == 113).cells == ["单位收支总表"]
+    tabs = read_source(CORPUS / "004_db523993c574d7b7.txt")  # a |---| rule row and page-break blank lines
+    rows = rebuild_rows(tabs.lines, tabs.layout)
+    assert not any(r.line == 274 for r in rows)  # "-----\t----\t…" dropped
+    assert next(r for r in rows if r.line == 273).cells[:5] == ["221", "02", "01", "342601", "住房公积金"]
+    pipes = rebuild_rows(["| 科目编码 | 科目名称 | 合计 |", "|---|---|---|", "| 208 | 社会保障和就业支出 | **1,396.07** |"])
+    assert [r.cells for r in pipes] == [["科目编码", "科目名称", "合计"], ["208", "社会保障和就业支出", "1,396.07"]]
