@@ -129,6 +129,19 @@ def test_unanswerable_question_is_a_message_not_a_traceback(app_db):
     assert app.session_state["chat_history"][0]["error"] == app.error[0].value
 
 
+def test_store_error_is_a_message_on_every_page(app_db, monkeypatch):
+    monkeypatch.setenv("KB_BACKEND", "nosuch")
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    for page in (None, "views/trace.py", "views/compare.py", "views/graph.py", "views/review.py",
+                 "views/checks.py"):
+        if page:
+            app.switch_page(page).run()
+        assert not app.exception, page
+        assert any("unknown backend 'nosuch'" in element.value for element in app.error), page
+
+
 def test_tracer_shows_both_units_citing_the_policy(app_db):
     app = _app("views/trace.py")
     app.text_input(key="trace-search").input("渝委办发[2019]66号").run()
