@@ -290,6 +290,16 @@ def _pdf_page_lines(page) -> list[str]:
     return lines
 
 
+def _block_elements(parent):
+    """Paragraphs and tables of a DOCX body in order, looking inside content controls (w:sdt)."""
+    for child in parent.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag in ("p", "tbl"):
+            yield child
+        elif tag in ("sdt", "sdtContent", "customXml"):
+            yield from _block_elements(child)
+
+
 def _docx_lines(file: Path) -> list[str]:
     """Paragraphs and table rows of a DOCX in document order (merged cells written once)."""
     try:
@@ -303,8 +313,7 @@ def _docx_lines(file: Path) -> list[str]:
     except Exception as error:
         raise UnreadableDocument(file, f"damaged or truncated DOCX ({type(error).__name__})") from None
     lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
+    for child in _block_elements(document.element.body):
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(child, document).text)
