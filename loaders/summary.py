@@ -159,10 +159,37 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
     unit, unit_notes = read_unit(rows, sections)
     extraction.unit = unit
     extraction.notes.extend(unit_notes)
+    summary = sections_of(sections, "summary") or sections_of(sections, "fiscal_summary")
+    expense_tables = [(section, *read_coded_table(section)) for section in sections_of(sections, "expense")]
+    general_tables = [(section, *read_coded_table(section)) for section in sections_of(sections, "general_expense")]
     values: dict[str, tuple[float | None, int]] = {}
     sources: dict[str, str] = {}
+    _table_totals(sections, summary, expense_tables, general_tables, unit.kind, values, sources, extraction)
+    has_table = {"income_total": summary, "expense_total": summary, "general_public_budget": summary,
+                 "carryover": summary, "basic_expense": expense_tables or general_tables,
+                 "project_expense": expense_tables or general_tables,
+                 "three_public": sections_of(sections, "three_public")}
+    _narrative_totals(rows, has_table, values, sources, extraction.discrepancies)
+    totals = Totals()
+    for field, (value, line) in values.items():
+        setattr(totals, field, value)
+        totals.lines[field] = line
+    extraction.totals = totals
+    if sources:
+        extraction.notes.append("totals: " + "; ".join(f"{field} from {source}" for field, source in sources.items()))
+    _function_subjects(expense_tables, general_tables, extraction)
+    if summary and extraction.function_subjects:
+        _compare_classes(summary[0], extraction.function_subjects, extraction.discrepancies)
+    economic_sections = sections_of(sections, "basic_economic")
+    extraction.economic_subjects = _economic_lines(economic_sections)
+    if extraction.economic_subjects:
+        extraction.notes.append(f"economic_subjects: {len(extraction.economic_subjects)} coded lines of "
+                                f"{economic_sections[0].title} ({extraction.economic_subjects[0].scheme}).")
 
-    summary = sections_of(sections, "summary") or sections_of(sections, "fiscal_summary")
+
+def _table_totals(sections: list[Section], summary: list[Section], expense_tables: list, general_tables: list,
+                  kind: str | None, values: dict, sources: dict, extraction: Extraction) -> None:
+    """Totals from the 收支总表, the 支出总表 合计 row and the "三公" table (see the module docstring)."""
     if summary:
         for field, value in _summary_totals(summary[0]).items():
             values[field], sources[field] = value, summary[0].title
@@ -176,11 +203,6 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
                     f"{field}: {fiscal[0].title} (line {other[field][1]}) prints {theirs:,.2f}, "
                     f"{summary[0].title} prints {'none' if mine is None else f'{mine:,.2f}'}; "
                     f"taken from {summary[0].title}.")
-
-    expense = sections_of(sections, "expense")
-    general = sections_of(sections, "general_expense")
-    expense_tables = [(section, *read_coded_table(section)) for section in expense]
-    general_tables = [(section, *read_coded_table(section)) for section in general]
     for section, table, total in (expense_tables[:1] or [t for t in general_tables if t[2]][:1]):
         if total is not None:
             for field, patterns in (("basic_expense", BASIC_COLUMN), ("project_expense", PROJECT_COLUMN)):
@@ -190,50 +212,37 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
             _expense_checks(table, total, section.title, extraction.discrepancies)
         elif section.kind == "expense":
             extraction.notes.append(f"basic_expense/project_expense left null: {section.title} has no 合计 row.")
-
     three = sections_of(sections, "three_public")
     if three:
-        found = _three_public(three[0], unit.kind)
+        found = _three_public(three[0], kind)
         if found:
             values["three_public"], sources["three_public"] = found, three[0].title
 
-    narrative = narrative_figures(rows)
-    has_table = {"income_total": summary, "expense_total": summary, "general_public_budget": summary,
-                 "carryover": summary, "basic_expense": expense or general, "project_expense": expense or general,
-                 "three_public": three}
-    for field, figure in narrative.items():
+
+def _narrative_totals(rows: list[Row], has_table: dict, values: dict, sources: dict, discrepancies: list[str]) -> None:
+    """Figures from sentences: used where no table carries the field, else compared with the table's."""
+    for field, figure in narrative_figures(rows).items():
         table_value = values.get(field, (None, 0))[0]
         if not has_table[field] and table_value is None:
             values[field], sources[field] = (figure.value, figure.line), "情况说明 (narrative)"
         elif _differs(table_value, figure.value):
-            extraction.discrepancies.append(
+            discrepancies.append(
                 f"{field}: narrative (line {figure.line}) says '{figure.excerpt}' ({figure.value:,.2f}), "
                 f"{sources.get(field, 'the table')} prints {table_value:,.2f}; the table's figure is kept.")
-    totals = Totals()
-    for field, (value, line) in values.items():
-        setattr(totals, field, value)
-        totals.lines[field] = line
-    extraction.totals = totals
-    if sources:
-        extraction.notes.append("totals: " + "; ".join(f"{field} from {source}" for field, source in sources.items()))
 
-    candidates = [(section, table) for section, table, _ in expense_tables + general_tables]
-    candidates = [(s, [line for line in t if line.code[0] == "2"]) for s, t in candidates]
-    candidates = [(s, t) for s, t in candidates if t]
-    if candidates:
-        best = max(candidates, key=lambda item: (len(item[1]), item[0].kind == "expense"))
-        extraction.function_subjects = _function_lines(best[1])
-        extraction.notes.append(f"function_subjects: {len(best[1])} coded lines of {best[0].title} (line {best[0].line}).")
-        _compare_names(best, candidates, extraction.discrepancies)
-    else:
+
+def _function_subjects(expense_tables: list, general_tables: list, extraction: Extraction) -> None:
+    """The functional lines of the 支出总表, or of the 一般公共预算支出表 when it has more coded lines."""
+    candidates = [(section, [line for line in table if line.code[0] == "2"])
+                  for section, table, _ in expense_tables + general_tables]
+    candidates = [(section, table) for section, table in candidates if table]
+    if not candidates:
         extraction.function_subjects = []
-    if summary and extraction.function_subjects:
-        _compare_classes(summary[0], extraction.function_subjects, extraction.discrepancies)
-    economic_sections = sections_of(sections, "basic_economic")
-    extraction.economic_subjects = _economic_lines(economic_sections)
-    if extraction.economic_subjects:
-        extraction.notes.append(f"economic_subjects: {len(extraction.economic_subjects)} coded lines of "
-                                f"{economic_sections[0].title} ({extraction.economic_subjects[0].scheme}).")
+        return
+    best = max(candidates, key=lambda item: (len(item[1]), item[0].kind == "expense"))
+    extraction.function_subjects = _function_lines(best[1])
+    extraction.notes.append(f"function_subjects: {len(best[1])} coded lines of {best[0].title} (line {best[0].line}).")
+    _compare_names(best, candidates, extraction.discrepancies)
 
 
 def _compare_names(best: tuple[Section, list[CodedLine]], candidates: list[tuple[Section, list[CodedLine]]],
