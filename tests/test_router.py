@@ -123,3 +123,30 @@ def test_every_example_question_routes_back_to_its_template(vocab):
 def test_no_template_for_a_question_without_names_it_needs(vocab):
     chosen = route("民办教师补助在哪些区县有预算，各多少？", vocab)
     assert chosen.template is None
+
+
+# ---- property: any printed form of a known 文号 reads as that 文号 ---------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from loaders.doc_no import split_doc_no  # noqa: E402
+
+KNOWN_DOC_NOS = ["渝委办发〔2019〕66号", "渝人社发〔2016〕132号", "渝府办发〔2017〕84号", "綦委组〔2017〕88号", "渝财社〔2013〕312号"]
+BRACKETS = [("〔", "〕"), ("【", "】"), ("[", "]"), ("［", "］"), ("(", ")"), ("（", "）")]
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc_no=st.sampled_from(KNOWN_DOC_NOS), brackets=st.sampled_from(BRACKETS),
+       spaces=st.lists(st.sampled_from(["", " ", "\u3000"]), min_size=4, max_size=4), full_width=st.booleans(),
+       tail=st.sampled_from(["支持了哪些项目？", "支持了哪些項目", "资助了哪些单位的项目?", "号文支持了哪些项目"]))
+def test_any_printed_form_of_a_known_doc_no_routes_to_it(vocab, doc_no, brackets, spaces, full_width, tail):
+    issuer, year, number = split_doc_no(doc_no)
+    digits = (lambda text: text.translate(FULL_WIDTH)) if full_width else (lambda text: text)
+    printed = (f"{issuer}{spaces[0]}{brackets[0]}{spaces[1]}{digits(str(year))}{spaces[2]}{brackets[1]}"
+               f"{spaces[3]}{digits(str(number))}号")
+    question = printed + (tail[1:] if tail.startswith("号") else tail)
+    chosen = route(question, vocab)
+    assert chosen.mentions.doc_nos == [doc_no]
+    assert (chosen.template, chosen.params) == ("projects_by_policy", {"doc_no": doc_no})
