@@ -110,6 +110,10 @@ def test_low_score_memberships_are_possible_and_scores_carry_their_method(result
     weak = _member(result, "荣昌区17号文、离休建工生活医疗补助")  # its overview pays 建初人员; its name names no group
     assert weak.status == "possible" and weak.score < ACCEPT
     assert weak.method.startswith("beneficiary_group:建国初期参加革命工作人员(text)")
+    umbrella = {program.name: member.status for program in result.programs for member in program.members
+                if member.project == "社保惠民服务专项"}  # 万盛's overview pays 复员军人, 建国初期参工人员, 军转干部
+    assert umbrella == {"企业复员军人生活补助": "possible", "建国初期参加革命工作退休干部生活补助": "possible",
+                        "企业军转干部生活补助": "possible"}
     for program in result.programs:
         for member in program.members:
             assert 0.0 <= member.score <= 1.0 and member.method
@@ -159,7 +163,7 @@ def test_blocking_keeps_comparisons_far_below_n_squared(parsed):
 def test_labelled_program_pairs_precision_recall_and_no_false_merge(request, corpus):
     extractions = request.getfixturevalue(corpus)
     pairs = [pair for pair in load_labelled_pairs() if pair.kind == "program"]
-    assert sum(pair.same for pair in pairs) >= 12 and sum(not pair.same for pair in pairs) >= 15
+    assert sum(pair.same for pair in pairs) >= 15 and sum(not pair.same for pair in pairs) >= 15
     metrics = evaluate(link(extractions), extractions, pairs)["program"]
     print(f"\nprogram pairs ({corpus}): precision {metrics.precision:.3f} recall {metrics.recall:.3f} "
           f"{metrics.to_dict()}")
@@ -170,7 +174,10 @@ def test_labelled_program_pairs_precision_recall_and_no_false_merge(request, cor
         assert metrics.precision >= 0.9
         # the one "different" pair linked is a possible membership, shown for review, not a merge
         assert metrics.errors == ["linked: 社保遗属生活补助 | 企保、机保代财政管理工作经费（原代管工作经费）"]
-    else:  # gold 000 has no overview text: 荣昌区17号文 cannot reach 建初人员
-        assert sorted(metrics.errors) == [
+    else:  # gold 000 and 002 have no overview text: no group can be read from 荣昌区17号文's or 万盛's text
+        assert sorted(metrics.errors) == sorted([
             "linked: 社保遗属生活补助 | 企保、机保代财政管理工作经费（原代管工作经费）",
-            "missed: 荣昌区17号文、离休建工生活医疗补助 | 代发建国初期参加革命工作退休干部生活补助资金"]
+            "missed: 荣昌区17号文、离休建工生活医疗补助 | 代发建国初期参加革命工作退休干部生活补助资金",
+            "missed: 社保惠民服务专项 | 荣昌区企业军转干部生活补助及医疗补助",
+            "missed: 社保惠民服务专项 | 代发企业复员军人生活补助资金",
+            "missed: 社保惠民服务专项 | 代发建国初期参加革命工作退休干部生活补助资金"])
