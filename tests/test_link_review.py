@@ -28,7 +28,7 @@ MISPRINT_ID = stable_id("policy_link", "渝教人〔2013〕13号", "渝教文〔
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory) -> Path:
-    """A database folder holding the ingested corpus (each test copies nothing: it writes decisions)."""
+    """A database folder holding the ingested corpus; the review tests below record decisions in it, in order."""
     folder = tmp_path_factory.mktemp("review") / "kb-data"
     with open_store(folder, "embedded") as store:
         ingest_paths([CORPUS], store)
