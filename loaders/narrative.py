@@ -37,6 +37,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "carryover": (re.compile(r"上年结转(?:[\u4e00-\u9fff]{0,12}?)" + _GAP + _NUMBER),),
     "three_public": (re.compile(r"三公[”’\"']?\s*经费(?:财政拨款)?(?:预算|预算数|支出)?(?:为)?" + _GAP + _NUMBER),),
 }
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff“”])\s+(?=[\u4e00-\u9fff“”])")
 _CHANGE_WORDS = re.compile(r"(增加|减少|增长|下降|持平|比\d{4}|较)\s*$")
 
 
@@ -68,7 +69,7 @@ def narrative_figures(rows: list[Row]) -> dict[str, NarrativeFigure]:
     for row in rows:
         if row.is_table and len([c for c in row.cells if c.strip()]) > 1:
             continue
-        text = " ".join(cell for cell in row.cells if cell.strip())
+        text = _CJK_SPACE.sub("", " ".join(cell for cell in row.cells if cell.strip()))  # "收 入 合 计"
         if "万元" not in text:
             continue
         for field, patterns in PATTERNS.items():

@@ -211,6 +211,7 @@ def test_title_forms_and_other_districts(tmp_path, text, expected):
     ("收入包括上年结转结余 42.1 万元。", "carryover", 42.1),
     ("2025年‘三公’经费预算数为 1.5 万元，与上年持平。", "three_public", 1.5),
     ("2026年“三公”经费预算0.9万元，比2025年减少0.1万元。", "three_public", 0.9),
+    ("2025 年 收 入 合 计 1,183.38 万 元 。", "income_total", 1183.38),  # a justified PDF line
 ])
 def test_narrative_phrasings(sentence, field, value):
     from loaders.narrative import narrative_figures
