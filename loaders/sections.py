@@ -59,6 +59,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _TITLE_NOISE = re.compile(r"^[#\s*]+|[*\s]+$|</?[a-zA-Z][^>]*>")
 _NOT_A_TITLE = re.compile(r"^(备注|注[:：]|说明|空表说明|此表|本表)|本表|情况说明|[:：]|[，。；]")
 _TRUNCATED_TITLE = re.compile(r"预算.*(支出|收入|收支)(预算?)?$")  # "…一般公共预算财政拨款基本支出预" (001)
+_NUMBER_PREFIX = re.compile(r"^(?:附件|附表|公开表|表)\s*[\d一二三四五六七八九十\-—.]+\s*[:：、.]\s*")  # "表一：…"
 _TABLE_NUMBER = re.compile(r"^(?:部门|单位)?(?:公开|附)?表?[\d一二三四五六七八九十\-—.]+表?$")
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入合计|支出合计|收入总计|支出总计)$")
 
@@ -110,7 +111,7 @@ def title_kind(text: str) -> str | None:
     """
     if len(text) > 300:
         return None
-    title = clean_cell(text)
+    title = _NUMBER_PREFIX.sub("", clean_cell(text)) or clean_cell(text)
     if not title or len(title) > 70 or _NOT_A_TITLE.search(title):
         return None
     compact = re.sub(r"\s+", "", title)
@@ -149,7 +150,7 @@ def find_sections(rows: list[Row]) -> list[Section]:
         text = _single_cell(row)
         kind = title_kind(text) if text is not None else None
         if kind is not None:
-            current = Section(kind=kind, title=clean_cell(text), line=row.line)
+            current = Section(kind=kind, title=_NUMBER_PREFIX.sub("", clean_cell(text)) or clean_cell(text), line=row.line)
             if "政府预算支出经济分类" in current.title or "政府经济分类" in current.title:
                 current.scheme = "gov_economic"
             sections.append(current)

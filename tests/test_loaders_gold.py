@@ -335,3 +335,18 @@ def test_rows_rebuilt_in_every_layout():
     assert next(r for r in rows if r.line == 273).cells[:5] == ["221", "02", "01", "342601", "住房公积金"]
     pipes = rebuild_rows(["| 科目编码 | 科目名称 | 合计 |", "|---|---|---|", "| 208 | 社会保障和就业支出 | **1,396.07** |"])
     assert [r.cells for r in pipes] == [["科目编码", "科目名称", "合计"], ["208", "社会保障和就业支出", "1,396.07"]]
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("表一：部门收支总表", "summary"), ("附件1：一般公共预算支出预算表", "general_expense"),
+    ("表3-1、一般公共预算基本支出表", "basic_economic"), ("收入支出决算总表", "summary"),
+    ("财政拨款收入支出决算总表", "fiscal_summary"), ("支出决算表", "expense"),
+    ("## 一般公共预算“三公”经费支出预算表", "three_public"), ("政府性基金预算“三公”经费支出预算表", "fund_three_public"),
+    ("重庆市綦江区社会保险事务中心一般公共预算财政拨款基本支出预", "basic_economic"),  # truncated title (001)
+    ("公开01表", None), ("附表 5", None), ("备注：本表无数据。", None), ("四、“三公”经费情况说明", None),
+    ("- 一、单位收支总表", None), ("2026年无使用政府性基金预算拨款安排的支出", None),
+])
+def test_title_kinds(title, kind):
+    from loaders.sections import title_kind
+
+    assert title_kind(title) == kind
