@@ -58,11 +58,12 @@ def test_writes_go_through_parameters(store):
     assert rows == [{"title": "关于印发《实施方案》的通知"}]
 
 
-def test_two_stores_read_the_same_folder_at_once(tmp_path):
-    with open_store(tmp_path / "db") as writer:
+def test_a_reader_sees_a_graph_written_by_another_store(tmp_path):
+    with open_store(tmp_path / "db") as reader, open_store(tmp_path / "db") as writer:
+        assert reader.stats()["nodes"]["Unit"] == 0
         writer.write_graph(build_graph(gold_extractions()))
-        with open_store(tmp_path / "db") as reader:
-            assert reader.stats() == writer.stats()
+        assert reader.stats() == writer.stats()
+        assert reader.stats()["nodes"]["Unit"] == 3
 
 
 def test_a_folder_that_is_a_file_is_unavailable(tmp_path):

@@ -8,7 +8,8 @@ Writing the graph builds a complete new database beside the current one (``graph
 bulk-loaded with ``COPY <table> FROM <data frame>`` (one statement per table, not a query per row),
 closes it and renames it over ``graph.lbdb``. The rename is atomic, so a process killed at any moment
 leaves either the old graph or the new one, and readers never see half a graph. Reads go through a
-read-only connection, so several processes (the app, ``kb ask``) can read while an ingest writes.
+read-only connection, so several processes (the app, ``kb ask``) can read while an ingest writes; a
+reader notices a graph swapped in by another process (the file's inode changed) and reconnects.
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ class EmbeddedStore(Store):
         self.location = f"LadybugDB {self.path}"
         self._lock = threading.RLock()
         self._database = self._connection = None
+        self._inode = -1
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -124,10 +126,21 @@ class EmbeddedStore(Store):
     def _connect(self) -> None:
         with self._lock:
             try:
+                self._inode = self.path.stat().st_ino
                 self._database = self._ladybug.Database(str(self.path), read_only=True)
                 self._connection = self._ladybug.Connection(self._database)
-            except RuntimeError as error:
+            except (OSError, RuntimeError) as error:
                 raise StoreUnavailable(f"cannot open the graph database {self.path}: {error}") from error
+
+    def _current(self) -> None:
+        """Reconnect when another process has swapped a new graph in since this store connected."""
+        try:
+            swapped = self.path.stat().st_ino != self._inode
+        except OSError:
+            swapped = False
+        if self._connection is None or swapped:
+            self._disconnect()
+            self._connect()
 
     def _disconnect(self) -> None:
         with self._lock:
@@ -148,8 +161,7 @@ class EmbeddedStore(Store):
 
     def _read(self, cypher: str, params: dict) -> list[dict]:
         with self._lock:
-            if self._connection is None:
-                self._connect()
+            self._current()
             return self._rows(self._connection.execute(cypher, params))
 
     def _write(self, cypher: str, params: dict) -> list[dict]:
