@@ -102,9 +102,10 @@ def test_question_answered_with_figure_sources_and_cypher(app_db):
         assert all(token in printed for token in text.split()), (file, line, text)
     assert 1000.3 in set(_frames(app)[0]["金额（万元）"])  # the answer's table
     assert any("MATCH" in code.value for code in app.code)
-    drawing = next(expander for expander in app.expander if expander.label == "相关节点图")
-    assert drawing.get("iframe")  # the nodes the answer names, drawn with pyvis
-    assert any("项目（Project）" in caption.value and "单位（Unit）" in caption.value for caption in drawing.caption)
+    app.toggle(key="answer-0-graph").set_value(True).run()
+    _assert_clean(app)
+    assert app.get("iframe")  # the nodes the answer names, drawn with pyvis
+    assert any("项目（Project）" in caption.value and "单位（Unit）" in caption.value for caption in app.caption)
     assert len(app.chat_message) == 2  # the question and its answer
     assert app.download_button  # the answer table as CSV
 

@@ -164,7 +164,11 @@ def pyvis_html(subgraph: nx.MultiDiGraph, height: int = 460, centre: Any = None)
         network.add_edge(str(source), str(target), title=edge_type(key, attrs), label=edge_type(key, attrs),
                          font={"size": 9}, arrows="to")
     network.toggle_physics(True)
-    return network.generate_html(notebook=False)
+    page = network.generate_html(notebook=False)
+    # Fit the drawing again whenever the frame is resized (e.g. a container opening after the first draw).
+    refit = 'window.addEventListener("resize", function () { if (network) { network.redraw(); network.fit(); } });'
+    head, call, tail = page.rpartition("drawGraph();")
+    return f"{head}{call}\n{refit}{tail}" if call else page
 
 
 def _citing_units(graph: nx.MultiDiGraph, project: Any) -> set[Any]:

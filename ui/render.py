@@ -48,6 +48,6 @@ def show_answer(answer: dict[str, Any], *, key: str) -> None:
         st.code(json.dumps(answer.get("params") or {}, ensure_ascii=False), language="json")
         if answer.get("cypher"):
             st.code(answer["cypher"], language="cypher")
-    with st.expander("相关节点图"):
+    if st.toggle("显示相关节点图", key=f"{key}-graph"):  # drawn on demand: each drawing inlines vis.js
         with api.shown_errors("图谱"):
             show_graph(graph_view.involved_subgraph(api.graph(), answer), height=360, alt="答案涉及的节点")
