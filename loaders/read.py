@@ -29,7 +29,8 @@ from loaders.rows import detect_layout
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + (".pdf", ".docx", ".xlsx")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html|<head|<body|<meta|<script|<title|<\?xml[^>]*>\s*<html)",
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*"
+                         rb"(?:<!doctype\s+html|<html|<head|<body|<meta|<script|<title|<\?xml[^>]*>\s*<html)",
                          re.IGNORECASE | re.DOTALL)
 _MAGIC = ((b"%PDF", "a PDF file named like text (rename it to .pdf)"),
           (b"PK\x03\x04", "a ZIP/Office file named like text (rename it to .docx or .xlsx)"),

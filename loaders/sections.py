@@ -150,7 +150,8 @@ def find_sections(rows: list[Row]) -> list[Section]:
         text = _single_cell(row)
         kind = title_kind(text) if text is not None else None
         if kind is not None:
-            current = Section(kind=kind, title=_NUMBER_PREFIX.sub("", clean_cell(text)) or clean_cell(text), line=row.line)
+            title = _NUMBER_PREFIX.sub("", clean_cell(text)) or clean_cell(text)
+            current = Section(kind=kind, title=title, line=row.line)
             if "政府预算支出经济分类" in current.title or "政府经济分类" in current.title:
                 current.scheme = "gov_economic"
             sections.append(current)

@@ -189,7 +189,8 @@ def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | Non
             continue
         label_at = next((i for i, cell in enumerate(cells[:6]) if is_total_label(cell)), None)
         if label_at is not None and total is None and _is_total_row(cells):
-            total = CodedLine("", clean_cell(cells[label_at]), _amounts_after(cells, label_at, name_index, labels), row.line)
+            amounts = _amounts_after(cells, label_at, name_index, labels)
+            total = CodedLine("", clean_cell(cells[label_at]), amounts, row.line)
     return lines, total
 
 

@@ -26,8 +26,8 @@ from loaders.narrative import narrative_figures
 from loaders.normalize import parse_amount
 from loaders.rows import Row
 from loaders.sections import Section, clean_cell, find_sections, sections_of
-from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, is_column_number_row, line_total,
-                              read_coded_table)
+from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, is_column_number_row,
+                              line_total, read_coded_table)
 from loaders.unit import read_unit
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|其中[:：]?)\s*")

@@ -45,7 +45,8 @@ _YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?\s*(?P<name>\S.*?)\s*(
 _CODE_LABEL = re.compile(r"(?:单位|部门)(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
 _YEAR_KIND = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
 _CODE_NAME = re.compile(r"^(?P<code>\d{3,6})\s*-\s*(?P<name>[\u4e00-\u9fff][^\t]{3,40})$")
-_LABELLED = re.compile(r"^(?:部门全称|部门名称|单位名称|部门|单位|编制单位|预算单位|申报单位|预算部门)\s*[:：]\s*(?:(?P<code>\d{3,6})\s*-\s*)?(?P<name>[\u4e00-\u9fff].{3,40})$")
+_LABELLED = re.compile(r"^(?:部门全称|部门名称|单位名称|部门|单位|编制单位|预算单位|申报单位|预算部门)\s*[:：]\s*"
+                       r"(?:(?P<code>\d{3,6})\s*-\s*)?(?P<name>[\u4e00-\u9fff].{3,40})$")
 _UNIT_SUFFIX = re.compile(r"(中心|局|委员会|委|办公室|办|院|所|站|队|会|处|馆|学校|校|医院|厅|部|府|社|团|室|政府|事务所)"
                           r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?$")  # "…局（本级）"
 _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财政拨款|收支|收入|支出|政府性基金|国有资本|“三公”|三公|整体|项目)")

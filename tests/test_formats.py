@@ -106,7 +106,7 @@ def write_docx(blocks, out: Path) -> Path:
 
 
 def write_xlsx(blocks, out: Path) -> Path:
-    """An XLSX with one sheet per table (text before a table goes on its sheet's first rows); amounts and codes as numbers."""
+    """An XLSX with one sheet per table (text before a table on its sheet's first rows); amounts, codes as numbers."""
     import openpyxl
 
     workbook = openpyxl.Workbook()

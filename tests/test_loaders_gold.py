@@ -1,4 +1,4 @@
-"""parse_file on the real corpus: unit, totals and subject lines against gold (000-002) and hand-read figures (003, 004).
+"""parse_file on the real corpus: unit, totals and subjects against gold (000-002) and hand-read figures (003, 004).
 
 Gold files: ../shared/gold/<stem>.json (EXTRACTION_SCHEMA.md). Unit and totals must match exactly;
 functional and economic subject lines (code, name, total, basic, project) need F1 >= 0.97 each.
@@ -170,7 +170,8 @@ def test_narrative_only_disclosure_gives_totals_from_sentences(parsed, tmp_path,
     full = parsed[stem]
     assert (extraction.unit.name, extraction.unit.year, extraction.unit.region) == (
         full.unit.name, full.unit.year, full.unit.region)
-    assert {f: getattr(extraction.totals, f) for f in TOTAL_FIELDS} == {f: getattr(full.totals, f) for f in TOTAL_FIELDS}
+    expected = {field: getattr(full.totals, field) for field in TOTAL_FIELDS}
+    assert {field: getattr(extraction.totals, field) for field in TOTAL_FIELDS} == expected
     assert any("narrative" in note for note in extraction.notes)
     for field in TOTAL_FIELDS:  # each figure traced to the sentence that states it
         value = getattr(extraction.totals, field)
@@ -292,7 +293,8 @@ def test_docstring_examples_hold(module):
 
 @pytest.mark.parametrize("stem, kinds", [
     ("000_7c3d463bfeea7d61", {"fiscal_summary", "general_expense", "basic_economic", "three_public", "fund_expense",
-                              "summary", "income", "expense", "procurement", "unit_performance", "project_performance"}),
+                              "summary", "income", "expense", "procurement", "unit_performance",
+                              "project_performance"}),
     ("001_f91b7b473888f42b", {"fiscal_summary", "general_expense", "basic_economic", "three_public", "fund_expense",
                               "summary", "income", "expense", "unit_performance", "project_performance"}),
     ("002_e9a684c38e2f8a64", {"summary", "expense", "fiscal_summary", "general_expense", "basic_economic",
