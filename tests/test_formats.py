@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loaders import parse_file
 from loaders.normalize import parse_amount
@@ -260,3 +262,17 @@ def test_big5_traditional_edition_parses_identically(tmp_path):
     copy.write_bytes(traditional.encode("big5hkscs", errors="replace"))
     assert read_source(copy).encoding == "big5"
     assert _comparable(parse_file(copy)) == _comparable(parse_file(original))
+
+
+_CHINESE_TEXT = st.text(st.sampled_from(list("社会保险事务中心预算支出收入合计项目经费工资福利万元一般公共年度")
+                                        + list("0123456789.,，。：；（）\t\n ")), min_size=40, max_size=400).filter(
+    lambda text: sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_CHINESE_TEXT, st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
+def test_any_served_encoding_decodes_back(text, encoding):
+    from loaders.read import decode_text
+
+    decoded, _ = decode_text(text.encode(encoding))
+    assert decoded == text
