@@ -122,6 +122,20 @@ def test_follow_up_reuses_previous_template(app_db):
     assert len(app.chat_message) == 4
 
 
+def test_example_question_pill_is_answered_by_its_template(app_db):
+    from kb.query.templates import load_registry
+
+    app = _app()
+    pills = app.pills(key="ask-examples")
+    owner = {template.examples[0]: template.name for template in load_registry() if template.examples}
+    assert pills.options and set(pills.options) <= set(owner)
+    pills.set_value(pills.options[0]).run()
+    _assert_clean(app)
+    answer = app.session_state["chat_history"][0]["answer"]
+    assert answer["template"] == owner[pills.options[0]]
+    assert answer["answer"] in _chat_text(app)
+
+
 def test_unanswerable_question_is_a_message_not_a_traceback(app_db):
     app = _app()
     app.chat_input[0].set_value("？？？").run()

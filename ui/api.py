@@ -224,6 +224,13 @@ def template_names() -> list[str]:
     return [template.name for template in load_registry()]
 
 
+def example_questions(limit: int = 6) -> list[str]:
+    """The first example question of each template in cypher/ (``kb templates``), at most ``limit``."""
+    from kb.query.templates import load_registry
+
+    return [template.examples[0] for template in load_registry() if template.examples][:limit]
+
+
 def run_table(name: str, params: dict[str, Any]) -> TemplateTable:
     """Run one cypher/ template by name on the cached store.
 

@@ -29,6 +29,11 @@ for index, turn in enumerate(history):
             render.show_answer(turn["answer"], key=f"answer-{index}")
 
 question = st.chat_input("输入问题…")
+if not history:
+    with api.shown_errors("示例问题"):
+        example = st.pills("示例问题", api.example_questions(), key="ask-examples")
+        question = question or example
+
 if question:
     with st.chat_message("user"):
         st.markdown(question)
