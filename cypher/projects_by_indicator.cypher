@@ -5,6 +5,6 @@
 // keywords: 设了 | 指标的项目 | 有哪些项目 | 哪些项目 | 考核 | 指标
 MATCH (u:Unit)-[:RUNS]->(p:Project)-[t:HAS_TARGET]->(i:Indicator)
 WHERE toLower(i.name) CONTAINS toLower($indicator)
-RETURN u.name AS unit, p.year AS year, p.name AS project, p.amount AS amount, i.name AS indicator,
+RETURN u.name AS unit, p.year AS year, p.name AS project, p.amount AS amount, p.line AS amount_line, i.name AS indicator,
        t.op AS op, t.value AS target, t.unit AS measure_unit, p.file AS file, t.line AS line
 ORDER BY unit, project, line

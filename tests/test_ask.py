@@ -103,6 +103,14 @@ def test_sources_quote_the_source_line(corpus_store):
     assert {"档案整理数量", "档案利用率", "服务对象满意度"} <= {source["text"] for source in indicators.sources}
 
 
+def test_two_units_named_get_both(corpus_store):
+    answer = ask(corpus_store, "荣昌区和綦江区的住房公积金分别是多少？")
+    assert answer.template == "subject_across_units"
+    assert {round(row["total"], 2) for row in answer.rows} == {66.09, 68.91}
+    assert {row["unit"] for row in answer.rows} == {"重庆市荣昌区社会保险事务中心", "重庆市綦江区社会保险事务中心"}
+    assert answer.answer.index("荣昌") < answer.answer.index("綦江")
+
+
 def test_semantic_fallback_says_so_and_finds_the_projects(corpus_store):
     answer = ask(corpus_store, "民办教师补助在哪些区县有预算，各多少？")
     assert answer.template is None and answer.to_dict()["method"] == "semantic"

@@ -110,6 +110,24 @@ def test_other_wordings_route_to_the_right_template(vocab, question, template, p
     assert (chosen.template, chosen.params) == (template, params)
 
 
+@pytest.mark.parametrize("question, template, params", [
+    ("渝人社发〔2016〕132号", "projects_by_policy", {"doc_no": "渝人社发〔2016〕132号"}),
+    ("渝国资发〔2011〕9号是什么文件？", "projects_by_policy", {"doc_no": "渝国资发〔2011〕9号"}),
+    ("社保惠民服务专项", "project_detail", {"project": "社保惠民服务专项"}),
+    ("信息化建设", "subject_across_units", {"subject": "2080108"}),
+    ("死亡冒领", "projects_by_indicator", {"indicator": "死亡冒领"}),
+    ("哪些项目考核死亡冒领", "projects_by_indicator", {"indicator": "死亡冒领"}),
+])
+def test_a_question_that_only_names_something_gets_that_kinds_template(vocab, question, template, params):
+    chosen = route(question, vocab)
+    assert (chosen.template, chosen.params) == (template, params)
+
+
+def test_units_are_listed_in_order_of_appearance(vocab):
+    assert read_mentions("荣昌区和綦江区的住房公积金分别是多少？", vocab).units == [RONGCHANG, QIJIANG]
+    assert read_mentions("綦江和荣昌的三公经费", vocab).units == [QIJIANG, RONGCHANG]
+
+
 def test_every_example_question_routes_back_to_its_template(vocab):
     wrong = []
     for template in load_registry():

@@ -23,17 +23,11 @@ from rapidfuzz import fuzz, process
 
 from kb.errors import UnanswerableQuestion
 from kb.query import semantic
-from kb.query.mentions import MARKER_CHARS, Mentions
+from kb.query.mentions import Mentions, content_words
 from kb.query.router import route
 from kb.query.sentences import FIELD_LABELS, figure_sources, money, printed_forms, sentence, short_unit
 from kb.query.templates import load_registry, run_template
 from kb.query.vocabulary import Vocabulary, source_line, vocabulary
-
-# Words that only say what kind of question it is; what remains of a question are its content words.
-QUESTION_WORDS = ("哪些", "哪个", "什么", "多少", "是否", "有没有", "分别", "各自", "一共", "总共", "合计", "请问", "列出",
-                  "支持了", "支持", "有关", "关于", "涉及", "相关", "项目", "单位", "区县", "文件", "预算", "安排了", "安排",
-                  "在", "有", "是", "的", "了", "吗", "呢", "和", "与", "及", "各", "都", "被", "哪", "个", "钱", "年")
-
 
 @dataclass
 class Answer:
@@ -126,16 +120,6 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
     return _semantic_answer(store, vocab, question, chosen, content)
 
 
-def content_words(mentions: Mentions) -> list[str]:
-    """Runs of ≥ 2 characters of the masked question that are neither names found nor question words."""
-    text = mentions.masked
-    for word in sorted(QUESTION_WORDS, key=len, reverse=True):
-        text = text.replace(word, " ")
-    text = re.sub(f"[{''.join(MARKER_CHARS)}]", " ", text)
-    text = re.sub(r"[^\w]+", " ", text)
-    return [word for word in text.split() if len(word) >= 2]
-
-
 def closest_names(vocab: Vocabulary, words: list[str], limit: int = 5) -> list[str]:
     """Known names nearest to ``words`` (rapidfuzz WRatio 0–100, ≥ 50): units, projects, subjects, indicators, 文号."""
     names = (list(vocab.units) + vocab.project_names() + vocab.subject_names() + vocab.indicators
@@ -183,6 +167,12 @@ def _line_showing(vocab: Vocabulary, file: str, line: int, figure: float | str |
 def _template_answer(store: Any, vocab: Vocabulary, question: str, chosen, content: list[str],
                      focus: str | None) -> Answer:
     result = run_template(store, chosen.template, chosen.params)
+    units = chosen.mentions.units
+    if len(units) > 1 and chosen.params.get("unit") in units and not chosen.mentions.projects:
+        for unit in units:  # "荣昌和綦江的住房公积金": the same template for each unit named
+            if unit != chosen.params["unit"]:
+                result.rows += run_template(store, chosen.template, {**chosen.params, "unit": unit}).rows
+        result.params = {**result.params, "unit": " | ".join(units)}
     method = "follow-up" if chosen.follow_up else "template"
     if result.rows:
         text = sentence(result.template, result.rows, result.params, focus=focus)
@@ -261,4 +251,4 @@ def _semantic_answer(store: Any, vocab: Vocabulary, question: str, chosen, conte
                   "semantic", content, [])
 
 
-__all__ = ["Answer", "FIELD_LABELS", "ask", "closest_names", "content_words", "explain_empty"]
+__all__ = ["Answer", "FIELD_LABELS", "ask", "closest_names", "explain_empty"]

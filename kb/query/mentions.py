@@ -35,6 +35,10 @@ _TOPIC = (re.compile(r"(?:关于|涉及|有关|提到|针对)(?P<x>[^，,。？?
           re.compile(r"(?P<x>[^，,。？?的有哪]{2,12})(?:相关|有关)的项目"))
 # Words too generic to be an indicator or topic on their own.
 _GENERIC = {"指标", "绩效", "项目", "哪些", "文件", "单位", "有哪", "多少", "绩效指标", "目标", "资金", "补助", "支出"}
+# Words that only say what kind of question it is; what remains of a question are its content words.
+QUESTION_WORDS = ("哪些", "哪个", "什么", "多少", "是否", "有没有", "分别", "各自", "一共", "总共", "合计", "请问", "列出",
+                  "支持了", "支持", "有关", "关于", "涉及", "相关", "考核", "设了", "设置", "指标", "项目", "单位", "区县", "文件", "预算", "安排了", "安排",
+                  "在", "有", "是", "的", "了", "吗", "呢", "和", "与", "及", "各", "都", "被", "哪", "个", "钱", "年")
 _PROJECT_FUZZY_MIN = 88
 _PROGRAM_FUZZY_MIN = 80
 
@@ -193,20 +197,20 @@ def _longest_first(keys) -> list[str]:
 
 
 def _read_units(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+    """Units by alias, longest alias first, listed in order of appearance in the question."""
     key = mentions.key
+    found: dict[str, int] = {}
     for alias in _longest_first(vocab.unit_aliases):
         start = masker.find_free(alias, key)
-        if start < 0:
-            inside_project = key.find(alias)
-            if inside_project >= 0 and mentions.projects:  # 荣昌区民师… names its unit inside the project name
-                for name in vocab.unit_aliases[alias]:
-                    if name not in mentions.units:
-                        mentions.units.append(name)
-            continue
-        masker.take(start, start + len(alias), MARKERS["unit"])
-        for name in vocab.unit_aliases[alias]:
-            if name not in mentions.units:
-                mentions.units.append(name)
+        if start < 0 and mentions.projects and key.find(alias) >= 0:  # 荣昌区民师…: the unit inside a project name
+            for name in vocab.unit_aliases[alias]:
+                found.setdefault(name, key.find(alias))
+        while start >= 0:
+            masker.take(start, start + len(alias), MARKERS["unit"])
+            for name in vocab.unit_aliases[alias]:
+                found[name] = min(found.get(name, start), start)
+            start = masker.find_free(alias, key)
+    mentions.units = sorted(found, key=lambda name: found[name])
 
 
 def _projects_by_key(vocab: Vocabulary) -> dict[str, list]:
@@ -340,4 +344,14 @@ def _read_topic(mentions: Mentions, masker: _Masker) -> None:
                 return
 
 
-__all__ = ["BUDGET_FIELDS", "MARKERS", "Mentions", "read_mentions"]
+def content_words(mentions: Mentions) -> list[str]:
+    """Runs of ≥ 2 characters of the masked question that are neither names found nor question words."""
+    text = mentions.masked
+    for word in sorted(QUESTION_WORDS, key=len, reverse=True):
+        text = text.replace(word, " ")
+    text = re.sub(f"[{''.join(MARKER_CHARS)}]", " ", text)
+    text = re.sub(r"[^\w]+", " ", text)
+    return [word for word in text.split() if len(word) >= 2]
+
+
+__all__ = ["BUDGET_FIELDS", "MARKERS", "Mentions", "content_words", "read_mentions"]

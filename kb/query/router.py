@@ -8,6 +8,8 @@ Scoring, per template (0..~1.5; the best feasible template above ``ROUTE_THRESHO
 - keywords: +0.1 per header keyword found in the question (at most +0.3);
 - names left unused: −0.35 for each kind of name the question holds that the template cannot take
   (a 文号 asked about must reach a template with ``doc_no``).
+When none reaches the threshold, a question that names one thing gets that kind's default template
+(a 文号 -> projects_by_policy, a project -> project_detail, a subject -> subject_across_units …).
 A template is feasible only when every required parameter can be filled from the question (or, for a
 follow-up such as "那綦江呢？", from the previous answer). A short question after a previous answer is a
 follow-up unless it starts a fresh template with a score ≥ ``CONFIDENT`` and does not open with 那/还有.
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.embeddings import embed, lexical_embed, uses_model
-from kb.query.mentions import MARKERS, Mentions, read_mentions
+from kb.query.mentions import MARKERS, Mentions, content_words, read_mentions
 from kb.query.templates import Registry, Template, load_registry
 from kb.query.vocabulary import Vocabulary
 
@@ -33,6 +35,10 @@ _EMBEDDING_WEIGHT = 0.2
 _PARAM_KIND = {"doc_no": "doc_no", "issuer_code": "issuer_code", "unit": "unit", "year": "year",
                "subject": "subject", "project": "project", "indicator": "indicator", "program": "program",
                "keyword": "keyword", "field": "field", "scheme": None}
+# The template for a question that only names something, by the kind of name (most specific first).
+_DEFAULT_FOR_KIND = (("doc_no", "projects_by_policy"), ("project", "project_detail"),
+                     ("program", "program_across_units"), ("indicator", "projects_by_indicator"),
+                     ("subject", "subject_across_units"), ("issuer_code", "policies_by_issuer"), ("unit", "unit_budget"))
 _STARTS_FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)")
 CONFIDENT = 0.8  # a question that fits a template this well is a new question, even after a previous answer
 _FOLLOW_UP = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)|[呢吗]\s*[?？]?\s*$")
@@ -198,8 +204,39 @@ def _fresh_route(mentions: Mentions, scores: dict[str, float], registry: Registr
         name = max(feasible, key=lambda key: feasible[key])
         if feasible[name] >= ROUTE_THRESHOLD:
             return Route(name, filled[name], mentions, feasible, {})
+    default = _default_template(mentions, feasible)
+    if default is not None:
+        return Route(default, filled[default], mentions, feasible, {})
+    word = _indicator_word(mentions, vocab)
+    if word and "projects_by_indicator" in registry:  # "死亡冒领": part of an indicator's name, nothing else named
+        return Route("projects_by_indicator", {"indicator": word}, mentions, feasible, {})
     top_missing = sorted(missing, key=lambda key: -scores[key])[:1]
     return Route(None, {}, mentions, feasible, {key: missing[key] for key in top_missing})
+
+
+def _default_template(mentions: Mentions, feasible: dict[str, float]) -> str | None:
+    """The template a question naming one thing but no clear intent gets ("渝人社发〔2016〕132号", "社保惠民服务专项"):
+    by the most specific kind of name it holds; a unit alone only when no other content words remain."""
+    kinds = mentions.kinds()
+    for kind, template in _DEFAULT_FOR_KIND:
+        if kind in kinds and template in feasible:
+            if kind == "unit" and content_words(mentions):
+                return None
+            return template
+    return None
+
+
+def _indicator_word(mentions: Mentions, vocab: Vocabulary) -> str | None:
+    """A content word (≥ 3 characters) of a question that names nothing else, found inside an indicator name."""
+    if mentions.kinds() - {"year"}:
+        return None
+    for word in content_words(mentions):
+        for size in range(len(word), 2, -1):
+            for start in range(len(word) - size + 1):
+                part = word[start:start + size]
+                if any(part in name for name in vocab.indicators):
+                    return part
+    return None
 
 
 def _follow_up(question: str, mentions: Mentions, previous: Any, registry: Registry,

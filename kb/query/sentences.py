@@ -226,7 +226,7 @@ def sentence(template: str, rows: list[dict], params: dict, focus: str | None = 
 
 
 def figure_sources(rows: list[dict]) -> list[tuple[str, int, float | str | None]]:
-    """(file, line, figure) of every figure in ``rows``, in row order, without repeats.
+    """(file, line, figure) of every figure in ``rows``, in row order, without repeated triples.
 
     A column X's line is ``X_line`` when the row has it, else the row's ``line``; the file is the row's
     ``file``. An aggregate row contributes each entry of its ``sources`` list. ``figure`` is what the line
@@ -250,11 +250,7 @@ def figure_sources(rows: list[dict]) -> list[tuple[str, int, float | str | None]
             if isinstance(source, dict) and source.get("file") and source.get("line"):
                 amount = source.get("amount")
                 found.append((source["file"], int(source["line"]), float(amount) if amount is not None else None))
-    unique: dict[tuple[str, int], float | str | None] = {}
-    for file, line, figure in found:
-        if unique.get((file, line)) is None:
-            unique[(file, line)] = figure
-    return [(file, line, figure) for (file, line), figure in unique.items()]
+    return list(dict.fromkeys(found))
 
 
 def printed_forms(figure: float) -> list[str]:
