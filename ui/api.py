@@ -47,10 +47,7 @@ def _open_cached_store(db: str, backend: str) -> Any:
     """Open the store once per (db, backend) for the whole process (see the module docstring)."""
     from kb.store import open_store
 
-    store = open_store(db=Path(db), backend=backend)
-    enter = getattr(store, "__enter__", None)
-    opened = enter() if enter is not None else store
-    return opened if opened is not None else store
+    return open_store(db=Path(db), backend=backend)
 
 
 def get_store() -> Any:
@@ -67,7 +64,19 @@ def data_changed() -> None:
     """Forget everything derived from the store's content (after an ingest or a review decision)."""
     full_graph.clear()
     store_counts.clear()
-    st.session_state["data_version"] = st.session_state.get("data_version", 0) + 1
+
+
+def error_message(error: Exception) -> str:
+    """The one line a user sees for ``error``: a KBError's own message, else its type and message.
+
+    Raises:
+        Exception: ``error`` itself when ``KB_DEBUG`` is set and it is not a KBError (to see the traceback).
+    """
+    if isinstance(error, KBError):
+        return str(error)
+    if os.environ.get("KB_DEBUG"):
+        raise error
+    return f"{type(error).__name__}: {error}"
 
 
 @contextmanager
@@ -78,29 +87,21 @@ def shown_errors(context: str = "") -> Iterator[None]:
         context: a few words saying what was being done, prefixed to the message.
 
     Example:
-        >>> with shown_errors("提问"):
-        ...     answer = ask_question(store, "…")
+        >>> with shown_errors("导出"):
+        ...     name, content = export_bytes("graphml")
     """
-    prefix = f"{context}：" if context else ""
     try:
         yield
-    except KBError as error:
-        st.error(f"{prefix}{error}")
-    except Exception as error:  # never a traceback in the app; KB_DEBUG=1 shows it
-        if os.environ.get("KB_DEBUG"):
-            raise
-        st.error(f"{prefix}{type(error).__name__}: {error}")
+    except Exception as error:  # never a traceback in the app (KB_DEBUG=1 re-raises what is not a KBError)
+        st.error(f"{context}：{error_message(error)}" if context else error_message(error))
 
 
 # --- status line -----------------------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False)
-def store_counts(db: str, backend: str, version: int) -> dict[str, dict[str, int]]:
-    """``Store.stats()`` of the cached store: ``{"nodes": {label: n}, "relationships": {type: n}}``.
-
-    ``version`` is the session's data version, so an ingest refreshes the counts.
-    """
+def store_counts(db: str, backend: str) -> dict[str, dict[str, int]]:
+    """``Store.stats()`` of the cached store: ``{"nodes": {label: n}, "relationships": {type: n}}``."""
     return get_store().stats()
 
 
@@ -122,7 +123,7 @@ def status_line() -> str:
     """One line: backend, location, node and relationship counts, embedding model."""
     db, backend = store_settings()
     store = get_store()
-    counts = store_counts(db, backend, st.session_state.get("data_version", 0))
+    counts = store_counts(db, backend)
     nodes = counts.get("nodes", {})
     relationships = counts.get("relationships", {})
     shown = "、".join(f"{label} {count}" for label, count in sorted(nodes.items()) if count)

@@ -39,14 +39,13 @@ if question:
         st.markdown(question)
     with st.chat_message("assistant"):
         turn = {"question": question}
-        with api.shown_errors():
-            try:
-                answer = api.ask_question(question, previous=st.session_state.get("previous_answer"))
-            except Exception as error:  # kept in the history as a message, then shown by shown_errors
-                turn["error"] = str(error)
-                history.append(turn)
-                raise
+        history.append(turn)
+        try:
+            answer = api.ask_question(question, previous=st.session_state.get("previous_answer"))
+        except Exception as error:  # UnanswerableQuestion and friends: one line, kept in the history
+            turn["error"] = api.error_message(error)
+            st.error(turn["error"])
+        else:
             st.session_state["previous_answer"] = answer
             turn["answer"] = answer.to_dict()
-            history.append(turn)
             render.show_answer(turn["answer"], key=f"answer-{len(history) - 1}")
