@@ -10,6 +10,7 @@ figures of the narrative (情况说明), the amount unit a block declares and th
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 from loaders.normalize import match_key, parse_amount
@@ -55,17 +56,17 @@ class TableBlock:
         return (match.group(1) or match.group(2)) if match else "万元"
 
 
-_LAST: dict = {"lines": None, "size": -1}  # rows and blocks of the document being checked
+_LAST = threading.local()  # per thread: the rows and blocks of the document being checked
 
 
 def _cached(lines: list[str], what: str, build):
     """Compute ``build()`` once per document (several rules read the same rows and blocks)."""
-    if _LAST["lines"] is not lines or _LAST["size"] != len(lines):
-        _LAST.clear()
-        _LAST.update(lines=lines, size=len(lines))
-    if what not in _LAST:
-        _LAST[what] = build()
-    return _LAST[what]
+    memo = getattr(_LAST, "memo", None)
+    if memo is None or memo["lines"] is not lines or memo["size"] != len(lines):
+        memo = _LAST.memo = {"lines": lines, "size": len(lines)}
+    if what not in memo:
+        memo[what] = build()
+    return memo[what]
 
 
 def rows_of(lines: list[str]) -> list[Row]:
