@@ -186,7 +186,8 @@ def test_comparison_of_a_subject_across_units(app_db):
     subject.select_index(housing).run()
     _assert_clean(app)
     table = _frames(app)[-1]
-    assert {68.91, 66.09, 47.43, 41.54, 80.19} <= set(table["total"].round(2))  # questions.json P07
+    assert {68.91, 66.09, 47.43, 41.54, 80.19} <= set(table["合计（万元）"].round(2))  # questions.json P07
+    assert len(app.get("vega_lite_chart")) == 2  # the program chart and this subject's chart
 
 
 def test_comparison_of_a_program_across_units(app_db):
@@ -201,7 +202,7 @@ def test_comparison_of_a_program_across_units(app_db):
     program.select_index(next(index for index, name in enumerate(program.options) if "民办教师" in name)).run()
     _assert_clean(app)
     detail = _frames(app)[1]
-    assert {170.0, 168.0} <= set(detail["amount"])
+    assert {170.0, 168.0} <= set(detail["金额（万元）"])
 
 
 def test_graph_page_measures_most_cited_policies(app_db):

@@ -34,7 +34,8 @@ with programs_tab:
         attrs = graph.nodes[chosen]
         with api.shown_errors("program_across_units"):
             table = api.run_table("program_across_units", {"program": attrs.get("name")})
-            render.show_table(table.frame, key="compare-program-csv", file_name="program_across_units.csv")
+            render.show_table(api.labelled(table.frame, table.name), key="compare-program-csv",
+                              file_name="program_across_units.csv")
 
 with subjects_tab:
     scheme_names = {"function": "功能分类", "economic": "经济分类（部门）", "gov_economic": "经济分类（政府）"}
@@ -51,7 +52,9 @@ with subjects_tab:
         subject = graph.nodes[chosen_subject]
         with api.shown_errors("subject_across_units"):
             table = api.run_table("subject_across_units", {"subject": subject.get("code"), "scheme": scheme})
-            render.show_table(table.frame, key="compare-subject-csv", file_name="subject_across_units.csv")
-            chart = graph_view.chart_frame(table.frame)
+            frame = api.labelled(table.frame, table.name)
+            render.show_table(frame, key="compare-subject-csv", file_name="subject_across_units.csv")
+            chart = graph_view.chart_frame(frame)
             if chart is not None:
+                st.caption("各单位、各年度的合计（万元）")
                 st.bar_chart(chart, stack=False, y_label="万元")
