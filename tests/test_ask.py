@@ -125,6 +125,14 @@ def test_unknown_doc_no_says_it_is_unknown_and_offers_the_closest(corpus_store):
     assert "没有文号 渝人社发〔2099〕132号" in answer.answer and "渝人社发〔2016〕132号" in answer.suggestions
 
 
+@pytest.mark.parametrize("question, word", [("北碚区社保中心2026年项目支出是多少？", "北碚区社保中心"),
+                                            ("北碚区有哪些项目", "北碚区")])
+def test_an_unknown_unit_is_named_as_unknown(corpus_store, question, word):
+    answer = ask(corpus_store, question)
+    assert answer.rows == [] and answer.to_dict()["method"] == "unresolved"
+    assert f"没有单位“{word}”" in answer.answer and "荣昌区社会保险事务中心" in answer.answer
+
+
 def test_an_empty_result_is_not_presented_as_a_missing_unit(corpus_store):
     answer = ask(corpus_store, "荣昌区社会保险事务中心2023年的项目支出是多少？")
     assert answer.template == "unit_budget" and answer.rows == []

@@ -112,12 +112,41 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
         raise UnanswerableQuestion("the knowledge base is empty: run `kb ingest PATH` first")
     chosen = route(question, vocab, previous)
     content = content_words(chosen.mentions)
+    unknown_unit = _unknown_unit(chosen.mentions, content, vocab)
+    if unknown_unit:
+        near = closest_names(vocab, [unknown_unit], 3)
+        known = "、".join(short_unit(name) for name in sorted(vocab.units))
+        text = (f"知识库里没有单位“{unknown_unit}”：已入库的单位是 {known}。"
+                + (f"最接近的已知名称：{'、'.join(near)}。" if near else ""))
+        return Answer(question, None, {}, "", [], [], text, [], "unresolved", [unknown_unit], near)
     if chosen.template is not None:
         focus = chosen.mentions.budget_field or (getattr(previous, "focus", None) if chosen.follow_up else None)
         return _template_answer(store, vocab, question, chosen, content, focus)
     if chosen.mentions.unknown_doc_nos:
         return _unknown_doc_no_answer(vocab, question, chosen.mentions, content)
     return _semantic_answer(store, vocab, question, chosen, content)
+
+
+# A word shaped like a unit or place name (北碚区社保中心, 北京市): a unit the graph does not hold.
+_UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:经开区|开发区|区|县|市)(?:[\u4e00-\u9fff]{0,10}?(?:中心|局|委员会|办公室|所|站))?")
+
+
+def _unknown_unit(mentions: Mentions, content: list[str], vocab: Vocabulary) -> str | None:
+    """A unit- or place-like word (≥ 3 characters, e.g. 北碚区社保中心, 北京市) in a question naming no known unit,
+    project, program or 文号, and not part of any name the graph holds; None when there is none."""
+    if mentions.units or mentions.projects or mentions.programs or mentions.doc_nos or mentions.unknown_doc_nos:
+        return None
+    for word in content:
+        for match in _UNIT_LIKE.finditer(word):
+            found = match.group()
+            if len(found) >= 3 and not _in_known_names(found, vocab):
+                return found
+    return None
+
+
+def _in_known_names(word: str, vocab: Vocabulary) -> bool:
+    names = vocab.project_names() + vocab.subject_names() + vocab.indicators + vocab.programs
+    return any(word in name for name in names)
 
 
 def closest_names(vocab: Vocabulary, words: list[str], limit: int = 5) -> list[str]:
@@ -177,7 +206,7 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, chosen, conte
     if result.rows:
         text = sentence(result.template, result.rows, result.params, focus=focus)
         return Answer(question, result.template, result.params, result.cypher, result.columns, result.rows, text,
-                      _sources(vocab, result.rows), method, focus=focus)
+                      _sources(vocab, result.rows), method, content, focus=focus)
     text, suggestions = explain_empty(store, vocab, result.template, result.params)
     return Answer(question, result.template, result.params, result.cypher, result.columns, [], text, [], method,
                   content, suggestions, focus)
