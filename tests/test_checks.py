@@ -194,3 +194,19 @@ def test_a_claimed_project_count_that_disagrees(tmp_path):
                           "2026年共安排12个项目，项目支出均实行了绩效目标管理")
     finding = _one(check_extraction(parse_file(edited)), "project_count", 12.0, 10.0)
     assert "12 projects" in finding.message and finding.difference == 2.0
+
+
+def test_a_rule_that_fails_becomes_a_finding_not_an_exception(monkeypatch):
+    from kb.checks import rules
+
+    def broken(extraction):
+        raise ValueError("no such column")
+
+    extraction = parse_file(_corpus("002"))
+    without = check_extraction(extraction)
+    monkeypatch.setattr(rules, "RULES", (broken, *rules.RULES))
+    findings = rules.check_extraction(extraction)
+    failed = [f for f in findings if f.kind == "check_failed"]
+    assert len(failed) == 1 and "broken" in failed[0].message and "no such column" in failed[0].message
+    assert [f.finding_id for f in findings if f.kind != "check_failed"] == [f.finding_id for f in without]
+    assert len(without) == 5  # the real rules still ran

@@ -7,6 +7,7 @@ file access: a rule can be tested on any parsed document.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 
@@ -15,6 +16,8 @@ from kb.checks.tables import (claimed_project_counts, narrative_figures, same_un
                               summary_grand_totals, unit_mentions)
 from kb.model import Extraction
 from loaders.normalize import parse_amount
+
+log = logging.getLogger(__name__)
 
 
 def _children(parent: str, codes: dict[str, object]) -> list[str]:
@@ -237,7 +240,8 @@ def check_extraction(extraction: Extraction) -> list[Finding]:
             narrative figures need ``extraction.lines`` and find nothing to compare without them.
 
     Returns:
-        Findings in rule order, duplicates (same id) removed.
+        Findings in rule order, duplicates (same id) removed. A rule that raises on an odd document
+        gives one "check_failed" info finding instead (and a logged warning), so ingest goes on.
 
     Example:
         >>> from loaders import parse_file  # doctest: +SKIP
@@ -248,7 +252,13 @@ def check_extraction(extraction: Extraction) -> list[Finding]:
     seen: set[str] = set()
     findings: list[Finding] = []
     for rule in RULES:
-        for finding in rule(extraction):
+        try:
+            found = rule(extraction)
+        except Exception as error:  # one odd document must not stop a corpus ingest: say so as a finding
+            log.warning("kb check rule %s failed on %s", rule.__name__, extraction.file, exc_info=True)
+            found = [Finding(kind="check_failed", severity="info",
+                             message=f"rule {rule.__name__} could not run: {type(error).__name__}: {error}")]
+        for finding in found:
             finding = finding.with_identity(doc_id, extraction.file)
             if finding.finding_id not in seen:
                 seen.add(finding.finding_id)
