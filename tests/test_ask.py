@@ -111,6 +111,20 @@ def test_two_units_named_get_both(corpus_store):
     assert answer.answer.index("荣昌") < answer.answer.index("綦江")
 
 
+def test_sources_come_from_the_stored_lines_when_the_file_is_gone(store, tmp_path):
+    import shutil
+
+    from kb.ingest import ingest_paths
+
+    copy = tmp_path / "incoming" / "001_f91b7b473888f42b.txt"
+    copy.parent.mkdir()
+    shutil.copy(SHARED / "corpus" / copy.name, copy)
+    ingest_paths([copy], store)
+    copy.unlink()
+    answer = ask(store, "綦江区社会保险事务中心2023年收入总计多少？")
+    assert any("3,094.17" in source["text"] for source in answer.sources)
+
+
 def test_semantic_fallback_says_so_and_finds_the_projects(corpus_store):
     answer = ask(corpus_store, "民办教师补助在哪些区县有预算，各多少？")
     assert answer.template is None and answer.to_dict()["method"] == "semantic"

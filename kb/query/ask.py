@@ -164,30 +164,30 @@ def closest_names(vocab: Vocabulary, words: list[str], limit: int = 5) -> list[s
 _FIGURE_WINDOW = 60  # lines after a record's first line where its figure may be printed (one cell per line)
 
 
-def _sources(vocab: Vocabulary, rows: list[dict]) -> list[dict]:
+def _sources(store: Any, vocab: Vocabulary, rows: list[dict]) -> list[dict]:
     """{file, line, text} for each figure of ``rows``. When the recorded line (e.g. the start of a project's
     block) does not show the figure itself, the first of the next ``_FIGURE_WINDOW`` lines that prints it
     is cited instead, so ``text`` shows the number."""
     sources: dict[tuple[str, int], dict] = {}
     for file, line, figure in figure_sources(rows):
-        line = _line_showing(vocab, file, line, figure)
-        sources.setdefault((file, line), {"file": file, "line": line, "text": source_line(vocab, file, line)})
+        line = _line_showing(store, vocab, file, line, figure)
+        sources.setdefault((file, line), {"file": file, "line": line, "text": source_line(vocab, file, line, store)})
     return list(sources.values())
 
 
-def _line_showing(vocab: Vocabulary, file: str, line: int, figure: float | str | None) -> int:
+def _line_showing(store: Any, vocab: Vocabulary, file: str, line: int, figure: float | str | None) -> int:
     if figure is None or figure == "":
         return line
     if isinstance(figure, str):  # a name: a cell holding exactly it, else a line containing it
         exact = re.compile(rf"(?:^|\t){re.escape(figure)}(?:\t|$)")
         for candidate in range(line, line + _FIGURE_WINDOW):
-            if exact.search(source_line(vocab, file, candidate)):
+            if exact.search(source_line(vocab, file, candidate, store)):
                 return candidate
         patterns = [re.compile(re.escape(figure))]
     else:
         patterns = [re.compile(rf"(?<![\d.,]){re.escape(form)}(?![\d])") for form in printed_forms(figure)]
     for candidate in range(line, line + _FIGURE_WINDOW):
-        text = source_line(vocab, file, candidate)
+        text = source_line(vocab, file, candidate, store)
         if any(pattern.search(text) for pattern in patterns):
             return candidate
     return line
@@ -206,7 +206,7 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, chosen, conte
     if result.rows:
         text = sentence(result.template, result.rows, result.params, focus=focus)
         return Answer(question, result.template, result.params, result.cypher, result.columns, result.rows, text,
-                      _sources(vocab, result.rows), method, content, focus=focus)
+                      _sources(store, vocab, result.rows), method, content, focus=focus)
     text, suggestions = explain_empty(store, vocab, result.template, result.params)
     return Answer(question, result.template, result.params, result.cypher, result.columns, [], text, [], method,
                   content, suggestions, focus)
@@ -276,7 +276,7 @@ def _semantic_answer(store: Any, vocab: Vocabulary, question: str, chosen, conte
     units = "、".join(dict.fromkeys(short_unit(h.unit) for h in hits))
     text = (f"没有合适的查询模板，改用语义检索（{semantic.method_name()}）查“{query}”。最接近的 {len(hits)} 个项目分布在 "
             f"{units}：{'；'.join(items)}。{_shared_context(hits)}")
-    return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), rows, text, _sources(vocab, rows),
+    return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), rows, text, _sources(store, vocab, rows),
                   "semantic", content, [])
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.errors import KBError
 from loaders.normalize import match_key
 
 # Short forms of a unit's kind of body, longest first: 社会保险事务中心 is also called 社保中心 ...
@@ -206,29 +207,50 @@ def read_vocabulary(store: Any) -> Vocabulary:
     return vocab
 
 
-def source_line(vocab: Vocabulary, file: str | None, line: int | None) -> str:
-    """The text of ``line`` (1-based) of a stored document, read from its path on disk; "" when unreadable."""
+def source_line(vocab: Vocabulary, file: str | None, line: int | None, store: Any = None) -> str:
+    """The text of ``line`` (1-based) of a stored document; "" when unknown.
+
+    Read from the document lines the store keeps with its parsed records (``store.documents()``, loaded once
+    per vocabulary) when ``store`` is given, else from the file at ``Document.path`` on disk.
+    """
     if not file or not line:
         return ""
-    lines = _file_lines(vocab.documents.get(file) or "")
+    lines = _stored_lines(store, vocab).get(file) if store is not None else None
+    if not lines:
+        lines = _file_lines(vocab.documents.get(file) or "")
     if 0 < int(line) <= len(lines):
         return lines[int(line) - 1].strip()
     return ""
 
 
-_lines_cache: dict[str, list[str]] = {}
+def _stored_lines(store: Any, vocab: Vocabulary) -> dict[str, list[str]]:
+    stored = vocab.cache.get("document lines")
+    if stored is None:
+        try:
+            stored = {document.file: list(document.lines) for document in store.documents()}
+        except (AttributeError, KBError):  # a store without parsed records: read the files instead
+            stored = {}
+        vocab.cache["document lines"] = stored
+    return stored
+
+
+_lines_cache: dict[tuple[str, float], list[str]] = {}
 
 
 def _file_lines(path: str) -> list[str]:
-    """The normalised lines of a stored document (``loaders.read.read_source``), cached; [] when unreadable."""
+    """The normalised lines of a stored document (``loaders.read.read_source``), cached by path and
+    modification time; [] when the file is gone or unreadable."""
     if not path:
         return []
-    if path not in _lines_cache:
-        from kb.errors import KBError
+    try:
+        key = (path, Path(path).stat().st_mtime)
+    except OSError:
+        return []
+    if key not in _lines_cache:
         from loaders.read import read_source
 
         try:
-            _lines_cache[path] = list(read_source(Path(path)).lines)
-        except (KBError, OSError):  # a moved or damaged file: the answer still gives file and line
-            _lines_cache[path] = []
-    return _lines_cache[path]
+            _lines_cache[key] = list(read_source(Path(path)).lines)
+        except (KBError, OSError):  # a damaged file: the answer still gives file and line
+            _lines_cache[key] = []
+    return _lines_cache[key]
