@@ -46,28 +46,30 @@ def _one(findings, kind, figure_a, figure_b, containing=""):
     return matches[0]
 
 
-# (document, kind, printed figure, figure it should equal, difference, severity, printed form in the gold file)
+# (document, kind, printed figure, figure it should equal, difference, severity, printed forms in the gold
+# file, words of the finding's message)
 GOLD_CASES = [
-    ("000", "summary_tables", 2123.04, 2235.58, -112.54, "error", ("2,123.04", "2,235.58")),
-    ("000", "project_total", 1174.97, 1174.96, 0.01, "warning", ("1,174.97", "1,174.96")),
-    ("000", "split_sum", 1857.87, 1857.86, 0.01, "warning", ("1,857.87", "1,857.86")),
-    ("000", "line_sum", 848.85, 848.86, -0.01, "warning", ("848.85", "848.86")),
-    ("000", "line_sum", 174.24, 174.25, -0.01, "warning", ("174.24", "174.25")),
-    ("000", "line_sum", 37.52, 37.51, 0.01, "warning", ("37.52", "37.51")),
-    ("001", "yuan_amounts", 986.47, 984.28, 2.19, "error", ("986.47", "984.28")),
-    ("002", "split_sum", 1396.07, 1396.08, -0.01, "warning", ("1,396.07", "1,396.08")),
-    ("002", "split_sum", 1482.34, 1482.35, -0.01, "warning", ("1,482.34", "1,482.35")),
-    ("002", "line_sum", 574.42, 574.43, -0.01, "warning", ("574.42", "574.43")),
-    ("002", "line_sum", 113.97, 113.98, -0.01, "warning", ("113.97", "113.98")),
+    ("000", "summary_tables", 2123.04, 2235.58, -112.54, "error", ("2,123.04", "2,235.58"), "收入合计"),
+    ("000", "project_total", 1174.97, 1174.96, 0.01, "warning", ("1,174.97", "1,174.96"), ""),
+    ("000", "split_sum", 1857.87, 1857.86, 0.01, "warning", ("1,857.87", "1,857.86"), ""),
+    ("000", "split_sum", 2023.59, 2023.58, 0.01, "warning", ("2,023.59", "2,023.58"), "表二"),
+    ("000", "line_sum", 848.85, 848.86, -0.01, "warning", ("848.85", "848.86"), ""),
+    ("000", "line_sum", 174.24, 174.25, -0.01, "warning", ("174.24", "174.25"), ""),
+    ("000", "line_sum", 37.52, 37.51, 0.01, "warning", ("37.52", "37.51"), ""),
+    ("001", "yuan_amounts", 986.47, 984.28, 2.19, "error", ("986.47", "984.28"), ""),
+    ("002", "split_sum", 1396.07, 1396.08, -0.01, "warning", ("1,396.07", "1,396.08"), ""),
+    ("002", "split_sum", 1482.34, 1482.35, -0.01, "warning", ("1,482.34", "1,482.35"), "支出合计"),
+    ("002", "line_sum", 574.42, 574.43, -0.01, "warning", ("574.42", "574.43"), ""),
+    ("002", "line_sum", 113.97, 113.98, -0.01, "warning", ("113.97", "113.98"), ""),
 ]
 
 
-@pytest.mark.parametrize("prefix,kind,figure_a,figure_b,difference,severity,printed", GOLD_CASES)
-def test_gold_discrepancy_is_found(parsed, prefix, kind, figure_a, figure_b, difference, severity, printed):
+@pytest.mark.parametrize("prefix,kind,figure_a,figure_b,difference,severity,printed,words", GOLD_CASES)
+def test_gold_discrepancy_is_found(parsed, prefix, kind, figure_a, figure_b, difference, severity, printed, words):
     for figure in printed:  # the case is one the annotators recorded, not one invented here
         assert figure in _gold_discrepancies(prefix)
     extraction, findings = parsed[prefix]
-    finding = _one(findings, kind, figure_a, figure_b, "收入合计" if kind == "summary_tables" else "")
+    finding = _one(findings, kind, figure_a, figure_b, words)
     assert finding.difference == pytest.approx(difference)
     assert finding.severity == severity
     assert finding.file == extraction.file and finding.finding_id.startswith("finding:")
@@ -116,6 +118,15 @@ def test_no_error_beyond_rounding_in_consistent_documents(parsed):
         assert all(f.severity == "warning" for f in findings if f.kind in ("line_sum", "split_sum") and
                    abs(f.difference) <= 0.01), prefix
     assert not [f for f in parsed["002"][1] if f.severity == "error"]
+
+
+def test_table_rows_beside_the_recorded_subjects_are_checked(parsed):
+    # 001's 基本支出表 合计 row: 人员经费 806.89 + 公用经费 177.40 = 984.29, printed 984.28
+    extraction, findings = parsed["001"]
+    finding = _one(findings, "split_sum", 984.28, 984.29, "人员经费+公用经费")
+    assert "984.28" in extraction.lines[finding.line - 1] and "806.89" in extraction.lines[finding.line - 1]
+    # 004's 附表 with shifted columns (a part equal to its total beside another part) gives no finding
+    assert not [f for f in parsed["004"][1] if f.kind == "split_sum" and abs(f.difference) > 1]
 
 
 def test_rounding_tolerance_grows_with_the_number_of_lines():
@@ -209,4 +220,4 @@ def test_a_rule_that_fails_becomes_a_finding_not_an_exception(monkeypatch):
     failed = [f for f in findings if f.kind == "check_failed"]
     assert len(failed) == 1 and "broken" in failed[0].message and "no such column" in failed[0].message
     assert [f.finding_id for f in findings if f.kind != "check_failed"] == [f.finding_id for f in without]
-    assert len(without) == 5  # the real rules still ran
+    assert len(without) == 6  # the real rules still ran

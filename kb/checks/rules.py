@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 
 from kb.checks.findings import Finding, figure_gap
-from kb.checks.tables import (claimed_project_counts, narrative_figures, same_unit, split_blocks,
+from kb.checks.tables import (claimed_project_counts, narrative_figures, same_unit, split_blocks, split_rows,
                               summary_grand_totals, unit_mentions)
 from kb.model import Extraction
 from loaders.normalize import parse_amount
@@ -101,6 +101,29 @@ def check_expense_totals(extraction: Extraction) -> list[Finding]:
                              2)
         if finding:
             findings.append(finding)
+    return findings
+
+
+def check_table_splits(extraction: Extraction) -> list[Finding]:
+    """小计 vs 基本 + 项目 (and 合计 vs 人员经费 + 公用经费) on every row of every table that prints them,
+    beyond the subject lines already recorded; one finding per distinct label and pair of figures."""
+    recorded_lines = {s.line for s in extraction.function_subjects}  # check_subject_splits reads these rows
+    recorded = {(s.code, s.total, round((s.basic or 0.0) + (s.project or 0.0), 2)) for s in extraction.function_subjects}
+    seen: set[tuple] = set()
+    findings = []
+    for block in split_blocks(extraction.lines):
+        if block.amount_unit() != "万元":
+            continue
+        for label, total, first, second, line, parts in split_rows(block):
+            expected = round((first or 0.0) + (second or 0.0), 2)
+            code = label.split(" ")[0]
+            key = (label, total, expected)
+            if key in seen or line in recorded_lines or (code, total, expected) in recorded:
+                continue
+            seen.add(key)
+            finding = figure_gap("split_sum", f"{block.name} {label}", total, line, parts, expected, [line], 2)
+            if finding:
+                findings.append(finding)
     return findings
 
 
@@ -228,7 +251,7 @@ def check_unit_names(extraction: Extraction) -> list[Finding]:
     return findings
 
 
-RULES = (check_subject_splits, check_subject_rollups, check_expense_totals, check_project_total,
+RULES = (check_subject_splits, check_table_splits, check_subject_rollups, check_expense_totals, check_project_total,
          check_summary_tables, check_project_counts, check_yuan_amounts, check_unit_names)
 
 

@@ -127,6 +127,51 @@ def labelled_amounts(row: Row) -> list[tuple[str, float, int]]:
     return pairs
 
 
+_TOTAL_COLUMNS = ("小计", "合计", "总计")
+_PART_COLUMNS = (("基本支出", "项目支出"), ("人员经费", "公用经费"), ("人员经费", "日常公用经费"))
+
+
+def split_rows(block: TableBlock) -> list[tuple[str, float, float | None, float | None, int, str]]:
+    """Rows of a block whose header has a total column followed by its two parts (小计 | 基本支出 | 项目支出,
+    合计 | 人员经费 | 公用经费): (row label, total, part 1, part 2, line, part names), amounts in 万元.
+
+    A row with as many cells as the header is read by position; a shorter row whose first cells are
+    all labels (000 prints 合计 across the code and name columns) is aligned on the right.
+    """
+    header_index = column = None
+    parts = ""
+    for index, row in enumerate(block.rows[:8]):
+        cells = [cell.strip().replace(" ", "") for cell in row.cells]
+        for position, cell in enumerate(cells[:-2]):
+            if cell in _TOTAL_COLUMNS and tuple(cells[position + 1:position + 3]) in _PART_COLUMNS:
+                header_index, column, parts = index, position, "+".join(cells[position + 1:position + 3])
+                break
+        if header_index is not None:
+            break
+    if header_index is None:
+        return []
+    width = len(block.rows[header_index].cells)
+    found = []
+    for row in block.rows[header_index + 1:]:
+        cells = [cell.strip() for cell in row.cells]
+        start = column - (width - len(cells))
+        if len(cells) > width or start < 0 or start + 2 >= len(cells) + (0 if len(cells) == width else 1):
+            continue
+        if len(cells) < width and any(parse_amount(cell) is not None for cell in cells[:start]):
+            continue
+        total = parse_amount(cells[start])
+        first = parse_amount(cells[start + 1]) if start + 1 < len(cells) else None
+        second = parse_amount(cells[start + 2]) if start + 2 < len(cells) else None
+        if total is None or (first is None and second is None):
+            continue
+        if first is not None and second is not None and total in (first, second) and 0 not in (first, second):
+            continue  # a part equal to the total beside a non-zero other part: columns shifted (004 附表4)
+        label = " ".join(cell for cell in cells[:start]  # codes and names, not amounts of other columns
+                         if cell and (parse_amount(cell) is None or not re.search(r"[.,]", cell))) or "合计"
+        found.append((label, total, first, second, row.line, parts))
+    return found
+
+
 _INCOME_GRAND = re.compile(r"^(收入)?(总计|总数|合计)$")
 _EXPENSE_GRAND = re.compile(r"^(支出)?(总计|总数|合计)$")
 
