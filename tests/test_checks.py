@@ -87,13 +87,13 @@ def test_table_one_totals_point_at_table_one_and_table_six(parsed):
     assert income.message.startswith("表一 财政拨款收支总表 收入合计")
     assert "收入合计" in extraction.lines[income.line - 1]
     assert extraction.totals.lines["income_total"] in income.other_lines  # 表六's 合计 row
-    assert "表六" not in income.message.split(" vs ")[0]
+    assert "表六" not in income.message.split(" 与 ")[0]
 
 
 def test_project_total_names_the_ten_project_lines(parsed):
     extraction, findings = parsed["000"]
     finding = _one(findings, "project_total", 1174.97, 1174.96)
-    assert "sum of 10 project lines" in finding.message
+    assert "10 个项目金额之和" in finding.message
     assert finding.other_lines == [p.line for p in extraction.projects]
 
 
@@ -204,7 +204,7 @@ def test_a_claimed_project_count_that_disagrees(tmp_path):
     edited = _edited_copy(tmp_path, "000", "2026年项目支出均实行了绩效目标管理",
                           "2026年共安排12个项目，项目支出均实行了绩效目标管理")
     finding = _one(check_extraction(parse_file(edited)), "project_count", 12.0, 10.0)
-    assert "12 projects" in finding.message and finding.difference == 2.0
+    assert "共 12 个项目" in finding.message and finding.difference == 2.0
 
 
 def test_a_rule_that_fails_becomes_a_finding_not_an_exception(monkeypatch):

@@ -53,7 +53,7 @@ class Finding(Record):
         kind: what was compared: line_sum, split_sum, project_total, summary_tables, narrative_figure,
             project_count, yuan_amounts, unit_aliases, foreign_unit.
         severity: error | warning | info (see the module docstring).
-        message: one line a reader understands, naming both figures and their lines.
+        message: one line in Chinese (shown as is in the UI) naming both figures and their lines.
         figure_a: the figure as printed (万元), or None when the finding has no figure.
         figure_b: the figure it should equal (万元): a sum of lines, another table's figure.
         difference: figure_a - figure_b (万元), rounded to 0.01.
@@ -91,22 +91,23 @@ def figure_gap(kind: str, label_a: str, figure_a: float, line_a: int | None, lab
 
     Args:
         kind: the finding kind.
-        label_a, label_b: what each figure is, e.g. "表八 合计 项目支出", "sum of 10 project lines".
+        label_a, label_b: what each figure is, in the document's terms, e.g. "项目支出合计", "10 个项目金额之和".
         figure_a, figure_b: the two figures in 万元.
         line_a, lines_b: their source lines (1-based).
         addends: how many printed figures went into the comparison (sets the rounding tolerance).
 
     Example:
-        >>> figure_gap("project_total", "项目支出", 1174.97, 1238, "sum of 10 projects", 1174.96, [], 10).severity
+        >>> figure_gap("project_total", "项目支出合计", 1174.97, 1259, "10 个项目金额之和", 1174.96, [], 10).severity
         'warning'
     """
     difference = round(figure_a - figure_b, 2)
     if abs(figure_a - figure_b) < 0.005:
         return None
-    where_b = f" (lines {', '.join(str(n) for n in lines_b[:6])}{'…' if len(lines_b) > 6 else ''})" if lines_b else ""
-    where_a = f" (line {line_a})" if line_a else ""
-    message = (f"{label_a} {figure_a:,.2f}{where_a} vs {label_b} {figure_b:,.2f}{where_b}: "
-               f"difference {difference:+,.2f} 万元")
+    shown = [n for n in dict.fromkeys(lines_b) if n != line_a]  # the same row is not named twice
+    where_b = f"（第 {'、'.join(str(n) for n in shown[:6])}{'…' if len(shown) > 6 else ''} 行）" if shown else ""
+    where_a = f"（第 {line_a} 行）" if line_a else ""
+    message = (f"{label_a} {figure_a:,.2f}{where_a} 与 {label_b} {figure_b:,.2f}{where_b} 不符，"
+               f"差额 {difference:+,.2f} 万元")
     return Finding(kind=kind, severity=severity_of(difference, addends), message=message, figure_a=figure_a,
                    figure_b=round(figure_b, 2), difference=difference, line=line_a, other_lines=list(lines_b))
 

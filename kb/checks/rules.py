@@ -18,6 +18,8 @@ from kb.model import Extraction
 from loaders.normalize import parse_amount
 
 log = logging.getLogger(__name__)
+FIELD_NAMES = {"income_total": "收入合计", "expense_total": "支出合计", "basic_expense": "基本支出",
+               "project_expense": "项目支出", "three_public": "“三公”经费"}
 
 
 def _children(parent: str, codes: dict[str, object]) -> list[str]:
@@ -38,7 +40,7 @@ def check_subject_splits(extraction: Extraction) -> list[Finding]:
             continue
         parts = (subject.basic or 0.0) + (subject.project or 0.0)
         finding = figure_gap("split_sum", f"{subject.code} {subject.name} 小计", subject.total, subject.line,
-                             "基本支出 + 项目支出", parts, [subject.line] if subject.line else [], 2)
+                             "基本支出+项目支出", parts, [subject.line] if subject.line else [], 2)
         if finding:
             findings.append(finding)
     return findings
@@ -58,7 +60,7 @@ def check_subject_rollups(extraction: Extraction) -> list[Finding]:
             if printed is None or all(value is None for value in values):
                 continue
             finding = figure_gap("line_sum", f"{code} {parent.name} {label}", printed, parent.line,
-                                 f"sum of {len(children)} lines below it", sum(v or 0.0 for v in values),
+                                 f"下级 {len(children)} 行之和", sum(v or 0.0 for v in values),
                                  [function_lines[c].line for c in children if function_lines[c].line], len(children))
             if finding:
                 findings.append(finding)
@@ -72,7 +74,7 @@ def check_subject_rollups(extraction: Extraction) -> list[Finding]:
             if parent.total is None or not children or all(value is None for value in values):
                 continue
             finding = figure_gap("line_sum", f"{code} {parent.name}", parent.total, parent.line,
-                                 f"sum of {len(children)} lines below it", sum(v or 0.0 for v in values),
+                                 f"下级 {len(children)} 行之和", sum(v or 0.0 for v in values),
                                  [lines[c].line for c in children if lines[c].line], len(children))
             if finding:
                 findings.append(finding)
@@ -90,13 +92,13 @@ def check_expense_totals(extraction: Extraction) -> list[Finding]:
         if printed is None or not top or all(v is None for v in values):
             continue
         finding = figure_gap("line_sum", f"合计 {label}", printed, totals.lines.get(f"{column}_expense"),
-                             f"sum of {len(top)} 类 lines", sum(v or 0.0 for v in values),
+                             f"{len(top)} 个类级科目之和", sum(v or 0.0 for v in values),
                              [s.line for s in top if s.line], len(top))
         if finding:
             findings.append(finding)
     if None not in (totals.expense_total, totals.basic_expense, totals.project_expense):
         finding = figure_gap("split_sum", "支出合计", totals.expense_total, totals.lines.get("expense_total"),
-                             "基本支出 + 项目支出", totals.basic_expense + totals.project_expense,
+                             "基本支出+项目支出", totals.basic_expense + totals.project_expense,
                              [n for n in (totals.lines.get("basic_expense"), totals.lines.get("project_expense")) if n],
                              2)
         if finding:
@@ -133,8 +135,8 @@ def check_project_total(extraction: Extraction) -> list[Finding]:
     projects = [p for p in extraction.projects if p.amount is not None]
     if printed is None or not projects:
         return []
-    finding = figure_gap("project_total", "项目支出 total", printed, extraction.totals.lines.get("project_expense"),
-                         f"sum of {len(projects)} project lines", sum(p.amount for p in projects),
+    finding = figure_gap("project_total", "项目支出合计", printed, extraction.totals.lines.get("project_expense"),
+                         f"{len(projects)} 个项目金额之和", sum(p.amount for p in projects),
                          [p.line for p in projects if p.line], len(projects))
     return [finding] if finding else []
 
@@ -152,7 +154,7 @@ def check_summary_tables(extraction: Extraction) -> list[Finding]:
             if recorded is None or line == totals.lines.get(field_name):
                 continue
             label = "收入合计" if side == "income" else "支出合计"
-            finding = figure_gap("summary_tables", f"{block.name} {label}", amount, line, f"recorded {field_name}",
+            finding = figure_gap("summary_tables", f"{block.name} {label}", amount, line, f"记录的{FIELD_NAMES[field_name]}",
                                  recorded, [totals.lines[field_name]] if field_name in totals.lines else [], 2)
             if finding:
                 findings.append(finding)
@@ -161,8 +163,8 @@ def check_summary_tables(extraction: Extraction) -> list[Finding]:
         if recorded is None:
             continue
         for amount, line in narrative_figures(extraction.lines, field_name):
-            finding = figure_gap("narrative_figure", f"narrative {field_name}", amount, line,
-                                 f"table {field_name}", recorded,
+            finding = figure_gap("narrative_figure", f"情况说明中的{FIELD_NAMES[field_name]}", amount, line,
+                                 f"表中的{FIELD_NAMES[field_name]}", recorded,
                                  [totals.lines[field_name]] if field_name in totals.lines else [], 1)
             if finding:
                 findings.append(finding)
@@ -178,7 +180,7 @@ def check_project_counts(extraction: Extraction) -> list[Finding]:
             findings.append(Finding(
                 kind="project_count", severity="error", figure_a=float(claimed), figure_b=float(count),
                 difference=float(claimed - count), line=line,
-                message=f"narrative claims {claimed} projects (line {line}) but {count} project lines are printed"))
+                message=f"情况说明称共 {claimed} 个项目（第 {line} 行），但表中列出 {count} 个项目"))
     return findings
 
 
@@ -199,7 +201,7 @@ def check_yuan_amounts(extraction: Extraction) -> list[Finding]:
                    (_yuan(cell) for cell in row.cells) if amount is not None]
         if not amounts:
             continue
-        message = f"{block.name} (line {block.line}) prints amounts in 元 while the other tables use 万元"
+        message = f"{block.name}（第 {block.line} 行）金额单位为元，其他表为万元"
         findings.append(Finding(kind="yuan_amounts", severity="info", message=message, line=block.line))
         for amount, line in amounts:
             in_wan = round(amount / 10000, 2)
@@ -207,8 +209,8 @@ def check_yuan_amounts(extraction: Extraction) -> list[Finding]:
                                   key=lambda item: abs(item[1] - in_wan), default=(None, None))
             if reference is None or abs(reference - in_wan) < 0.005 or abs(reference - in_wan) > 0.05 * reference:
                 continue
-            finding = figure_gap("yuan_amounts", f"{block.name} {amount:,.2f} 元 =", in_wan, line,
-                                 f"{name} (万元)", reference, [], 2)
+            finding = figure_gap("yuan_amounts", f"{block.name} {amount:,.2f} 元折合", in_wan, line,
+                                 f"{FIELD_NAMES[name]}（万元）", reference, [], 2)
             if finding:
                 findings.append(finding)
     return findings
@@ -230,8 +232,8 @@ def check_unit_names(extraction: Extraction) -> list[Finding]:
     for code, name, line in mentions:
         if not same_unit(name, unit.name):
             findings.append(Finding(kind="foreign_unit", severity="error", line=line,
-                                    message=f"a table names unit {code + '-' if code else ''}{name} (line {line}), "
-                                            f"not this document's unit {unit.name}"))
+                                    message=f"表中列出的单位 {code + '-' if code else ''}{name}（第 {line} 行）"
+                                            f"不是本文件的单位 {unit.name}"))
             continue
         if code:
             codes.setdefault(code, line)
@@ -239,15 +241,15 @@ def check_unit_names(extraction: Extraction) -> list[Finding]:
     if unit.code:
         codes.setdefault(unit.code, unit.line or 0)
     if len(codes) > 1:
-        listed = ", ".join(f"{code} (line {line})" for code, line in codes.items())
+        listed = "、".join(f"{code}（第 {line} 行）" for code, line in codes.items())
         findings.append(Finding(kind="unit_aliases", severity="warning", line=min(codes.values()) or None,
-                                message=f"{unit.name} is printed with {len(codes)} codes: {listed}"))
+                                message=f"{unit.name} 印有 {len(codes)} 个单位代码：{listed}"))
     # a proper part of the full name is a name broken over a page, not a second name
     distinct = {name for name in names if name != unit.name and name not in (unit.name or "")}
     if unit.name and distinct:
-        listed = ", ".join(f"{name} (line {names[name]})" for name in sorted(distinct))
+        listed = "、".join(f"{name}（第 {names[name]} 行）" for name in sorted(distinct))
         findings.append(Finding(kind="unit_aliases", severity="info", line=min(names[n] for n in distinct),
-                                message=f"{unit.name} is also printed as {listed}"))
+                                message=f"{unit.name} 也印作 {listed}"))
     return findings
 
 
@@ -280,7 +282,7 @@ def check_extraction(extraction: Extraction) -> list[Finding]:
         except Exception as error:  # one odd document must not stop a corpus ingest: say so as a finding
             log.warning("kb check rule %s failed on %s", rule.__name__, extraction.file, exc_info=True)
             found = [Finding(kind="check_failed", severity="info",
-                             message=f"rule {rule.__name__} could not run: {type(error).__name__}: {error}")]
+                             message=f"核查规则 {rule.__name__} 未能运行：{type(error).__name__}: {error}")]
         for finding in found:
             finding = finding.with_identity(doc_id, extraction.file)
             if finding.finding_id not in seen:
