@@ -203,7 +203,7 @@ _NARRATIVE = {
     "project_expense": re.compile(r"项目支出\s*(\d[\d,]*\.?\d*)\s*万元"),
     "three_public": re.compile(r"三公[”\"]?经费(?:预算|支出)?(?:为|共)?\s*(\d[\d,]*\.?\d*)\s*万元"),
 }
-_PROJECT_COUNT = re.compile(r"(?:共|安排|涉及|包括|设置)\s*(\d{1,4})\s*个(?:预算)?项目")
+_PROJECT_COUNT = re.compile(r"(?:共|安排|涉及|包括|设置)\s*(\d{1,4})\s*个(?:预算)?项目|(?:共有|共计|共)\s*项目\s*(\d{1,4})\s*个")
 
 
 def narrative_figures(lines: list[str], field_name: str) -> list[tuple[float, int]]:
@@ -225,12 +225,12 @@ def narrative_figures(lines: list[str], field_name: str) -> list[tuple[float, in
 
 
 def claimed_project_counts(lines: list[str]) -> list[tuple[int, int]]:
-    """Project counts the running text claims ("共12个项目"), as (count, line)."""
+    """Project counts the running text claims ("共12个项目", "共有项目12个"), as (count, line)."""
     claims: list[tuple[int, int]] = []
     for number, line in enumerate(lines, start=1):
         if "\t" in line:
             continue
-        claims.extend((int(match.group(1)), number) for match in _PROJECT_COUNT.finditer(line))
+        claims.extend((int(match.group(1) or match.group(2)), number) for match in _PROJECT_COUNT.finditer(line))
     return claims
 
 
