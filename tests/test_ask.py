@@ -147,6 +147,15 @@ def test_an_unknown_unit_is_named_as_unknown(corpus_store, question, word):
     assert f"没有单位“{word}”" in answer.answer and "荣昌区社会保险事务中心" in answer.answer
 
 
+def test_basis_only_when_asked_for_the_basis(corpus_store):
+    basis = ask(corpus_store, "哪些项目的立项依据是渝委办发〔2019〕66号？")
+    assert basis.params["role"] == "basis" and {row["role"] for row in basis.rows} == {"basis"}
+    assert "81.99" not in basis.answer and "作为立项依据" in basis.answer
+    mentioned_only = ask(corpus_store, "哪些项目的立项依据是渝人社〔2017〕225号？")  # 000 only mentions it
+    assert mentioned_only.rows == [] and "没有项目把它作为立项依据" in mentioned_only.answer
+    assert ask(corpus_store, "渝人社〔2017〕225号支持了哪些项目？").rows
+
+
 def test_an_empty_result_is_not_presented_as_a_missing_unit(corpus_store):
     answer = ask(corpus_store, "荣昌区社会保险事务中心2023年的项目支出是多少？")
     assert answer.template == "unit_budget" and answer.rows == []

@@ -219,6 +219,9 @@ def explain_empty(store: Any, vocab: Vocabulary, template: str, params: dict) ->
     if doc_no and doc_no not in vocab.doc_nos:
         near = [name for name, _, _ in process.extract(doc_no, sorted(vocab.doc_nos), scorer=fuzz.ratio, limit=3)]
         return (f"知识库里没有文号 {doc_no}：已入库的文件都没有引用它。最接近的已知文号：{'、'.join(near)}。", near)
+    if doc_no and params.get("role") == "basis":
+        return (f"{doc_no} 在知识库中，但没有项目把它作为立项依据（它只在项目文字中被提及）；"
+                f"去掉“立项依据”再问可看到提及它的项目。", [])
     unit = params.get("unit")
     if unit and unit not in vocab.units:
         near = closest_names(vocab, [unit], 3)

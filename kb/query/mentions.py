@@ -61,6 +61,7 @@ class Mentions:
         programs: program names matched (rapidfuzz score ≥ 80).
         keywords: topic words (e.g. 退捕渔民 from "关于退捕渔民的项目").
         budget_field: the budget figure the question asks about (e.g. "project_expense"), or None.
+        role: "basis" when the question asks for 立项依据 only, else None.
     """
 
     text: str
@@ -77,6 +78,7 @@ class Mentions:
     programs: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     budget_field: str | None = None
+    role: str | None = None
 
     def kinds(self) -> set[str]:
         """Kinds of names found ("doc_no", "unit", ...), the vocabulary of template parameters."""
@@ -164,6 +166,8 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         if words in key:
             mentions.budget_field = name
             break
+    if "立项依据" in key or "作为依据" in key:
+        mentions.role = "basis"
     mentions.masked = masker.text()
     return mentions
 

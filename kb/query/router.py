@@ -34,7 +34,7 @@ _EMBEDDING_WEIGHT = 0.2
 # A parameter and the kind of name that fills it (kinds as in Mentions.kinds()).
 _PARAM_KIND = {"doc_no": "doc_no", "issuer_code": "issuer_code", "unit": "unit", "year": "year",
                "subject": "subject", "project": "project", "indicator": "indicator", "program": "program",
-               "keyword": "keyword", "field": "field", "scheme": None}
+               "keyword": "keyword", "field": "field", "scheme": None, "role": None}
 # The template for a question that only names something, by the kind of name (most specific first).
 _DEFAULT_FOR_KIND = (("doc_no", "projects_by_policy"), ("project", "project_detail"),
                      ("program", "program_across_units"), ("indicator", "projects_by_indicator"),
@@ -116,6 +116,8 @@ def fill_params(template: Template, mentions: Mentions, vocab: Vocabulary) -> tu
             value = mentions.keywords[0]
         elif name == "field" and mentions.budget_field:
             value = mentions.budget_field
+        elif name == "role" and mentions.role:
+            value = mentions.role
         if value is not None:
             params[name] = value
     missing = [name for name in template.required_params if name not in params]

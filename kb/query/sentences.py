@@ -56,8 +56,9 @@ def _projects_by_policy(rows, params):
     amount = round(sum(p[3] or 0 for p in {(p[0], p[1], p[2]): p for p in projects}.values()), 2)
     units = {p[0] for p in projects}
     title = f"（《{rows[0]['title']}》）" if rows[0].get("title") else ""
+    cited = "作为立项依据" if params.get("role") == "basis" else "文中提及" if params.get("role") == "mention" else ""
     items = [f"{short_unit(u)} {name} {money(a)} 万元（{ROLE_LABELS.get(r, r)}）" for u, name, _, a, r in projects]
-    return (f"{params['doc_no']}{title} 被 {len(units)} 个单位的 {len({(p[0], p[1]) for p in projects})} 个项目引用，"
+    return (f"{params['doc_no']}{title} 被 {len(units)} 个单位的 {len({(p[0], p[1]) for p in projects})} 个项目{cited}引用，"
             f"合计 {money(amount)} 万元：{_listing(items)}。")
 
 
