@@ -49,6 +49,7 @@ class IngestSummary:
         documents: documents in the store after the run (earlier ingests included).
         nodes / relationships: counts of the stored graph after the run.
         seconds: wall time of the run.
+        stages: seconds per step: parse, archive, link, build (graph and findings), write.
     """
 
     ingested: int = 0
@@ -57,13 +58,15 @@ class IngestSummary:
     nodes: int = 0
     relationships: int = 0
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
 
     def describe(self) -> str:
         """Lines for the terminal: one per skipped file, then the totals."""
         lines = [f"skipped {item.path}: {item.reason}" for item in self.skipped]
         lines.append(f"ingested {self.ingested} file(s), skipped {len(self.skipped)}; the store holds "
                      f"{self.documents} document(s): {self.nodes} nodes, {self.relationships} relationships "
-                     f"({self.seconds:.1f} s)")
+                     f"({self.seconds:.1f} s" + "".join(f", {stage} {seconds:.1f}" for stage, seconds
+                                                      in self.stages.items()) + ")")
         return "\n".join(lines)
 
 
@@ -108,6 +111,17 @@ def _parse(path: Path) -> Extraction:
     if extraction.path is None:
         extraction.path = str(path)
     return extraction
+
+
+def _parse_or_skip(path: Path) -> Extraction | SkippedFile:
+    """Parse one file; a file that cannot be parsed becomes a SkippedFile with a one-line reason."""
+    try:
+        return _parse(path)
+    except KBError as error:
+        return SkippedFile(str(path), getattr(error, "reason", str(error)))
+    except Exception as error:  # a parser defect on one file must not stop a corpus: report and go on
+        log.exception("parsing %s failed", path)
+        return SkippedFile(str(path), f"{type(error).__name__}: {error}".splitlines()[0])
 
 
 def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult | None:
@@ -155,22 +169,31 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
     report = on_progress or (lambda done, total, what: None)
     files, skipped = collect_files(paths)
     parsed: list[Extraction] = []
-    for done, path in enumerate(files, start=1):
-        try:
-            parsed.append(_parse(path))
-        except KBError as error:
-            skipped.append(SkippedFile(str(path), getattr(error, "reason", str(error))))
-        except Exception as error:  # a parser defect on one file must not stop a corpus: report and go on
-            log.exception("parsing %s failed", path)
-            skipped.append(SkippedFile(str(path), f"{type(error).__name__}: {error}"))
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        stages[stage] = round(time.perf_counter() - clock, 2)
+        clock = time.perf_counter()
+
+    for done, path in enumerate(files, start=1):  # one process: worker start-up costs more than it saves here
+        result = _parse_or_skip(path)
+        (skipped if isinstance(result, SkippedFile) else parsed).append(result)
         report(done, len(files), path.name)
-    summary = IngestSummary(ingested=len(parsed), skipped=skipped)
+    lap("parse")
+    summary = IngestSummary(ingested=len(parsed), skipped=skipped, stages=stages)
     if parsed:
         corpus = store.replace_documents(parsed)
+        lap("archive")
         report(len(files), len(files), "linking")
-        graph: nx.MultiDiGraph = build_graph(corpus, link_corpus(corpus, store.folder))
+        links = link_corpus(corpus, store.folder)
+        lap("link")
+        graph: nx.MultiDiGraph = build_graph(corpus, links)
+        lap("build")
         report(len(files), len(files), "writing")
         store.write_graph(graph)
+        lap("write")
     counts = store.stats()
     summary.documents = counts["nodes"].get("Document", 0)
     summary.nodes = sum(counts["nodes"].values())
