@@ -132,17 +132,11 @@ def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult | Non
     """
     try:
         from linking import link
-    except ImportError:
-        log.info("linking.link is not available: building the graph without links")
-        return None
-    decisions: dict = {}
-    try:
         from linking.decisions import load_decisions
-    except ImportError:
-        load_decisions = None
-    if load_decisions is not None:
-        decisions = load_decisions(folder)
-    return link(extractions, decisions)
+    except ImportError as error:
+        log.warning("linking is not available (%s): building the graph without links", error)
+        return None
+    return link(extractions, load_decisions(folder))
 
 
 def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None) -> IngestSummary:
