@@ -34,7 +34,7 @@ system-deps:
 	fi
 
 # Neo4j's own Cypher linter (npm), used by tests/test_cypher_lint.py through tools/lint_cypher.mjs.
-node_modules/.installed: package.json
+node_modules/.installed: package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
