@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from kb.query import semantic
 from kb.query.mentions import Mentions, content_words
 from kb.query.router import route
 from kb.query.sentences import FIELD_LABELS, figure_sources, money, printed_forms, sentence, short_unit
-from kb.query.templates import load_registry, run_template
+from kb.query.templates import run_template
 from kb.query.vocabulary import Vocabulary, source_line, vocabulary
 
 @dataclass
@@ -175,17 +176,29 @@ def _sources(store: Any, vocab: Vocabulary, rows: list[dict]) -> list[dict]:
     return list(sources.values())
 
 
+@functools.lru_cache(maxsize=8192)
+def _figure_patterns(figure: float) -> list[re.Pattern]:
+    """Patterns for the printed forms of an amount, not inside a longer number."""
+    return [re.compile(rf"(?<![\d.,]){re.escape(form)}(?![\d])") for form in printed_forms(figure)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_patterns(name: str) -> tuple[re.Pattern, re.Pattern]:
+    """(a tab-separated cell holding exactly ``name``, a line containing it)."""
+    return re.compile(rf"(?:^|\t){re.escape(name)}(?:\t|$)"), re.compile(re.escape(name))
+
+
 def _line_showing(store: Any, vocab: Vocabulary, file: str, line: int, figure: float | str | None) -> int:
     if figure is None or figure == "":
         return line
     if isinstance(figure, str):  # a name: a cell holding exactly it, else a line containing it
-        exact = re.compile(rf"(?:^|\t){re.escape(figure)}(?:\t|$)")
+        exact, contains = _name_patterns(figure)
         for candidate in range(line, line + _FIGURE_WINDOW):
             if exact.search(source_line(vocab, file, candidate, store)):
                 return candidate
-        patterns = [re.compile(re.escape(figure))]
+        patterns = [contains]
     else:
-        patterns = [re.compile(rf"(?<![\d.,]){re.escape(form)}(?![\d])") for form in printed_forms(figure)]
+        patterns = _figure_patterns(figure)
     for candidate in range(line, line + _FIGURE_WINDOW):
         text = source_line(vocab, file, candidate, store)
         if any(pattern.search(text) for pattern in patterns):
@@ -277,7 +290,7 @@ def _semantic_answer(store: Any, vocab: Vocabulary, question: str, chosen, conte
     rows = [hit.to_row() for hit in hits]
     items = [f"{short_unit(h.unit)} {h.year} 年 {h.project} {money(h.amount)} 万元（相似度 {h.score:.2f}）" for h in hits]
     units = "、".join(dict.fromkeys(short_unit(h.unit) for h in hits))
-    text = (f"没有合适的查询模板，改用语义检索（{semantic.method_name()}）查“{query}”。最接近的 {len(hits)} 个项目分布在 "
+    text = (f"没有合适的查询模板，改用语义检索（{semantic.method_name(vocab)}）查“{query}”。最接近的 {len(hits)} 个项目分布在 "
             f"{units}：{'；'.join(items)}。{_shared_context(hits)}")
     return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), rows, text, _sources(store, vocab, rows),
                   "semantic", content, [])

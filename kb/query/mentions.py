@@ -211,7 +211,9 @@ def _read_units(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
                 found.setdefault(name, key.find(alias))
         while start >= 0:
             masker.take(start, start + len(alias), MARKERS["unit"])
-            for name in vocab.unit_aliases[alias]:
+            names = vocab.unit_aliases[alias]
+            exact = [name for name in names if match_key(name) == alias]  # a full name means that unit only
+            for name in exact or names:
                 found[name] = min(found.get(name, start), start)
             start = masker.find_free(alias, key)
     mentions.units = sorted(found, key=lambda name: found[name])

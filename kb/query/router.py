@@ -232,12 +232,9 @@ def _indicator_word(mentions: Mentions, vocab: Vocabulary) -> str | None:
     """A content word (≥ 3 characters) of a question that names nothing else, found inside an indicator name."""
     if mentions.kinds() - {"year"}:
         return None
-    for word in content_words(mentions):
-        for size in range(len(word), 2, -1):
-            for start in range(len(word) - size + 1):
-                part = word[start:start + size]
-                if any(part in name for name in vocab.indicators):
-                    return part
+    for word in sorted(content_words(mentions), key=len, reverse=True):
+        if len(word) >= 3 and any(word in name for name in vocab.indicators):
+            return word
     return None
 
 

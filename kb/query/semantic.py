@@ -3,7 +3,7 @@
 Each project becomes one passage (name, overview, 立项依据, goal and the titles of the 文件 it cites),
 with common abbreviations spelled out (民师 -> 民办教师 ...), so "民办教师补助" finds 荣昌区民师生活医疗补助.
 A passage's score is the character n-gram cosine (0..1) with the question's content words, plus — when a
-sentence-transformers model is loaded — 0.3 × the model's cosine (−1..1). The index is built once per
+sentence-transformers model is loaded and the store holds ≤ 5,000 projects — 0.3 × (the model's cosine − 0.5). The index is built once per
 store vocabulary (see ``kb.query.vocabulary``).
 
 Example:
@@ -26,6 +26,7 @@ from kb.query.vocabulary import Vocabulary
 ABBREVIATIONS = {"民师": "民办教师", "军转干": "军队转业干部 军转干部", "社保": "社会保险", "职教幼教": "职业教育 幼儿教育 教师",
                  "离休": "离休干部", "退捕": "退捕渔民"}
 MODEL_WEIGHT = 0.3
+MODEL_MAX_PASSAGES = 5000  # above this, passages are compared lexically only (model encoding would take minutes)
 MIN_SCORE = 0.2  # below this (lexical cosine scale) a passage is not an answer
 
 _PASSAGES = """
@@ -80,7 +81,7 @@ def _index(store: Any, vocab: Vocabulary) -> tuple[list[dict], np.ndarray, np.nd
         passages = [expand(" ".join(filter(None, [row["project"], row["overview"], row["basis_text"], row["goal"],
                                                   *[title for title in row["titles"] if title]])))
                     for row in rows]
-        model_vectors = embed(passages) if uses_model() else None
+        model_vectors = embed(passages) if uses_model() and len(passages) <= MODEL_MAX_PASSAGES else None
         cached = (rows, lexical_embed(names), lexical_embed(passages), model_vectors)
         vocab.cache["semantic index"] = cached
     return cached
@@ -97,6 +98,7 @@ def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit
         Up to ``top_k`` ``Hit``s with score ≥ ``MIN_SCORE``.
     """
     rows, name_vectors, passage_vectors, model_vectors = _index(store, vocab)
+    vocab.cache["semantic with model"] = model_vectors is not None
     if not rows or not text.strip():
         return []
     query = lexical_embed([expand(text)])[0]
@@ -116,9 +118,10 @@ def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit
     return hits
 
 
-def method_name() -> str:
-    """How search compares texts, for the answer sentence ("character n-grams + all-MiniLM-L6-v2")."""
-    return "字符 n-gram" + (f" + {embedder_name()}" if uses_model() else "（离线词法回退）")
+def method_name(vocab: Vocabulary | None = None) -> str:
+    """How the last search compared texts, for the answer sentence ("字符 n-gram + all-MiniLM-L6-v2")."""
+    with_model = uses_model() if vocab is None else vocab.cache.get("semantic with model", uses_model())
+    return "字符 n-gram" + (f" + {embedder_name()}" if with_model else "（词法检索，未用嵌入模型）")
 
 
 __all__ = ["ABBREVIATIONS", "COLUMNS", "Hit", "expand", "method_name", "search"]

@@ -210,12 +210,12 @@ def read_vocabulary(store: Any) -> Vocabulary:
 def source_line(vocab: Vocabulary, file: str | None, line: int | None, store: Any = None) -> str:
     """The text of ``line`` (1-based) of a stored document; "" when unknown.
 
-    Read from the document lines the store keeps with its parsed records (``store.documents()``, loaded once
-    per vocabulary) when ``store`` is given, else from the file at ``Document.path`` on disk.
+    Read from the document lines the store keeps with its parsed records (``store.archive.lines(file)``)
+    when ``store`` is given, else from the file at ``Document.path`` on disk.
     """
     if not file or not line:
         return ""
-    lines = _stored_lines(store, vocab).get(file) if store is not None else None
+    lines = _stored_lines(store, vocab, file) if store is not None else None
     if not lines:
         lines = _file_lines(vocab.documents.get(file) or "")
     if 0 < int(line) <= len(lines):
@@ -223,15 +223,13 @@ def source_line(vocab: Vocabulary, file: str | None, line: int | None, store: An
     return ""
 
 
-def _stored_lines(store: Any, vocab: Vocabulary) -> dict[str, list[str]]:
-    stored = vocab.cache.get("document lines")
-    if stored is None:
-        try:
-            stored = {document.file: list(document.lines) for document in store.documents()}
-        except (AttributeError, KBError):  # a store without parsed records: read the files instead
-            stored = {}
-        vocab.cache["document lines"] = stored
-    return stored
+def _stored_lines(store: Any, vocab: Vocabulary, file: str) -> list[str]:
+    """One document's lines as the store keeps them with its parsed record (``store.archive.lines``), cached."""
+    stored = vocab.cache.setdefault("document lines", {})
+    if file not in stored:
+        archive = getattr(store, "archive", None)
+        stored[file] = archive.lines(file) if hasattr(archive, "lines") else []
+    return stored[file]
 
 
 _lines_cache: dict[tuple[str, float], list[str]] = {}

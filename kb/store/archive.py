@@ -58,6 +58,13 @@ class DocumentArchive:
         for file in files:
             self._path(file).unlink(missing_ok=True)
 
+    def lines(self, file: str) -> list[str]:
+        """The stored text lines of one document (by file name); [] when it has no record or lines."""
+        try:
+            return list(json.loads(self._path(file).read_text(encoding="utf-8")).get("lines") or [])
+        except (OSError, ValueError):
+            return []
+
     def load(self) -> list[Extraction]:
         """Every stored record, ordered by file name (so a rebuilt graph is always the same).
 
