@@ -123,6 +123,19 @@ def test_a_question_that_only_names_something_gets_that_kinds_template(vocab, qu
     assert (chosen.template, chosen.params) == (template, params)
 
 
+def test_a_full_unit_name_means_that_unit_and_a_shared_short_form_means_both():
+    from kb.query.vocabulary import Unit, Vocabulary
+
+    names = {"苍溪县社会保险事务中心": "四川省广元市苍溪县", "广元市苍溪县社会保险事务中心": "四川省广元市苍溪县"}
+    vocab = Vocabulary()
+    for name, region in names.items():
+        vocab.units[name] = Unit(name, region, tuple(derive_aliases(name, region)))
+        for alias in vocab.units[name].aliases:
+            vocab.unit_aliases.setdefault(alias, []).append(name)
+    assert read_mentions("苍溪县社会保险事务中心有哪些项目？", vocab).units == ["苍溪县社会保险事务中心"]
+    assert sorted(read_mentions("苍溪有哪些项目？", vocab).units) == sorted(names)
+
+
 def test_units_are_listed_in_order_of_appearance(vocab):
     assert read_mentions("荣昌区和綦江区的住房公积金分别是多少？", vocab).units == [RONGCHANG, QIJIANG]
     assert read_mentions("綦江和荣昌的三公经费", vocab).units == [QIJIANG, RONGCHANG]
