@@ -83,6 +83,9 @@ def test_project_names_exact_and_fuzzy(vocab):
     typo = read_mentions("代发企业退休军转干部解困补助资金是多少？", vocab)  # one character added
     assert typo.projects and typo.projects[0][0] == "代发企业退休军转干解困补助资金" and typo.projects[0][2] >= 88
     assert read_mentions("各单位的住房公积金支出是多少？", vocab).projects == []
+    assert read_mentions("民办教师", vocab).projects == []  # a short word inside a long name is a topic
+    partial = read_mentions("档案管理服务专项有哪些指标", vocab)
+    assert partial.projects and partial.projects[0][0] == "社会保险档案管理服务专项"
 
 
 def test_a_unit_inside_a_project_name_filters_that_project(vocab):

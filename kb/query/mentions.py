@@ -254,22 +254,40 @@ def _read_programs_exactly(mentions: Mentions, masker: _Masker, vocab: Vocabular
 
 
 def _read_projects_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    """A project name typed with a few characters changed or missing (rapidfuzz partial_ratio ≥ 88)."""
+    """A project name typed with a few characters changed or missing: rapidfuzz partial_ratio ≥ 88 between a
+    name and the question (or one of its content runs), the match covering ≥ 60 % of the name (so a short word
+    such as 民办教师 is a topic, not the project 代发民办教师养老和医疗补助资金)."""
     key = mentions.key
     by_key = _projects_by_key(vocab)
-    free_text = "".join(char if not masker.taken[i] else " " for i, char in enumerate(key))
     choices = [name_key for name_key in by_key if len(name_key) >= 5]
-    best = process.extractOne(free_text, choices, scorer=fuzz.partial_ratio, score_cutoff=_PROJECT_FUZZY_MIN)
-    if best is None:
+    free_text = "".join(char if not masker.taken[i] else " " for i, char in enumerate(key))
+    best_found = None
+    for offset, text in [*_content_runs(free_text), (0, free_text)]:
+        found = process.extractOne(text, choices, scorer=fuzz.partial_ratio, score_cutoff=_PROJECT_FUZZY_MIN)
+        if found is None:
+            continue
+        name_key, score, _ = found
+        alignment = fuzz.partial_ratio_alignment(name_key, text)
+        covered = min(alignment.src_end - alignment.src_start, alignment.dest_end - alignment.dest_start)
+        if covered < 4 or covered < 0.6 * len(name_key):
+            continue
+        span = (offset + alignment.dest_start, offset + alignment.dest_end)
+        if best_found is None or score > best_found[1]:
+            best_found = (name_key, score, span)
+    if best_found is None:
         return
-    name_key, score, _ = best
-    alignment = fuzz.partial_ratio_alignment(name_key, free_text)
-    if alignment is None or alignment.dest_end - alignment.dest_start < 4:
-        return
-    start, end = alignment.dest_start, alignment.dest_end
+    name_key, score, (start, end) = best_found
     if masker.free(start, end):
         masker.take(start, end, MARKERS["project"])
         mentions.projects.extend((p.name, p.unit, float(score)) for p in by_key[name_key])
+
+
+def _content_runs(text: str) -> list[tuple[int, str]]:
+    """(offset, run) of the runs of ≥ 4 characters left when question words are blanked out of ``text``."""
+    blanked = text
+    for word in sorted(QUESTION_WORDS, key=len, reverse=True):
+        blanked = blanked.replace(word, " " * len(word))
+    return [(match.start(), match.group()) for match in re.finditer(r"[^\s\W]{4,}", blanked)]
 
 
 def _read_issuers(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
