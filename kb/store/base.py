@@ -19,7 +19,8 @@ import networkx as nx
 from kb.errors import KBError, StoreQueryFailed
 from kb.model import Extraction
 from kb.store.archive import DocumentArchive
-from kb.store.schema import NODE_TABLES, REL_TABLES
+from kb.store.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
+                             relationship_export_cypher)
 
 log = logging.getLogger("kb.store")
 
@@ -137,10 +138,9 @@ class Store(ABC):
         Raises:
             StoreQueryFailed: a count query failed.
         """
-        nodes = {label: self.read(f"MATCH (n:{label}) RETURN count(n) AS n", {}, f"count {label}")[0]["n"]
-                 for label in NODE_TABLES}
-        relationships = {rel_type: self.read(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n", {},
-                                             f"count {rel_type}")[0]["n"] for rel_type in REL_TABLES}
+        nodes = {label: self.read(count_cypher(label=label), {}, f"count {label}")[0]["n"] for label in NODE_TABLES}
+        relationships = {rel_type: self.read(count_cypher(rel_type=rel_type), {}, f"count {rel_type}")[0]["n"]
+                         for rel_type in REL_TABLES}
         return {"nodes": nodes, "relationships": relationships}
 
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -157,15 +157,11 @@ class Store(ABC):
 
         graph = nx.MultiDiGraph()
         for label, table in NODE_TABLES.items():
-            columns = ", ".join(f"n.{name} AS {name}" for name in table.properties)
-            for row in self.read(f"MATCH (n:{label}) RETURN {columns}", {}, f"export {label}"):
+            for row in self.read(node_export_cypher(label), {}, f"export {label}"):
                 graph.add_node(node_id(label, row[table.key]), label=label, **_clean(row, table.properties))
         for rel_type, table in REL_TABLES.items():
             for source_label, target_label in table.endpoints:
-                source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
-                columns = "".join(f", r.{name} AS {name}" for name in table.properties)
-                cypher = (f"MATCH (a:{source_label})-[r:{rel_type}]->(b:{target_label}) "
-                          f"RETURN a.{source_key} AS source__, b.{target_key} AS target__{columns}")
+                cypher = relationship_export_cypher(rel_type, source_label, target_label)
                 for row in self.read(cypher, {}, f"export {rel_type}"):
                     graph.add_edge(node_id(source_label, row.pop("source__")),
                                    node_id(target_label, row.pop("target__")), key=rel_type, type=rel_type,

@@ -25,13 +25,26 @@ from kb.store.schema import NODE_TABLES, REL_TABLES
 
 BATCH = 5000
 
-_DELETE = "MATCH (n) WHERE any(label IN labels(n) WHERE label IN $labels) DETACH DELETE n"
+DELETE_CYPHER = "MATCH (n) WHERE any(label IN labels(n) WHERE label IN $labels) DETACH DELETE n"
 
 
-def _constraints() -> list[str]:
+def constraint_statements() -> list[str]:
     """One uniqueness constraint per node key, e.g. ``unit_id_key`` on ``Unit.unit_id``."""
     return [f"CREATE CONSTRAINT {table.key}_key IF NOT EXISTS FOR (n:{table.label}) REQUIRE n.{table.key} IS UNIQUE"
             for table in NODE_TABLES.values()]
+
+
+def create_nodes_cypher(label: str) -> str:
+    """Create a batch of ``label`` nodes from ``$rows`` (a list of property maps without nulls)."""
+    return f"UNWIND $rows AS row CREATE (n:{NODE_TABLES[label].label}) SET n = row"
+
+
+def create_relationships_cypher(rel_type: str, source_label: str, target_label: str) -> str:
+    """Create a batch of relationships from ``$rows``: ``{"source": key, "target": key, "properties": map}``."""
+    source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
+    return (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source}}) "
+            f"MATCH (b:{target_label} {{{target_key}: row.target}}) "
+            f"CREATE (a)-[r:{REL_TABLES[rel_type].type}]->(b) SET r = row.properties")
 
 
 def _batches(rows: list, size: int = BATCH):
@@ -76,7 +89,7 @@ class Neo4jStore(Store):
             self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
             self._driver.verify_connectivity()
             with self._driver.session(database=self.database) as session:
-                for statement in _constraints():
+                for statement in constraint_statements():
                     session.run(statement).consume()
         except (OSError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as error:
             raise StoreUnavailable(f"cannot reach {self.location}: {error}") from error
@@ -104,15 +117,12 @@ class Neo4jStore(Store):
                 "source": source_node[NODE_TABLES[key[1]].key], "target": target_node[NODE_TABLES[key[2]].key],
                 "properties": _present({name: data.get(name) for name in REL_TABLES[key[0]].properties})})
         with self._session(self._neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
-            tx.run(_DELETE, {"labels": list(NODE_TABLES)}).consume()
+            tx.run(DELETE_CYPHER, {"labels": list(NODE_TABLES)}).consume()
             for label, rows in nodes.items():
                 for batch in _batches(rows):
-                    tx.run(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row", {"rows": batch}).consume()
+                    tx.run(create_nodes_cypher(label), {"rows": batch}).consume()
             for (rel_type, source_label, target_label), rows in edges.items():
-                source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
-                cypher = (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source}}) "
-                          f"MATCH (b:{target_label} {{{target_key}: row.target}}) "
-                          f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.properties")
+                cypher = create_relationships_cypher(rel_type, source_label, target_label)
                 for batch in _batches(rows):
                     tx.run(cypher, {"rows": batch}).consume()
             tx.commit()

@@ -106,3 +106,33 @@ def coerce(value: object, type_name: str) -> object:
     if type_name == BOOLEAN:
         return bool(value)
     return str(value)
+
+
+# ---- the Cypher every engine runs over the schema (labels come from the schema, values from $parameters) ----
+
+def count_cypher(label: str | None = None, rel_type: str | None = None) -> str:
+    """Count the nodes of ``label`` or the relationships of ``rel_type``; one row ``{"n": count}``.
+
+    Example:
+        >>> count_cypher(label="Unit")
+        'MATCH (n:Unit) RETURN count(n) AS n'
+    """
+    if label:
+        return f"MATCH (n:{NODE_TABLES[label].label}) RETURN count(n) AS n"
+    return f"MATCH ()-[r:{REL_TABLES[rel_type].type}]->() RETURN count(r) AS n"
+
+
+def node_export_cypher(label: str) -> str:
+    """Every ``label`` node with each schema property as a column named after it."""
+    table = NODE_TABLES[label]
+    return f"MATCH (n:{label}) RETURN " + ", ".join(f"n.{name} AS {name}" for name in table.properties)
+
+
+def relationship_export_cypher(rel_type: str, source_label: str, target_label: str) -> str:
+    """Every ``rel_type`` relationship between two labels: columns ``source__``, ``target__`` (the keys) and
+    each schema property of the relationship."""
+    table = REL_TABLES[rel_type]
+    columns = "".join(f", r.{name} AS {name}" for name in table.properties)
+    return (f"MATCH (a:{source_label})-[r:{rel_type}]->(b:{target_label}) "
+            f"RETURN a.{NODE_TABLES[source_label].key} AS source__, b.{NODE_TABLES[target_label].key} AS target__"
+            f"{columns}")
