@@ -125,3 +125,17 @@ def test_a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes(tmp_pat
         assert not list(db.glob("graph.lbdb.building-*"))  # the killed run's half-built database is cleared
         ingest_paths([CORPUS], store)
         assert store.stats() == full
+
+
+def test_the_archived_documents_rebuild_the_stored_graph(corpus_store):
+    from kb.graph import build_graph
+    from kb.ingest import link_corpus
+
+    documents = corpus_store.documents()
+    assert [document.file for document in documents] == sorted(path.name for path in CORPUS.glob("*.txt"))
+    assert all(document.lines for document in documents)  # kb check re-reads the text from the archive
+    rebuilt = build_graph(documents, link_corpus(documents, corpus_store.folder))
+    stored = corpus_store.to_networkx()
+    assert sorted(rebuilt.nodes) == sorted(stored.nodes)
+    assert sorted(rebuilt.edges(keys=True)) == sorted(stored.edges(keys=True))
+    assert all(stored.nodes[node] == data for node, data in rebuilt.nodes(data=True))

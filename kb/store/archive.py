@@ -65,16 +65,22 @@ class DocumentArchive:
         except (OSError, ValueError):
             return []
 
-    def load(self) -> list[Extraction]:
+    def load(self, skip: frozenset[str] | set[str] = frozenset()) -> list[Extraction]:
         """Every stored record, ordered by file name (so a rebuilt graph is always the same).
+
+        Args:
+            skip: file names whose records the caller already holds (they are not read back).
 
         Raises:
             StoreUnavailable: a record cannot be read back (the folder was edited by hand).
         """
         if not self.folder.is_dir():
             return []
+        skipped = {self._path(file) for file in skip}
         records = []
         for path in self.folder.glob("*.json"):
+            if path in skipped:
+                continue
             try:
                 records.append(Extraction.model_validate_json(path.read_text(encoding="utf-8")))
             except (OSError, ValueError) as error:

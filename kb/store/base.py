@@ -122,8 +122,10 @@ class Store(ABC):
         Raises:
             StoreUnavailable: the database folder cannot be written.
         """
-        self.archive.upsert(extractions)
-        return self.archive.load()
+        latest = {extraction.file: extraction for extraction in extractions}  # one record per file name
+        self.archive.upsert(list(latest.values()))
+        corpus = [*latest.values(), *self.archive.load(skip=set(latest))]
+        return sorted(corpus, key=lambda record: record.file)
 
     def documents(self) -> list[Extraction]:
         """Every stored parsed document, ordered by file name."""
