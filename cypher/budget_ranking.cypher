@@ -1,7 +1,7 @@
 // name: budget_ranking
 // description: 按某项预算总量给各单位排名（三公经费、收入总计、支出总计、一般公共预算、基本支出、项目支出、上年结转）
 // params: field (one of three_public, income_total, expense_total, general_public_budget, basic_expense, project_expense, carryover)
-// examples: 哪个单位的三公经费最多？ | 各单位项目支出排名 | 哪个区县的收入总计最高？ | 基本支出最少的单位是哪个？
+// examples: 哪个单位的三公经费最多？ | 各单位的收入总计分别是多少？ | 各单位项目支出排名 | 哪个区县的收入总计最高？ | 基本支出最少的单位是哪个？
 // keywords: 哪个单位 | 哪个区县 | 排名 | 最多 | 最高 | 最少 | 最低 | 排序
 MATCH (u:Unit)-[:HAS_BUDGET]->(b:Budget)
 WITH u, b,

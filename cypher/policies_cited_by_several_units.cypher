@@ -2,7 +2,7 @@
 // description: 被不止一个单位引用的文件，及引用它们的单位、项目和金额
 // params: (none)
 // examples: 哪些文件被不止一个单位引用？ | 哪些文号被多个区县同时引用？ | 有没有几个单位共同引用的政策文件？ | 跨单位引用的文件有哪些？
-// keywords: 不止一个单位 | 多个单位 | 多个区县 | 几个单位 | 跨单位 | 共同引用 | 都引用
+// keywords: 不止一个单位 | 多个单位 | 多个区县 | 跨单位 | 共同引用 | 都引用
 MATCH (u:Unit)-[:RUNS]->(p:Project)-[c:CITES]->(d:PolicyDocument)
 WITH DISTINCT d, u, p, c
 WITH d, count(DISTINCT u) AS unit_count, count(DISTINCT p) AS project_count, collect(DISTINCT u.name) AS units,

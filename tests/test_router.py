@@ -107,6 +107,10 @@ def test_a_unit_inside_a_project_name_filters_that_project(vocab):
     ("渝人社发的文件支持了哪些项目？", "policies_by_issuer", {"issuer_code": "渝人社发"}),
     ("企业军转干部生活补助在各区县分别是多少？", "program_across_units", {"program": "企业军转干部生活补助"}),
     ("荣昌民师生活医疗补助的立项依据是什么？", "policies_of_project", {"project": "荣昌区民师生活医疗补助", "unit": RONGCHANG}),
+    ("綦江区社会保险事务中心的经济分类支出明细", "unit_subjects", {"unit": QIJIANG, "scheme": "economic"}),
+    ("哪个单位的收入最多", "budget_ranking", {"field": "income_total"}),
+    ("各单位的总收入", "budget_ranking", {"field": "income_total"}),
+    ("有几个单位", "list_units", {}),
 ])
 def test_other_wordings_route_to_the_right_template(vocab, question, template, params):
     chosen = route(question, vocab)

@@ -27,7 +27,10 @@ BUDGET_FIELDS = (("一般公共预算拨款", "general_public_budget"), ("一般
                  ("收入总计", "income_total"), ("收入合计", "income_total"), ("总收入", "income_total"),
                  ("支出总计", "expense_total"), ("支出合计", "expense_total"), ("总支出", "expense_total"),
                  ("预算总额", "expense_total"), ("基本支出", "basic_expense"), ("项目支出", "project_expense"),
-                 ("上年结转", "carryover"), ("结转", "carryover"), ("三公", "three_public"))
+                 ("上年结转", "carryover"), ("结转", "carryover"), ("三公", "three_public"), ("收入", "income_total"))
+# Classification schemes by the words that name them (longest first).
+SCHEMES = (("政府经济分类", "gov_economic"), ("政府预算支出经济分类", "gov_economic"), ("经济分类", "economic"),
+           ("功能分类", "function"))
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)\s*年?(?:度)?")
 _CODE = re.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7}|\d{9})(?!\d)")
 _TOPIC = (re.compile(r"(?:关于|涉及|有关|提到|针对)(?P<x>[^，,。？?的]{2,12})的"),
@@ -62,6 +65,7 @@ class Mentions:
         keywords: topic words (e.g. 退捕渔民 from "关于退捕渔民的项目").
         budget_field: the budget figure the question asks about (e.g. "project_expense"), or None.
         role: "basis" when the question asks for 立项依据 only, else None.
+        scheme: the classification the question names (function | economic | gov_economic), else None.
     """
 
     text: str
@@ -79,6 +83,7 @@ class Mentions:
     keywords: list[str] = field(default_factory=list)
     budget_field: str | None = None
     role: str | None = None
+    scheme: str | None = None
 
     def kinds(self) -> set[str]:
         """Kinds of names found ("doc_no", "unit", ...), the vocabulary of template parameters."""
@@ -166,6 +171,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         if words in key:
             mentions.budget_field = name
             break
+    mentions.scheme = next((name for words, name in SCHEMES if words in key), None)
     if "立项依据" in key or "作为依据" in key:
         mentions.role = "basis"
     mentions.masked = masker.text()

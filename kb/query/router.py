@@ -103,6 +103,8 @@ def fill_params(template: Template, mentions: Mentions, vocab: Vocabulary) -> tu
             value = mentions.years[0]
         elif name == "subject" and mentions.subjects:
             value = _subject_value(mentions)
+        elif name == "scheme" and mentions.scheme:
+            value = mentions.scheme
         elif name == "scheme" and mentions.subjects and "subject" in template.params:
             schemes = {scheme for scheme, _, _ in mentions.subjects}
             value = "function" if len(schemes) > 1 and "function" in schemes else None
