@@ -7,6 +7,6 @@ MATCH (p:Project)-[:CITES]->(d:PolicyDocument {doc_no: $doc_no})
 MATCH (u:Unit)-[:RUNS]->(p)-[c:CITES]->(o:PolicyDocument)
 WHERE o.doc_no <> d.doc_no
 WITH o, count(DISTINCT p) AS project_count, collect(DISTINCT u.name) AS units,
-     collect({unit: u.name, project: p.name, amount: p.amount, role: c.role, file: p.file, line: c.line}) AS sources
+     collect({unit: u.name, project: p.name, amount: p.amount, role: c.role, file: p.file, line: p.line, doc_no_line: c.line}) AS sources
 RETURN o.doc_no AS doc_no, o.title AS title, project_count, units, sources
 ORDER BY project_count DESC, doc_no

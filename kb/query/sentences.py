@@ -251,6 +251,8 @@ def figure_sources(rows: list[dict]) -> list[tuple[str, int, float | str | None]
             if isinstance(source, dict) and source.get("file") and source.get("line"):
                 amount = source.get("amount")
                 found.append((source["file"], int(source["line"]), float(amount) if amount is not None else None))
+                if source.get("doc_no_line"):  # where the 文号 is cited
+                    found.append((source["file"], int(source["doc_no_line"]), None))
     return list(dict.fromkeys(found))
 
 
