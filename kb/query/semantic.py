@@ -3,8 +3,8 @@
 Each project becomes one passage (name, overview, 立项依据, goal and the titles of the 文件 it cites),
 with common abbreviations spelled out (民师 -> 民办教师 ...), so "民办教师补助" finds 荣昌区民师生活医疗补助.
 A passage's score is the character n-gram cosine (0..1) with the question's content words, plus — when a
-sentence-transformers model is loaded and the store holds ≤ 5,000 projects — 0.3 × (the model's cosine − 0.5). The index is built once per
-store vocabulary (see ``kb.query.vocabulary``).
+sentence-transformers model is loaded and the store holds ≤ 5,000 projects — 0.3 × (the model's cosine − 0.5).
+The index is built once per store vocabulary (see ``kb.query.vocabulary``).
 
 Example:
     >>> hits = search(store, vocab, "民办教师补助", top_k=3)  # doctest: +SKIP

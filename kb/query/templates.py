@@ -160,7 +160,8 @@ def _parse_parameters(text: str, path: Path) -> tuple[Parameter, ...]:
         kind = match.group("type") or "str"
         default = match.group("default")
         if default is not None:
-            default = default[1:-1] if default.startswith('"') else _CASTS[kind](float(default) if kind == "float" else default)
+            number = float(default) if kind == "float" else default
+            default = default[1:-1] if default.startswith('"') else _CASTS[kind](number)
         parameters.append(Parameter(match.group("name"), kind, (match.group("meaning") or "").strip(), default))
     return tuple(parameters)
 
