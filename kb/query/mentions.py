@@ -10,6 +10,7 @@ projects also by fuzzy match (rapidfuzz ``partial_ratio``, 0–100). Each name f
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -278,7 +279,7 @@ def _read_projects_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabular
         covered = min(alignment.src_end - alignment.src_start, alignment.dest_end - alignment.dest_start)
         if covered < 4 or covered < 0.6 * len(name_key):
             continue
-        span = (offset + alignment.dest_start, offset + alignment.dest_end)
+        span = _matched_span(name_key, text, alignment.dest_start, alignment.dest_end, offset)
         if best_found is None or score > best_found[1]:
             best_found = (name_key, score, span)
     if best_found is None:
@@ -287,6 +288,17 @@ def _read_projects_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabular
     if masker.free(start, end):
         masker.take(start, end, MARKERS["project"])
         mentions.projects.extend((p.name, p.unit, float(score)) for p in by_key[name_key])
+
+
+def _matched_span(name_key: str, text: str, start: int, end: int, offset: int) -> tuple[int, int]:
+    """The part of ``text[start:end]`` that matches ``name_key`` (blocks of ≥ 2 characters), as key offsets,
+    so the words around a loosely typed project name stay readable ("民师生活医疗补助依据的文件" keeps 依据)."""
+    window = text[start:end]
+    blocks = [b for b in difflib.SequenceMatcher(None, name_key, window, autojunk=False).get_matching_blocks()
+              if b.size >= 2]
+    if not blocks:
+        return offset + start, offset + end
+    return offset + start + blocks[0].b, offset + start + max(b.b + b.size for b in blocks)
 
 
 def _content_runs(text: str) -> list[tuple[int, str]]:
