@@ -111,6 +111,8 @@ def test_a_unit_inside_a_project_name_filters_that_project(vocab):
     ("哪个单位的收入最多", "budget_ranking", {"field": "income_total"}),
     ("各单位的总收入", "budget_ranking", {"field": "income_total"}),
     ("有几个单位", "list_units", {}),
+    ("綦江社保中心2023年的收入合计", "unit_budget", {"unit": QIJIANG, "year": 2023}),
+    ("民师生活医疗补助依据的文件", "policies_of_project", {"project": "荣昌区民师生活医疗补助"}),
 ])
 def test_other_wordings_route_to_the_right_template(vocab, question, template, params):
     chosen = route(question, vocab)

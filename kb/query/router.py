@@ -7,7 +7,8 @@ Scoring, per template (0..~1.5; the best feasible template above ``ROUTE_THRESHO
   (with the lexical fallback this repeats the shape score at a low weight);
 - keywords: +0.1 per header keyword found in the question (at most +0.3);
 - names left unused: −0.35 for each kind of name the question holds that the template cannot take
-  (a 文号 asked about must reach a template with ``doc_no``).
+  (a 文号 asked about must reach a template with ``doc_no``); names used: +0.1 for each kind it takes
+  (a year, a budget figure such as 收入合计 count too).
 When none reaches the threshold, a question that names one thing gets that kind's default template
 (a 文号 -> projects_by_policy, a project -> project_detail, a subject -> subject_across_units …).
 A template is feasible only when every required parameter can be filled from the question (or, for a
@@ -31,6 +32,9 @@ from kb.query.vocabulary import Vocabulary
 ROUTE_THRESHOLD = 0.45
 _UNUSED_PENALTY = 0.35
 _EMBEDDING_WEIGHT = 0.2
+_USED_BONUS = 0.1
+# Kinds of names a template uses without a parameter: unit_budget states the budget figure asked about first.
+_FOCUS_KINDS = {"unit_budget": {"field"}}
 # A parameter and the kind of name that fills it (kinds as in Mentions.kinds()).
 _PARAM_KIND = {"doc_no": "doc_no", "issuer_code": "issuer_code", "unit": "unit", "year": "year",
                "subject": "subject", "project": "project", "indicator": "indicator", "program": "program",
@@ -139,7 +143,7 @@ def _used_kinds(template: Template) -> set[str]:
     kinds = {_PARAM_KIND.get(name) for name in template.params} - {None}
     if "unit" in kinds or "project" in kinds:
         kinds.add("unit")
-    return kinds
+    return kinds | _FOCUS_KINDS.get(template.name, set())
 
 
 def score_templates(mentions: Mentions, registry: Registry, vocab: Vocabulary) -> dict[str, float]:
@@ -156,14 +160,16 @@ def score_templates(mentions: Mentions, registry: Registry, vocab: Vocabulary) -
     for (name, _), value in zip(pairs, combined):
         best[name] = max(best.get(name, -1.0), float(value))
     present = mentions.kinds() - {"year", "field"}
+    named_filters = mentions.kinds() & {"year", "field"}
     if mentions.projects:
         present.discard("unit")  # a unit named inside a project name is part of that name
     for template in registry:
         score = best.get(template.name, 0.0)
         hits = sum(1 for keyword in template.keywords if keyword in mentions.key)
         score += min(0.1 * hits, 0.3)
-        unused = present - _used_kinds(template)
-        score -= _UNUSED_PENALTY * len(unused)
+        used = _used_kinds(template)
+        score -= _UNUSED_PENALTY * len(present - used)
+        score += _USED_BONUS * len((present | named_filters) & used)
         best[template.name] = round(score, 4)
     return best
 
