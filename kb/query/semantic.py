@@ -3,7 +3,8 @@
 Each project becomes one passage (name, overview, 立项依据, goal and the titles of the 文件 it cites),
 with common abbreviations spelled out (民师 -> 民办教师 ...), so "民办教师补助" finds 荣昌区民师生活医疗补助.
 A passage's score is the character n-gram cosine (0..1) with the question's content words, plus — when a
-sentence-transformers model is loaded and the store holds ≤ 5,000 projects — 0.3 × (the model's cosine − 0.5).
+sentence-transformers model is loaded and the store holds ≤ 2,000 projects — 0.3 × (the model's cosine of the
+question with the project's name − 0.5).
 The index is built once per store vocabulary (see ``kb.query.vocabulary``).
 
 Example:
@@ -26,7 +27,7 @@ from kb.query.vocabulary import Vocabulary
 ABBREVIATIONS = {"民师": "民办教师", "军转干": "军队转业干部 军转干部", "社保": "社会保险", "职教幼教": "职业教育 幼儿教育 教师",
                  "离休": "离休干部", "退捕": "退捕渔民"}
 MODEL_WEIGHT = 0.3
-MODEL_MAX_PASSAGES = 5000  # above this, passages are compared lexically only (model encoding would take minutes)
+MODEL_MAX_PASSAGES = 2000  # above this, projects are compared lexically only (model encoding would take minutes)
 MIN_SCORE = 0.2  # below this (lexical cosine scale) a passage is not an answer
 
 _PASSAGES = """
@@ -81,7 +82,8 @@ def _index(store: Any, vocab: Vocabulary) -> tuple[list[dict], np.ndarray, np.nd
         passages = [expand(" ".join(filter(None, [row["project"], row["overview"], row["basis_text"], row["goal"],
                                                   *[title for title in row["titles"] if title]])))
                     for row in rows]
-        model_vectors = embed(passages) if uses_model() and len(passages) <= MODEL_MAX_PASSAGES else None
+        # the model reads names only (short texts encode fast); the lexical side reads whole passages
+        model_vectors = embed(names) if uses_model() and len(names) <= MODEL_MAX_PASSAGES else None
         cached = (rows, lexical_embed(names), lexical_embed(passages), model_vectors)
         vocab.cache["semantic index"] = cached
     return cached
