@@ -221,3 +221,15 @@ def test_a_rule_that_fails_becomes_a_finding_not_an_exception(monkeypatch):
     assert len(failed) == 1 and "broken" in failed[0].message and "no such column" in failed[0].message
     assert [f.finding_id for f in findings if f.kind != "check_failed"] == [f.finding_id for f in without]
     assert len(without) == 6  # the real rules still ran
+
+
+def test_findings_of_earlier_documents_survive_a_later_ingest(store):
+    # the graph is rebuilt from the archived records on every ingest: 000's text-based findings must
+    # still be there after 001 alone is ingested
+    from kb.ingest import ingest_paths
+
+    ingest_paths([_corpus("000")], store)
+    ingest_paths([_corpus("001")], store)
+    by_file = {d["file"]: d["findings"] for d in check_store(store).documents}
+    assert any(f.kind == "summary_tables" and f.figure_a == 2123.04 for f in by_file[_corpus("000").name])
+    assert any(f.kind == "yuan_amounts" for f in by_file[_corpus("001").name])
