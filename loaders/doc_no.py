@@ -21,6 +21,10 @@ _CLOSE = "〕】]］)）"
 _LEAD_WORDS = ("根据", "按照", "依据", "依照", "参照", "遵照", "执行", "落实", "贯彻", "关于", "以及", "印发",
                "转发", "文件", "和", "及", "与", "或", "并", "见", "按", "据", "是", "由", "经", "的", "等", "对")
 _MAX_PREFIX = 8
+# Words that end the sentence's own words wherever they stand in a captured prefix: the multi-character
+# lead words and the joining characters no issuer code holds ("哪些项目的立项依据是渝人社发…" -> cut after
+# 依据, then 是 is stripped at the start; "2号精神和渝教文…" -> cut after 和).
+_INNER_LEAD = re.compile("^.*(?:" + "|".join([word for word in _LEAD_WORDS if len(word) > 1] + list("和及与或的是等并")) + ")")
 
 DOC_NO_PATTERN = re.compile(
     r"(?P<prefix>(?:[渝川]\s)?[\u4e00-\u9fff]{1,12})"
@@ -55,8 +59,16 @@ class DocNoMatch:
 
 
 def _trim_prefix(prefix: str) -> tuple[str, int]:
-    """Strip lead words from the left of a captured prefix; return (prefix, characters dropped)."""
+    """Strip lead words from the left of a captured prefix; return (prefix, characters dropped).
+
+    Example: "项依据是渝人社发" -> ("渝人社发", 4): everything through the last multi-character lead
+    word (依据) goes, then single-character lead words (是) at the start.
+    """
     dropped = 0
+    inner = _INNER_LEAD.match(prefix)
+    if inner and len(prefix) - inner.end() >= 2:
+        dropped = inner.end()
+        prefix = prefix[dropped:]
     changed = True
     while changed:
         changed = False
