@@ -245,7 +245,7 @@ def _add_links(builder: _Builder, links: LinkResult) -> None:
         members = [member for member in program.members if node_id("Project", member.project_id) in builder.graph]
         if not members:
             continue
-        node = builder.node("Program", program.program_id, name=program.name)
+        node = builder.node("Program", program.program_id, name=program.name, keywords=program.keywords)
         for member in members:
             builder.edge("PART_OF", node_id("Project", member.project_id), node, score=member.score,
                          method=member.method, status=member.status)

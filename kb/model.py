@@ -222,6 +222,8 @@ class Program(Record):
     program_id: str
     name: str
     members: list[ProgramMember] = Field(default_factory=list)
+    # the vocabulary words naming its beneficiary group or topic (match keys: 民办教师, 民师); [] for name clusters
+    keywords: list[str] = Field(default_factory=list)
 
 
 class PolicyCitation(Record):

@@ -116,8 +116,8 @@ def _vocabulary_blocks(features: list[ProjectFeatures]) -> dict[tuple[str, str],
 
 
 def _vocabulary_programs(features: list[ProjectFeatures], decisions: dict[str, str]) -> tuple[list[Program], set[str]]:
-    names = {("group", term.name): term.program_name for term in beneficiary_groups()}
-    names.update({("topic", term.name): term.program_name for term in program_topics()})
+    terms = {("group", term.name): term for term in beneficiary_groups()}
+    terms.update({("topic", term.name): term for term in program_topics()})
     programs, placed = [], set()
     for (kind, key), candidates in sorted(_vocabulary_blocks(features).items()):
         if len({candidate.features.unit for candidate in candidates}) < 2:
@@ -126,7 +126,9 @@ def _vocabulary_programs(features: list[ProjectFeatures], decisions: dict[str, s
         label = f"beneficiary_group:{key}" if kind == "group" else f"topic:{key}"
         members = [_member(program_id, candidate.features, score, method, decisions)
                    for candidate, score, method in _score_block(candidates, label)]
-        programs.append(Program(program_id=program_id, name=names[(kind, key)], members=members))
+        term = terms[(kind, key)]
+        programs.append(Program(program_id=program_id, name=term.program_name, members=members,
+                                keywords=list(term.aliases)))
         placed.update(candidate.features.project_id for candidate in candidates)
     return programs, placed
 

@@ -139,11 +139,26 @@ def test_sources_come_from_the_stored_lines_when_the_file_is_gone(store, tmp_pat
 
 
 def test_semantic_fallback_says_so_and_finds_the_projects(corpus_store):
-    answer = ask(corpus_store, "民办教师补助在哪些区县有预算，各多少？")
+    answer = ask(corpus_store, "老师养老和医疗补助在哪些区县")  # no name, group or topic of the graph
     assert answer.template is None and answer.to_dict()["method"] == "semantic"
     assert "语义检索" in answer.answer
-    projects = {row["project"]: row["amount"] for row in answer.rows[:3]}
-    assert projects.get("荣昌区民师生活医疗补助") == 170 and projects.get("代发民办教师养老和医疗补助资金") == 168
+    assert (answer.rows[0]["project"], answer.rows[0]["amount"]) == ("代发民办教师养老和医疗补助资金", 168)
+
+
+@pytest.mark.parametrize("question, figures", [
+    ("民办教师补助在哪些区县有预算，各多少？", {"重庆市荣昌区社会保险事务中心": 170, "重庆市綦江区社会保险事务中心": 168}),
+    ("民师补助各区县多少？", {"重庆市荣昌区社会保险事务中心": 170, "重庆市綦江区社会保险事务中心": 168}),
+    ("军转干部补助各区县多少钱？", {"重庆市綦江区社会保险事务中心": 1000.3, "重庆市荣昌区社会保险事务中心": 540,
+                              "重庆市万盛经济技术开发区社会保险事务中心": 641.87}),
+    ("各地驻村帮扶经费对比", {"苍溪县社会保险事务中心": 5, "广元市社会保险事务中心": 3.64}),
+])
+def test_a_program_named_by_its_group_or_topic_is_compared_across_units(corpus_store, question, figures):
+    answer = ask(corpus_store, question)
+    assert answer.template == "program_across_units", answer.answer
+    amounts: dict[str, float] = {}
+    for row in answer.rows:
+        amounts[row["unit"]] = round(amounts.get(row["unit"], 0) + row["amount"], 2)
+    assert {unit: amounts.get(unit) for unit in figures} == figures
 
 
 def test_unknown_doc_no_says_it_is_unknown_and_offers_the_closest(corpus_store):

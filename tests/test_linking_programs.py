@@ -69,6 +69,8 @@ def test_program_names_ids_and_members_come_from_the_vocabulary_and_the_projects
     programs = {program.name: program for program in result.programs}
     veterans = programs["企业军转干部生活补助"]
     assert veterans.program_id == stable_id("program", "group", "军转干部")
+    assert {"军转干部", "军转干", "军队转业干部"} <= set(veterans.keywords)  # the router reads these words
+    assert {"民办教师", "民师"} <= set(programs["原民办教师养老和医疗补助"].keywords)
     assert {(member.unit, member.project) for member in veterans.members if member.status == "accepted"} == {
         ("重庆市荣昌区社会保险事务中心", "荣昌区企业军转干部生活补助及医疗补助"),
         ("重庆市綦江区社会保险事务中心", "代发企业退休军转干解困补助资金")}

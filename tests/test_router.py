@@ -113,6 +113,10 @@ def test_a_unit_inside_a_project_name_filters_that_project(vocab):
     ("有几个单位", "list_units", {}),
     ("綦江社保中心2023年的收入合计", "unit_budget", {"unit": QIJIANG, "year": 2023}),
     ("民师生活医疗补助依据的文件", "policies_of_project", {"project": "荣昌区民师生活医疗补助"}),
+    ("民办教师补助在哪些区县有预算，各多少？", "program_across_units", {"program": "原民办教师养老和医疗补助"}),
+    ("军转干部补助各区县多少钱？", "program_across_units", {"program": "企业军转干部生活补助"}),
+    ("各地驻村帮扶经费对比", "program_across_units", {"program": "驻村帮扶和乡村振兴"}),
+    ("关于档案的项目有哪些", "projects_by_topic", {"keyword": "档案"}),
 ])
 def test_other_wordings_route_to_the_right_template(vocab, question, template, params):
     chosen = route(question, vocab)
@@ -161,7 +165,7 @@ def test_every_example_question_routes_back_to_its_template(vocab):
 
 
 def test_no_template_for_a_question_without_names_it_needs(vocab):
-    chosen = route("民办教师补助在哪些区县有预算，各多少？", vocab)
+    chosen = route("老师养老和医疗补助在哪些区县", vocab)  # names no unit, project, program, group or topic
     assert chosen.template is None
 
 

@@ -169,6 +169,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     _read_indicators(mentions, masker, vocab)
     _read_programs(mentions, masker, vocab)
     _read_topic(mentions, masker)
+    _read_program_keywords(mentions, masker, vocab)
     for words, name in BUDGET_FIELDS:
         if words in key:
             mentions.budget_field = name
@@ -374,6 +375,19 @@ def _read_programs(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> No
                                                                                     alignment.dest_end):
         masker.take(alignment.dest_start, alignment.dest_end, MARKERS["program"])
         mentions.programs.append(names[best[0]])
+
+
+def _read_program_keywords(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+    """A program named by its beneficiary group or topic (Program.keywords: 民办教师补助, 军转干部, 驻村帮扶),
+    longest keyword first, when no project, program, indicator or 关于X的 topic was read."""
+    if mentions.programs or mentions.projects or mentions.indicators or mentions.keywords:
+        return
+    for keyword in _longest_first(vocab.program_keywords):
+        start = masker.find_free(keyword, mentions.key)
+        if start >= 0:
+            masker.take(start, start + len(keyword), MARKERS["program"])
+            mentions.programs.append(vocab.program_keywords[keyword][0])
+            return
 
 
 def _read_topic(mentions: Mentions, masker: _Masker) -> None:

@@ -57,6 +57,7 @@ class Vocabulary:
         subjects: subject match key (code or name) -> list of (scheme, code, name).
         indicators: indicator names (as stored).
         programs: program names (as stored).
+        program_keywords: keyword match key (Program.keywords: 民办教师, 民师, 军转干 …) -> program names.
         documents: Document.file -> Document.path (to read a source line).
         fingerprint: the node count the vocabulary was read at.
     """
@@ -69,6 +70,7 @@ class Vocabulary:
     subjects: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     indicators: list[str] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
+    program_keywords: dict[str, list[str]] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)
     fingerprint: int = -1
     cache: dict = field(default_factory=dict, repr=False)  # derived data (masked examples, search index)
@@ -199,8 +201,16 @@ def read_vocabulary(store: Any) -> Vocabulary:
                 vocab.subjects[key].append(entry)
     vocab.indicators = sorted({row["name"] for row in read("MATCH (i:Indicator) RETURN i.name AS name", {},
                                                            name="vocabulary indicators") if row["name"]})
-    vocab.programs = sorted({row["name"] for row in read("MATCH (g:Program) RETURN g.name AS name", {},
-                                                         name="vocabulary programs") if row["name"]})
+    for row in read("MATCH (g:Program) RETURN g.name AS name, g.keywords AS keywords ORDER BY name", {},
+                    name="vocabulary programs"):
+        if not row["name"]:
+            continue
+        if row["name"] not in vocab.programs:
+            vocab.programs.append(row["name"])
+        for keyword in row["keywords"] or []:
+            names = vocab.program_keywords.setdefault(match_key(keyword), [])
+            if row["name"] not in names:
+                names.append(row["name"])
     for row in read("MATCH (d:Document) RETURN d.file AS file, d.path AS path", {}, name="vocabulary documents"):
         if row["file"]:
             vocab.documents[row["file"]] = row["path"] or ""

@@ -54,7 +54,7 @@ NODE_TABLES: dict[str, NodeTable] = {table.label: table for table in (
     _node("Issuer", "issuer_code", name=STRING, level=STRING),
     _node("Subject", "subject_id", scheme=STRING, code=STRING, name=STRING, level=INT64),
     _node("Indicator", "indicator_id", name=STRING, level1=STRING, level2=STRING),
-    _node("Program", "program_id", name=STRING),
+    _node("Program", "program_id", name=STRING, keywords=STRING_LIST),
     _node("Finding", "finding_id", kind=STRING, severity=STRING, message=STRING, figure_a=DOUBLE, figure_b=DOUBLE,
           difference=DOUBLE, line=INT64),
 )}
