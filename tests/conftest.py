@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,25 @@ CORPUS = SHARED / "corpus"
 def corpus_dir() -> Path:
     """../shared/corpus: the five real disclosures."""
     return CORPUS
+
+
+@pytest.fixture(scope="module")
+def parsed() -> list:
+    """The five corpus documents as ``loaders.parse_file`` reads them (list of ``kb.model.Extraction``)."""
+    from loaders import parse_file
+
+    return [parse_file(path) for path in sorted(CORPUS.glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def gold_and_parsed() -> list:
+    """Gold 000-002 (../shared/gold) and parsed 003-004: the corpus with hand-checked records where they exist."""
+    from kb.model import Extraction
+    from loaders import parse_file
+
+    gold = [Extraction.model_validate(json.loads(path.read_text(encoding="utf-8")))
+            for path in sorted((SHARED / "gold").glob("00[012]_*.json"))]
+    return gold + [parse_file(path) for path in sorted(CORPUS.glob("00[34]_*.txt"))]
 
 
 @pytest.fixture

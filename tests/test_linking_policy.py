@@ -6,7 +6,6 @@ and 004 (广元); and the five real parses. Labelled pairs: linking/data/labelle
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,27 +15,12 @@ from linking import link
 from linking.evaluate import evaluate, load_labelled_pairs
 from linking.policy import title_key, title_only_references
 from linking.vocabulary import issuer_registry
-from loaders import parse_file
 from loaders.doc_no import find_doc_nos, split_doc_no
 from loaders.normalize import normalize_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_BY_BOTH = ("渝国资发〔2011〕9号", "渝委办发〔2019〕66号", "渝府办发〔2017〕84号", "渝教人〔2013〕13号")
 RONGCHANG, QIJIANG = "重庆市荣昌区社会保险事务中心", "重庆市綦江区社会保险事务中心"
-
-
-@pytest.fixture(scope="module")
-def gold_and_parsed() -> list[Extraction]:
-    """Gold 000-002 and parsed 003-004: the corpus as the issue asks to test it before ingest exists."""
-    gold = [Extraction.model_validate(json.loads(path.read_text(encoding="utf-8")))
-            for path in sorted((SHARED / "gold").glob("00[012]_*.json"))]
-    return gold + [parse_file(path) for path in sorted((SHARED / "corpus").glob("00[34]_*.txt"))]
-
-
-@pytest.fixture(scope="module")
-def parsed() -> list[Extraction]:
-    """The five corpus documents as ``loaders.parse_file`` reads them."""
-    return [parse_file(path) for path in sorted((SHARED / "corpus").glob("*.txt"))]
 
 
 @pytest.fixture(scope="module")

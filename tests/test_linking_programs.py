@@ -6,33 +6,16 @@ linking/data/labelled_pairs.csv. The scale test renames the units of real parses
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
 
-from kb.model import Extraction, stable_id
+from kb.model import stable_id
 from linking import link, member_link_id
 from linking.evaluate import evaluate, load_labelled_pairs
 from linking.features import core_name, project_features
 from linking.policy import link_policies
 from linking.programs import candidate_pairs
 from linking.scoring import ACCEPT
-from loaders import parse_file
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
-
-@pytest.fixture(scope="module")
-def parsed() -> list[Extraction]:
-    return [parse_file(path) for path in sorted((SHARED / "corpus").glob("*.txt"))]
-
-
-@pytest.fixture(scope="module")
-def gold_and_parsed() -> list[Extraction]:
-    gold = [Extraction.model_validate(json.loads(path.read_text(encoding="utf-8")))
-            for path in sorted((SHARED / "gold").glob("00[012]_*.json"))]
-    return gold + [parse_file(path) for path in sorted((SHARED / "corpus").glob("00[34]_*.txt"))]
 
 
 @pytest.fixture(scope="module")

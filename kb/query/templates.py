@@ -153,7 +153,7 @@ def _parse_parameters(text: str, path: Path) -> tuple[Parameter, ...]:
     if not text or text == "(none)":
         return ()
     parameters = []
-    for part in _split_top_level(text):
+    for part in [part for part in _split_top_level(text) if part.strip()]:
         match = _PARAM_DECL.match(part.strip())
         if not match:
             raise InvalidTemplate(f"{path.name}: cannot read parameter declaration {part.strip()!r}")
@@ -166,19 +166,20 @@ def _parse_parameters(text: str, path: Path) -> tuple[Parameter, ...]:
     return tuple(parameters)
 
 
-def _split_top_level(text: str) -> list[str]:
-    """Split on ';' outside parentheses (meanings may hold ';' inside their parentheses)."""
+def _split_top_level(text: str, separator: str = ";", opening: str = "(（", closing: str = ")）") -> list[str]:
+    """Split ``text`` on ``separator`` outside brackets (a parameter's meaning may hold ';' inside its
+    parentheses; a RETURN item may hold ',' inside a call, list or map). Every part is kept, empty ones too."""
     parts, depth, current = [], 0, []
     for char in text:
-        depth += char in "(（"
-        depth -= char in ")）"
-        if char == ";" and depth == 0:
+        depth += char in opening
+        depth -= char in closing
+        if char == separator and depth == 0:
             parts.append("".join(current))
             current = []
         else:
             current.append(char)
     parts.append("".join(current))
-    return [part for part in parts if part.strip()]
+    return parts
 
 
 def _body_parameters(cypher: str) -> set[str]:
@@ -327,21 +328,8 @@ def _columns_of(cypher: str, rows: list[dict]) -> list[str]:
     if rows:
         return list(rows[0].keys())
     tail = cypher.rsplit("RETURN", 1)[-1].split("ORDER BY")[0].split("LIMIT")[0]
-    return [part.rsplit(" AS ", 1)[-1].strip() for part in _split_return(tail) if part.strip()]
-
-
-def _split_return(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
-    for char in text:
-        depth += char in "({["
-        depth -= char in ")}]"
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
+    items = _split_top_level(tail, ",", "({[", ")}]")
+    return [part.rsplit(" AS ", 1)[-1].strip() for part in items if part.strip()]
 
 
 def run_template(store: Any, name: str, params: dict[str, Any] | None = None) -> QueryResult:
