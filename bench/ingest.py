@@ -8,8 +8,6 @@ the target for 1,000 synthetic documents is ≤ 30 s and ≤ 2 GB.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import subprocess
 import sys
@@ -17,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 TARGET_SECONDS, TARGET_MB = 30.0, 2048.0
 
 
@@ -57,15 +56,14 @@ def run(corpus: Path, synthetic: int, work: Path) -> dict:
 
 def main() -> None:
     """Command line: --corpus DIR [--synthetic N] [--json]."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--synthetic", type=int, default=0, help="synthetic documents to ingest too (bench/run.py does its own sizes)")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
-    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from bench.cli import corpus_arguments, print_json
+
+    args = corpus_arguments(__doc__.splitlines()[0], None, 0,
+                            "synthetic documents to ingest too (bench/run.py does its own sizes)")
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as work:
         results = run(args.corpus, args.synthetic, Path(work))
-    if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=2))
+    print_json(results, args.json)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ under another module name (``importlib.util.spec_from_file_location("bench_linki
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -129,14 +128,11 @@ def run(corpus: Path = DEFAULT_CORPUS, synthetic_documents: int = 1000) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--synthetic", type=int, default=1000, help="synthetic documents (0 to skip)")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
-    arguments = parser.parse_args()
-    figures = run(arguments.corpus, arguments.synthetic)
-    if arguments.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=1))
+    """Command line: [--corpus DIR] [--synthetic N] [--json]; the repository root must be on sys.path."""
+    from bench.cli import corpus_arguments, print_json
+
+    arguments = corpus_arguments(__doc__.splitlines()[0], DEFAULT_CORPUS, 1000, "synthetic documents (0 to skip)")
+    print_json(run(arguments.corpus, arguments.synthetic), arguments.json)
     return 0
 
 
