@@ -175,7 +175,8 @@ def test_tracer_search_without_match_warns(app_db):
     app = _app("views/trace.py")
     app.text_input(key="trace-search").input("不存在的文件标题").run()
     assert not app.exception
-    assert app.warning
+    assert [element.value for element in app.warning] == ["没有文号或标题包含“不存在的文件标题”的文件。"]
+    assert not app.subheader  # no 文件 shown
 
 
 def test_comparison_of_a_subject_across_units(app_db):

@@ -259,6 +259,21 @@ def graph() -> nx.MultiDiGraph:
     return full_graph(db, backend)
 
 
+def graph_or_stop(context: str = "读取图谱") -> nx.MultiDiGraph:
+    """``graph()`` for a page that needs it: when it cannot be read, one ``st.error`` line and the page stops.
+
+    Args:
+        context: what was being done, prefixed to the error line.
+
+    Returns:
+        The stored graph (``Store.to_networkx()``); never returns when reading failed (``st.stop()``).
+    """
+    with shown_errors(context):
+        return graph()
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover (st.stop raises)
+
+
 # --- review, checks, import/export ------------------------------------------------------------
 
 

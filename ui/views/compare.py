@@ -12,11 +12,7 @@ from ui import api, graph_view, render
 
 st.title("跨区对比")
 
-graph = None
-with api.shown_errors("读取图谱"):
-    graph = api.graph()
-if graph is None:
-    st.stop()
+graph = api.graph_or_stop()
 
 programs_tab, subjects_tab = st.tabs(["同类项目 × 单位", "科目 × 单位 × 年度"])
 

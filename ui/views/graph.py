@@ -12,11 +12,7 @@ from ui import api, graph_view, render
 
 st.title("图谱")
 
-graph = None
-with api.shown_errors("读取图谱"):
-    graph = api.graph()
-if graph is None:
-    st.stop()
+graph = api.graph_or_stop()
 if graph.number_of_nodes() == 0:
     st.info("图谱是空的：请先在“导入/导出”页导入公开文件。")
     st.stop()

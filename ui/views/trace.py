@@ -17,6 +17,29 @@ PROJECT_COLUMNS = {"unit": "单位", "year": "年度", "project": "项目", "amo
 ROLE_NAMES = {"basis": "立项依据", "mention": "文中提及"}
 CO_CITED_COLUMNS = {"doc_no": "文号", "title": "标题", "project_count": "共同引用项目数", "units": "单位"}
 
+
+def template_section(template: str, doc_no: str, empty_text: str, shape, csv_key: str) -> None:
+    """One template's rows for a 文件 (``{"doc_no": doc_no}``) as a table with its CSV download and
+    Cypher, or ``empty_text`` when it returns no row; ``shape(frame) -> frame`` drops and renames columns."""
+    with api.shown_errors(template):
+        table = api.run_table(template, {"doc_no": doc_no})
+        if table.frame.empty:
+            st.caption(empty_text)
+        else:
+            render.show_table(shape(table.frame), key=csv_key, file_name=f"{template}.csv")
+        with st.expander("Cypher"):
+            st.code(table.cypher, language="cypher")
+
+
+def citing_projects(frame):
+    """projects_by_policy rows in Chinese columns, with a caption totalling units, projects and 万元."""
+    frame = frame.drop(columns=["doc_no", "title"], errors="ignore").rename(columns=PROJECT_COLUMNS)
+    frame["引用方式"] = frame["引用方式"].map(lambda role: ROLE_NAMES.get(role, role))
+    total = frame["金额（万元）"].sum()
+    st.caption(f"{frame['单位'].nunique()} 个单位的 {len(frame)} 个项目，合计 {total:,.2f} 万元。")
+    return frame
+
+
 st.title("文件追踪")
 st.caption("选择或搜索一个政策文件（文号或标题），查看发文机关、引用它的各单位项目及金额、共同引用的文件。")
 
@@ -58,28 +81,15 @@ issuer_text = "、".join(f"{issuer.get('name') or issuer.get('issuer_code')}（{
                        for issuer in issuers)
 st.markdown(f"**发文机关**：{issuer_text or attrs.get('issuer_code') or '未知'}")
 
+
+
 st.markdown("#### 引用该文件的项目")
-with api.shown_errors("projects_by_policy"):
-    projects = api.run_table("projects_by_policy", {"doc_no": doc_no})
-    if projects.frame.empty:
-        st.caption("库中没有项目引用这个文件。")
-    else:
-        frame = projects.frame.drop(columns=["doc_no", "title"], errors="ignore").rename(columns=PROJECT_COLUMNS)
-        frame["引用方式"] = frame["引用方式"].map(lambda role: ROLE_NAMES.get(role, role))
-        units = frame["单位"].nunique()
-        st.caption(f"{units} 个单位的 {len(frame)} 个项目，合计 {frame['金额（万元）'].sum():,.2f} 万元。")
-        render.show_table(frame, key="trace-projects-csv", file_name="projects_by_policy.csv")
-    with st.expander("Cypher"):
-        st.code(projects.cypher, language="cypher")
+template_section("projects_by_policy", doc_no, "库中没有项目引用这个文件。", citing_projects, "trace-projects-csv")
 
 st.markdown("#### 共同被引用的文件")
-with api.shown_errors("co_cited_policies"):
-    co_cited = api.run_table("co_cited_policies", {"doc_no": doc_no})
-    if co_cited.frame.empty:
-        st.caption("没有与它一起被同一项目引用的文件。")
-    else:
-        frame = co_cited.frame.drop(columns=["sources"], errors="ignore").rename(columns=CO_CITED_COLUMNS)
-        render.show_table(frame, key="trace-cocited-csv", file_name="co_cited_policies.csv")
+template_section("co_cited_policies", doc_no, "没有与它一起被同一项目引用的文件。",
+                 lambda frame: frame.drop(columns=["sources"], errors="ignore").rename(columns=CO_CITED_COLUMNS),
+                 "trace-cocited-csv")
 
 st.markdown("#### 子图")
 render.show_graph(graph_view.neighbourhood(graph, chosen, radius=2, limit=60), centre=chosen, alt=f"{doc_no} 子图")
