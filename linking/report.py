@@ -30,8 +30,9 @@ ORDER BY id
 PROGRAM_MEMBERS = """
 MATCH (p:Project)-[r:PART_OF]->(g:Program)
 RETURN g.program_id AS program_id, g.name AS name, p.project_id AS project_id, p.unit_name AS unit,
-       p.name AS project, r.score AS score, r.method AS method, r.status AS status
-ORDER BY program_id, unit, project
+       p.name AS project, p.subject_code AS subject_code, p.amount AS amount, p.file AS file, p.line AS line,
+       r.score AS score, r.method AS method, r.status AS status
+ORDER BY program_id, unit, project, subject_code, line
 """
 
 
@@ -44,8 +45,10 @@ def links_report(store) -> dict:
     Returns:
         ``{"policy_documents": [{"doc_no", "issuer_code", "issuer", "titles", "cited_by": [{"unit", "project",
         "role"}]}], "policy_links": [{"id", "a", "b", "score", "method", "status"}], "programs": [{"program_id",
-        "name", "members": [{"id", "unit", "project", "score", "method", "status"}]}]}``; scores 0..1, ``id``
-        is what ``kb links accept|reject`` takes.
+        "name", "members": [{"id", "unit", "project", "subject_code", "amount", "file", "line", "score", "method",
+        "status"}]}]}``; scores 0..1, amounts in 万元, ``id`` is what ``kb links accept|reject`` takes. Two lines
+        of one unit with the same project name (003 prints 档案整理工作经费 under two subject codes) are told
+        apart by subject_code, amount and line.
 
     Raises:
         StoreQueryFailed: the store failed a query.
@@ -66,8 +69,9 @@ def links_report(store) -> dict:
         program = programs.setdefault(row["program_id"], {"program_id": row["program_id"], "name": row["name"],
                                                           "members": []})
         program["members"].append({"id": member_link_id(row["program_id"], row["project_id"]), "unit": row["unit"],
-                                   "project": row["project"], "score": row["score"], "method": row["method"],
-                                   "status": row["status"]})
+                                   "project": row["project"], "subject_code": row["subject_code"],
+                                   "amount": row["amount"], "file": row["file"], "line": row["line"],
+                                   "score": row["score"], "method": row["method"], "status": row["status"]})
     return {"policy_documents": documents, "policy_links": links, "programs": list(programs.values())}
 
 
@@ -97,6 +101,12 @@ def links_text(report: dict) -> str:
     for program in report["programs"]:
         lines.append(f"  {program['name']}  ({program['program_id']})")
         lines += [f"      [{member['status']}] {member['score']:.3f}  {member['unit']} / {member['project']}  "
-                  f"({member['method']})  id {member['id']}" for member in program["members"]]
+                  f"{_member_figure(member)}  ({member['method']})  id {member['id']}" for member in program["members"]]
     lines.append("Review a link: kb links accept ID | kb links reject ID")
     return "\n".join(lines)
+
+
+def _member_figure(member: dict) -> str:
+    """``[2013299] 7.16 万元 003_….txt:342``: what tells two lines of one project name apart."""
+    amount = f"{member['amount']:g} 万元" if member.get("amount") is not None else "- 万元"
+    return f"[{member.get('subject_code') or '-'}] {amount} {member.get('file') or '-'}:{member.get('line') or '-'}"

@@ -74,6 +74,17 @@ def test_report_lists_possible_links_and_programs_with_scores(report):
     assert "企业军转干部生活补助" in text
 
 
+def test_two_lines_of_one_project_name_are_members_told_apart(report):
+    """003 prints 县社保事务中心档案整理工作经费 twice, under 2080107 (5 万元) and 2080109 (7.16 万元)."""
+    archives = next(program for program in report["programs"] if program["name"] == "社会保险档案管理")
+    twins = [member for member in archives["members"] if member["project"] == "县社保事务中心档案整理工作经费"]
+    assert sorted((member["subject_code"], member["amount"]) for member in twins) == [("2080107", 5.0),
+                                                                                     ("2080109", 7.16)]
+    assert len({member["id"] for member in twins}) == 2 and all(member["file"].startswith("003_") for member in twins)
+    text = links_text(report)
+    assert "[2080107] 5 万元" in text and "[2080109] 7.16 万元" in text
+
+
 def _status(folder: Path, link_id: str) -> str:
     with open_store(folder, "embedded") as store:
         report = links_report(store)
