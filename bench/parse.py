@@ -103,6 +103,7 @@ def concatenation_throughput(corpus: Path, work: Path, timeout: float = 1800) ->
 
 
 def main() -> None:
+    """Command line: --corpus DIR [--work DIR]; prints the corpus and concatenation throughput as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")))

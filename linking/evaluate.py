@@ -45,11 +45,13 @@ class PairMetrics:
 
     @property
     def precision(self) -> float | None:
+        """Share of the pairs linked that the labels call the same (0..1); None when nothing was linked."""
         found = self.true_positive + self.false_positive
         return self.true_positive / found if found else None
 
     @property
     def recall(self) -> float | None:
+        """Share of the pairs labelled the same that were linked (0..1); None when no pair is labelled the same."""
         expected = self.true_positive + self.false_negative
         return self.true_positive / expected if expected else None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loaders.normalize import parse_amount
 from loaders.rows import Row
 
 _NUMBER = r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*万元"
@@ -80,7 +81,9 @@ def narrative_figures(rows: list[Row]) -> dict[str, NarrativeFigure]:
                     before = text[max(0, match.start("value") - 6):match.start("value")]
                     if _CHANGE_WORDS.search(before):
                         continue
-                    value = float(match.group("value").replace(",", ""))
+                    value = parse_amount(match.group("value"))
+                    if value is None:
+                        continue
                     found[field] = NarrativeFigure(field, value, row.line, match.group(0))
                     break
                 if field in found:
