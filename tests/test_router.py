@@ -194,3 +194,13 @@ def test_any_printed_form_of_a_known_doc_no_routes_to_it(vocab, doc_no, brackets
     chosen = route(question, vocab)
     assert chosen.mentions.doc_nos == [doc_no]
     assert (chosen.template, chosen.params) == ("projects_by_policy", {"doc_no": doc_no})
+
+
+def test_semantic_passages_spell_out_the_beneficiary_groups_of_linking():
+    """kb.query.semantic.expand reads linking/data/beneficiary_groups.csv (no second synonym list)."""
+    from kb.query.semantic import expand
+
+    assert expand("荣昌区民师生活医疗补助").split()[1:] == ["民办教师"]
+    assert expand("代发企业退休军转干解困补助资金").split()[1:] == ["军转干部"]
+    assert expand("代发民办教师养老和医疗补助资金").split()[1:] == []  # the full name needs no spelling out
+    assert expand("社保惠民服务专项").split()[1:] == ["社会保险"]

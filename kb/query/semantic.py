@@ -9,7 +9,7 @@ The index is built once per store vocabulary (see ``kb.query.vocabulary``).
 
 Example:
     >>> hits = search(store, vocab, "民办教师补助", top_k=3)  # doctest: +SKIP
-    >>> hits[0].project
+    >>> hits[0].project  # doctest: +SKIP
     '代发民办教师养老和医疗补助资金'
 """
 
@@ -22,10 +22,12 @@ import numpy as np
 
 from kb.embeddings import embed, embedder_name, lexical_embed, uses_model
 from kb.query.vocabulary import Vocabulary
+from linking.vocabulary import beneficiary_groups, find_terms
+from loaders.normalize import match_key
 
-# Abbreviations in project names and the full words a researcher types.
-ABBREVIATIONS = {"民师": "民办教师", "军转干": "军队转业干部 军转干部", "社保": "社会保险", "职教幼教": "职业教育 幼儿教育 教师",
-                 "离休": "离休干部", "退捕": "退捕渔民"}
+# Short forms the beneficiary-group vocabulary (linking/data/beneficiary_groups.csv) does not list as aliases.
+# Its groups (民师 = 民办教师, 军转干 = 军转干部 …) are spelled out from that file by ``expand``.
+ABBREVIATIONS = {"社保": "社会保险", "职教幼教": "职业教育 幼儿教育 教师", "离休": "离休干部", "退捕": "退捕渔民"}
 MODEL_WEIGHT = 0.3
 MODEL_MAX_PASSAGES = 2000  # above this, projects are compared lexically only (model encoding would take minutes)
 MIN_SCORE = 0.2  # below this (lexical cosine scale) a passage is not an answer
@@ -67,11 +69,22 @@ COLUMNS = ["unit", "year", "project", "amount", "score", "programs", "doc_nos", 
 
 
 def expand(text: str) -> str:
-    """``text`` with each known abbreviation followed by its full form."""
+    """``text`` followed by the full name of each beneficiary group it names only by a short form (linking's
+    vocabulary, linking/data/beneficiary_groups.csv: 民师 -> 民办教师, 军转干 -> 军转干部), then by the full form of
+    each other abbreviation (``ABBREVIATIONS``: 社保 -> 社会保险).
+
+    Example:
+        >>> expand("荣昌区民师生活医疗补助"), expand("代发民办教师养老和医疗补助资金")
+        ('荣昌区民师生活医疗补助 民办教师', '代发民办教师养老和医疗补助资金')
+    """
+    expanded, key = text, match_key(text)
+    for term in find_terms(text, beneficiary_groups()):
+        if match_key(term.name) not in key:
+            expanded = f"{expanded} {term.name}"
     for short, full in ABBREVIATIONS.items():
         if short in text:
-            text = f"{text} {full}"
-    return text
+            expanded = f"{expanded} {full}"
+    return expanded
 
 
 def _index(store: Any, vocab: Vocabulary) -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray | None]:
