@@ -39,6 +39,26 @@ def gold_and_parsed() -> list:
 
 
 @pytest.fixture
+def labelled_metrics(request):
+    """Score linking on the labelled pairs of one kind: ``labelled_metrics(corpus_fixture, kind)`` links the
+    extractions of that fixture (``parsed`` or ``gold_and_parsed``), checks there are ≥ 15 pairs labelled the
+    same and ≥ 15 labelled different (linking/data/labelled_pairs.csv), prints and returns the ``PairMetrics``."""
+    from linking import link
+    from linking.evaluate import evaluate, load_labelled_pairs
+
+    def score(corpus: str, kind: str):
+        extractions = request.getfixturevalue(corpus)
+        pairs = [pair for pair in load_labelled_pairs() if pair.kind == kind]
+        assert sum(pair.same for pair in pairs) >= 15 and sum(not pair.same for pair in pairs) >= 15
+        metrics = evaluate(link(extractions), extractions, pairs)[kind]
+        print(f"\n{kind} pairs ({corpus}): precision {metrics.precision:.3f} recall {metrics.recall:.3f} "
+              f"{metrics.to_dict()}")
+        return metrics
+
+    return score
+
+
+@pytest.fixture
 def store(tmp_path):
     """An empty embedded (LadybugDB) store in tmp_path/kb-data."""
     with open_store(tmp_path / "kb-data", "embedded") as opened:

@@ -12,7 +12,6 @@ import pytest
 
 from kb.model import Extraction, stable_id
 from linking import link
-from linking.evaluate import evaluate, load_labelled_pairs
 from linking.policy import title_key, title_only_references
 from linking.vocabulary import issuer_registry
 from loaders.doc_no import find_doc_nos, split_doc_no
@@ -143,13 +142,8 @@ def test_every_node_key_is_a_canonical_doc_no_or_a_title(result):
 
 
 @pytest.mark.parametrize("corpus", ["gold_and_parsed", "parsed"])
-def test_labelled_policy_pairs_precision_recall_and_no_false_merge(request, corpus):
-    extractions = request.getfixturevalue(corpus)
-    pairs = [pair for pair in load_labelled_pairs() if pair.kind == "policy"]
-    assert sum(pair.same for pair in pairs) >= 15 and sum(not pair.same for pair in pairs) >= 15
-    metrics = evaluate(link(extractions), extractions, pairs)["policy"]
-    print(f"\npolicy pairs ({corpus}): precision {metrics.precision:.3f} recall {metrics.recall:.3f} "
-          f"{metrics.to_dict()}")
+def test_labelled_policy_pairs_precision_recall_and_no_false_merge(labelled_metrics, corpus):
+    metrics = labelled_metrics(corpus, "policy")
     assert metrics.unresolved == []
     assert metrics.false_merges == 0
     assert metrics.errors == []

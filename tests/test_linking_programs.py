@@ -11,7 +11,6 @@ import pytest
 
 from kb.model import stable_id
 from linking import link, member_link_id
-from linking.evaluate import evaluate, load_labelled_pairs
 from linking.features import core_name, project_features
 from linking.policy import link_policies
 from linking.programs import candidate_pairs
@@ -145,13 +144,8 @@ def test_blocking_keeps_comparisons_far_below_n_squared(parsed):
 
 
 @pytest.mark.parametrize("corpus", ["parsed", "gold_and_parsed"])
-def test_labelled_program_pairs_precision_recall_and_no_false_merge(request, corpus):
-    extractions = request.getfixturevalue(corpus)
-    pairs = [pair for pair in load_labelled_pairs() if pair.kind == "program"]
-    assert sum(pair.same for pair in pairs) >= 15 and sum(not pair.same for pair in pairs) >= 15
-    metrics = evaluate(link(extractions), extractions, pairs)["program"]
-    print(f"\nprogram pairs ({corpus}): precision {metrics.precision:.3f} recall {metrics.recall:.3f} "
-          f"{metrics.to_dict()}")
+def test_labelled_program_pairs_precision_recall_and_no_false_merge(labelled_metrics, corpus):
+    metrics = labelled_metrics(corpus, "program")
     assert metrics.false_merges == 0
     if corpus == "parsed":
         assert metrics.unresolved == []
