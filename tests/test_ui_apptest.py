@@ -251,6 +251,15 @@ def test_review_accept_is_seen_by_kb_links(app_db):
     assert _status_of(json.loads(links.stdout), link_id) == "accepted"
 
 
+def test_review_table_tells_two_lines_of_one_project_name_apart(app_db):
+    app = _app("views/review.py")
+    _assert_clean(app)
+    table = _frames(app)[-1]
+    twins = sorted(side for side in table["一方"] if "县社保事务中心档案整理工作经费" in side)
+    assert twins == ["苍溪县社会保险事务中心 · 县社保事务中心档案整理工作经费（科目 2080107 · 5 万元）",
+                     "苍溪县社会保险事务中心 · 县社保事务中心档案整理工作经费（科目 2080109 · 7.16 万元）"]
+
+
 def _status_of(report: dict, link_id: str):
     """The status ``kb links --json`` gives the 文号 link or program membership ``link_id``."""
     links = list(report["policy_links"]) + [member for program in report["programs"] for member in program["members"]]

@@ -119,7 +119,15 @@ def decided_links(report: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [{"类型": "文件", "编号": link["id"], "一方": link["a"], "另一方": link["b"], "分数": link.get("score"),
              "状态": link.get("status")} for link in report.get("policy_links") or []]
     for program in report.get("programs") or []:
-        rows += [{"类型": "同类项目", "编号": member["id"], "一方": f"{member.get('unit')} · {member.get('project')}",
+        rows += [{"类型": "同类项目", "编号": member["id"], "一方": _member_text(member),
                   "另一方": program.get("name"), "分数": member.get("score"), "状态": member.get("status")}
                  for member in program.get("members") or []]
     return rows
+
+
+def _member_text(member: dict[str, Any]) -> str:
+    """``unit · project（科目 2080107 · 5 万元）``: two lines of one project name stay apart."""
+    details = [f"科目 {member['subject_code']}" if member.get("subject_code") else "",
+               f"{member['amount']:g} 万元" if member.get("amount") is not None else ""]
+    detail = " · ".join(part for part in details if part)
+    return f"{member.get('unit')} · {member.get('project')}" + (f"（{detail}）" if detail else "")
