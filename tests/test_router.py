@@ -204,3 +204,15 @@ def test_semantic_passages_spell_out_the_beneficiary_groups_of_linking():
     assert expand("代发企业退休军转干解困补助资金").split()[1:] == ["军转干部"]
     assert expand("代发民办教师养老和医疗补助资金").split()[1:] == []  # the full name needs no spelling out
     assert expand("社保惠民服务专项").split()[1:] == ["社会保险"]
+
+
+def test_a_store_built_before_program_keywords_still_gives_program_names(store, corpus_dir):
+    """Program.keywords came later: a LadybugDB store without that column reads names only, no error."""
+    from kb.ingest import ingest_paths
+    from kb.query.vocabulary import read_vocabulary
+
+    ingest_paths(sorted(corpus_dir.glob("00[01]_*.txt")), store)  # 荣昌 and 綦江 both pay 民办教师
+    assert read_vocabulary(store).program_keywords["民师"] == ["原民办教师养老和医疗补助"]
+    store.write("ALTER TABLE Program DROP keywords", {}, name="drop Program.keywords (an older store)")
+    older = read_vocabulary(store)
+    assert "原民办教师养老和医疗补助" in older.programs and older.program_keywords == {}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.errors import KBError
+from kb.errors import KBError, StoreQueryFailed
 from loaders.normalize import match_key
 
 # Short forms of a unit's kind of body, longest first: 社会保险事务中心 is also called 社保中心 ...
@@ -201,8 +201,13 @@ def read_vocabulary(store: Any) -> Vocabulary:
                 vocab.subjects[key].append(entry)
     vocab.indicators = sorted({row["name"] for row in read("MATCH (i:Indicator) RETURN i.name AS name", {},
                                                            name="vocabulary indicators") if row["name"]})
-    for row in read("MATCH (g:Program) RETURN g.name AS name, g.keywords AS keywords ORDER BY name", {},
-                    name="vocabulary programs"):
+    try:
+        programs = read("MATCH (g:Program) RETURN g.name AS name, g.keywords AS keywords ORDER BY name", {},
+                        name="vocabulary programs")
+    except StoreQueryFailed:  # a store built before Program.keywords existed: names only until re-ingested
+        programs = read("MATCH (g:Program) RETURN g.name AS name, [] AS keywords ORDER BY name", {},
+                        name="vocabulary program names")
+    for row in programs:
         if not row["name"]:
             continue
         if row["name"] not in vocab.programs:
