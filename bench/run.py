@@ -178,6 +178,9 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
     for name in OTHER_BENCHES:
         emit(f"## bench/{name}.py", "")
         emit(other_bench(name, arguments[name], env), "")
+    if 1000 in synth_dirs:  # kb ask on a 1,000-document synthetic store (the corpus questions, same router)
+        emit("## bench/ask.py on the 1,000-document synthetic store", "")
+        emit(other_bench("ask", ["--db", str(work / "db-synth-1000"), "--repeats", "2"], env), "")
     return "\n".join(out) + "\n"
 
 
