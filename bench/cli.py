@@ -1,4 +1,4 @@
-"""The command line shared by the bench scripts that take a corpus and a synthetic size (ingest.py, linking.py).
+"""The command line shared by the bench scripts that take a corpus and a synthetic size (ingest.py, link_quality.py).
 
 Imported as ``bench.cli`` (the repository root on ``sys.path``, as bench/run.py and each script's ``main`` put it).
 """

@@ -1,9 +1,7 @@
 """Linking benchmark: time of ``linking.link`` and its precision/recall, on the corpus and a synthetic corpus.
 
-Run alone (``python bench/linking.py --corpus ../shared/corpus``) or through ``bench/run.py`` (``make
-bench``), which calls ``run()``. This file shares its name with the ``linking`` package: load it by path
-under another module name (``importlib.util.spec_from_file_location("bench_linking", path)``), never as
-``import linking`` with bench/ on sys.path. Figures only, no pass/fail:
+Run alone (``python bench/link_quality.py --corpus ../shared/corpus``) or through ``bench/run.py`` (``make
+bench``), which runs it as a child. Figures only, no pass/fail:
 
 - corpus: the five documents parsed, linked once cold (embedding model load included) and once warm;
   precision/recall on the labelled pairs of ``linking/data/labelled_pairs.csv``;
@@ -23,9 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
-if __name__ == "linking":
-    raise ImportError("bench/linking.py was imported as 'linking', hiding the linking package: load it by path "
-                      "under another name (importlib.util.spec_from_file_location('bench_linking', path))")
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
