@@ -36,7 +36,7 @@ def run(store, repeats: int = 5) -> dict:
     Returns:
         {"questions", "timed_calls", "warmup_ms", "p50_ms", "p95_ms", "max_ms", "target_p95_ms", "within_target"}.
     """
-    from kb.errors import UnanswerableQuestion
+    from kb.core.errors import UnanswerableQuestion
     from kb.query.ask import ask
 
     questions = [case["question"] for case in json.loads((SHARED / "questions.json").read_text(encoding="utf-8"))]

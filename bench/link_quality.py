@@ -66,7 +66,7 @@ def _truth(documents: int, seed: int) -> dict:
 
 def synthetic_figures(documents: int, seed: int = 0) -> dict:
     """Link ``documents`` synthetic disclosures; pairwise precision/recall of programs vs their families."""
-    from kb.model import Extraction
+    from kb.core.records import Extraction
     from linking import link
 
     truth = _truth(documents, seed)

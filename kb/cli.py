@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 
-from kb.errors import KBError
+from kb.core.errors import KBError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="budget-kb: trace public money through Chinese budget disclosures.")
 links_app = typer.Typer(help="Policy-document and program links: list, accept, reject.", invoke_without_command=True)

@@ -26,7 +26,7 @@ import zlib
 
 import numpy as np
 
-from loaders.normalize import match_key
+from kb.core.normalize import match_key
 
 LEXICAL = "lexical character n-grams"
 _LEXICAL_DIMENSIONS = 2048

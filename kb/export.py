@@ -19,8 +19,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.errors import KBError
-from kb.store.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRING_LIST
+from kb.core.errors import KBError
+from kb.core.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRING_LIST
 
 FORMATS = ("graphml", "gexf", "json", "csv")
 _CSV_TYPES = {DOUBLE: "double", INT64: "long", BOOLEAN: "boolean", STRING_LIST: "string[]"}

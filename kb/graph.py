@@ -1,9 +1,9 @@
 """Records + links -> the property graph of docs/CONTRACTS.md, as a networkx MultiDiGraph.
 
 Node ids are ``"<Label>:<key>"`` (e.g. ``"PolicyDocument:渝委办发〔2019〕66号"``); every node carries
-``label`` and the properties of ``kb.store.schema.NODE_TABLES[label]`` (key included). Every edge is
+``label`` and the properties of ``kb.core.schema.NODE_TABLES[label]`` (key included). Every edge is
 keyed by its relationship type (so a fact is stored once), carries ``type`` and the properties of
-``REL_TABLES[type]``. Ids are stable: the same documents always give the same graph (``kb.model.stable_id``),
+``REL_TABLES[type]``. Ids are stable: the same documents always give the same graph (``kb.core.records.stable_id``),
 which makes re-ingesting an upsert. Exports, the stores and analysis all reuse this graph.
 """
 
@@ -14,13 +14,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from kb.model import Extraction, Indicator, LinkResult, stable_id
-from kb.store.schema import NODE_TABLES, REL_TABLES, coerce
-from loaders.doc_no import split_doc_no
+from kb.core.places import unit_aliases, unit_level
+from kb.core.records import Extraction, Indicator, LinkResult, stable_id
+from kb.core.schema import NODE_TABLES, REL_TABLES, coerce
+from kb.core.doc_no import split_doc_no
 
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:经济技术开发区|经开区|自治县|新区|省|市|区|县)")
-_PROVINCE_LEVEL = {"重庆市", "北京市", "上海市", "天津市"}
-_SHORT_WORDS = (("经济技术开发区", "经开区"), ("社会保险", "社保"), ("人力资源和社会保障", "人社"), ("事务中心", "中心"))
 _BUDGET_FIGURES = ("income_total", "expense_total", "general_public_budget", "basic_expense", "project_expense",
                    "carryover", "three_public")
 
@@ -33,76 +31,6 @@ def node_id(label: str, key: str) -> str:
         'Subject:function:208'
     """
     return f"{label}:{key}"
-
-
-def _places(text: str) -> list[str]:
-    """Administrative places printed at the start of ``text``: 重庆市荣昌区… -> ['重庆市', '荣昌区']."""
-    places, position = [], 0
-    while match := _PLACE.match(text, position):
-        places.append(match.group())
-        position = match.end()
-    return places
-
-
-def _shorten(text: str) -> str:
-    for long, short in _SHORT_WORDS:
-        text = text.replace(long, short)
-    return text
-
-
-def unit_aliases(name: str | None, region: str | None = None) -> list[str]:
-    """Short forms a researcher uses for a unit, derived from its name (and region when the name has no place).
-
-    Args:
-        name: the unit's full name as printed, e.g. 重庆市荣昌区社会保险事务中心.
-        region: the unit's region, e.g. 四川省广元市苍溪县, used when the name starts with no place.
-
-    Returns:
-        Distinct aliases, shortest place forms first: the place without its suffix (荣昌), the place (荣昌区),
-        a development zone's short form (万盛经开区), and the place with the shortened unit name (荣昌区社保中心).
-
-    Example:
-        >>> unit_aliases("重庆市荣昌区社会保险事务中心")
-        ['荣昌', '荣昌区', '荣昌区社保中心', '荣昌社保中心', '荣昌区社会保险事务中心']
-    """
-    name = (name or "").strip()
-    places = _places(name)
-    rest = name[sum(len(place) for place in places):]
-    if not places or (places[-1] in _PROVINCE_LEVEL and not rest):
-        places = _places(region or "") or places
-    specific = [place for place in places if place not in _PROVINCE_LEVEL and not place.endswith("省")]
-    if not specific:  # a municipal or provincial body: its place would name every unit of the province
-        return [alias for alias in dict.fromkeys([_shorten(name), _shorten(rest)]) if len(alias) > 1 and alias != name]
-    place = specific[-1]
-    suffix = next(s for s in ("经济技术开发区", "经开区", "自治县", "新区", "省", "市", "区", "县") if place.endswith(s))
-    stem = place[: -len(suffix)]
-    aliases = [stem] if len(stem) >= 2 else []
-    aliases.append(place)
-    if suffix == "经济技术开发区":
-        aliases.append(stem + "经开区")
-    if rest:
-        short_rest = _shorten(rest)
-        aliases += [place + short_rest, stem + short_rest, place + rest] if len(stem) >= 2 else [place + short_rest,
-                                                                                                   place + rest]
-        if suffix == "经济技术开发区":
-            aliases.append(stem + "经开区" + short_rest)
-    return list(dict.fromkeys(alias for alias in aliases if alias and alias != name))
-
-
-def unit_level(name: str | None, region: str | None = None) -> str | None:
-    """区县级 for a district/county/zone unit, 市级 for a city's, 省级 for a province's; None if no place shows.
-
-    Example:
-        >>> unit_level("苍溪县社会保险事务中心"), unit_level("广元市社会保险事务中心")
-        ('区县级', '市级')
-    """
-    places = _places(name or "") or _places(region or "")
-    if not places:
-        return None
-    last = places[-1]
-    if last.endswith(("区", "县")):
-        return "区县级"
-    return "省级" if last.endswith("省") else "市级"
 
 
 class _Builder:

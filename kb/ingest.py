@@ -20,10 +20,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.errors import KBError
+from kb.core.errors import KBError
 from kb.graph import build_graph
-from kb.model import Extraction, LinkResult
+from kb.core.records import Extraction, LinkResult
 from kb.store import Store, open_store
+from linking import link
+from linking.decisions import load_decisions
 
 log = logging.getLogger("kb.ingest")
 
@@ -124,18 +126,8 @@ def _parse_or_skip(path: Path) -> Extraction | SkippedFile:
         return SkippedFile(str(path), f"{type(error).__name__}: {error}".splitlines()[0])
 
 
-def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult | None:
-    """Link the whole corpus with ``linking.link`` and the review decisions kept in ``folder``.
-
-    Returns None when the linking package does not provide ``link`` (the graph is then built without
-    issuer names, possible 文号 links and programs).
-    """
-    try:
-        from linking import link
-        from linking.decisions import load_decisions
-    except ImportError as error:
-        log.warning("linking is not available (%s): building the graph without links", error)
-        return None
+def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult:
+    """Link the whole corpus with ``linking.link`` and the review decisions kept in ``folder``."""
     return link(extractions, load_decisions(folder))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.model import Extraction
+from kb.core.records import Extraction
 
 
 def extraction_summary(extraction: Extraction) -> str:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kb.errors import KBError
+from kb.core.errors import KBError
 from kb.store import BACKENDS
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"

@@ -6,7 +6,7 @@ decisions live in ``linking.decisions`` and ``kb links`` reads ``linking.report`
 
 from __future__ import annotations
 
-from kb.model import Extraction, LinkResult, PolicyCitation
+from kb.core.records import Extraction, LinkResult, PolicyCitation
 from linking.features import project_features
 from linking.policy import link_policies
 from linking.programs import cluster_programs, member_link_id

@@ -7,7 +7,7 @@ Decisions live in ``<database folder>/link_decisions.json`` (the store's ``folde
 
 ``kb ingest`` passes ``load_decisions(folder)`` to ``linking.link`` so every rebuilt graph carries them;
 ``record_decision`` also updates the stored relationship at once, so ``kb links`` shows it without a
-re-ingest. Ids are stable (``kb.model.stable_id``): a POSSIBLY_SAME_AS link is ``policy_link:…`` and a
+re-ingest. Ids are stable (``kb.core.records.stable_id``): a POSSIBLY_SAME_AS link is ``policy_link:…`` and a
 PART_OF membership is ``program_member:…`` (``linking.programs.member_link_id``).
 """
 
@@ -19,7 +19,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kb.errors import InvalidDecision, LinkNotFound
+from kb.core.errors import InvalidDecision, LinkNotFound
 from linking.programs import member_link_id
 
 DECISIONS_FILE = "link_decisions.json"

@@ -13,11 +13,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 
-from kb.model import Extraction, LinkResult
+from kb.core.records import Extraction, LinkResult
 from linking.policy import title_key
 from linking.vocabulary import DATA
-from loaders.doc_no import canonicalize
-from loaders.normalize import match_key, normalize_text
+from kb.core.doc_no import canonicalize
+from kb.core.normalize import match_key, normalize_text
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.model import Extraction
+from kb.core.places import PLACE
+from kb.core.records import Extraction
 from linking.vocabulary import Term, beneficiary_groups, find_terms, program_topics
-from loaders.normalize import match_key
+from kb.core.normalize import match_key
 
-_PLACE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:经济技术开发区|经开区|省|市|区|县)")
 _UNIT_WORDS = re.compile(r"^(?:县|区|市|总)?(?:社保事务中心|社会保险事务中心|社保中心|社保局)")
 _YEAR = re.compile(r"(?:^\d{4}年(?:度)?)|(?:\(\d{4}\)$)")
 _LEADING = ("代发", "发放", "关于")
@@ -56,7 +56,7 @@ def unit_places(*texts: str | None) -> tuple[str, ...]:
     places: set[str] = set()
     for text in texts:
         key, found = match_key(text), []
-        while match := _PLACE.match(key):
+        while match := PLACE.match(key):
             found.append(match.group())
             key = key[match.end():]
         if found:

@@ -2,7 +2,7 @@
 
 Rules (GitHub issue "Linking"):
 
-- identity is the canonical 文号 (``loaders.doc_no``: issuer code + year + number); every title printed
+- identity is the canonical 文号 (``kb.core.doc_no``: issuer code + year + number); every title printed
   with it in any document is kept on its node (渝府办发〔2017〕84号 is printed with and without
   重庆市人民政府办公厅);
 - 文号 that differ in year or number are different documents, however similar (渝委办发〔2003〕167号 ≠ 168号);
@@ -12,7 +12,7 @@ Rules (GitHub issue "Linking"):
   same year and number under issuer codes one character apart (渝教人〔2013〕13号 / 渝教文〔2013〕13号), the
   same title under two 文号, a title cited alone that is the subject of a 文号's title (《X》 vs 关于印发〈X〉的通知).
 
-Link ids are ``kb.model.stable_id("policy_link", a, b)`` with a < b, so decisions survive a re-ingest.
+Link ids are ``kb.core.records.stable_id("policy_link", a, b)`` with a < b, so decisions survive a re-ingest.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from kb.model import Extraction, Issuer, PolicyDocumentNode, PolicyLink, stable_id
+from kb.core.records import Extraction, Issuer, PolicyDocumentNode, PolicyLink, stable_id
 from linking import scoring
 from linking.vocabulary import issuer_for
-from loaders.doc_no import DOC_NO_PATTERN, find_doc_nos, split_doc_no
-from loaders.normalize import match_key, normalize_text
+from kb.core.doc_no import DOC_NO_PATTERN, find_doc_nos, split_doc_no
+from kb.core.normalize import match_key, normalize_text
 
 _TITLE_ONLY_NOTE = "Non-文号 references"
 _TOP_LEVEL_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")

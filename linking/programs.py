@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from kb.embeddings import embed
-from kb.model import Program, ProgramMember, stable_id
+from kb.core.records import Program, ProgramMember, stable_id
 from linking import scoring
 from linking.features import ProjectFeatures
 from linking.vocabulary import beneficiary_groups, program_topics

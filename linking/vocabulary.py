@@ -9,7 +9,7 @@ All three live in ``linking/data/`` (shipped with the package) as UTF-8 CSV:
 - ``program_topics.csv`` (topic, aliases, program_name): what an administrative project funds (档案管理,
   信息化建设, 驻村帮扶 …).
 
-Aliases are ``|``-separated and compared on ``loaders.normalize.match_key`` forms, so 村（社区）干部 and
+Aliases are ``|``-separated and compared on ``kb.core.normalize.match_key`` forms, so 村（社区）干部 and
 村(社区)干部 are one alias.
 """
 
@@ -21,8 +21,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.model import Issuer
-from loaders.normalize import match_key
+from kb.core.records import Issuer
+from kb.core.normalize import match_key
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.model import Indicator
-from loaders.normalize import parse_amount
+from kb.core.records import Indicator
+from kb.core.amounts import parse_amount
 
 # header label -> column name; labels are compared after ``label_key``.
 _COLUMN_LABELS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.normalize import parse_amount
+from kb.core.amounts import parse_amount
 from loaders.rows import Row
 
 _NUMBER = r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*万元"

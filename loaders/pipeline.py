@@ -1,4 +1,4 @@
-"""One disclosure file -> ``kb.model.Extraction`` (what ``kb parse --json`` prints).
+"""One disclosure file -> ``kb.core.records.Extraction`` (what ``kb parse --json`` prints).
 
 read (loaders/read.py) -> rows (loaders/rows.py) -> unit, totals, subjects (loaders/summary.py)
 -> projects, indicators, policy documents (loaders/projects.py, when present).
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.errors import UnreadableDocument
-from kb.model import Extraction
+from kb.core.errors import UnreadableDocument
+from kb.core.records import Extraction
+from loaders.projects import extract_projects
 from loaders.read import read_source
 from loaders.rows import rebuild_rows
 from loaders.summary import summarize
@@ -44,12 +45,7 @@ def parse_file(path: str | Path) -> Extraction:
         extraction.notes.append(f"text decoded as {source.encoding}.")
     extraction.notes.extend(source.notes)
     summarize(extraction, rows)
-    try:
-        from loaders.projects import extract_projects
-    except ImportError:
-        extract_projects = None
-    if extract_projects is not None:
-        extract_projects(extraction, rows)
+    extract_projects(extraction, rows)
     totals = extraction.totals
     recognised = (extraction.unit.name or extraction.function_subjects or extraction.economic_subjects
                   or extraction.projects or any(getattr(totals, f) is not None for f in type(totals).model_fields

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from loaders.indicators import label_key
-from loaders.normalize import parse_amount
+from kb.core.amounts import parse_amount
 
-# label (after ``label_key``) -> field of kb.model.Project (or a bookkeeping field).
+# label (after ``label_key``) -> field of kb.core.records.Project (or a bookkeeping field).
 _FIELD_LABELS = {
     "项目名称": "name", "专项资金名称": "name", "项目资金名称": "name", "资金名称": "name",
     "项目编码": "code", "项目代码": "code", "项目编号": "code",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.model import Indicator
+from kb.core.records import Indicator
 from loaders.indicators import IndicatorColumns, alignment_shift, indicator_columns, label_key, read_indicator
 from loaders.project_fields import field_of, is_title, read_amount, split_code
 
@@ -27,7 +27,7 @@ class Entry:
     """One project as read from one table, before entries of several tables are merged.
 
     Attributes:
-        name: name as printed (code prefix removed); amount in 万元; other fields as in ``kb.model.Project``.
+        name: name as printed (code prefix removed); amount in 万元; other fields as in ``kb.core.records.Project``.
         first_line, last_line: 1-based source lines the entry spans (its block or its table row).
         unit: the unit cell printed with it (单位名称/申报单位/编制单位), used to spot another unit's block.
     """

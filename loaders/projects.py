@@ -21,9 +21,9 @@ import re
 
 from rapidfuzz import fuzz
 
-from kb.model import Extraction, Project
+from kb.core.records import Extraction, Project
 from loaders.indicators import indicator_columns, read_indicator_rows
-from loaders.normalize import match_key
+from kb.core.normalize import match_key
 from loaders.project_narrative import narrative_entries
 from loaders.project_fields import (amount_in_yuan, category_from_title, clean_text, field_of, is_title,
                                     label_values, read_amount, row_titles, split_code)

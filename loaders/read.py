@@ -1,7 +1,7 @@
 """Bytes -> ``SourceText``: one disclosure file of any supported format as normalised text lines.
 
 Every format ends in the same intermediate form, so one table parser serves them all: a list of
-normalised lines (``loaders.normalize.normalize_text``) where a table row is one line with its cells
+normalised lines (``kb.core.normalize.normalize_text``) where a table row is one line with its cells
 separated by tabs, and running text is one line per paragraph.
 
 - ``.txt`` (also ``.text``/``.md``): decoded from UTF-8 (with or without BOM), UTF-16 (BOM), GB18030
@@ -11,7 +11,7 @@ separated by tabs, and running text is one line per paragraph.
 - ``.docx``: python-docx; paragraphs and real tables in document order (a merged cell is written once).
 - ``.xlsx``: openpyxl; one sheet per table, the sheet title first, then one tab row per sheet row.
 
-Bad input raises ``kb.errors.UnreadableDocument(path, reason)`` with a one-clause reason: missing,
+Bad input raises ``kb.core.errors.UnreadableDocument(path, reason)`` with a one-clause reason: missing,
 empty, binary, undecodable, HTML page, damaged/truncated container or unknown extension.
 """
 
@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.errors import UnreadableDocument
-from loaders.normalize import normalize_text
+from kb.core.errors import UnreadableDocument
+from kb.core.normalize import normalize_text
 from loaders.rows import detect_layout
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")

@@ -1,4 +1,4 @@
-"""Policy references (文号) of a document and of each project block, built on ``loaders.doc_no``.
+"""Policy references (文号) of a document and of each project block, built on ``kb.core.doc_no``.
 
 Two views of the same 文号 (see EXTRACTION_SCHEMA.md "Canonical 文号"):
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.model import PolicyReference
-from loaders.doc_no import find_doc_nos
+from kb.core.records import PolicyReference
+from kb.core.doc_no import find_doc_nos
 
 _TITLE = re.compile(r"《([^《》]{2,120})》")
 _NUMBER_WITHOUT_YEAR = re.compile(r"(?<![\d〕】\]］)）])(\d{1,4})号文(?!件)")

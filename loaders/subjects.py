@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.normalize import parse_amount
+from kb.core.amounts import parse_amount
 from loaders.sections import Section, clean_cell, is_total_label
 
 _CLASS = re.compile(r"^\d{3}$")

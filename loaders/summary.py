@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 
-from kb.model import EconomicSubjectLine, Extraction, FunctionSubjectLine, Totals
+from kb.core.records import EconomicSubjectLine, Extraction, FunctionSubjectLine, Totals
 from loaders.narrative import narrative_figures
-from loaders.normalize import parse_amount
+from kb.core.amounts import parse_amount
 from loaders.rows import Row
 from loaders.sections import Section, clean_cell, find_sections, sections_of
 from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, is_column_number_row,

@@ -16,29 +16,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kb.model import UnitInfo
+from kb.core.places import region_of
+from kb.core.records import UnitInfo
 from loaders.rows import Row
 from loaders.sections import Section, clean_cell
-
-# Sichuan prefecture-level cities and, for the cities seen in disclosures, their counties/districts.
-SICHUAN_CITIES = ("成都市", "自贡市", "攀枝花市", "泸州市", "德阳市", "绵阳市", "广元市", "遂宁市", "内江市",
-                  "乐山市", "南充市", "眉山市", "宜宾市", "广安市", "达州市", "雅安市", "巴中市", "资阳市",
-                  "阿坝藏族羌族自治州", "甘孜藏族自治州", "凉山彝族自治州")
-PLACES: dict[str, str] = {  # county/district -> its city (四川省)
-    "苍溪县": "广元市", "旺苍县": "广元市", "剑阁县": "广元市", "青川县": "广元市", "利州区": "广元市",
-    "昭化区": "广元市", "朝天区": "广元市",
-    "阆中市": "南充市", "南部县": "南充市", "仪陇县": "南充市", "营山县": "南充市", "蓬安县": "南充市",
-    "西充县": "南充市", "顺庆区": "南充市", "高坪区": "南充市", "嘉陵区": "南充市",
-    "通江县": "巴中市", "南江县": "巴中市", "平昌县": "巴中市", "巴州区": "巴中市", "恩阳区": "巴中市",
-    "江油市": "绵阳市", "三台县": "绵阳市", "梓潼县": "绵阳市", "盐亭县": "绵阳市", "平武县": "绵阳市",
-    "北川羌族自治县": "绵阳市", "涪城区": "绵阳市", "游仙区": "绵阳市", "安州区": "绵阳市",
-}
-CHONGQING_DISTRICTS = ("万州区", "涪陵区", "渝中区", "大渡口区", "江北区", "沙坪坝区", "九龙坡区", "南岸区",
-                       "北碚区", "綦江区", "大足区", "渝北区", "巴南区", "黔江区", "长寿区", "江津区", "合川区",
-                       "永川区", "南川区", "璧山区", "铜梁区", "潼南区", "荣昌区", "开州区", "梁平区", "武隆区",
-                       "城口县", "丰都县", "垫江县", "忠县", "云阳县", "奉节县", "巫山县", "巫溪县",
-                       "石柱土家族自治县", "秀山土家族苗族自治县", "酉阳土家族苗族自治县", "彭水苗族土家族自治县",
-                       "万盛经济技术开发区", "万盛经开区", "两江新区", "西部科学城重庆高新区")
 
 _TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>20\d\d)\s*年(?:度)?\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
 _YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?\s*(?P<name>\S.*?)\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
@@ -54,46 +35,6 @@ _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财�
 
 def _compact(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", clean_cell(text))
-
-
-def region_of(name: str | None) -> tuple[str | None, str | None]:
-    """(region, province) read from a unit name's place prefix.
-
-    Example:
-        >>> region_of("苍溪县社会保险事务中心")
-        ('四川省广元市苍溪县', '四川省')
-        >>> region_of("重庆市万盛经济技术开发区社会保险事务中心")
-        ('重庆市万盛经济技术开发区', '重庆市')
-    """
-    if not name:
-        return None, None
-    rest = name
-    if "重庆市" in rest:  # "中共重庆市荣昌区委…" as well as "重庆市荣昌区…"
-        rest = rest[rest.index("重庆市"):]
-    if rest.startswith("重庆市") or any(rest.startswith(d) for d in CHONGQING_DISTRICTS):
-        rest = rest.removeprefix("重庆市")
-        district = next((d for d in CHONGQING_DISTRICTS if rest.startswith(d)), None)
-        if district is None:
-            found = re.match(r"^[\u4e00-\u9fff]{1,6}?(?:经济技术开发区|经开区|高新区|新区|自治县|区|县)", rest)
-            district = found.group(0) if found else None
-        return "重庆市" + (district or ""), "重庆市"
-    if "四川省" in rest:
-        rest = rest[rest.index("四川省") + 3:]
-    city = next((c for c in SICHUAN_CITIES if rest.startswith(c)), None) or next(
-        (c for c in SICHUAN_CITIES if c in rest[:8]), None)
-    if city:
-        rest = rest[rest.index(city) + len(city):]
-        county = next((p for p, c in PLACES.items() if c == city and rest.startswith(p)), None)
-        if county is None:  # a district or county of a city not in PLACES: 成都市武侯区…
-            found = re.match(r"^[\u4e00-\u9fff]{1,5}?(?:自治县|区|县|市)(?![场民政])", rest)
-            county = found.group(0) if found else None
-        return "四川省" + city + (county or ""), "四川省"
-    county = next((p for p in PLACES if rest.startswith(p)), None)
-    if county:
-        return "四川省" + PLACES[county] + county, "四川省"
-    if name.startswith("四川省"):
-        return "四川省", "四川省"
-    return None, None
 
 
 def _candidates(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:

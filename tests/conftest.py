@@ -21,7 +21,7 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="module")
 def parsed() -> list:
-    """The five corpus documents as ``loaders.parse_file`` reads them (list of ``kb.model.Extraction``)."""
+    """The five corpus documents as ``loaders.parse_file`` reads them (list of ``kb.core.records.Extraction``)."""
     from loaders import parse_file
 
     return [parse_file(path) for path in sorted(CORPUS.glob("*.txt"))]
@@ -30,7 +30,7 @@ def parsed() -> list:
 @pytest.fixture(scope="module")
 def gold_and_parsed() -> list:
     """Gold 000-002 (../shared/gold) and parsed 003-004: the corpus with hand-checked records where they exist."""
-    from kb.model import Extraction
+    from kb.core.records import Extraction
     from loaders import parse_file
 
     gold = [Extraction.model_validate(json.loads(path.read_text(encoding="utf-8")))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import StoreQueryFailed
+from kb.core.errors import StoreQueryFailed
 from kb.graph import build_graph
 from kb.ingest import ingest_paths
-from kb.model import Extraction
+from kb.core.records import Extraction
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import UnanswerableQuestion
+from kb.core.errors import UnanswerableQuestion
 from kb.query.ask import ask
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

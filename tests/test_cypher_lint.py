@@ -15,7 +15,7 @@ import pytest
 from kb.query.templates import CYPHER_DIR, load_registry
 from kb.store.neo4j_store import (DELETE_CYPHER, constraint_statements, create_nodes_cypher,
                                   create_relationships_cypher)
-from kb.store.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
+from kb.core.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
                              relationship_export_cypher)
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders import parse_file
-from loaders.normalize import parse_amount
+from kb.core.amounts import parse_amount
 from loaders.read import read_source
 from loaders.rows import rebuild_rows
 

@@ -6,8 +6,8 @@ import networkx as nx
 import pytest
 
 from kb.graph import build_graph, node_id, unit_aliases, unit_level
-from kb.model import LinkResult, PolicyLink, Program, ProgramMember
-from kb.store.schema import NODE_TABLES, REL_TABLES
+from kb.core.records import LinkResult, PolicyLink, Program, ProgramMember
+from kb.core.schema import NODE_TABLES, REL_TABLES
 from store_contract import gold_extractions
 
 

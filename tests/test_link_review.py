@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import InvalidDecision, LinkNotFound
+from kb.core.errors import InvalidDecision, LinkNotFound
 from kb.ingest import ingest_paths
-from kb.model import stable_id
+from kb.core.records import stable_id
 from kb.store import open_store
 from linking.decisions import DECISIONS_FILE, load_decisions, record_decision
 from linking.report import links_report, links_text

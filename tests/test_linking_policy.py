@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kb.model import Extraction, stable_id
+from kb.core.records import Extraction, stable_id
 from linking import link
 from linking.policy import title_key, title_only_references
 from linking.vocabulary import issuer_registry
-from loaders.doc_no import find_doc_nos, split_doc_no
-from loaders.normalize import normalize_text
+from kb.core.doc_no import find_doc_nos, split_doc_no
+from kb.core.normalize import normalize_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_BY_BOTH = ("渝国资发〔2011〕9号", "渝委办发〔2019〕66号", "渝府办发〔2017〕84号", "渝教人〔2013〕13号")

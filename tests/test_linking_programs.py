@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.model import stable_id
+from kb.core.records import stable_id
 from linking import link, member_link_id
 from linking.features import core_name, project_features
 from linking.policy import link_policies

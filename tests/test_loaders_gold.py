@@ -282,7 +282,7 @@ def test_final_account_tables(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["loaders.read", "loaders.rows", "loaders.sections", "loaders.subjects",
-                                    "loaders.unit", "loaders.narrative", "loaders.pdf_fonts", "loaders.normalize"])
+                                    "loaders.unit", "loaders.narrative", "loaders.pdf_fonts", "kb.core.normalize"])
 def test_docstring_examples_hold(module):
     import doctest
     import importlib

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.doc_no import canonicalize, find_doc_nos, split_doc_no
-from loaders.normalize import match_key, normalize_text, parse_amount, to_simplified
+from kb.core.doc_no import canonicalize, find_doc_nos, split_doc_no
+from kb.core.amounts import parse_amount
+from kb.core.normalize import match_key, normalize_text, to_simplified
 
 # Text like a disclosure's: CJK, digits (half and full width), odd spaces, tabs, punctuation.
 _ALPHABET = st.sampled_from(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import UnreadableDocument
+from kb.core.errors import UnreadableDocument
 from loaders import parse_file
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import loaders
-from loaders.normalize import match_key
+from kb.core.normalize import match_key
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"

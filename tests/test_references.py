@@ -13,7 +13,7 @@ import opencc
 import pytest
 
 import loaders
-from loaders.normalize import normalize_text
+from kb.core.normalize import normalize_text
 from loaders.references import block_references, document_policy_docs, non_doc_no_references
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

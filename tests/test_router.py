@@ -174,7 +174,7 @@ def test_no_template_for_a_question_without_names_it_needs(vocab):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from loaders.doc_no import split_doc_no  # noqa: E402
+from kb.core.doc_no import split_doc_no  # noqa: E402
 
 KNOWN_DOC_NOS = ["渝委办发〔2019〕66号", "渝人社发〔2016〕132号", "渝府办发〔2017〕84号", "綦委组〔2017〕88号", "渝财社〔2013〕312号"]
 BRACKETS = [("〔", "〕"), ("【", "】"), ("[", "]"), ("［", "］"), ("(", ")"), ("（", "）")]

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.errors import StoreUnavailable
+from kb.core.errors import StoreUnavailable
 from kb.graph import build_graph
-from kb.model import Extraction, Project, UnitInfo
+from kb.core.records import Extraction, Project, UnitInfo
 from kb.store import open_store
-from kb.store.schema import NODE_TABLES, REL_TABLES
+from kb.core.schema import NODE_TABLES, REL_TABLES
 from store_contract import assert_graph_round_trip, assert_query_errors_carry_name_and_params, gold_extractions
 
 

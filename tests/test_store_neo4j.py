@@ -49,5 +49,5 @@ def test_every_key_has_a_uniqueness_constraint(neo4j_store):
     rows = neo4j_store.read("SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type "
                             "RETURN labelsOrTypes[0] AS label, properties[0] AS key, type", {})
     keys = {(row["label"], row["key"]) for row in rows if row["type"] == "UNIQUENESS"}
-    from kb.store.schema import NODE_TABLES
+    from kb.core.schema import NODE_TABLES
     assert {(table.label, table.key) for table in NODE_TABLES.values()} <= keys

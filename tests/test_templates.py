@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import InvalidTemplate, MissingParameter, TemplateNotFound
+from kb.core.errors import InvalidTemplate, MissingParameter, TemplateNotFound
 from kb.query.templates import CYPHER_DIR, load_registry, parse_template, run_template
 
 RONGCHANG = "重庆市荣昌区社会保险事务中心"

@@ -6,7 +6,7 @@
 //   node tools/lint_cypher.mjs --job JOB.json      lint with the graph's names and each file's parameters:
 //     {"schema": {"labels": [...], "relationshipTypes": [...], "propertyKeys": [...]},
 //      "files": [{"path": "cypher/x.cypher", "parameters": {"doc_no": "", "year": 0}}]}
-//   (tests/test_cypher_lint.py writes the job from kb.store.schema and the cypher/ registry.)
+//   (tests/test_cypher_lint.py writes the job from kb.core.schema and the cypher/ registry.)
 // Prints one JSON object per diagnostic and line: {"file", "severity": "error"|"warning"|"information"|"hint",
 // "line", "column", "message"} (1-based); exits 1 when any diagnostic is an error, 2 on bad usage.
 import { readFileSync } from "node:fs";

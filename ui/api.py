@@ -25,7 +25,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from kb.errors import KBError
+from kb.core.errors import KBError
 
 DEFAULT_DB = "kb-data"
 DEFAULT_BACKEND = "embedded"
@@ -305,11 +305,9 @@ def record_decision(link_id: str, status: str) -> str:
 
 
 def check_report() -> Any | None:
-    """``kb.checks.check_store`` of the cached store, or None while kb.checks does not exist."""
-    try:
-        from kb.checks import check_store
-    except ImportError:
-        return None
+    """``kb.checks.check_store`` of the cached store."""
+    from kb.checks import check_store
+
     return check_store(get_store())
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from kb.model import Record, stable_id
+from kb.core.records import Record, stable_id
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

@@ -1,6 +1,6 @@
 """The consistency rules of ``kb check``: one pure function per rule, all run by ``check_extraction``.
 
-Every rule reads one ``kb.model.Extraction`` (records and, where it needs figures the records do not
+Every rule reads one ``kb.core.records.Extraction`` (records and, where it needs figures the records do not
 keep, the normalised text lines in ``Extraction.lines``) and returns ``Finding`` records. No store, no
 file access: a rule can be tested on any parsed document.
 """
@@ -14,8 +14,8 @@ from collections import defaultdict
 from kb.checks.findings import Finding, figure_gap
 from kb.checks.tables import (claimed_project_counts, narrative_figures, same_unit, split_blocks, split_rows,
                               summary_grand_totals, unit_mentions)
-from kb.model import Extraction
-from loaders.normalize import parse_amount
+from kb.core.records import Extraction
+from kb.core.amounts import parse_amount
 
 log = logging.getLogger(__name__)
 FIELD_NAMES = {"income_total": "收入合计", "expense_total": "支出合计", "basic_expense": "基本支出",

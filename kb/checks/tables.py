@@ -13,7 +13,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from loaders.normalize import match_key, parse_amount
+from kb.core.amounts import parse_amount
+from kb.core.normalize import match_key
 from loaders.rows import Row, rebuild_rows
 
 _TITLE = re.compile(r"表(（[^）]*）|\([^)]*\))?$|支出预算$|基本支出预$")

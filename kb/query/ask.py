@@ -22,7 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from kb.errors import UnanswerableQuestion
+from kb.core.errors import UnanswerableQuestion
 from kb.query import semantic
 from kb.query.mentions import Mentions, content_words
 from kb.query.router import route

@@ -1,7 +1,7 @@
 """What a question names: 文号, issuers, units, years, subjects, projects, indicators, programs, budget figures.
 
 The question is normalised once (``normalize_text``: traditional -> simplified, full-width -> half-width);
-文号 are read with ``loaders.doc_no.find_doc_nos`` (any bracket, spaces inside); every other name is
+文号 are read with ``kb.core.doc_no.find_doc_nos`` (any bracket, spaces inside); every other name is
 matched against the graph's own vocabulary (``kb.query.vocabulary``) on match keys, longest first, and
 projects also by fuzzy match (rapidfuzz ``partial_ratio``, 0–100). Each name found is replaced in
 ``masked`` by a one-character marker, so intent is read from the question's shape
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from kb.query.vocabulary import Vocabulary
-from loaders.doc_no import find_doc_nos, split_doc_no
-from loaders.normalize import match_key, normalize_text
+from kb.core.doc_no import find_doc_nos, split_doc_no
+from kb.core.normalize import match_key, normalize_text
 
 MARKERS = {"doc_no": "Ⓓ", "issuer_code": "Ⓘ", "unit": "Ⓤ", "year": "Ⓨ", "subject": "Ⓢ", "project": "Ⓟ",
            "indicator": "Ⓝ", "program": "Ⓖ", "keyword": "Ⓚ"}

@@ -23,7 +23,7 @@ import numpy as np
 from kb.embeddings import embed, embedder_name, lexical_embed, uses_model
 from kb.query.vocabulary import Vocabulary
 from linking.vocabulary import beneficiary_groups, find_terms
-from loaders.normalize import match_key
+from kb.core.normalize import match_key
 
 # Short forms the beneficiary-group vocabulary (linking/data/beneficiary_groups.csv) does not list as aliases.
 # Its groups (民师 = 民办教师, 军转干 = 军转干部 …) are spelled out from that file by ``expand``.

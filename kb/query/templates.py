@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from kb.errors import InvalidTemplate, MissingParameter, TemplateNotFound
+from kb.core.errors import InvalidTemplate, MissingParameter, TemplateNotFound
 
 CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _HEADER_LINE = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")

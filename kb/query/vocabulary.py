@@ -5,7 +5,7 @@ The router matches questions against this vocabulary (never against a hand-writt
 newly ingested unit or project is understood at once. One ``Vocabulary`` is built per store and kept until
 the store's node count changes.
 
-Comparison happens on ``loaders.normalize.match_key`` forms (no spaces, lower case, simplified).
+Comparison happens on ``kb.core.normalize.match_key`` forms (no spaces, lower case, simplified).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.errors import KBError, StoreQueryFailed
-from loaders.normalize import match_key
+from kb.core.errors import KBError, StoreQueryFailed
+from kb.core.normalize import match_key
+from kb.core.places import PLACE, strip_place_suffix
 
 # Short forms of a unit's kind of body, longest first: 社会保险事务中心 is also called 社保中心 ...
 _BODY_SHORT_FORMS = {"社会保险事务中心": ("社保中心", "社保事务中心", "社会保险中心")}
-_REGION_SUFFIX = re.compile(r"(经济技术开发区|经开区|自治县|区|县|市)$")
 _PROVINCE = re.compile(r"^(重庆市|四川省|[\u4e00-\u9fff]{2,3}省)")
 
 
@@ -108,7 +108,7 @@ def derive_aliases(name: str, region: str | None, stored: list[str] | None = Non
         body = name[name.index(place) + len(place):]
     short_places = {place} if place else set()
     if place:
-        core = _REGION_SUFFIX.sub("", place)
+        core = strip_place_suffix(place)
         if len(core) >= 2:
             short_places.add(core)
         if place.endswith("经济技术开发区"):
@@ -126,7 +126,7 @@ def derive_aliases(name: str, region: str | None, stored: list[str] | None = Non
 def _last_place(text: str) -> str:
     """The innermost place name of a region (苍溪县 from 四川省广元市苍溪县, 荣昌区 from 重庆市荣昌区)."""
     text = _PROVINCE.sub("", text)
-    places = re.findall(r"[\u4e00-\u9fff]{2,6}?(?:经济技术开发区|自治县|区|县|市)", text)
+    places = PLACE.findall(text)
     return places[-1] if places else ""
 
 

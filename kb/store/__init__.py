@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.errors import StoreUnavailable
+from kb.core.errors import StoreUnavailable
 from kb.store.base import Store
 
 BACKENDS = ("embedded", "neo4j")

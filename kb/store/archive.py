@@ -14,8 +14,8 @@ import json
 import os
 from pathlib import Path
 
-from kb.errors import StoreUnavailable
-from kb.model import Extraction
+from kb.core.errors import StoreUnavailable
+from kb.core.records import Extraction
 
 
 class DocumentArchive:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.errors import KBError, StoreQueryFailed
-from kb.model import Extraction
+from kb.core.errors import KBError, StoreQueryFailed
+from kb.core.records import Extraction
 from kb.store.archive import DocumentArchive
-from kb.store.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
+from kb.core.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
                              relationship_export_cypher)
 
 log = logging.getLogger("kb.store")
@@ -184,6 +184,6 @@ class Store(ABC):
 
 def _clean(row: dict, properties: dict[str, str]) -> dict:
     """Values as the schema types them: a missing list property (Neo4j stores none for []) reads as []."""
-    from kb.store.schema import coerce
+    from kb.core.schema import coerce
 
     return {name: coerce(row.get(name), type_name) for name, type_name in properties.items()}

@@ -23,9 +23,9 @@ import networkx as nx
 import pandas as pd
 import pyarrow as pa
 
-from kb.errors import StoreUnavailable
+from kb.core.errors import StoreUnavailable
 from kb.store.base import Store
-from kb.store.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRING_LIST
+from kb.core.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRING_LIST
 
 log = logging.getLogger("kb.store")
 
@@ -34,7 +34,7 @@ _ARROW_TYPES = {DOUBLE: pa.float64(), INT64: pa.int64(), BOOLEAN: pa.bool_(), ST
 
 
 def schema_statements() -> list[str]:
-    """The DDL creating every node and relationship table of ``kb.store.schema``.
+    """The DDL creating every node and relationship table of ``kb.core.schema``.
 
     Example:
         >>> schema_statements()[0][:50]

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kb.errors import StoreUnavailable
+from kb.core.errors import StoreUnavailable
 from kb.store.base import Store
-from kb.store.schema import NODE_TABLES, REL_TABLES
+from kb.core.schema import NODE_TABLES, REL_TABLES
 
 BATCH = 5000
 

@@ -14,7 +14,7 @@ import json
 import random
 from pathlib import Path
 
-from kb.errors import KBError
+from kb.core.errors import KBError
 from kb.synth.build import build_document
 from kb.synth.content import FAMILIES, PLANT_KINDS, YEARS, all_units
 from kb.synth.render import render

@@ -3,7 +3,7 @@
 Everything is drawn from one ``random.Random(seed)``, so a seed always gives the same corpus. Amounts
 are kept in integer cents (0.01 万元) while they are built, so every printed sum adds up exactly unless
 a contradiction is planted on purpose. The record of one document is the EXTRACTION_SCHEMA.md shape
-(``kb.model.Extraction`` fields), holding the figures as they are printed.
+(``kb.core.records.Extraction`` fields), holding the figures as they are printed.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from loaders.doc_no import canonicalize
-from loaders.normalize import match_key
+from kb.core.doc_no import canonicalize
+from kb.core.normalize import match_key
 from ui import api, graph_view, render
 
 PROJECT_COLUMNS = {"unit": "单位", "year": "年度", "project": "项目", "amount": "金额（万元）", "role": "引用方式",

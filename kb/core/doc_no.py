@@ -5,7 +5,7 @@ Canonical form (EXTRACTION_SCHEMA.md): issuer prefix exactly as printed minus wh
 dropped (``13号文`` -> ``13号``) but 文件 is not a trailing 文. A prefix is never "repaired"
 (渝教文 and 渝教人 stay distinct). A reference with no year (``17号文``) is not a 文号.
 
-Text must already be normalised (``loaders.normalize.normalize_text``): full-width digits are
+Text must already be normalised (``kb.core.normalize.normalize_text``): full-width digits are
 half-width by then. This module is used by the loaders, by linking and by the question router, so a
 文号 typed in a question is read exactly as one printed in a document.
 """

@@ -103,27 +103,3 @@ def match_key(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKC", normalize_text(text))
     return re.sub(r"[\s\"'“”‘’]+", "", text).lower()
-
-
-_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-
-
-def parse_amount(cell: str | None) -> float | None:
-    """Read an amount cell in 万元 as printed: thousands separators removed, blank -> None.
-
-    Args:
-        cell: the cell text, e.g. "2,235.58", "", "—", "#####".
-
-    Returns:
-        The number (e.g. 2235.58), or None for a blank or unreadable cell (never 0 for blank).
-
-    Example:
-        >>> parse_amount("2,235.58"), parse_amount(""), parse_amount("#####")
-        (2235.58, None, None)
-    """
-    if cell is None:
-        return None
-    text = cell.strip().replace(" ", "")
-    if not text or not _AMOUNT.match(text):
-        return None
-    return float(text.replace(",", ""))
