@@ -17,10 +17,11 @@ from kb.core.doc_no import split_doc_no
 from kb.core.normalize import match_key
 from tests.real_scoring import TOTAL_FIELDS, documents, score, summary_line
 
-# Measured on main (8dcb40e) with 61 documents; floored to 2 decimals. Raise after the loaders merge.
+# Measured on main (8dcb40e) with 65 documents (dev 44, holdout 21); floored to 2 decimals.
+# The lead raises these after the loaders merge.
 THRESHOLDS = {
-    "dev": {"field_accuracy": 0.47, "projects_f1": 0.0, "doc_nos_f1": 0.26, "max_refused": 19, "max_wrong_projects": 1},
-    "holdout": {"field_accuracy": 0.38, "projects_f1": 0.0, "doc_nos_f1": 0.26, "max_refused": 12,
+    "dev": {"field_accuracy": 0.47, "projects_f1": 0.0, "doc_nos_f1": 0.43, "max_refused": 20, "max_wrong_projects": 2},
+    "holdout": {"field_accuracy": 0.36, "projects_f1": 0.0, "doc_nos_f1": 0.23, "max_refused": 13,
                 "max_wrong_projects": 1},
 }
 KINDS = {"预算", "决算", "通知", None}
