@@ -7,7 +7,8 @@ line. Each question or turn carries:
 - ``expect``: figures and names the answer must state. ``{"number": 540}`` matches when 540 (万元) appears
   in the answer sentence or in a row value (compared as numbers: 540 == 540.0 == "540.00", "1,174.97"
   counts); ``{"number": [1174.96, 1174.97]}`` matches any of them; ``{"text": "…"}`` matches a substring of
-  the sentence or of a row value, both sides normalised by ``kb.core.normalize.normalize_text``.
+  the sentence or of a row value, both sides normalised by ``kb.core.normalize.normalize_text``;
+  ``{"text": ["最少", "最低"]}`` matches any of them.
 - ``forbid``: the same shapes, none of which may appear (another unit's figure, "最多的是" for a 最少 question).
 - ``absent``: the right answer says the thing is not in the store: its sentence holds one of 没有/未找到/不在/无
   and no number that is an amount of the store (a budget figure, project amount or classification amount),
@@ -102,9 +103,12 @@ def _has_number(figures: list[float], wanted: float | list[float]) -> bool:
     return any(abs(figure - float(choice)) < TOLERANCE for figure in figures for choice in choices)
 
 
-def _has_text(sentence: str, texts: list[str], wanted: str) -> bool:
-    key = normalize_text(wanted)
-    return key in normalize_text(sentence) or any(key in normalize_text(text) for text in texts)
+def _has_text(sentence: str, texts: list[str], wanted: str | list[str]) -> bool:
+    for choice in wanted if isinstance(wanted, list) else [wanted]:
+        key = normalize_text(choice)
+        if key in normalize_text(sentence) or any(key in normalize_text(text) for text in texts):
+            return True
+    return False
 
 
 def _matches(entry: dict, sentence: str, texts: list[str], figures: list[float]) -> bool:
