@@ -18,7 +18,8 @@ line. Each question or turn carries:
 
 Example:
     >>> from tests.question_scoring import answer_passes  # doctest: +SKIP
-    >>> answer_passes({"answer": "荣昌区……540 万元", "rows": []}, {"expect": [{"number": 540}]})  # doctest: +SKIP
+    >>> answer = {"answer": "荣昌区……540 万元", "rows": []}  # doctest: +SKIP
+    >>> answer_passes(answer, {"expect": [{"number": 540}]})  # doctest: +SKIP
     (True, '')
 """
 
@@ -40,8 +41,9 @@ TOLERANCE = 0.005  # amounts are printed to 2 decimals (万元)
 # Row columns holding bookkeeping numbers, not figures: never matched as numbers (still searched as text).
 _NOT_FIGURES = re.compile(r"^(line|.*_line|file|path|code|score|sources|year)$")
 _NUMBER = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-# Numbers that are not figures: a 文号's year and number (渝农发〔2014〕295号, 2014年295号) and a year (2023年).
-_NOT_FIGURE_TEXT = re.compile(r"[〔【\[（(]\s*\d{4}\s*[〕】\]）)]\s*第?\s*\d+\s*号|\d{4}\s*年(?:\s*第?\s*\d+\s*号)?")
+# Numbers that are not figures: a 文号's year and number (渝农发〔2014〕295号, 2014年295号), a year (2023年).
+_NOT_FIGURE_TEXT = re.compile(r"[〔【\[（(]\s*\d{4}\s*[〕】\]）)]\s*第?\s*\d+\s*号"
+                              r"|\d{4}\s*年(?:\s*第?\s*\d+\s*号)?")
 SMALL_COUNT = 12  # integers up to this are counts as often as amounts (“3 个”): not taken as a leaked figure
 
 
