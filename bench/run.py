@@ -4,8 +4,8 @@ Prints, as Markdown: the machine; parse MB/s on the corpus and on a 36 MB concat
 ``kb ingest`` wall time and peak RSS (child process, os.wait4) for the corpus and for 250, 1,000 and
 4,000 synthetic documents (``kb synth``) on the embedded store; ``kb check`` recall on the planted
 contradictions of the 1,000-document store; then the figures of the other benches, each run as a
-child if present: bench/ingest.py and bench/link_quality.py (``--corpus DIR``), bench/ask.py (``--db`` the
-ingested corpus), bench/real_documents.py (scores on tests/data/real/, dev and holdout).
+child if present: bench/ingest.py and bench/link_quality.py (``--corpus DIR``), bench/ask.py and bench/question_set.py
+(``--db`` the ingested corpus), bench/real_documents.py (scores on tests/data/real/, dev and holdout).
 
 Environment: ``KB_BENCH_4000=0`` leaves out the 4,000-document run; ``KB_BENCH_TIMEOUT`` (seconds, default
 3600) bounds each child. The other benches get ``KB_BENCH_WORK`` (scratch folder), ``KB_BENCH_SYNTH``
@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from bench.parse import concatenation_throughput, corpus_throughput, run_child  # noqa: E402
 
 TIMEOUT = float(os.environ.get("KB_BENCH_TIMEOUT", "3600"))
-OTHER_BENCHES = ("ingest", "link_quality", "ask", "real_documents")
+OTHER_BENCHES = ("ingest", "link_quality", "ask", "question_set", "real_documents")
 TARGETS = {"1000": "≤ 30 s, peak RSS ≤ 2 GB", "4000": "≤ 4.4 × the 1,000-document time"}
 
 
@@ -175,6 +175,7 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
         env["KB_BENCH_SYNTH_DB"] = str(work / f"db-synth-{recall_size}")
     arguments = {"ingest": ["--corpus", str(corpus)], "link_quality": ["--corpus", str(corpus)],
                  "ask": ["--db", str(work / "db-corpus")],  # kb ask over the ingested corpus
+                 "question_set": ["--db", str(work / "db-corpus")],  # issue 11's question set, same store
                  "real_documents": []}  # tests/data/real/, dev and holdout
     for name in OTHER_BENCHES:
         emit(f"## bench/{name}.py", "")

@@ -1,0 +1,168 @@
+"""The question development set of issue 11 (tests/data/questions), run against the corpus store.
+
+Questions and conversations are written from the five corpus documents (figures read from them), not from
+the templates' example lines; one quarter is held out by a rule fixed before any run (every 4th id). The
+pass rates are asserted at the main baseline measured when the set was written, floored, so the test passes
+now and fails on a regression. The lead raises the floors after the question-engine merge (qengine branch);
+issue 11 asks for ≥ 97 % on the dev set, ≥ 95 % of unseen questions and ≥ 90 % of conversation turns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from question_scoring import (answer_passes, load_conversations, load_questions, run_conversations, run_questions,
+                              store_amounts, summary)
+from store_contract import CORPUS
+
+from kb.store import open_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Pass-rate floors: the main baseline at 8dcb40e with the set as committed (questions dev 186/267 = 69.7 %,
+# holdout 66/88 = 75.0 %; conversation turns dev 47/104 = 45.2 %, holdout 18/34 = 52.9 %, every turn asked
+# alone because kb.query.conversation does not exist yet), floored to the whole percent. The lead raises them
+# after the question-engine merge.
+FLOORS = {("questions", "dev"): 0.69, ("questions", "holdout"): 0.75,
+          ("turns", "dev"): 0.45, ("turns", "holdout"): 0.52}
+CATEGORIES = {"unit_totals", "unit_projects", "project_detail", "doc_no", "doc_no_forms", "brackets",
+              "doc_no_topic", "title", "issuer", "co_citation", "typo", "ranking", "indicator_type",
+              "subject", "program", "year", "traditional", "absent"}
+
+
+@pytest.fixture(scope="module")
+def question_db(tmp_path_factory) -> Path:
+    """The five corpus documents ingested once into an embedded store; the store is closed again, so the
+    CLI tests below can open the same folder from a child process."""
+    from kb.ingest import ingest_paths
+
+    folder = tmp_path_factory.mktemp("question-set") / "kb-data"
+    with open_store(folder, "embedded") as store:
+        ingest_paths([CORPUS], store)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def results(question_db) -> dict:
+    """Both splits of the questions and of the conversations, scored in-process (store closed afterwards)."""
+    with open_store(question_db, "embedded") as store:
+        questions = {split: run_questions(store, split) for split in ("dev", "holdout")}
+        turns = {split: run_conversations(store, split) for split in ("dev", "holdout")}
+    line = summary(questions, turns)
+    print("\n" + line)
+    for split in ("dev", "holdout"):
+        counts = sorted(questions[split].by_category.items())
+        print(f"{split} by category:", {name: f"{passed}/{total}" for name, (passed, total) in counts})
+    return {"questions": questions, "turns": turns, "line": line}
+
+
+def test_the_set_has_the_size_and_coverage_issue_11_asks_for():
+    questions, conversations = load_questions(), load_conversations()
+    assert len(questions) >= 260 and len(conversations) >= 40
+    assert len({item["id"] for item in questions}) == len(questions)
+    assert len({item["question"] for item in questions}) == len(questions)
+    assert {item["category"] for item in questions} == CATEGORIES
+    for category in CATEGORIES:  # every category many times, in both splits
+        items = [item for item in questions if item["category"] == category]
+        assert len(items) >= 10 and {item["split"] for item in items} == {"dev", "holdout"}, category
+    for item in questions:  # the hold-out rule, fixed before any run: every 4th id
+        assert item["split"] == ("holdout" if int(item["id"][1:]) % 4 == 0 else "dev"), item["id"]
+        assert item["expect"] or item["absent"], item["id"]
+    for conversation in conversations:
+        assert 2 <= len(conversation["turns"]) <= 4, conversation["id"]
+        assert conversation["split"] == ("holdout" if int(conversation["id"][1:]) % 4 == 0 else "dev")
+    holdout = sum(item["split"] == "holdout" for item in questions) / len(questions)
+    assert 0.2 <= holdout <= 0.3
+
+
+def test_scoring_reads_numbers_texts_and_absence():
+    item = {"expect": [{"number": 1174.97}, {"text": "荣昌区退捕渔民养老保险补贴"}],
+            "forbid": [{"number": 784.87}]}
+    answer = {"answer": "荣昌区社会保险事务中心 2026 年项目支出 1,174.97 万元。",
+              "rows": [{"project": "榮昌區退捕漁民養老保險補貼", "amount": "17.00", "line": 784.87}]}
+    assert answer_passes(answer, item) == (True, "")  # "1,174.97" read as a number; a line number is no figure
+    wrong_unit = {"answer": "784.87 万元；1174.97", "rows": answer["rows"]}
+    assert answer_passes(wrong_unit, item)[1] == "forbidden number 784.87"
+    no_project = {"answer": "1174.970", "rows": []}
+    assert answer_passes(no_project, item)[1] == "missing text “荣昌区退捕渔民养老保险补贴”"
+    lowest = {"expect": [{"text": "荣昌"}, {"text": ["最少", "最低", "最小"]}]}
+    assert answer_passes({"answer": "“三公”经费最低的是荣昌区社会保险事务中心，0.9 万元。"}, lowest)[0]
+    assert not answer_passes({"answer": "“三公”经费最多的是万盛……荣昌 0.9 万元。"}, lowest)[0]
+    absent = {"expect": [{"text": "綦江"}], "absent": True, "allow": [{"number": 281}]}
+    amounts = {281.0, 540.0, 0.9}
+    says_where = {"answer": "荣昌没有乡村医生补助；綦江有 281 万元。", "rows": []}
+    assert answer_passes(says_where, absent, amounts)[0]
+    assert not answer_passes({"answer": "荣昌没有；綦江 281，荣昌 540。", "rows": []}, absent, amounts)[0]
+    assert not answer_passes({"answer": "綦江 281 万元。", "rows": []}, absent, amounts)[0]
+    assert not answer_passes({"error": "cannot answer", "rows": []}, {"absent": True}, amounts)[0]
+
+
+def test_store_amounts_hold_the_corpus_figures(question_db):
+    with open_store(question_db, "embedded") as store:
+        amounts = store_amounts(store)
+    assert {2235.58, 1174.97, 540.0, 1000.3, 24107.98, 0.9, 211.99} <= amounts
+
+
+def test_question_pass_rates_do_not_fall_below_the_baseline(results):
+    for split in ("dev", "holdout"):
+        result = results["questions"][split]
+        assert result.total > 0
+        assert result.rate >= FLOORS[("questions", split)], (results["line"], result.failures[:20])
+
+
+def test_conversation_turn_pass_rates_do_not_fall_below_the_baseline(results):
+    for split in ("dev", "holdout"):
+        result = results["turns"][split]
+        assert result.total > 0
+        assert result.rate >= FLOORS[("turns", split)], (results["line"], result.failures[:20])
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def _kb(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kb.cli", *args], capture_output=True, text=True, env=_env(),
+                          timeout=900, cwd=REPO)
+
+
+def test_ten_dev_questions_through_kb_ask_json(question_db, results):
+    """Ten dev questions the in-process run answers right give the same verdict through `kb ask --json`."""
+    right = {item_id for item_id, *_ in results["questions"]["dev"].failures}
+    chosen = [item for item in load_questions("dev") if item["id"] not in right][::7][:10]
+    assert len(chosen) == 10
+    with open_store(question_db, "embedded") as store:
+        amounts = store_amounts(store)
+    for item in chosen:
+        done = _kb("ask", item["question"], "--json", "--db", str(question_db))
+        assert done.returncode == 0, done.stderr
+        answer = json.loads(done.stdout)
+        assert answer_passes(answer, item, amounts) == (True, ""), (item, answer["answer"])
+
+
+def test_one_conversation_through_kb_chat_jsonl(question_db):
+    """One dev conversation through `kb chat --jsonl` (one question per input line, one JSON answer per line)."""
+    import typer.main
+
+    from kb.cli import app
+
+    commands = {command.name for command in typer.main.get_command(app).commands.values()}
+    if "chat" not in commands:
+        pytest.skip("`kb chat` is not a command of kb.cli yet (the qengine branch adds it)")
+    conversation = load_conversations("dev")[0]
+    with open_store(question_db, "embedded") as store:
+        amounts = store_amounts(store)
+    done = subprocess.run([sys.executable, "-m", "kb.cli", "chat", "--jsonl", "--db", str(question_db)],
+                          input="".join(turn["question"] + "\n" for turn in conversation["turns"]),
+                          capture_output=True, text=True, env=_env(), timeout=900, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert len(answers) == len(conversation["turns"])
+    for turn, answer in zip(conversation["turns"], answers):
+        assert answer_passes(answer, turn, amounts) == (True, ""), (turn["question"], answer.get("answer"))
