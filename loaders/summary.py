@@ -156,7 +156,7 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
         None. Amounts are 万元 as printed; every record carries its source line.
     """
     sections = find_sections(rows)
-    unit, unit_notes = read_unit(rows, sections)
+    unit, unit_notes = read_unit(rows, sections, extraction.file)
     extraction.unit = unit
     extraction.notes.extend(unit_notes)
     summary = sections_of(sections, "summary") or sections_of(sections, "fiscal_summary")

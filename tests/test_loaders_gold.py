@@ -190,7 +190,7 @@ def test_narrative_only_disclosure_gives_totals_from_sentences(parsed, tmp_path,
     ("中共重庆市荣昌区委组织部2026年部门预算\n2026年收入合计35.2万元",
      ("中共重庆市荣昌区委组织部", None, "重庆市荣昌区", "重庆市", 2026, "预算", 35.2)),
     ("重庆市綦江区人力资源和社会保障局（本级）2024年部门预算情况说明\n2024年收入预算 5,120.00 万元",
-     ("重庆市綦江区人力资源和社会保障局（本级）", None, "重庆市綦江区", "重庆市", 2024, "预算", 5120.0)),
+     ("重庆市綦江区人力资源和社会保障局", None, "重庆市綦江区", "重庆市", 2024, "预算", 5120.0)),  # scope mark dropped
 ])
 def test_title_forms_and_other_districts(tmp_path, text, expected):
     """Unit identity from the title in the forms other districts print it, with the narrative total."""
