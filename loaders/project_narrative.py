@@ -18,7 +18,7 @@ _PROJECT_SENTENCE = re.compile(
     r"(?:预算数?|安排|资金)?(?:为|共计|计|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*万元")
 _NOT_A_PROJECT = re.compile(
     r"三公|公用经费|人员经费|工作经费总额|收入|支出|拨款|合计|总计|预算|基本|一般公共|政府性基金|国有资本|结转|结余|采购|"
-    r"（类）|（款）|（项）|\(类\)|其中|增加|减少|比上年|共涉及|涉及")
+    r"（类）|（款）|（项）|\(类\)|其中|增加|减少|比上年|共涉及|涉及|因公出国|公务接待|公务用车|会议费|培训费")
 _LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|主要用于|用于|安排|包括|其中|共有)+")
 
 
@@ -46,7 +46,7 @@ def narrative_entries(rows: list) -> list[Entry]:
             if not match:
                 continue
             name, amount = _LEADING_MARK.sub("", match.group("name")).strip(), read_amount(match.group("amount"))
-            if amount is None or _NOT_A_PROJECT.search(name) or (name, amount) in seen:
+            if not amount or _NOT_A_PROJECT.search(name) or (name, amount) in seen:
                 continue
             seen.add((name, amount))
             entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,

@@ -169,7 +169,7 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
                  "carryover": summary, "basic_expense": expense_tables or general_tables,
                  "project_expense": expense_tables or general_tables,
                  "three_public": sections_of(sections, "three_public")}
-    _narrative_totals(rows, has_table, values, sources, extraction.discrepancies)
+    _narrative_totals(rows, has_table, values, sources, extraction.discrepancies, unit.year, unit.kind)
     totals = Totals()
     for field, (value, line) in values.items():
         setattr(totals, field, value)
@@ -219,9 +219,10 @@ def _table_totals(sections: list[Section], summary: list[Section], expense_table
             values["three_public"], sources["three_public"] = found, three[0].title
 
 
-def _narrative_totals(rows: list[Row], has_table: dict, values: dict, sources: dict, discrepancies: list[str]) -> None:
+def _narrative_totals(rows: list[Row], has_table: dict, values: dict, sources: dict, discrepancies: list[str],
+                      year: int | None = None, kind: str | None = None) -> None:
     """Figures from sentences: used where no table carries the field, else compared with the table's."""
-    for field, figure in narrative_figures(rows).items():
+    for field, figure in narrative_figures(rows, year, kind).items():
         table_value = values.get(field, (None, 0))[0]
         if not has_table[field] and table_value is None:
             values[field], sources[field] = (figure.value, figure.line), "情况说明 (narrative)"

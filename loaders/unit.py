@@ -39,7 +39,8 @@ UNIT_HEADS = ("街道办事处", "人民政府", "办事处", "委员会", "事�
 _HEAD = "(?:" + "|".join(UNIT_HEADS) + ")"
 _UNIT_SUFFIX = re.compile(_HEAD + r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?$")  # "…局（本级）"
 _SENTENCE = re.compile(r"[，。；,;：:！？]")
-_TAIL_OK = re.compile(r"^(?:公开|信息公开|情况说明|编制说明|说明|公开说明|信息|报告|报表|表|数据|及.*|和.*|（.*|\(.*|目录)?"
+_TAIL_OK = re.compile(r"^(?:公开|信息公开|情况说明|编制说明|说明|公开说明|信息|报告|报表|表|数据|及.*|和.*|（.*|\(.*|目录|"
+                      r"(?:安排|执行)?情况(?:表|说明)?)?"
                       r"(?:\.(?:pdf|docx?|xlsx?|txt|html?))?$", re.IGNORECASE)
 _GENERIC_NAME = re.compile(r"部分|时间|日期|^(?:全|本|我|其中|各|有关|市级|县级|区级|省级|自治区|本级|部门|单位|年度|年|政府|\d|第.{1,3}部分|目录|附件|"
                            r"[市县区省](?![\u4e00-\u9fff]?[市县区省]))")
@@ -71,6 +72,9 @@ _BODY_FRAMES = (
 )
 _YEAR_KIND = re.compile(r"(?P<year>20\d\d)\s*(?:年度|年)\s*(?:部门|单位|本单位|我单位|本年)?\s*(?:一般公共)?(?P<kind>预算|决算)"
                         r"(?!草案|执行)|(?P<year2>20\d\d)\s*(?:年度|年)\s*(?:本年)?(?:收入|支出)(?:总计|合计)")
+_FORM_YEAR = re.compile(r"(?P<form>绩效自评表|绩效目标表|自评表|目标表|自评报告)\s*[（(]?\s*(?P<year>20\d\d)\s*年度?")
+_NOTICE_BODY = re.compile(r"现(?:将|下达|拨付|分配|下拨|预拨)(?:你们?|你区|你县|你市|你单位)?(?P<year>20\d\d)?\s*年?.{0,60}?"
+                          r"(?:下达|下拨|拨付|分配|安排)?给?(?:你们|你区|你县|你市|你单位|各)|通知如下")
 _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财政拨款|收支|收入|支出|政府性基金|国有资本|“三公”|三公|整体|项目)")
 _QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
 
@@ -144,6 +148,9 @@ def _joinable(text: str) -> bool:
 
 
 def _title_kind(tail: str) -> str | None:
+    """The kind a title implies: 决算, 预算 (绩效目标表 go with the budget), "" for a self-evaluation (no kind)."""
+    if re.search(r"自评|评价", tail):
+        return ""
     if "决算" in tail:
         return "决算"
     if "预算" in tail or "绩效目标" in tail:
@@ -185,15 +192,15 @@ def _from_titles(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                     found["name"].append(_Candidate(name, 0.85 if _UNIT_SUFFIX.search(name) else 0.65, line, "title"))
                 found["year"].append(_Candidate(int(other.group("year")), 0.85, line, "title"))
                 kind = _title_kind(other.group("tail"))
-                if kind:
-                    found["kind"].append(_Candidate(kind, 0.8, line, "title"))
+                if kind is not None:
+                    found["kind"].append(_Candidate(kind or None, 0.8, line, "title"))
                 continue
             bracketed = _YEAR_IN_TITLE.match(text)
             if bracketed:
                 found["year"].append(_Candidate(int(bracketed.group("year")), 0.8, line, "title"))
                 kind = _title_kind(bracketed.group("title"))
-                if kind:
-                    found["kind"].append(_Candidate(kind, 0.75, line, "title"))
+                if kind is not None:
+                    found["kind"].append(_Candidate(kind or None, 0.75, line, "title"))
 
 
 def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
@@ -225,7 +232,7 @@ def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                     found["code"].append(_Candidate(labelled.group("code"), 0.8, row.line, "labelled field"))
 
 
-_KIND_WORD = re.compile(r"(?<![预(（])决算|(?<!一般公共)(?<!政府性基金)(?<!国有资本经营)(?<![(（])预算(?![(（]?决|编码|代码|单位|法|管理|执行)")
+_KIND_WORD = re.compile(r"(?<![预(（])决算|(?<!一般公共)(?<!政府性基金)(?<!国有资本经营)(?<![(（])预算(?![(（]?决|编码|代码|单位|法|管理|执行|绩效)")
 
 
 def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
@@ -250,6 +257,17 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     if years:
         year, _ = max(years.items(), key=lambda item: (item[1], -first_line[item[0]]))
         found["year"].append(_Candidate(year, 0.6, first_line[year], "body phrase"))
+    head = compact(" ".join(" ".join(row.cells) for row in rows[:80]))
+    form = _FORM_YEAR.search(head)
+    if form:
+        found["year"].append(_Candidate(int(form.group("year")), 0.7, None, "form title"))
+        kind = _title_kind(form.group("form"))
+        found["kind"].append(_Candidate(kind or None, 0.7, None, "form title"))
+    notice = _NOTICE_BODY.search(head)
+    if notice:
+        found["kind"].append(_Candidate("通知", 0.7, None, "notice wording"))
+        if notice.group("year"):
+            found["year"].append(_Candidate(int(notice.group("year")), 0.65, None, "notice wording"))
     if kinds:
         kind = "决算" if kinds["决算"] >= 2 or kinds["决算"] > kinds["预算"] else "预算"
         found["kind"].append(_Candidate(kind, 0.55, None, "body words"))
