@@ -13,6 +13,7 @@ from kb.core.records import Extraction
 from loaders.projects import extract_projects
 from loaders.read import read_source
 from loaders.rows import rebuild_rows
+from loaders.structure import refine_rows
 from loaders.coverage import INCOMPLETE_NOTE, coverage, missing_parts
 from loaders.summary import summarize
 from kb.core.amounts import parse_amount
@@ -39,7 +40,7 @@ def parse_file(path: str | Path) -> Extraction:
         2235.58
     """
     source = read_source(path)
-    rows = rebuild_rows(source.lines, source.layout)
+    rows = refine_rows(rebuild_rows(source.lines, source.layout))
     extraction = Extraction(file=Path(path).name, path=str(path), doc_id=source.doc_id, layout=source.layout,
                             lines=source.lines)
     if source.format != "text":

@@ -48,11 +48,32 @@ def clean_markup(cell: str) -> str:
     return re.sub(r" {2,}", " ", cell).strip()
 
 
+_AMOUNT_TOKEN = r"(?:-?\d[\d,]*(?:\.\d+)?%?|单位不需填列|—|－|-|/)"
+# "一、“三公”经费合计 21.63 21.63": a label, then only amounts, separated by spaces (a table flattened to text)
+_SPACED_ROW = re.compile(r"^(?P<label>[^\d\s|][^\t|]{0,40}?[\u4e00-\u9fff）)\]】”])\s+(?P<rest>" + _AMOUNT_TOKEN +
+                         r"(?:\s+" + _AMOUNT_TOKEN + r")*)$")
+
+_NUMBERING = re.compile(r"^(?:附表|附件|表|第|图|页)")
+
+
 def _split_cells(line: str) -> list[str]:
-    """Cells of one row line: pipe rows ``| a | b |`` split on pipes, others on tabs."""
+    """Cells of one row line.
+
+    Pipe rows ``| a | b |`` and HTML tables flattened without the leading pipe (``a | b |``) split on pipes;
+    a label followed only by space-separated amounts (``二、会议费 7.59 7.59``) splits on the spaces;
+    other lines split on tabs.
+    """
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         return [clean_markup(cell) for cell in stripped[1:-1].split("|")]
+    if "\t" not in line and "|" in stripped and (stripped.endswith("|") or stripped.count(" | ") >= 2):
+        return [clean_markup(cell) for cell in stripped.strip("|").split("|")]
+    if "\t" not in line and " " in stripped and not re.search(r"[，。；]", stripped):
+        spaced = _SPACED_ROW.match(stripped)
+        figures = spaced.group("rest").split() if spaced else []
+        if spaced and not _NUMBERING.match(spaced.group("label")) and not (
+                len(figures) == 1 and re.fullmatch(r"\d{1,3}", figures[0])):  # "附表 1", a page number
+            return [clean_markup(spaced.group("label"))] + figures
     return [clean_markup(cell) for cell in line.split("\t")]
 
 
@@ -70,6 +91,7 @@ class Row:
     line: int
     end_line: int = 0
     is_table: bool = field(default=False)
+    cell_line: bool = field(default=False)  # one cell of a table printed alone on its line ("合计 |")
 
     @property
     def text(self) -> str:
@@ -130,5 +152,5 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
         cells = _split_cells(line)
         if len(cells) == 1 and not cells[0]:
             continue
-        rows.append(Row(cells, number, number, is_table=len(cells) > 1))
+        rows.append(Row(cells, number, number, is_table=len(cells) > 1, cell_line=line.rstrip().endswith("|")))
     return rows

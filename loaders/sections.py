@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb.core.amounts import parse_amount, to_wan_yuan
 from loaders.rows import Row
 
 # (kind, pattern) in priority order: the first pattern found in a title decides its kind.
@@ -165,8 +166,56 @@ def find_sections(rows: list[Row]) -> list[Section]:
 
 
 def sections_of(sections: list[Section], *kinds: str) -> list[Section]:
-    """The sections of the given kinds that hold at least one table row, in document order."""
-    return [section for section in sections if section.kind in kinds and section.table_rows]
+    """The sections of the given kinds that hold at least one table row with a figure, in document order."""
+    return [section for section in sections if section.kind in kinds and any(
+        parse_amount(cell) is not None for row in section.table_rows for cell in row.cells)]
+
+
+_AMOUNT_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)(?![\u4e00-\u9fff])|^(?:金额|预算数|预算金额|合计|本年预算|决算数|执行数|总计)[（(](?P<unit2>万元|千元|亿元|元)[)）]$")
+
+
+def amount_unit(section: Section) -> str:
+    """The amount unit a table prints in: its 单位 line (单位：元, 金额单位:万元) or a header cell (金额（元）).
+
+    Read from the rows before the first row with a figure; 万元 when nothing says otherwise.
+    """
+    for row in section.rows[:8]:
+        if any(parse_amount(cell) is not None for cell in row.cells) and row.is_table:
+            break
+        for cell in row.cells:
+            match = _AMOUNT_UNIT.search(cell.replace(" ", ""))
+            if match:
+                return match.group("unit") or match.group("unit2")
+    return "万元"
+
+
+def scale_to_wan_yuan(sections: list[Section]) -> list[str]:
+    """Rewrite the figures of tables printed in 元/千元/亿元 in 万元, in place, so every reader sees 万元.
+
+    Only cells after a row's first non-figure cell are figures (subject codes and 行次 stand before the
+    label or are small integers under a 行次 header and are left alone).
+
+    Returns:
+        Notes naming each table scaled and its unit.
+    """
+    notes = []
+    for section in sections:
+        if section.kind in ("project_performance", "unit_performance"):
+            continue
+        unit = amount_unit(section)
+        if unit == "万元":
+            continue
+        for row in section.table_rows:
+            label_seen = False
+            for index, cell in enumerate(row.cells):
+                value = parse_amount(cell)
+                if value is None:
+                    label_seen = label_seen or bool(cell.strip())
+                    continue
+                if label_seen:
+                    row.cells[index] = f"{to_wan_yuan(value, unit):.6f}".rstrip("0").rstrip(".")
+        notes.append(f"{section.title} (line {section.line}) prints its figures in {unit}; read as 万元.")
+    return notes
 
 
 def is_total_label(cell: str) -> bool:
