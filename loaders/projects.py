@@ -85,7 +85,8 @@ def _read_block(rows: list, span: tuple[int, int, int], title: str | None) -> En
         for field, label, value in label_values(row.cells):
             if field == "funding":
                 funding.append(f"{label} {value}" if value else f"{label} (blank)")
-            elif field not in values or (not values[field] and value):
+            elif field not in values or (not values[field] and value) or (
+                    field == "amount" and read_amount(values[field]) is None and read_amount(value) is not None):
                 values[field], labels[field] = value, label
     code, name = split_code(values.get("name", ""))
     entry = Entry(name=name, source_table=title, first_line=rows[first].line,

@@ -74,7 +74,7 @@ def _label_lines(rows: list[Row]) -> list[Row]:
         text = _single(row)
         if text is not None and is_label(text) and index + 1 < len(rows):
             value = _single(rows[index + 1])
-            if value is not None and not is_label(value):
+            if value is not None and not is_label(value) and (field_of(text) != "amount" or _is_amount(value)):
                 cells, end = [text, value], index + 1
                 if field_of(text) == "amount" or _is_amount(value):
                     while end + 1 < len(rows) and (_single(rows[end + 1]) or "x") and _is_amount(_single(rows[end + 1]) or "x"):

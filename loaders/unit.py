@@ -203,8 +203,20 @@ def _from_titles(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                     found["kind"].append(_Candidate(kind or None, 0.75, line, "title"))
 
 
+_FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 0.8, "编制单位": 0.8, "部门名称": 0.8, "预算单位": 0.8,
+                      "部门(单位)名称": 0.8, "部门（单位）名称": 0.8, "申报单位": 0.75, "项目单位": 0.75, "预算部门": 0.75,
+                      "主管部门": 0.6}
+
+
 def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
+        if row.is_table:  # a label cell followed by its value cell (forms, one label per line)
+            for label, value in zip(row.cells, row.cells[1:]):
+                weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":："))
+                coded = _CODE_NAME.match(compact(value))
+                name = _strip_name(coded.group("name") if coded else compact(value))
+                if weight and _good_name(name):
+                    found["name"].append(_Candidate(name, weight, row.line, "form field"))
         for cell in row.cells:
             if len(cell) > 300:
                 continue
@@ -220,7 +232,7 @@ def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                 found["name"].append(_Candidate(name, 0.8, row.line, "coded cell"))
                 found["code"].append(_Candidate(code, 0.8, row.line, f"{code}-{name}"))
                 continue
-            for labelled in list(_LABELLED.finditer(raw)) or list(_LABELLED.finditer(text)):
+            for labelled in list(_LABELLED.finditer(raw)) or list(_LABELLED.finditer(text)) or []:
                 name = _strip_name(labelled.group("name"))
                 if not _good_name(name):
                     continue
@@ -311,6 +323,11 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
                         for y in re.findall(r"(20\d\d)\s*年(?:预算|基本支出|预算数)", cell))
         if years:
             found["year"].append(_Candidate(years.most_common(1)[0][0], 0.4, None, "table cells"))
+    if not found["year"]:  # the year the head of the document names most often (dates 2021年3月5日 left out)
+        years = Counter(int(y) for row in rows[:80] for cell in row.cells
+                        for y in re.findall(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)", cell))
+        if years:
+            found["year"].append(_Candidate(years.most_common(1)[0][0], 0.3, None, "most frequent year"))
     if file_name:
         stem = Path(file_name).stem
         match = _TITLE.match(stem) or _YEAR_FIRST.match(stem)
