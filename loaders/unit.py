@@ -39,12 +39,12 @@ UNIT_HEADS = ("街道办事处", "人民政府", "办事处", "委员会", "事�
 _HEAD = "(?:" + "|".join(UNIT_HEADS) + ")"
 _UNIT_SUFFIX = re.compile(_HEAD + r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?$")  # "…局（本级）"
 _SENTENCE = re.compile(r"[，。；,;：:！？]")
-_TAIL_OK = re.compile(r"^(?:公开|信息公开|情况说明|编制说明|说明|公开说明|信息|报告|报表|表|数据|及.*|和.*|（.*|\(.*|目录|"
+_TAIL_OK = re.compile(r"^(?:公开表?\d*|信息公开|情况说明|编制说明|说明|公开说明|信息|报告|报表|表|数据|及.*|和.*|（.*|\(.*|目录|"
                       r"(?:安排|执行)?情况(?:表|说明)?)?"
                       r"(?:\.(?:pdf|docx?|xlsx?|txt|html?))?$", re.IGNORECASE)
 _GENERIC_NAME = re.compile(r"部分|时间|日期|^(?:全|本|我|其中|各|有关|市级|县级|区级|省级|自治区|本级|部门|单位|年度|年|政府|\d|第.{1,3}部分|目录|附件|"
                            r"[市县区省](?![\u4e00-\u9fff]?[市县区省]))")
-_MIDDLE = r"(?P<mid>(?:部门|单位|本级|“三公”经费|三公经费|\"三公\"经费|财政拨款|一般公共|整体支出|收支)*)"
+_MIDDLE = r"(?P<mid>(?:部门|单位|(?:区|市|县|省)?本级|“三公”经费|三公经费|\"三公\"经费|财政拨款|一般公共|整体支出|收支)*)"
 _YEAR_MARK = r"\s*(?:年度|年|-度|-)?\s*"
 _TITLE = re.compile(r"^(?P<name>[^\d]*?)\s*(?P<year>20\d\d)" + _YEAR_MARK + _MIDDLE + r"\s*(?P<kind>预算|决算)(?P<tail>.*)$")
 _YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*(?:年度|年)\s*(?P<name>\D\S*?)\s*" + _MIDDLE + r"\s*(?P<kind>预算|决算)"
@@ -59,7 +59,7 @@ _NOTICE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）() ]{3,60}?)\s*关于(?P<re
 _CODE_LABEL = re.compile(r"(?:单位|部门|预算)\s*(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
 _CODE_NAME = re.compile(r"^(?:(?P<code>\d{3,9})\s*[-－]\s*|[\[【［(（](?P<code2>\d{3,9})[\]】］)）]\s*)"
                         r"(?P<name>[\u4e00-\u9fff][^\t]{3,40})$")
-_LABELLED = re.compile(r"(?:^|\s)(?P<label>部门全称|(?:部门|单位)(?:[（(](?:部门|单位)[)）])?(?:名称|全称)|预算单位名称|部门|单位|"
+_LABELLED = re.compile(r"(?:^|(?<![\u4e00-\u9fff]))(?P<label>部门全称|(?:部门|单位)(?:[（(](?:部门|单位)[)）])?(?:名称|全称)|预算单位名称|部门|单位|"
                        r"编制单位|预算单位|申报单位|填报单位|预算部门|主管部门|编报单位|来源)"
                        r"(?:[（(][^)）]{1,4}[)）])?\s*[:：]\s*(?:[\[【［(（]?(?P<code>\d{3,9})[\]】］)）]?\s*[-－]?\s*)?"
                        r"(?P<name>[\u4e00-\u9fff][^\s:：]{2,40})(?=$|\s)")
@@ -70,7 +70,7 @@ _BODY_FRAMES = (
                r"主要职责|主要职能|负责|作为|现有|共有|编制)"),
     re.compile(r"(?:设立|成立了?)(?P<name>[\u4e00-\u9fff（）()]{4,40}?" + _HEAD + r")[。,，]"),
 )
-_YEAR_KIND = re.compile(r"(?P<year>20\d\d)\s*(?:年度|年)\s*(?:部门|单位|本单位|我单位|本年)?\s*(?:一般公共)?(?P<kind>预算|决算)"
+_YEAR_KIND = re.compile(r"(?<![与比较])(?P<year>20\d\d)\s*(?:年度|年)\s*(?:部门|单位|本单位|我单位|本年)?\s*(?:一般公共)?(?P<kind>预算|决算)"
                         r"(?!草案|执行)|(?P<year2>20\d\d)\s*(?:年度|年)\s*(?:本年)?(?:收入|支出)(?:总计|合计)")
 _FORM_YEAR = re.compile(r"(?P<form>绩效自评表|绩效目标表|自评表|目标表|自评报告)\s*[（(]?\s*(?P<year>20\d\d)\s*年度?")
 _NOTICE_BODY = re.compile(r"现(?:将|下达|拨付|分配|下拨|预拨)(?:你们?|你区|你县|你市|你单位)?(?P<year>20\d\d)?\s*年?.{0,60}?"
@@ -218,7 +218,11 @@ def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                 if weight and _good_name(name):
                     found["name"].append(_Candidate(name, weight, row.line, "form field"))
         for cell in row.cells:
-            if len(cell) > 300:
+            if len(cell) > 300:  # a paragraph or a form run together: only "label：value" fields
+                for labelled in _LABELLED.finditer(clean_markup(cell[:3000])):
+                    name = _strip_name(labelled.group("name"))
+                    if _good_name(name) and labelled.group("label") not in ("来源", "主管部门"):
+                        found["name"].append(_Candidate(name, 0.75, row.line, "labelled field"))
                 continue
             raw = clean_markup(cell)
             text = compact(cell)
