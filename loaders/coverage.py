@@ -67,3 +67,29 @@ def report_line(name: str, extraction: Extraction) -> str:
              f"类型 {unit.kind}" if unit.kind else "类型 无", f"总额 {found['totals']} 项",
              f"项目 {found['projects']} 个", f"文号 {found['doc_nos']} 个"]
     return f"{name}：" + "，".join(parts)
+
+
+def coverage_report(paths: list) -> str:
+    """``report_line`` for every supported file under ``paths`` (files or folders), one line each.
+
+    A file that cannot be parsed gets its one-line reason instead (it was skipped by the ingest too).
+    """
+    from pathlib import Path
+
+    from kb.core.errors import UnreadableDocument
+    from loaders.pipeline import parse_file
+    from loaders.read import SUPPORTED_SUFFIXES
+
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            files.append(path)
+    lines = []
+    for file in files:
+        try:
+            lines.append(report_line(file.name, parse_file(file)))
+        except UnreadableDocument as error:
+            lines.append(f"{file.name}：未导入（{error.reason}）")
+    return "\n".join(lines)
