@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from loaders.indicators import label_key
+from loaders.table_titles import is_table_title
 from kb.core.amounts import parse_amount
 
 # label (after ``label_key``) -> field of kb.core.records.Project (or a bookkeeping field).
@@ -31,8 +32,6 @@ _FIELD_LABELS = {
 _AMOUNT_LABEL = re.compile(r"^(?:\d{4}年)?(?:当年|年度|本年|项目)?(?:预算|预算数|预算金额|预算资金|项目金额|金额|资金总额"
                            r"|项目资金|资金|申报金额|申请金额|总金额)$")
 _CODE_AND_NAME = re.compile(r"^([0-9A-Za-z]{5,})\s*[-－—–]\s*(.+)$")
-_TABLE_CODE = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+$")
-_TITLE_END = re.compile(r"(?:目标|预算|明细|总|支出|收入|情况|汇总|统计|清单|指标|项目)表\s*(?:[（(][^（）()]{1,20}[)）]\s*)*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _AMOUNT_IN_YUAN = re.compile(r"[（(]元[)）]")
 _CATEGORY_IN_TITLE = re.compile(r"(重点专项|一般性项目|一般项目|重点项目|运转类|特定目标类)")
@@ -129,9 +128,7 @@ def is_title(cells: list[str]) -> bool:
     filled = [cell.strip().lstrip("#-* ").strip() for cell in cells if cell.strip()]
     if len(filled) != 1:
         return False
-    text = filled[0]
-    return bool(_TITLE_END.search(text)) and len(text) <= 60 and not _TABLE_CODE.match(text) \
-        and field_of(text) is None
+    return is_table_title(filled[0]) and field_of(filled[0]) is None
 
 
 def title_text(cells: list[str]) -> str:
