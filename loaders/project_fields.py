@@ -6,6 +6,7 @@ whatever layout they are printed: a label cell followed by its value cell, or ``
 
 from __future__ import annotations
 
+import functools
 import re
 
 from loaders.indicators import label_key
@@ -37,6 +38,10 @@ _AMOUNT_IN_YUAN = re.compile(r"[（(]元[)）]")
 _CATEGORY_IN_TITLE = re.compile(r"(重点专项|一般性项目|一般项目|重点项目|运转类|特定目标类)")
 
 
+_INLINE = re.compile(r"^([^：:]{2,12})[：:]\s*(.+)$")
+
+
+@functools.lru_cache(maxsize=65536)
 def field_of(cell: str) -> str | None:
     """The project field a label cell names ("name", "amount", "basis" …), or None if it is no label.
 
@@ -73,7 +78,7 @@ def label_values(cells: list[str]) -> list[tuple[str, str, str]]:
     for index, cell in enumerate(cells):
         field = field_of(cell)
         if field is None:
-            inline = re.match(r"^([^：:]{2,12})[：:]\s*(.+)$", cell.strip())
+            inline = _INLINE.match(cell.strip()) if ("：" in cell or ":" in cell) else None
             if inline and field_of(inline.group(1)) is not None:
                 pairs.append((field_of(inline.group(1)), inline.group(1), inline.group(2).strip()))
             continue
@@ -115,7 +120,7 @@ def read_amount(text: str | None) -> float | None:
     """An amount cell in 万元 (``parse_amount``), tolerating a trailing 万元."""
     if text is None:
         return None
-    return parse_amount(re.sub(r"万元$", "", text.strip()))
+    return parse_amount(text.strip().removesuffix("万元"))
 
 
 def is_title(cells: list[str]) -> bool:
@@ -125,8 +130,13 @@ def is_title(cells: list[str]) -> bool:
         >>> is_title(["2024年区级重点专项资金绩效目标表（一级项目）"]), is_title(["表十一", ""]), is_title(["人大代表"])
         (True, False, False)
     """
-    filled = [cell.strip().lstrip("#-* ").strip() for cell in cells if cell.strip()]
-    if len(filled) != 1:
+    filled = []
+    for cell in cells:
+        if cell.strip():
+            if filled:
+                return False
+            filled.append(cell.strip().lstrip("#-* ").strip())
+    if not filled:
         return False
     return is_table_title(filled[0]) and field_of(filled[0]) is None
 

@@ -23,6 +23,7 @@ label/amount pairs (loaders/summary.py), indicator tables align on the 指标性
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -30,8 +31,10 @@ _RULE_ROW = re.compile(r"^[\s|:\-–—]+$")
 _HTML_TAG = re.compile(r"</?(?:b|strong|p|br|span|div|i|em|u|font|td|tr|th)\b[^>]*>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*\*|__")
 _HEADING = re.compile(r"^#{1,6}\s*")
+_SPACES = re.compile(r" {2,}")
 
 
+@functools.lru_cache(maxsize=65536)
 def clean_markup(cell: str) -> str:
     """A cell without HTML tags, markdown emphasis or a leading heading mark, spaces collapsed.
 
@@ -45,7 +48,7 @@ def clean_markup(cell: str) -> str:
         cell = _EMPHASIS.sub("", cell)
     if cell.startswith("#"):
         cell = _HEADING.sub("", cell)
-    return re.sub(r" {2,}", " ", cell).strip()
+    return _SPACES.sub(" ", cell).strip() if "  " in cell else cell.strip()
 
 
 _AMOUNT_TOKEN = r"(?:-?\d[\d,]*(?:\.\d+)?%?|单位不需填列|—|－|-|/)"

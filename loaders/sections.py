@@ -10,6 +10,7 @@ Section kinds (``Section.kind``) are those of ``loaders.table_titles`` (the one 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ class Section:
         return [row for row in self.rows if row.is_table and len(row.cells) > 1]
 
 
+@functools.lru_cache(maxsize=65536)
 def clean_cell(text: str) -> str:
     """A cell without markdown/HTML remnants and without the spaces printed inside Chinese labels.
 

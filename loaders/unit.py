@@ -21,6 +21,7 @@ Region and province come from the name's place prefix (``kb.core.places.region_o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ class _Candidate:
     source: str
 
 
+@functools.lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """A cell without markup and without spaces between Chinese characters ("苍溪县 社保" -> "苍溪县社保")."""
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", clean_cell(text))
@@ -203,6 +205,7 @@ def _from_titles(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                     found["kind"].append(_Candidate(kind or None, 0.75, line, "title"))
 
 
+_FIELD_MARKS = re.compile(r"[:：\-－\[【［(（]")
 _FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 0.8, "编制单位": 0.8, "部门名称": 0.8, "预算单位": 0.8,
                       "部门(单位)名称": 0.8, "部门（单位）名称": 0.8, "申报单位": 0.75, "项目单位": 0.75, "预算部门": 0.75,
                       "主管部门": 0.6}
@@ -212,7 +215,9 @@ def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
         if row.is_table:  # a label cell followed by its value cell (forms, one label per line)
             for label, value in zip(row.cells, row.cells[1:]):
-                weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":："))
+                weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":：")) if len(label) < 16 else None
+                if not weight:
+                    continue
                 coded = _CODE_NAME.match(compact(value))
                 name = _strip_name(coded.group("name") if coded else compact(value))
                 if weight and _good_name(name):
@@ -223,6 +228,8 @@ def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                     name = _strip_name(labelled.group("name"))
                     if _good_name(name) and labelled.group("label") not in ("来源", "主管部门"):
                         found["name"].append(_Candidate(name, 0.75, row.line, "labelled field"))
+                continue
+            if not _FIELD_MARKS.search(cell):  # no colon, dash or bracket: neither a labelled nor a coded name
                 continue
             raw = clean_markup(cell)
             text = compact(cell)

@@ -142,6 +142,8 @@ def find_doc_nos(text: str) -> list[DocNoMatch]:
         ['津发改批复(投资)〔2022〕19号']
     """
     found: list[DocNoMatch] = []
+    if "号" not in text:
+        return found
     for match in DOC_NO_PATTERN.finditer(text):
         prefix, dropped = _trim_prefix(match.group("prefix"))
         issuer = prefix.replace(" ", "")

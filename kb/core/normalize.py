@@ -106,6 +106,10 @@ def normalize_text(text: str) -> str:
     if "，" in text:
         text = _FULLWIDTH_THOUSANDS.sub(",", text)
     text = _ODD_SPACES.sub(" ", text)
+    if " " not in text:
+        return text
+    if "\t" not in text:
+        return _RUNS_OF_SPACE.sub(" ", text).strip(" ")
     cells = [_RUNS_OF_SPACE.sub(" ", cell).strip(" ") for cell in text.split("\t")]
     return "\t".join(cells)
 
