@@ -14,7 +14,7 @@ from loaders.table_titles import is_table_title
 from kb.core.amounts import parse_amount
 
 # label (after ``label_key``) -> field of kb.core.records.Project (or a bookkeeping field).
-_FIELD_LABELS = {
+FIELD_LABELS = _FIELD_LABELS = {
     "项目名称": "name", "专项资金名称": "name", "项目资金名称": "name", "资金名称": "name",
     "项目编码": "code", "项目代码": "code", "项目编号": "code",
     "项目分类": "category", "项目类型": "category", "项目类别": "category", "项目属性": "category",
@@ -31,7 +31,7 @@ _FIELD_LABELS = {
     "绩效指标": "other", "当年绩效指标": "other", "年度绩效指标": "other", "其他说明": "end",
 }
 _AMOUNT_LABEL = re.compile(r"^(?:\d{4}年)?(?:当年|年度|本年|项目)?(?:预算|预算数|预算金额|预算资金|项目金额|金额|资金总额"
-                           r"|项目资金|资金|申报金额|申请金额|总金额)$")
+                           r"|项目资金|资金|申报金额|申请金额|总金额|总额)$")
 _CODE_AND_NAME = re.compile(r"^([0-9A-Za-z]{5,})\s*[-－—–]\s*(.+)$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _AMOUNT_IN_YUAN = re.compile(r"[（(]元[)）]")

@@ -9,7 +9,9 @@ rebuilds rows of such tables by structure, before any table reader looks at them
   are its figures (``合计 | 4432 |`` -> ``合计, 4432``);
 - a line that is only a field label (项目名称, 实施单位, 年度资金总额 …) followed by a value line: one row
   (label, value, and the amount lines that follow a money label);
-- a text line holding three or more field labels separated by spaces: split on the spaces.
+- a text line holding three or more field labels separated by spaces: split on the spaces;
+- a form run together without separators (``项目名称镇域内基础设施建设项目属性新增项目…总额10606.75万元``):
+  split at its field labels when it holds 项目名称 and three more labels.
 
 Line numbers stay those of the first line of each rebuilt row.
 """
@@ -19,12 +21,17 @@ from __future__ import annotations
 import re
 
 from kb.core.amounts import parse_amount
-from loaders.project_fields import field_of
+from loaders.project_fields import FIELD_LABELS, field_of
 from loaders.rows import Row
 
 # labels of a unit on forms (what loaders.unit reads as the unit's name)
 UNIT_LABELS = frozenset({"单位名称", "部门名称", "实施单位", "填报单位", "编制单位", "预算单位", "申报单位", "项目单位",
                          "部门(单位)名称", "部门（单位）名称", "预算部门", "主管部门"})
+# labels a project form prints run together with their values (longest first, so 项目名称 wins over 名称)
+_GLUED_LABELS = sorted({label for label, field in FIELD_LABELS.items() if field not in ("other", "end", "funding")
+                        and len(label) >= 4} | {"项目属性", "项目负责人", "联系电话", "项目起止时间", "资金总额及构成", "总额",
+                                                 "立项情况", "项目实施进度计划", "长期目标", "财政拨款"}, key=len, reverse=True)
+_GLUED = re.compile("|".join(map(re.escape, _GLUED_LABELS)))
 _PERCENT = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%$")
 
 
@@ -89,9 +96,33 @@ def _label_lines(rows: list[Row]) -> list[Row]:
                 result.append(Row(tokens, row.line, row.end_line, is_table=True))
                 index += 1
                 continue
+        if text is not None and len(text) > 40 and "项目名称" in text:
+            glued = _split_glued(text)
+            if glued:
+                result.append(Row(glued, row.line, row.end_line, is_table=True))
+                index += 1
+                continue
         result.append(row)
         index += 1
     return result
+
+
+def _split_glued(text: str) -> list[str] | None:
+    """The cells of a form run together, split at its labels; None unless it holds 项目名称 and 3 more labels."""
+    matches = list(_GLUED.finditer(text))
+    if len(matches) < 4 or not any(match.group(0) == "项目名称" for match in matches):
+        return None
+    cells: list[str] = []
+    position = 0
+    for match in matches:
+        before = text[position:match.start()].strip()
+        if before:
+            cells.append(before)
+        cells.append(match.group(0))
+        position = match.end()
+    if text[position:].strip():
+        cells.append(text[position:].strip())
+    return cells
 
 
 def refine_rows(rows: list[Row]) -> list[Row]:
