@@ -125,6 +125,44 @@ def _split_glued(text: str) -> list[str] | None:
     return cells
 
 
+_DECIMAL = re.compile(r"^-?\d[\d,]*\.\d{1,4}$")
+_ROW_NUMBER = re.compile(r"^\d{1,2}$")
+
+
+def _short_cell_runs(rows: list[Row]) -> list[Row]:
+    """Rebuild rows from a table dumped one cell per line (label, 行次, amount on lines of their own).
+
+    Only runs of short one-cell lines holding three or more decimal figures are rebuilt (a page number under
+    a heading is no table); a non-figure cell starts a row, figures follow it, and a 行次 number standing
+    between a label and its decimal figure is dropped.
+    """
+    result: list[Row] = []
+    index = 0
+    while index < len(rows):
+        end = index
+        while end < len(rows) and not rows[end].is_table and len(rows[end].cells) == 1 and len(rows[end].cells[0]) <= 30:
+            end += 1
+        run = rows[index:end]
+        if sum(1 for row in run if _DECIMAL.match(row.cells[0].strip())) < 3:
+            result.extend(run or [rows[index]])
+            index = max(end, index + 1)
+            continue
+        current: Row | None = None
+        for row in run:
+            text = row.cells[0].strip()
+            if current is not None and _is_amount(text):
+                if len(current.cells) == 2 and _ROW_NUMBER.match(current.cells[1]) and _DECIMAL.match(text):
+                    current.cells[1] = text  # the 行次 before the figure
+                else:
+                    current.cells.append(text)
+                current.end_line, current.is_table = row.end_line, True
+                continue
+            current = Row([text], row.line, row.end_line)
+            result.append(current)
+        index = end
+    return result
+
+
 def refine_rows(rows: list[Row]) -> list[Row]:
     """Rows with the one-cell-per-line tables and label/value forms rebuilt (see the module docstring).
 
@@ -136,4 +174,4 @@ def refine_rows(rows: list[Row]) -> list[Row]:
     """
     if any(row.cell_line for row in rows):
         rows = _cell_runs(rows)
-    return _label_lines(rows)
+    return _label_lines(_short_cell_runs(rows))
