@@ -129,3 +129,10 @@ def test_kb_ingest_report_prints_one_line_per_document(tmp_path):
     assert lines == ["funding_notice.txt：单位 天津市某某区财政局，年度 2022，类型 通知，总额 0 项，项目 1 个，文号 3 个",
                      "three_public_yuan.txt：单位 " + parse_file(DEV / "three_public_yuan.txt").unit.name
                      + "，年度 2017，类型 预算，总额 1 项，项目 0 个，文号 0 个"]
+
+
+def test_a_final_account_table_dumped_one_cell_per_line_with_row_numbers():
+    extraction = parse_file(DEV / "final_account_cells.txt")
+    assert extraction.totals.general_public_budget == 440.55  # not the 行次 "1" printed between label and figure
+    assert (extraction.unit.name, extraction.unit.year, extraction.unit.kind) == ("南漳县某某服务中心", 2019, "决算")
+    assert extraction.totals.lines["general_public_budget"] == 27  # the label's line
