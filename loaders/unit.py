@@ -73,6 +73,7 @@ _BODY_FRAMES = (
 )
 _YEAR_KIND = re.compile(r"(?<![与比较])(?P<year>20\d\d)\s*(?:年度|年)\s*(?:部门|单位|本单位|我单位|本年)?\s*(?:一般公共)?(?P<kind>预算|决算)"
                         r"(?!草案|执行)|(?P<year2>20\d\d)\s*(?:年度|年)\s*(?:本年)?(?:收入|支出)(?:总计|合计)")
+_DATE_LINE = re.compile(r"^(?:20\d\d|二[〇○零]\S{2})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$")
 _FORM_YEAR = re.compile(r"(?P<form>绩效自评表|绩效目标表|自评表|目标表|自评报告)\s*[（(]?\s*(?P<year>20\d\d)\s*年度?")
 _NOTICE_BODY = re.compile(r"现(?:将|下达|拨付|分配|下拨|预拨)(?:你们?|你区|你县|你市|你单位)?(?P<year>20\d\d)?\s*年?.{0,60}?"
                           r"(?:下达|下拨|拨付|分配|安排)?给?(?:你们|你区|你县|你市|你单位|各)|通知如下")
@@ -280,6 +281,11 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     if years:
         year, _ = max(years.items(), key=lambda item: (item[1], -first_line[item[0]]))
         found["year"].append(_Candidate(year, 0.6, first_line[year], "body phrase"))
+    for row, after in zip(rows, rows[1:]):  # a signature: the issuing unit's name, then the date, on lines of their own
+        if not row.is_table and len(row.cells) == 1 and not after.is_table and _DATE_LINE.match(after.cells[0].strip()):
+            name = _strip_name(compact(row.cells[0]))
+            if _good_name(name, head_required=True):
+                found["name"].append(_Candidate(name, 0.7, row.line, "signature"))
     head = compact(" ".join(" ".join(row.cells) for row in rows[:80]))
     form = _FORM_YEAR.search(head)
     if form:

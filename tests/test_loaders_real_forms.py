@@ -136,3 +136,12 @@ def test_a_final_account_table_dumped_one_cell_per_line_with_row_numbers():
     assert extraction.totals.general_public_budget == 440.55  # not the 行次 "1" printed between label and figure
     assert (extraction.unit.name, extraction.unit.year, extraction.unit.kind) == ("南漳县某某服务中心", 2019, "决算")
     assert extraction.totals.lines["general_public_budget"] == 27  # the label's line
+
+
+def test_a_notice_without_title_is_signed_by_its_unit(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text("各有关企业:\n现将2021年农业发展专项资金下拨给你们,有关事项通知如下:\n一、本次下拨资金共86.5万元。\n"
+                    "中山市农业农村局\n2021年9月3日\n", encoding="utf-8")
+    unit = parse_file(path).unit
+    assert (unit.name, unit.year, unit.kind) == ("中山市农业农村局", 2021, "通知")
+    assert unit.sources["name"] == "signature" and unit.lines["name"] == 4
