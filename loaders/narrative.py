@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from kb.core.amounts import parse_amount, to_wan_yuan
 from loaders.rows import Row
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d.]|,\d{3})"
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+(?![\d.])|(?![\d.]|,\d{3}))"  # "9,685.55" whole; "4125.49,4143.91" two
 _NUMBER = r"(?P<value>" + _NUM + r")\s*(?P<unit>万元|亿元|千元|元|万(?![人户平亩个次张辆件套]))"
 _NUMBER_PAIR = (r"(?P<value>" + _NUM + r")\s*(?:万元|万|元)?\s*[,，、和及与]\s*(?P<value2>" + _NUM + r")\s*"
                 r"(?P<unit>万元|亿元|千元|元|万(?![人户平亩个次张辆件套]))")
 _GAP = r"(?:[^，。；,;：:\d]|20\d\d\s*年){0,16}?"
 _IS = r"(?:各是|分别为|分别是|均为|都是|共计|合计|为|是)?\s*"
-_BOTH = re.compile(r"收\s*[、,，/]?\s*支(?:出)?(?:决算|预算)?(?:总计|合计|总额|总数|总规模)" + _IS + r"(?:" + _NUMBER_PAIR + ")")
-_BOTH_ONE = re.compile(r"(?:收\s*[、,，/]?\s*支(?:出)?(?:决算|预算)?(?:总计|合计|总额|总数|总规模)|收支预算总数)" + _GAP + _NUMBER)
+_BOTH = re.compile(r"收(?:入)?\s*[、,，/和与及]?\s*支(?:出)?(?:决算|预算)?(?:总计|合计|总额|总数|总规模)" + _IS + r"(?:" + _NUMBER_PAIR + ")")
+_BOTH_ONE = re.compile(r"(?:收(?:入)?\s*[、,，/和与及]?\s*支(?:出)?(?:决算|预算)?(?:总计|合计|总额|总数|总规模)|收支预算总数)" + _GAP + _NUMBER)
 PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "income_total": (
         re.compile(r"收入(?:预算|决算)?(?:合计|总计|总额)" + _GAP + _NUMBER),

@@ -213,6 +213,9 @@ def test_title_forms_and_other_districts(tmp_path, text, expected):
     ("2025年‘三公’经费预算数为 1.5 万元，与上年持平。", "three_public", 1.5),
     ("2026年“三公”经费预算0.9万元，比2025年减少0.1万元。", "three_public", 0.9),
     ("2025 年 收 入 合 计 1,183.38 万 元 。", "income_total", 1183.38),  # a justified PDF line
+    ("2023年收入、支出预算总计均为1523.26万。", "expense_total", 1523.26),  # one figure for both, 万 for 万元
+    ("2022年度收、支总计各是4125.49,4143.91万元。", "expense_total", 4143.91),  # respectively
+    ("本年收入合计15,232,600.00元。", "income_total", 1523.26),  # 元 scaled to 万元
 ])
 def test_narrative_phrasings(sentence, field, value):
     from loaders.narrative import narrative_figures
