@@ -40,8 +40,7 @@ UNIT_HEADS = ("街道办事处", "人民政府", "办事处", "委员会", "事�
 _HEAD = "(?:" + "|".join(UNIT_HEADS) + ")"
 _UNIT_SUFFIX = re.compile(_HEAD + r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?$")  # "…局（本级）"
 _SENTENCE = re.compile(r"[，。；,;：:！？]")
-_TAIL_OK = re.compile(r"^(?:公开表?\d*|信息公开|情况说明|编制说明|说明|公开说明|信息|报告|报表|表|数据|及.*|和.*|（.*|\(.*|目录|"
-                      r"(?:安排|执行)?情况(?:表|说明)?)?"
+_TAIL_OK = re.compile(r"^(?:(?:公开|信息|情况|说明|编制|报告|报表|表|数据|目录|安排|解读|公告|的|\d+)*(?:[（(].*)?|[及和与、].*)"
                       r"(?:\.(?:pdf|docx?|xlsx?|txt|html?))?$", re.IGNORECASE)
 _GENERIC_NAME = re.compile(r"部分|时间|日期|^(?:全|本|我|其中|各|有关|市级|县级|区级|省级|自治区|本级|部门|单位|年度|年|政府|\d|第.{1,3}部分|目录|附件|"
                            r"[市县区省](?![\u4e00-\u9fff]?[市县区省]))")
@@ -112,7 +111,7 @@ _TRAILING_BRACKET = re.compile(r"\s*(?:（[^（）]{1,30}）|\([^()]{1,30}\))$")
 
 def _strip_name(name: str) -> str:
     """A name without a trailing 部门/单位, a leading list number or a trailing bracket ((本级), (城市管理局))."""
-    name = _ORDINAL.sub("", name.strip(" -—·:：")).removesuffix("部门").removesuffix("单位").strip()
+    name = _ORDINAL.sub("", name.strip(" -—·:：")).split("关于")[0].removesuffix("部门").removesuffix("单位").strip()
     bare = _TRAILING_BRACKET.sub("", name)
     return bare if len(bare) >= 3 else name
 

@@ -145,3 +145,15 @@ def test_a_notice_without_title_is_signed_by_its_unit(tmp_path):
     unit = parse_file(path).unit
     assert (unit.name, unit.year, unit.kind) == ("中山市农业农村局", 2021, "通知")
     assert unit.sources["name"] == "signature" and unit.lines["name"] == 4
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("某某市某某局关于2021年度部门决算的说明", ("某某市某某局", 2021, "决算")),
+    ("某某市某某局2021年预算公开情况说明", ("某某市某某局", 2021, "预算")),
+    ("2021年某某县人民医院决算公开表.xlsx", ("某某县人民医院", 2021, "决算")),
+])
+def test_title_wordings(tmp_path, title, expected):
+    path = tmp_path / "title.txt"
+    path.write_text(title + "\n一、收入合计100万元。\n", encoding="utf-8")
+    unit = parse_file(path).unit
+    assert (unit.name, unit.year, unit.kind) == expected
