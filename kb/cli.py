@@ -55,11 +55,16 @@ def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf 
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), db: Path = DB_OPTION,
-           backend: str = BACKEND_OPTION) -> None:
+           backend: str = BACKEND_OPTION,
+           report: bool = typer.Option(False, "--report", help="one line per document: what was found and what not")) -> None:
     """Parse, link and store disclosures; idempotent; bad files are reported and skipped."""
     from kb.ingest import ingest_with_progress
 
     summary = ingest_with_progress(paths, db=db, backend=backend)
+    if report:
+        from loaders.coverage import coverage_report
+
+        typer.echo(coverage_report(paths))
     typer.echo(summary.describe())
     if summary.ingested == 0 and summary.skipped:
         raise typer.Exit(1)

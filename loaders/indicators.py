@@ -13,6 +13,7 @@ the corpus reads the same way:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ _DIRECTION = re.compile(r"^[正反双]向指标$")
 _TRUE, _FALSE = {"是", "核心"}, {"否", "非核心"}
 
 
+@functools.lru_cache(maxsize=65536)
 def label_key(cell: str) -> str:
     """A cell reduced for label comparison: no spaces, no bracketed unit such as （万元） or (%), no colon.
 

@@ -13,7 +13,10 @@ from kb.core.records import Extraction
 from loaders.projects import extract_projects
 from loaders.read import read_source
 from loaders.rows import rebuild_rows
+from loaders.structure import refine_rows
+from loaders.coverage import INCOMPLETE_NOTE, coverage, missing_parts
 from loaders.summary import summarize
+from kb.core.amounts import parse_amount
 
 
 def parse_file(path: str | Path) -> Extraction:
@@ -28,14 +31,16 @@ def parse_file(path: str | Path) -> Extraction:
 
     Raises:
         UnreadableDocument: the file cannot be read (see ``loaders.read.read_source``) or nothing
-            recognisable as a budget disclosure remains in it (no unit, no table, no narrative figure).
+            recognisable as a budget disclosure remains in it: no unit, no table with a figure, no total,
+            no project and no 文号. A document with some of these and not others is parsed, with a note
+            "incomplete disclosure: …" naming what is missing (``loaders.coverage``).
 
     Example:
         >>> parse_file("../shared/corpus/000_7c3d463bfeea7d61.txt").totals.income_total  # doctest: +SKIP
         2235.58
     """
     source = read_source(path)
-    rows = rebuild_rows(source.lines, source.layout)
+    rows = refine_rows(rebuild_rows(source.lines, source.layout))
     extraction = Extraction(file=Path(path).name, path=str(path), doc_id=source.doc_id, layout=source.layout,
                             lines=source.lines)
     if source.format != "text":
@@ -46,10 +51,11 @@ def parse_file(path: str | Path) -> Extraction:
     extraction.notes.extend(source.notes)
     summarize(extraction, rows)
     extract_projects(extraction, rows)
-    totals = extraction.totals
-    recognised = (extraction.unit.name or extraction.function_subjects or extraction.economic_subjects
-                  or extraction.projects or any(getattr(totals, f) is not None for f in type(totals).model_fields
-                                                if f != "lines"))
-    if not recognised:
+    found = coverage(extraction)
+    has_table = any(row.is_table and any(parse_amount(cell) is not None for cell in row.cells) for row in rows)
+    if not (has_table or any(found[field] for field in ("unit", "year", "kind", "totals", "projects", "doc_nos"))):
         raise UnreadableDocument(path, "no budget tables, unit or figures recognised")
+    missing = missing_parts(found)
+    if missing:
+        extraction.notes.append(f"{INCOMPLETE_NOTE}: {', '.join(missing)}.")
     return extraction

@@ -6,13 +6,15 @@ whatever layout they are printed: a label cell followed by its value cell, or ``
 
 from __future__ import annotations
 
+import functools
 import re
 
 from loaders.indicators import label_key
+from loaders.table_titles import is_table_title
 from kb.core.amounts import parse_amount
 
 # label (after ``label_key``) -> field of kb.core.records.Project (or a bookkeeping field).
-_FIELD_LABELS = {
+FIELD_LABELS = _FIELD_LABELS = {
     "项目名称": "name", "专项资金名称": "name", "项目资金名称": "name", "资金名称": "name",
     "项目编码": "code", "项目代码": "code", "项目编号": "code",
     "项目分类": "category", "项目类型": "category", "项目类别": "category", "项目属性": "category",
@@ -29,15 +31,17 @@ _FIELD_LABELS = {
     "绩效指标": "other", "当年绩效指标": "other", "年度绩效指标": "other", "其他说明": "end",
 }
 _AMOUNT_LABEL = re.compile(r"^(?:\d{4}年)?(?:当年|年度|本年|项目)?(?:预算|预算数|预算金额|预算资金|项目金额|金额|资金总额"
-                           r"|项目资金|资金|申报金额|申请金额|总金额)$")
+                           r"|项目资金|资金|申报金额|申请金额|总金额|总额)$")
 _CODE_AND_NAME = re.compile(r"^([0-9A-Za-z]{5,})\s*[-－—–]\s*(.+)$")
-_TABLE_CODE = re.compile(r"^(?:附)?表\s*[0-9一二三四五六七八九十]+$")
-_TITLE_END = re.compile(r"(?:目标|预算|明细|总|支出|收入|情况|汇总|统计|清单|指标|项目)表\s*(?:[（(][^（）()]{1,20}[)）]\s*)*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _AMOUNT_IN_YUAN = re.compile(r"[（(]元[)）]")
 _CATEGORY_IN_TITLE = re.compile(r"(重点专项|一般性项目|一般项目|重点项目|运转类|特定目标类)")
 
 
+_INLINE = re.compile(r"^([^：:]{2,12})[：:]\s*(.+)$")
+
+
+@functools.lru_cache(maxsize=65536)
 def field_of(cell: str) -> str | None:
     """The project field a label cell names ("name", "amount", "basis" …), or None if it is no label.
 
@@ -74,7 +78,7 @@ def label_values(cells: list[str]) -> list[tuple[str, str, str]]:
     for index, cell in enumerate(cells):
         field = field_of(cell)
         if field is None:
-            inline = re.match(r"^([^：:]{2,12})[：:]\s*(.+)$", cell.strip())
+            inline = _INLINE.match(cell.strip()) if ("：" in cell or ":" in cell) else None
             if inline and field_of(inline.group(1)) is not None:
                 pairs.append((field_of(inline.group(1)), inline.group(1), inline.group(2).strip()))
             continue
@@ -116,7 +120,7 @@ def read_amount(text: str | None) -> float | None:
     """An amount cell in 万元 (``parse_amount``), tolerating a trailing 万元."""
     if text is None:
         return None
-    return parse_amount(re.sub(r"万元$", "", text.strip()))
+    return parse_amount(text.strip().removesuffix("万元"))
 
 
 def is_title(cells: list[str]) -> bool:
@@ -126,12 +130,15 @@ def is_title(cells: list[str]) -> bool:
         >>> is_title(["2024年区级重点专项资金绩效目标表（一级项目）"]), is_title(["表十一", ""]), is_title(["人大代表"])
         (True, False, False)
     """
-    filled = [cell.strip().lstrip("#-* ").strip() for cell in cells if cell.strip()]
-    if len(filled) != 1:
+    filled = []
+    for cell in cells:
+        if cell.strip():
+            if filled:
+                return False
+            filled.append(cell.strip().lstrip("#-* ").strip())
+    if not filled:
         return False
-    text = filled[0]
-    return bool(_TITLE_END.search(text)) and len(text) <= 60 and not _TABLE_CODE.match(text) \
-        and field_of(text) is None
+    return is_table_title(filled[0]) and field_of(filled[0]) is None
 
 
 def title_text(cells: list[str]) -> str:

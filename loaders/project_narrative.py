@@ -18,8 +18,13 @@ _PROJECT_SENTENCE = re.compile(
     r"(?:预算数?|安排|资金)?(?:为|共计|计|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*万元")
 _NOT_A_PROJECT = re.compile(
     r"三公|公用经费|人员经费|工作经费总额|收入|支出|拨款|合计|总计|预算|基本|一般公共|政府性基金|国有资本|结转|结余|采购|"
-    r"（类）|（款）|（项）|\(类\)|其中|增加|减少|比上年|共涉及|涉及")
-_LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|主要用于|用于|安排|包括|其中|共有)+")
+    r"（类）|（款）|（项）|\(类\)|其中|增加|减少|比上年|共涉及|涉及|因公出国|公务接待|公务用车|会议费|培训费|每|标准")
+# a funding notice's split by source (中央资金…, 市级资金…) is not a project
+_FUNDING_SOURCE = re.compile(r"^(?:其中)?(?:中央|省|市|县|区|乡|镇|本级|上级|地方|自筹|配套|其他|财政|省级|市级|县级|区级)"
+                             r"(?:级|财政|预算内|专项|补助|配套)*(?:资金|补助|补助资金|专项资金|投资|拨款)$")
+_LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|主要用于|用于|安排|包括|其中|共有|"
+                           r"现(?:将|下达|拨付|分配|下拨|预拨|安排)?(?:给)?(?:你们|你区|你县|你市|你单位|贵单位|你)?|"
+                           r"20\d\d\s*年度?|下达|拨付|分配)+")
 
 
 def narrative_entries(rows: list) -> list[Entry]:
@@ -46,7 +51,7 @@ def narrative_entries(rows: list) -> list[Entry]:
             if not match:
                 continue
             name, amount = _LEADING_MARK.sub("", match.group("name")).strip(), read_amount(match.group("amount"))
-            if amount is None or _NOT_A_PROJECT.search(name) or (name, amount) in seen:
+            if not amount or _NOT_A_PROJECT.search(name) or _FUNDING_SOURCE.match(name) or (name, amount) in seen:
                 continue
             seen.add((name, amount))
             entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,

@@ -70,9 +70,12 @@ def _subject_code(cells: list[str]) -> str | None:
     return coded[0] if coded else None
 
 
+_BUDGET_LIST = re.compile(r"项目(支出)?(预算)?(明细)?表")
+
+
 def is_budget_list_title(title: str | None) -> bool:
     """True for a 项目支出预算表 title that lists projects (not a performance or economic table)."""
-    return bool(title) and bool(re.search(r"项目(支出)?(预算)?(明细)?表", title)) and "绩效" not in title \
+    return bool(title) and bool(_BUDGET_LIST.search(title)) and "绩效" not in title \
         and "经济分类" not in title and "预算" in title
 
 

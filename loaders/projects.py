@@ -28,6 +28,7 @@ from loaders.project_narrative import narrative_entries
 from loaders.project_fields import (amount_in_yuan, category_from_title, clean_text, field_of, is_title,
                                     label_values, read_amount, row_titles, split_code)
 from loaders.project_tables import Entry, budget_list_entries, wide_performance_entries
+from kb.core.doc_no import find_doc_nos
 from loaders.references import block_references, document_policy_docs
 
 _LEADING_FIELDS = {"unit", "department", "code", "other"}
@@ -85,7 +86,8 @@ def _read_block(rows: list, span: tuple[int, int, int], title: str | None) -> En
         for field, label, value in label_values(row.cells):
             if field == "funding":
                 funding.append(f"{label} {value}" if value else f"{label} (blank)")
-            elif field not in values or (not values[field] and value):
+            elif field not in values or (not values[field] and value) or (
+                    field == "amount" and read_amount(values[field]) is None and read_amount(value) is not None):
                 values[field], labels[field] = value, label
     code, name = split_code(values.get("name", ""))
     entry = Entry(name=name, source_table=title, first_line=rows[first].line,
@@ -298,6 +300,30 @@ def _check_indicator_units(extraction: Extraction) -> None:
                     f"{first_owner} (line {first_line}) but '{indicator.unit}' in {owner} (line {indicator.line}).")
 
 
+_BASIS_CLAUSE = re.compile(r"(?:根据|依据|按照|依照)[^。；]*")
+
+
+def _notice_basis(extraction: Extraction) -> None:
+    """A funding notice funds its projects 根据 the 文号 it cites there: those are every project's basis.
+
+    The notice's own 文号 (printed alone on a line of the head, or in its metadata) is not a basis.
+    """
+    own = {match.doc_no for line in extraction.lines[:15] for match in find_doc_nos(line)
+           if len(line.strip()) <= len(match.raw) + 12}
+    basis: list[str] = []
+    for line in extraction.lines:
+        for clause in _BASIS_CLAUSE.findall(line):
+            basis.extend(m.doc_no for m in find_doc_nos(clause) if m.doc_no not in own)
+    basis = list(dict.fromkeys(basis))
+    if not basis:
+        return
+    for project in extraction.projects:
+        if not project.basis_refs:
+            project.basis_refs = basis
+            project.all_refs = list(dict.fromkeys(project.all_refs + basis))
+            project.notes.append("Funding notice: its 根据 clause gives the basis " + "、".join(basis) + ".")
+
+
 def extract_projects(extraction: Extraction, rows: list) -> None:
     """Fill ``projects``, ``unit_indicators`` and ``policy_docs`` of ``extraction`` from its rows.
 
@@ -338,5 +364,7 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
     _unit_indicators(rows, titles, used, extraction)
     _check_indicator_units(extraction)
     extraction.policy_docs.extend(document_policy_docs(extraction.lines))
+    if extraction.unit.kind == "通知":
+        _notice_basis(extraction)
     if not extraction.projects:
         extraction.notes.append("No project block (项目名称 with an amount) or 项目支出预算表 line found.")

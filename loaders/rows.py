@@ -23,6 +23,7 @@ label/amount pairs (loaders/summary.py), indicator tables align on the 指标性
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -30,8 +31,10 @@ _RULE_ROW = re.compile(r"^[\s|:\-–—]+$")
 _HTML_TAG = re.compile(r"</?(?:b|strong|p|br|span|div|i|em|u|font|td|tr|th)\b[^>]*>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*\*|__")
 _HEADING = re.compile(r"^#{1,6}\s*")
+_SPACES = re.compile(r" {2,}")
 
 
+@functools.lru_cache(maxsize=65536)
 def clean_markup(cell: str) -> str:
     """A cell without HTML tags, markdown emphasis or a leading heading mark, spaces collapsed.
 
@@ -45,14 +48,35 @@ def clean_markup(cell: str) -> str:
         cell = _EMPHASIS.sub("", cell)
     if cell.startswith("#"):
         cell = _HEADING.sub("", cell)
-    return re.sub(r" {2,}", " ", cell).strip()
+    return _SPACES.sub(" ", cell).strip() if "  " in cell else cell.strip()
+
+
+_AMOUNT_TOKEN = r"(?:-?\d[\d,]*(?:\.\d+)?%?|单位不需填列|—|－|-|/)"
+# "一、“三公”经费合计 21.63 21.63": a label, then only amounts, separated by spaces (a table flattened to text)
+_SPACED_ROW = re.compile(r"^(?P<label>[^\d\s|][^\t|]{0,40}?[\u4e00-\u9fff）)\]】”])\s+(?P<rest>" + _AMOUNT_TOKEN +
+                         r"(?:\s+" + _AMOUNT_TOKEN + r")*)$")
+
+_NUMBERING = re.compile(r"^(?:附表|附件|表|第|图|页)")
 
 
 def _split_cells(line: str) -> list[str]:
-    """Cells of one row line: pipe rows ``| a | b |`` split on pipes, others on tabs."""
+    """Cells of one row line.
+
+    Pipe rows ``| a | b |`` and HTML tables flattened without the leading pipe (``a | b |``) split on pipes;
+    a label followed only by space-separated amounts (``二、会议费 7.59 7.59``) splits on the spaces;
+    other lines split on tabs.
+    """
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         return [clean_markup(cell) for cell in stripped[1:-1].split("|")]
+    if "\t" not in line and "|" in stripped and (stripped.endswith("|") or stripped.count(" | ") >= 2):
+        return [clean_markup(cell) for cell in stripped.strip("|").split("|")]
+    if "\t" not in line and " " in stripped and not re.search(r"[，。；]", stripped):
+        spaced = _SPACED_ROW.match(stripped)
+        figures = spaced.group("rest").split() if spaced else []
+        if spaced and not _NUMBERING.match(spaced.group("label")) and not (
+                len(figures) == 1 and re.fullmatch(r"\d{1,3}", figures[0])):  # "附表 1", a page number
+            return [clean_markup(spaced.group("label"))] + figures
     return [clean_markup(cell) for cell in line.split("\t")]
 
 
@@ -70,6 +94,7 @@ class Row:
     line: int
     end_line: int = 0
     is_table: bool = field(default=False)
+    cell_line: bool = field(default=False)  # one cell of a table printed alone on its line ("合计 |")
 
     @property
     def text(self) -> str:
@@ -130,5 +155,5 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
         cells = _split_cells(line)
         if len(cells) == 1 and not cells[0]:
             continue
-        rows.append(Row(cells, number, number, is_table=len(cells) > 1))
+        rows.append(Row(cells, number, number, is_table=len(cells) > 1, cell_line=line.rstrip().endswith("|")))
     return rows

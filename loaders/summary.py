@@ -25,7 +25,7 @@ from kb.core.records import EconomicSubjectLine, Extraction, FunctionSubjectLine
 from loaders.narrative import narrative_figures
 from kb.core.amounts import parse_amount
 from loaders.rows import Row
-from loaders.sections import Section, clean_cell, find_sections, sections_of
+from loaders.sections import Section, clean_cell, find_sections, scale_to_wan_yuan, sections_of
 from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, is_column_number_row,
                               line_total, read_coded_table)
 from loaders.unit import read_unit
@@ -89,7 +89,7 @@ def _three_public(section: Section, kind: str | None = None) -> tuple[float | No
     rows = [row for row in section.table_rows if not is_column_number_row(row.cells)]
     for row in rows:
         for column, cell in enumerate(row.cells[:4]):
-            if _label(cell) == "合计":
+            if re.sub(r"[“”\"]", "", _label(cell)) in ("合计", "三公经费合计", "支出合计", "总计", "三公经费支出合计"):
                 after = [parse_amount(c) for c in row.cells[column + 1:] if c.strip()]
                 if after and after[0] is not None:
                     return after[0], row.line
@@ -156,7 +156,8 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
         None. Amounts are 万元 as printed; every record carries its source line.
     """
     sections = find_sections(rows)
-    unit, unit_notes = read_unit(rows, sections)
+    extraction.notes.extend(scale_to_wan_yuan(sections))
+    unit, unit_notes = read_unit(rows, sections, extraction.file)
     extraction.unit = unit
     extraction.notes.extend(unit_notes)
     summary = sections_of(sections, "summary") or sections_of(sections, "fiscal_summary")
@@ -169,7 +170,7 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
                  "carryover": summary, "basic_expense": expense_tables or general_tables,
                  "project_expense": expense_tables or general_tables,
                  "three_public": sections_of(sections, "three_public")}
-    _narrative_totals(rows, has_table, values, sources, extraction.discrepancies)
+    _narrative_totals(rows, has_table, values, sources, extraction.discrepancies, unit.year, unit.kind)
     totals = Totals()
     for field, (value, line) in values.items():
         setattr(totals, field, value)
@@ -219,9 +220,10 @@ def _table_totals(sections: list[Section], summary: list[Section], expense_table
             values["three_public"], sources["three_public"] = found, three[0].title
 
 
-def _narrative_totals(rows: list[Row], has_table: dict, values: dict, sources: dict, discrepancies: list[str]) -> None:
+def _narrative_totals(rows: list[Row], has_table: dict, values: dict, sources: dict, discrepancies: list[str],
+                      year: int | None = None, kind: str | None = None) -> None:
     """Figures from sentences: used where no table carries the field, else compared with the table's."""
-    for field, figure in narrative_figures(rows).items():
+    for field, figure in narrative_figures(rows, year, kind).items():
         table_value = values.get(field, (None, 0))[0]
         if not has_table[field] and table_value is None:
             values[field], sources[field] = (figure.value, figure.line), "情况说明 (narrative)"

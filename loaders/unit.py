@@ -1,122 +1,370 @@
-"""The unit a disclosure is about: name, code, region, province, year and kind (预算/决算).
+"""The unit a disclosure is about: name, code, region, province, year and kind (预算/决算/通知).
 
-Sources, in order of trust:
-1. the document title: "重庆市荣昌区社会保险事务中心2026年单位预算", or the name on one line and
-   "2023 年单位预算" on the next (003, 004);
-2. a cell or line "121003-重庆市荣昌区社会保险事务中心" (编制单位, 预算部门, 单位：…), which also gives the code;
-3. "部门全称：…", "部门：…", "单位：…", "编制单位：…" lines;
-4. the prefix of the first table title ("重庆市綦江区社会保险事务中心财政拨款收支总表", 001).
+Every place a disclosure states them gives a candidate with a confidence (0..1) and the line it came
+from; the best candidate of each field wins (``UnitInfo.confidence`` / ``UnitInfo.lines`` keep both):
 
-Region and province come from the name's place prefix (重庆市 + district; 四川省 cities and counties
-such as 广元市, 苍溪县 -> 四川省广元市苍溪县), see ``PLACES``.
+| source | confidence | example |
+|---|---|---|
+| title (a short line or two joined, not a sentence) | 0.9 | 重庆市荣昌区社会保险事务中心2026年单位预算; 2022年度 / 嘉峪关市农业农村局部门决算 |
+| funding-notice title | 0.9 | 岳阳市财政局关于下达2023年第一批经建专项补助资金的通知 (unit = issuer, kind 通知) |
+| labelled field or coded cell | 0.8 | 单位名称：…; 编制单位：…; 121003-重庆市…; [015001]武汉市青山区教育局 |
+| body sentence frame | 0.6 | 纳入…2023年部门预算编制范围; 南纪门街道办事处内设10个办公室 |
+| first table title's prefix | 0.5 | 重庆市綦江区社会保险事务中心财政拨款收支总表 |
+| file name | 0.3 | 2023年某某局部门预算.txt |
+
+A name needs no known suffix in a title or a labelled field (an unknown suffix lowers the confidence,
+it does not discard the unit); body sentences and table titles need a unit head noun (局, 中心, 幼儿园,
+街道办事处 …). Years and kinds are also read from body phrases such as "2022年度单位决算情况说明" and
+"公开我单位2022年预算信息" (the most frequent wins); "成立于2020年" is no budget year.
+Region and province come from the name's place prefix (``kb.core.places.region_of``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 from kb.core.places import region_of
 from kb.core.records import UnitInfo
-from loaders.rows import Row
+from loaders.rows import Row, clean_markup
 from loaders.sections import Section, clean_cell
 
-_TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>20\d\d)\s*年(?:度)?\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
-_YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?\s*(?P<name>\S.*?)\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
-_CODE_LABEL = re.compile(r"(?:单位|部门)(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
-_YEAR_KIND = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?\s*(?:部门|单位)?\s*(?P<kind>预算|决算)")
-_CODE_NAME = re.compile(r"^(?P<code>\d{3,6})\s*-\s*(?P<name>[\u4e00-\u9fff][^\t]{3,40})$")
-_LABELLED = re.compile(r"^(?:部门全称|部门名称|单位名称|部门|单位|编制单位|预算单位|申报单位|预算部门)\s*[:：]\s*"
-                       r"(?:(?P<code>\d{3,6})\s*-\s*)?(?P<name>[\u4e00-\u9fff].{3,40})$")
-_UNIT_SUFFIX = re.compile(r"(中心|局|委员会|委|办公室|办|院|所|站|队|会|处|馆|学校|校|医院|厅|部|府|社|团|室|政府|事务所)"
-                          r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?$")  # "…局（本级）"
+# Head nouns of a unit name, longest first (structural vocabulary, not a list of units).
+UNIT_HEADS = ("街道办事处", "人民政府", "办事处", "委员会", "事务所", "幼儿园", "卫生院", "医院", "学校", "学院", "大学",
+              "中学", "小学", "党校", "法院", "检察院", "联合会", "协会", "研究院", "研究所", "管理处", "管理局", "管理所",
+              "中心", "政府", "局", "委", "办公室", "办", "院", "所", "站", "队", "会", "处", "馆", "校", "厅", "部", "府",
+              "社", "团", "室", "街道", "镇", "乡", "公司", "集团", "基地", "台", "园", "场", "署", "库", "监狱")
+_HEAD = "(?:" + "|".join(UNIT_HEADS) + ")"
+_UNIT_SUFFIX = re.compile(_HEAD + r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?$")  # "…局（本级）"
+_SENTENCE = re.compile(r"[，。；,;：:！？]")
+_TAIL_OK = re.compile(r"^(?:(?:公开|信息|情况|说明|编制|报告|报表|表|数据|目录|安排|解读|公告|的|\d+)*(?:[（(].*)?|[及和与、].*)"
+                      r"(?:\.(?:pdf|docx?|xlsx?|txt|html?))?$", re.IGNORECASE)
+_GENERIC_NAME = re.compile(r"部分|时间|日期|^(?:全|本|我|其中|各|有关|市级|县级|区级|省级|自治区|本级|部门|单位|年度|年|政府|\d|第.{1,3}部分|目录|附件|"
+                           r"[市县区省](?![\u4e00-\u9fff]?[市县区省]))")
+_MIDDLE = r"(?P<mid>(?:部门|单位|(?:区|市|县|省)?本级|“三公”经费|三公经费|\"三公\"经费|财政拨款|一般公共|整体支出|收支)*)"
+_YEAR_MARK = r"\s*(?:年度|年|-度|-)?\s*"
+_TITLE = re.compile(r"^(?P<name>[^\d]*?)\s*(?P<year>20\d\d)" + _YEAR_MARK + _MIDDLE + r"\s*(?P<kind>预算|决算)(?P<tail>.*)$")
+_YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*(?:年度|年)\s*(?P<name>\D\S*?)\s*" + _MIDDLE + r"\s*(?P<kind>预算|决算)"
+                         r"(?P<tail>.*)$")
+# titles that name no 预算/决算: 三公经费情况统计表, 绩效目标表, 自评报告 …
+_OTHER_TITLE = re.compile(r"^(?P<name>[^\d]{3,40}?)\s*(?P<year>20\d\d)" + _YEAR_MARK +
+                          r"(?P<tail>\D{0,30}?(?:绩效|三公|经费|收支|支出|收入|目标|自评|评价)\D{0,30}(?:表|报告|说明|公开))"
+                          r"(?:[（(][^)）]{0,30}[)）])?(?:\.(?:pdf|docx?|xlsx?))?$")
+_YEAR_IN_TITLE = re.compile(r"^(?P<title>\D{2,30}表)\s*[（(](?P<year>20\d\d)\s*年度?[)）]")
+_NOTICE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）() ]{3,60}?)\s*关于(?P<rest>.*(?:下达|分配|拨付|安排|清算|预拨|提前下|追加|调整)"
+                     r".*(?:资金|预算|经费|补助|指标|计划).*)的(?:通知|批复|函)$")
+_CODE_LABEL = re.compile(r"(?:单位|部门|预算)\s*(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
+_CODE_NAME = re.compile(r"^(?:(?P<code>\d{3,9})\s*[-－]\s*|[\[【［(（](?P<code2>\d{3,9})[\]】］)）]\s*)"
+                        r"(?P<name>[\u4e00-\u9fff][^\t]{3,40})$")
+_LABELLED = re.compile(r"(?:^|(?<![\u4e00-\u9fff]))(?P<label>部门全称|(?:部门|单位)(?:[（(](?:部门|单位)[)）])?(?:名称|全称)|预算单位名称|部门|单位|"
+                       r"编制单位|预算单位|申报单位|填报单位|预算部门|主管部门|编报单位|来源)"
+                       r"(?:[（(][^)）]{1,4}[)）])?\s*[:：]\s*(?:[\[【［(（]?(?P<code>\d{3,9})[\]】］)）]?\s*[-－]?\s*)?"
+                       r"(?P<name>[\u4e00-\u9fff][^\s:：]{2,40})(?=$|\s)")
+_NOT_A_NAME = re.compile(r"^(?:万元|元|千元|亿元)|万元$|^(?:人|个|名)$")
+_BODY_FRAMES = (
+    re.compile(r"纳入(?P<name>[\u4e00-\u9fff（）()]{4,40}?)20\d\d\s*年度?(?:部门|单位)?(?:预算|决算)(?:编制|汇编)?范围"),
+    re.compile(r"(?:^|[。；])(?P<name>[\u4e00-\u9fff（）()]{4,40}?" + _HEAD + r")(?:共?内设|下设|下辖|位于|成立于|隶属于?|是|"
+               r"主要职责|主要职能|负责|作为|现有|共有|编制)"),
+    re.compile(r"(?:设立|成立了?)(?P<name>[\u4e00-\u9fff（）()]{4,40}?" + _HEAD + r")[。,，]"),
+)
+_YEAR_KIND = re.compile(r"(?<![与比较])(?P<year>20\d\d)\s*(?:年度|年)\s*(?:部门|单位|本单位|我单位|本年)?\s*(?:一般公共)?(?P<kind>预算|决算)"
+                        r"(?!草案|执行)|(?P<year2>20\d\d)\s*(?:年度|年)\s*(?:本年)?(?:收入|支出)(?:总计|合计)")
+_DATE_LINE = re.compile(r"^(?:20\d\d|二[〇○零]\S{2})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$")
+_FORM_YEAR = re.compile(r"(?P<form>绩效自评表|绩效目标表|自评表|目标表|自评报告)\s*[（(]?\s*(?P<year>20\d\d)\s*年度?")
+_NOTICE_BODY = re.compile(r"现(?:将|下达|拨付|分配|下拨|预拨)(?:你们?|你区|你县|你市|你单位)?(?P<year>20\d\d)?\s*年?.{0,60}?"
+                          r"(?:下达|下拨|拨付|分配|安排)?给?(?:你们|你区|你县|你市|你单位|各)|通知如下")
 _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财政拨款|收支|收入|支出|政府性基金|国有资本|“三公”|三公|整体|项目)")
+_QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
 
 
-def _compact(text: str) -> str:
+@dataclass
+class _Candidate:
+    value: object
+    confidence: float
+    line: int | None
+    source: str
+
+
+@functools.lru_cache(maxsize=65536)
+def compact(text: str) -> str:
+    """A cell without markup and without spaces between Chinese characters ("苍溪县 社保" -> "苍溪县社保")."""
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", clean_cell(text))
 
 
-def _candidates(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
-    """(title candidates (text, line), coded names (code, name, line)) from every row's cells."""
-    titles: list[tuple[str, int]] = []
-    coded: list[tuple[str, str, int]] = []
+def _good_name(name: str | None, head_required: bool = False) -> bool:
+    if not name or len(name) < 3 or len(name) > 45 or _GENERIC_NAME.match(name) or _NOT_A_NAME.search(name):
+        return False
+    if re.search(r"[\d，。；、“”\"]|预算|决算|关于|经费|财政拨款|收支|公开", name):
+        return False
+    if _PLACE_ONLY.match(name):  # 岳阳县, 重庆市荣昌区: a place, not a unit
+        return False
+    return bool(_UNIT_SUFFIX.search(name)) or not head_required
+
+
+_PLACE_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|新区|经开区))+$")
+_ORDINAL = re.compile(r"^(?:\d{1,2}\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])\s*")
+_TRAILING_BRACKET = re.compile(r"\s*(?:（[^（）]{1,30}）|\([^()]{1,30}\))$")
+
+
+def _strip_name(name: str) -> str:
+    """A name without a trailing 部门/单位, a leading list number or a trailing bracket ((本级), (城市管理局))."""
+    name = _ORDINAL.sub("", name.strip(" -—·:：")).split("关于")[0].removesuffix("部门").removesuffix("单位").strip()
+    bare = _TRAILING_BRACKET.sub("", name)
+    return bare if len(bare) >= 3 else name
+
+
+def _first_unit(name: str) -> str:
+    """The first of several joint issuers printed together ("永嘉县财政局 永嘉县农业农村局 …")."""
+    parts = name.split()
+    if len(parts) > 1 and all(_UNIT_SUFFIX.search(part) for part in parts):
+        return parts[0]
+    return name.replace(" ", "")
+
+
+def _title_lines(rows: list[Row]) -> list[tuple[str, str, int]]:
+    """(compact text, raw text, line) of short single-cell lines of the head, and joins of two short lines."""
+    lines: list[tuple[str, str, int]] = []
+    for row in rows[:60]:
+        filled = [cell for cell in row.cells if cell.strip()]
+        if len(filled) != 1 or len(filled[0]) > 80:
+            continue
+        raw = _ORDINAL.sub("", clean_markup(filled[0]).strip())
+        text = compact(raw)
+        if text and not re.fullmatch(r"\d{1,3}", text):  # a page number printed alone
+            lines.append((text, raw, row.line))
+    result: list[tuple[str, str, int]] = []
+    for index, (text, raw, line) in enumerate(lines):
+        result.append((text, raw, line))
+        if index + 1 < len(lines) and len(text) <= 40 and len(lines[index + 1][0]) <= 40 and _joinable(text):
+            result.append((text + lines[index + 1][0], raw + " " + lines[index + 1][1], line))
+    return result
+
+
+def _joinable(text: str) -> bool:
+    """A title's first half: a unit name, a year ("2022年度") or a name ending in a year (梧州市实验幼儿园 2022)."""
+    return bool(re.fullmatch(r"20\d\d\s*(?:年度|年)?", text) or re.search(r"\D\s*20\d\d\s*(?:年度|年)?$", text)
+                or _good_name(_strip_name(re.sub(r"^20\d\d\s*(?:年度|年)", "", text)), head_required=True))
+
+
+def _title_kind(tail: str) -> str | None:
+    """The kind a title implies: 决算, 预算 (绩效目标表 go with the budget), "" for a self-evaluation (no kind)."""
+    if re.search(r"自评|评价", tail):
+        return ""
+    if "决算" in tail:
+        return "决算"
+    if "预算" in tail or "绩效目标" in tail:
+        return "预算"
+    return None
+
+
+def _from_titles(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
+    for text, raw, line in _title_lines(rows):
+        notice = _NOTICE.match(raw) or _NOTICE.match(text)
+        if notice:
+            name = _first_unit(notice.group("name").strip())
+            if _good_name(name):
+                found["name"].append(_Candidate(name, 0.9, line, "notice title"))
+            found["kind"].append(_Candidate("通知", 0.95, line, "notice title"))
+            year = re.search(r"(20\d\d)\s*年", notice.group("rest"))
+            if year:
+                found["year"].append(_Candidate(int(year.group(1)), 0.85, line, "notice title"))
+            continue
+        if _SENTENCE.search(re.sub(r"[（(][^)）]*[)）]", "", text)):
+            continue
+        for pattern in (_TITLE, _YEAR_FIRST):
+            match = pattern.match(text)
+            if not match or not _TAIL_OK.match(match.group("tail")):
+                continue
+            name = _strip_name(match.group("name"))
+            if _good_name(name):
+                found["name"].append(_Candidate(name, 0.9 if _UNIT_SUFFIX.search(name) else 0.7, line, "title"))
+            elif name and not _PLACE_ONLY.match(name):
+                continue  # a sentence-like prefix: not this title pattern
+            found["year"].append(_Candidate(int(match.group("year")), 0.9, line, "title"))
+            found["kind"].append(_Candidate(match.group("kind"), 0.9, line, "title"))
+            break
+        else:
+            other = _OTHER_TITLE.match(text)
+            if other:
+                name = _strip_name(other.group("name"))
+                if _good_name(name):
+                    found["name"].append(_Candidate(name, 0.85 if _UNIT_SUFFIX.search(name) else 0.65, line, "title"))
+                found["year"].append(_Candidate(int(other.group("year")), 0.85, line, "title"))
+                kind = _title_kind(other.group("tail"))
+                if kind is not None:
+                    found["kind"].append(_Candidate(kind or None, 0.8, line, "title"))
+                continue
+            bracketed = _YEAR_IN_TITLE.match(text)
+            if bracketed:
+                found["year"].append(_Candidate(int(bracketed.group("year")), 0.8, line, "title"))
+                kind = _title_kind(bracketed.group("title"))
+                if kind is not None:
+                    found["kind"].append(_Candidate(kind or None, 0.75, line, "title"))
+
+
+_FIELD_MARKS = re.compile(r"[:：\-－\[【［(（]")
+_FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 0.8, "编制单位": 0.8, "部门名称": 0.8, "预算单位": 0.8,
+                      "部门(单位)名称": 0.8, "部门（单位）名称": 0.8, "申报单位": 0.75, "项目单位": 0.75, "预算部门": 0.75,
+                      "主管部门": 0.6}
+
+
+def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
+        if row.is_table:  # a label cell followed by its value cell (forms, one label per line)
+            for label, value in zip(row.cells, row.cells[1:]):
+                weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":：")) if len(label) < 16 else None
+                if not weight:
+                    continue
+                coded = _CODE_NAME.match(compact(value))
+                name = _strip_name(coded.group("name") if coded else compact(value))
+                if weight and _good_name(name):
+                    found["name"].append(_Candidate(name, weight, row.line, "form field"))
         for cell in row.cells:
-            if len(cell) > 200:  # a paragraph, not a title or a coded name
+            if len(cell) > 300:  # a paragraph or a form run together: only "label：value" fields
+                for labelled in _LABELLED.finditer(clean_markup(cell[:3000])):
+                    name = _strip_name(labelled.group("name"))
+                    if _good_name(name) and labelled.group("label") not in ("来源", "主管部门"):
+                        found["name"].append(_Candidate(name, 0.75, row.line, "labelled field"))
                 continue
-            text = _compact(cell)
-            if not text:
+            if not _FIELD_MARKS.search(cell):  # no colon, dash or bracket: neither a labelled nor a coded name
                 continue
-            match = _CODE_NAME.match(text)
-            if match and _UNIT_SUFFIX.search(match.group("name")):
-                coded.append((match.group("code"), match.group("name"), row.line))
+            raw = clean_markup(cell)
+            text = compact(cell)
+            code_match = _CODE_LABEL.search(text)
+            if code_match:
+                found["code"].append(_Candidate(code_match.group("code"), 0.9, row.line, "code field"))
+            coded = _CODE_NAME.match(text)
+            if coded and _good_name(_strip_name(coded.group("name")), head_required=True):
+                code = coded.group("code") or coded.group("code2")
+                name = _strip_name(coded.group("name"))
+                found["name"].append(_Candidate(name, 0.8, row.line, "coded cell"))
+                found["code"].append(_Candidate(code, 0.8, row.line, f"{code}-{name}"))
                 continue
-            labelled = _LABELLED.match(text)
-            if labelled and _UNIT_SUFFIX.search(labelled.group("name")):
-                coded.append((labelled.group("code") or "", labelled.group("name"), row.line))
-        filled = [c for c in row.cells if c.strip()]
-        if len(filled) == 1 and len(filled[0]) <= 200:
-            titles.append((_compact(filled[0]), row.line))
-    return titles, coded
+            for labelled in list(_LABELLED.finditer(raw)) or list(_LABELLED.finditer(text)) or []:
+                name = _strip_name(labelled.group("name"))
+                if not _good_name(name):
+                    continue
+                weight = 0.8 if _UNIT_SUFFIX.search(name) else 0.65
+                if labelled.group("label") in ("来源", "主管部门"):
+                    weight -= 0.2
+                found["name"].append(_Candidate(name, weight, row.line, "labelled field"))
+                if labelled.group("code"):
+                    found["code"].append(_Candidate(labelled.group("code"), 0.8, row.line, "labelled field"))
 
 
-def read_unit(rows: list[Row], sections: list[Section]) -> tuple[UnitInfo, list[str]]:
-    """Read the unit's identity from titles, coded name cells and labelled lines.
+_KIND_WORD = re.compile(r"(?<![预(（])决算|(?<!一般公共)(?<!政府性基金)(?<!国有资本经营)(?<![(（])预算(?![(（]?决|编码|代码|单位|法|管理|执行|绩效)")
+
+
+def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
+    years: Counter = Counter()
+    kinds: Counter = Counter()
+    first_line: dict[int, int] = {}
+    for row in rows:
+        if row.is_table:
+            continue
+        text = _QUOTED.sub("", compact(" ".join(row.cells)))  # names inside 《titles》 are other bodies
+        for frame in _BODY_FRAMES:
+            for match in frame.finditer(text):
+                name = _strip_name(match.group("name"))
+                if _good_name(name, head_required=True):
+                    found["name"].append(_Candidate(name, 0.6, row.line, "body sentence"))
+        for match in _YEAR_KIND.finditer(text):
+            year = int(match.group("year") or match.group("year2"))
+            years[year] += 1
+            first_line.setdefault(year, row.line)
+        for match in _KIND_WORD.finditer(text):
+            kinds[match.group(0)] += 1
+    if years:
+        year, _ = max(years.items(), key=lambda item: (item[1], -first_line[item[0]]))
+        found["year"].append(_Candidate(year, 0.6, first_line[year], "body phrase"))
+    for row, after in zip(rows, rows[1:]):  # a signature: the issuing unit's name, then the date, on lines of their own
+        if not row.is_table and len(row.cells) == 1 and not after.is_table and _DATE_LINE.match(after.cells[0].strip()):
+            name = _strip_name(compact(row.cells[0]))
+            if _good_name(name, head_required=True):
+                found["name"].append(_Candidate(name, 0.7, row.line, "signature"))
+    head = compact(" ".join(" ".join(row.cells) for row in rows[:80]))
+    form = _FORM_YEAR.search(head)
+    if form:
+        found["year"].append(_Candidate(int(form.group("year")), 0.7, None, "form title"))
+        kind = _title_kind(form.group("form"))
+        found["kind"].append(_Candidate(kind or None, 0.7, None, "form title"))
+    notice = _NOTICE_BODY.search(head)
+    if notice:
+        found["kind"].append(_Candidate("通知", 0.7, None, "notice wording"))
+        if notice.group("year"):
+            found["year"].append(_Candidate(int(notice.group("year")), 0.65, None, "notice wording"))
+    if kinds:
+        kind = "决算" if kinds["决算"] >= 2 or kinds["决算"] > kinds["预算"] else "预算"
+        found["kind"].append(_Candidate(kind, 0.55, None, "body words"))
+
+
+def _best(candidates: list[_Candidate]) -> _Candidate | None:
+    """The most trusted candidate; among equals the value named most often, then the first."""
+    if not candidates:
+        return None
+    votes = Counter(candidate.value for candidate in candidates)
+    return max(candidates, key=lambda c: (round(c.confidence, 2), votes[c.value], -(c.line or 0)))
+
+
+def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = None) -> tuple[UnitInfo, list[str]]:
+    """Read the unit's identity from titles, fields, body sentences, table titles and the file name.
 
     Args:
-        rows: the document's rows; sections: its sections (for the table-title fallback and the year).
+        rows: the document's rows; sections: its sections (for the table-title fallback, year and kind);
+        file_name: the file's name, the last resort.
 
     Returns:
-        (UnitInfo with ``line`` where the name was read, notes explaining the sources).
+        (UnitInfo with ``line`` where the name was read and per-field ``confidence``/``lines``/``sources``,
+        notes explaining the sources).
     """
-    notes: list[str] = []
-    titles, coded = _candidates(rows)
-    name = year = kind = None
-    line: int | None = None
-    for index, (text, at) in enumerate(titles[:40]):
-        match = _TITLE.match(text)
-        if match and match.group("name") and _UNIT_SUFFIX.search(match.group("name")):
-            name, year, kind, line = match.group("name"), int(match.group("year")), match.group("kind"), at
-            break
-        first = _YEAR_FIRST.match(text)
-        if first and first.group("name") not in ("部门", "单位") and _UNIT_SUFFIX.search(first.group("name")):
-            name, year, kind, line = first.group("name"), int(first.group("year")), first.group("kind"), at
-            break
-        if _UNIT_SUFFIX.search(text) and len(text) <= 40 and index + 1 < len(titles):
-            following = _YEAR_KIND.match(titles[index + 1][0])
-            if following:
-                name, year, kind, line = text, int(following.group("year")), following.group("kind"), at
-                break
-    code = None
-    for row in rows[:400]:
-        labelled_code = next((_CODE_LABEL.search(cell) for cell in row.cells if _CODE_LABEL.search(cell)), None)
-        if labelled_code:
-            code = labelled_code.group("code")
-            notes.append(f"unit.code {code} from line {row.line}")
-            break
-    if coded and code is None:
-        exact = [item for item in coded if name and item[1] == name and item[0]]
-        with_code = exact or [item for item in coded if item[0] and (not name or name in item[1] or item[1] in name)]
-        if with_code:
-            code = with_code[0][0]
-            notes.append(f"unit.code {code} from '{with_code[0][0]}-{with_code[0][1]}' (line {with_code[0][2]})")
-        if name is None:
-            named = Counter(item[1] for item in coded).most_common(1)[0][0]
-            name, line = named, next(item[2] for item in coded if item[1] == named)
-    if name is None and sections:
+    found: dict[str, list[_Candidate]] = {"name": [], "year": [], "kind": [], "code": []}
+    _from_titles(rows, found)
+    _from_fields(rows[:600], found)
+    _from_body(rows, found)
+    if sections:
         prefix = _TABLE_WORDS.split(sections[0].title)[0]
-        if prefix and _UNIT_SUFFIX.search(prefix):
-            name, line = prefix, sections[0].line
-            notes.append(f"unit.name from the first table title '{sections[0].title}'")
-    if year is None:
+        prefix = _strip_name(prefix)
+        if _good_name(prefix, head_required=True):
+            found["name"].append(_Candidate(prefix, 0.5, sections[0].line, "first table title"))
         years = Counter(int(y) for section in sections for y in re.findall(r"(20\d\d)\s*年", section.title))
-        if not years:
-            years = Counter(int(y) for row in rows[:200] for cell in row.cells
-                            for y in re.findall(r"(20\d\d)\s*年(?:预算|基本支出|预算数)", cell))
-        year = years.most_common(1)[0][0] if years else None
-    if kind is None:
+        if years:
+            found["year"].append(_Candidate(years.most_common(1)[0][0], 0.5, None, "table titles"))
         titles_text = " ".join(section.title for section in sections)
-        kind = "决算" if "决算" in titles_text else ("预算" if sections else None)
-    region, province = region_of(name)
-    return UnitInfo(name=name, code=code, region=region, province=province, year=year, kind=kind, line=line), notes
+        found["kind"].append(_Candidate("决算" if "决算" in titles_text else "预算", 0.5, None, "table titles"))
+    if not found["year"]:
+        years = Counter(int(y) for row in rows[:200] for cell in row.cells
+                        for y in re.findall(r"(20\d\d)\s*年(?:预算|基本支出|预算数)", cell))
+        if years:
+            found["year"].append(_Candidate(years.most_common(1)[0][0], 0.4, None, "table cells"))
+    if not found["year"]:  # the year the head of the document names most often (dates 2021年3月5日 left out)
+        years = Counter(int(y) for row in rows[:80] for cell in row.cells
+                        for y in re.findall(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)", cell))
+        if years:
+            found["year"].append(_Candidate(years.most_common(1)[0][0], 0.3, None, "most frequent year"))
+    if file_name:
+        stem = Path(file_name).stem
+        match = _TITLE.match(stem) or _YEAR_FIRST.match(stem)
+        if match:
+            if _good_name(_strip_name(match.group("name"))):
+                found["name"].append(_Candidate(_strip_name(match.group("name")), 0.3, None, "file name"))
+            found["year"].append(_Candidate(int(match.group("year")), 0.3, None, "file name"))
+            found["kind"].append(_Candidate(match.group("kind"), 0.3, None, "file name"))
+    chosen = {field: _best(candidates) for field, candidates in found.items()}
+    name = chosen["name"]
+    code = chosen["code"]
+    if code is not None and name is not None and code.source not in ("code field", "labelled field"):
+        same = [c for c in found["code"] if c.source.endswith(name.value)]
+        code = same[0] if same else code
+    notes = [f"unit.{field} {c.value} from the {c.source} (line {c.line}, confidence {c.confidence:.2f})"
+             for field, c in chosen.items() if c is not None]
+    region, province = region_of(name.value if name else None)
+    unit = UnitInfo(name=name.value if name else None, code=code.value if code else None, region=region,
+                    province=province, year=chosen["year"].value if chosen["year"] else None,
+                    kind=chosen["kind"].value if chosen["kind"] else None, line=name.line if name else None,
+                    confidence={field: c.confidence for field, c in chosen.items() if c is not None},
+                    lines={field: c.line for field, c in chosen.items() if c is not None and c.line},
+                    sources={field: c.source for field, c in chosen.items() if c is not None})
+    return unit, notes

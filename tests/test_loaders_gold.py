@@ -190,7 +190,7 @@ def test_narrative_only_disclosure_gives_totals_from_sentences(parsed, tmp_path,
     ("中共重庆市荣昌区委组织部2026年部门预算\n2026年收入合计35.2万元",
      ("中共重庆市荣昌区委组织部", None, "重庆市荣昌区", "重庆市", 2026, "预算", 35.2)),
     ("重庆市綦江区人力资源和社会保障局（本级）2024年部门预算情况说明\n2024年收入预算 5,120.00 万元",
-     ("重庆市綦江区人力资源和社会保障局（本级）", None, "重庆市綦江区", "重庆市", 2024, "预算", 5120.0)),
+     ("重庆市綦江区人力资源和社会保障局", None, "重庆市綦江区", "重庆市", 2024, "预算", 5120.0)),  # scope mark dropped
 ])
 def test_title_forms_and_other_districts(tmp_path, text, expected):
     """Unit identity from the title in the forms other districts print it, with the narrative total."""
@@ -213,6 +213,9 @@ def test_title_forms_and_other_districts(tmp_path, text, expected):
     ("2025年‘三公’经费预算数为 1.5 万元，与上年持平。", "three_public", 1.5),
     ("2026年“三公”经费预算0.9万元，比2025年减少0.1万元。", "three_public", 0.9),
     ("2025 年 收 入 合 计 1,183.38 万 元 。", "income_total", 1183.38),  # a justified PDF line
+    ("2023年收入、支出预算总计均为1523.26万。", "expense_total", 1523.26),  # one figure for both, 万 for 万元
+    ("2022年度收、支总计各是4125.49,4143.91万元。", "expense_total", 4143.91),  # respectively
+    ("本年收入合计15,232,600.00元。", "income_total", 1523.26),  # 元 scaled to 万元
 ])
 def test_narrative_phrasings(sentence, field, value):
     from loaders.narrative import narrative_figures

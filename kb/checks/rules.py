@@ -253,8 +253,20 @@ def check_unit_names(extraction: Extraction) -> list[Finding]:
     return findings
 
 
+def check_coverage(extraction: Extraction) -> list[Finding]:
+    """A document ingested with too little (no unit, year, kind, or none of totals, projects and 文号): one info
+    finding naming what is missing (``loaders.coverage``), so ``kb check`` lists it."""
+    from loaders.coverage import LABELS, coverage, missing_parts
+
+    missing = missing_parts(coverage(extraction))
+    if not missing:
+        return []
+    return [Finding(kind="incomplete", severity="info",
+                    message="文档信息不完整，未找到：" + "、".join(LABELS[key] for key in missing))]
+
+
 RULES = (check_subject_splits, check_table_splits, check_subject_rollups, check_expense_totals, check_project_total,
-         check_summary_tables, check_project_counts, check_yuan_amounts, check_unit_names)
+         check_summary_tables, check_project_counts, check_yuan_amounts, check_unit_names, check_coverage)
 
 
 def check_extraction(extraction: Extraction) -> list[Finding]:

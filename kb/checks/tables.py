@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from kb.core.amounts import parse_amount
 from kb.core.normalize import match_key
 from loaders.rows import Row, rebuild_rows
+from loaders.table_titles import is_table_title
 
-_TITLE = re.compile(r"表(（[^）]*）|\([^)]*\))?$|支出预算$|基本支出预$")
 _TABLE_NUMBER = re.compile(r"^(表[一二三四五六七八九十]+|表\d+|附件[\d\-]+)$")
 _UNIT_DECLARATION = re.compile(r"单位[:：]\s*(万元|元)|[（(](万元|元)[)）]")
 _UNIT_NAME = re.compile(r"(?:(?P<code>\d{3,9})\s*[-－—]\s*)?(?P<name>[\u4e00-\u9fff（）()]{4,40}?"
@@ -101,7 +101,7 @@ def _split_blocks(lines: list[str]) -> list[TableBlock]:
             number = cells[0].strip()
             continue
         title = cells[0].strip().lstrip("#").strip() if len(cells) == 1 else ""
-        if title and len(title) <= 60 and _TITLE.search(title) and not parse_amount(title):
+        if title and is_table_title(title) and not parse_amount(title):
             blocks.append(TableBlock(title=title, line=row.line, number=number))
             number = ""
             continue

@@ -6,11 +6,13 @@ its unit line, with :func:`to_wan_yuan`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
+@functools.lru_cache(maxsize=131072)
 def parse_amount(cell: str | None) -> float | None:
     """Read an amount cell in 万元 as printed: thousands separators removed, blank -> None.
 

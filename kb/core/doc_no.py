@@ -27,11 +27,11 @@ _MAX_PREFIX = 8
 _INNER_LEAD = re.compile("^.*(?:" + "|".join([word for word in _LEAD_WORDS if len(word) > 1] + list("和及与或的是等并")) + ")")
 
 DOC_NO_PATTERN = re.compile(
-    r"(?P<prefix>(?:[渝川]\s)?[\u4e00-\u9fff]{1,12})"
+    r"(?P<prefix>(?:[渝川]\s)?[\u4e00-\u9fff]{1,12}(?:[(（][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?)"
     rf"\s*[{re.escape(_OPEN)}]\s*(?P<year>(?:19|20)\d\d)\s*[{re.escape(_CLOSE)}]"
     r"\s*第?\s*(?P<number>\d{1,5})\s*号(?P<wen>文(?!件))?"
 )
-_CANONICAL = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,12})〔(?P<year>\d{4})〕(?P<number>\d+)号$")
+_CANONICAL = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,12}(?:[(（][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?)〔(?P<year>\d{4})〕(?P<number>\d+)号$")
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,10 @@ def _trim_prefix(prefix: str) -> tuple[str, int]:
                 dropped += len(word)
                 changed = True
                 break
-    if len(prefix.replace(" ", "")) > _MAX_PREFIX:
-        keep = prefix[-_MAX_PREFIX:]
+    inner = re.search(r"[(（][\u4e00-\u9fff]{1,4}[)）]", prefix)  # 津发改批复(投资): the bracket does not count
+    limit = _MAX_PREFIX + (len(inner.group(0)) if inner else 0)
+    if len(prefix.replace(" ", "")) > limit:
+        keep = prefix[-limit:]
         dropped += len(prefix) - len(keep)
         prefix = keep
     return prefix, dropped
@@ -136,8 +138,12 @@ def find_doc_nos(text: str) -> list[DocNoMatch]:
     Example:
         >>> [m.doc_no for m in find_doc_nos("根据渝府发（2006）2号精神和渝教文【2013】13号文")]
         ['渝府发〔2006〕2号', '渝教文〔2013〕13号']
+        >>> [m.doc_no for m in find_doc_nos("根据津发改批复(投资)〔2022〕19号")]  # an inner bracket is kept
+        ['津发改批复(投资)〔2022〕19号']
     """
     found: list[DocNoMatch] = []
+    if "号" not in text:
+        return found
     for match in DOC_NO_PATTERN.finditer(text):
         prefix, dropped = _trim_prefix(match.group("prefix"))
         issuer = prefix.replace(" ", "")

@@ -6,12 +6,15 @@ schema asks for names as printed):
 - full-width digits, Latin letters, ％, ＝, ＋, －, ．, ，between digits -> half-width;
 - the ideographic space and the odd Unicode spaces (U+2000..U+200B, NBSP, U+3000) -> nothing at the
   start/end of a cell, one ASCII space inside text;
+- mirror-site noise: pinyin annotations inserted after characters (``預(yù)算`` -> ``预算``, tone marks
+  or tone digits required, so a bracketed Latin word stays) and HTML entities (``&nbsp;``, ``&amp;``);
 - ``match_key`` gives the stronger form used only for comparing names (no spaces, NFKC, lower case).
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 
@@ -21,6 +24,11 @@ _FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # �
 _FULLWIDTH.update({ord("％"): "%", ord("＝"): "=", ord("＋"): "+", ord("－"): "-", ord("．"): "."})
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u3000\ufeff]+")
 _RUNS_OF_SPACE = re.compile(r"[ \t]{2,}")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+# "預(yù)算", "预（yu4）算": a pinyin syllable (or two) in brackets right after a Chinese character
+_PINYIN_NOTE = re.compile(r"(?<=[\u3400-\u9fff])\s?[(（]\s*(?P<syllable>[a-z" + _TONED + r"]{1,7}[1-5]?"
+                          r"(?:\s[a-z" + _TONED + r"]{1,7}[1-5]?)?)\s*[)）]")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6});")
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # "２，２３５．５８" -> "2,235.58"
 
 
@@ -69,6 +77,12 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def _drop_pinyin(match: re.Match) -> str:
+    """Nothing for a toned pinyin annotation; the text unchanged for a plain bracketed word such as (a)."""
+    syllable = match.group("syllable")
+    return "" if any(ch in _TONED for ch in syllable) or syllable[-1] in "12345" else match.group(0)
+
+
 def normalize_text(text: str) -> str:
     r"""Normalise one line or cell of disclosure text (see the module docstring for the rules).
 
@@ -81,11 +95,21 @@ def normalize_text(text: str) -> str:
     Example:
         >>> normalize_text("\u2002\u2002２０８０１０１\t服務\u3000對象 ")
         '2080101\t服务 对象'
+        >>> normalize_text("部門預(yù)算&nbsp;公开")
+        '部门预算 公开'
     """
     text = to_simplified(text.translate(_FULLWIDTH))
+    if "(" in text or "（" in text:
+        text = _PINYIN_NOTE.sub(_drop_pinyin, text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
     if "，" in text:
         text = _FULLWIDTH_THOUSANDS.sub(",", text)
     text = _ODD_SPACES.sub(" ", text)
+    if " " not in text:
+        return text
+    if "\t" not in text:
+        return _RUNS_OF_SPACE.sub(" ", text).strip(" ")
     cells = [_RUNS_OF_SPACE.sub(" ", cell).strip(" ") for cell in text.split("\t")]
     return "\t".join(cells)
 

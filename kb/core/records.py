@@ -51,8 +51,11 @@ class UnitInfo(Record):
     region: str | None = None  # e.g. 重庆市荣昌区, 四川省广元市苍溪县 as far as the document shows
     province: str | None = None  # 重庆市 or 四川省
     year: int | None = None  # budget year
-    kind: Literal["预算", "决算"] | None = None
+    kind: Literal["预算", "决算", "通知"] | None = None  # 通知: a funding notice (预算下达/资金分配文件)
     line: int | None = None  # line where the name was read
+    confidence: dict[str, float] = Field(default_factory=dict)  # name/year/kind/code -> 0..1 (loaders.unit)
+    lines: dict[str, int] = Field(default_factory=dict)  # name/year/kind/code -> 1-based source line
+    sources: dict[str, str] = Field(default_factory=dict)  # name/year/kind/code -> title, labelled field, body …
 
 
 class Totals(Record):
