@@ -1,11 +1,17 @@
-"""What a question names: 文号, issuers, units, years, subjects, projects, indicators, programs, budget figures.
+"""What a question names: 文号, 文件 titles, issuers, units, years, subjects, projects, indicators and their
+types, programs, budget figures — read by entity linking against the graph's gazetteer.
 
-The question is normalised once (``normalize_text``: traditional -> simplified, full-width -> half-width);
-文号 are read with ``kb.core.doc_no.find_doc_nos`` (any bracket, spaces inside); every other name is
-matched against the graph's own vocabulary (``kb.query.vocabulary``) on match keys, longest first, and
-projects also by fuzzy match (rapidfuzz ``partial_ratio``, 0–100). Each name found is replaced in
-``masked`` by a one-character marker, so intent is read from the question's shape
-("Ⓓ支持了哪些项目？"), not from the names in it.
+The question is normalised once (``normalize_text``: traditional -> simplified, full-width -> half-width) and
+made a match key. Then, in this order:
+1. 文号 in every spelling (any bracket or none, 年 between year and number, spaces, a trailing 文): a year
+   followed by a number and 号, its issuer read as the longest known issuer code ending right before it;
+2. every other name by the gazetteer's Aho-Corasick automaton (``kb.query.gazetteer``), longest first, then
+   by its pinyin automaton (homophone typos: 棋江区 -> 綦江区), then project names by edit distance (rapidfuzz
+   ``partial_ratio`` ≥ 88) and 文件 titles typed in part (rapidfuzz ≥ 90);
+3. a topic word (关于X的, 涉及X的 …), homophones corrected against project names (退补渔民 -> 退捕渔民);
+4. the budget figure, classification scheme and citation role asked about (small domain lexicons).
+Each name found is replaced in ``masked`` by a one-character marker, so the intent is read from the
+question's shape ("Ⓓ支持了哪些项目？"), not from the names in it.
 """
 
 from __future__ import annotations
@@ -16,12 +22,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from kb.query.vocabulary import Vocabulary
-from kb.core.doc_no import find_doc_nos, split_doc_no
+from kb.core.doc_no import find_doc_nos
 from kb.core.normalize import match_key, normalize_text
+from kb.query.gazetteer import Gazetteer, Match, select
+from kb.query.vocabulary import Vocabulary
 
 MARKERS = {"doc_no": "Ⓓ", "issuer_code": "Ⓘ", "unit": "Ⓤ", "year": "Ⓨ", "subject": "Ⓢ", "project": "Ⓟ",
-           "indicator": "Ⓝ", "program": "Ⓖ", "keyword": "Ⓚ"}
+           "indicator": "Ⓝ", "program": "Ⓖ", "keyword": "Ⓚ", "indicator_type": "Ⓣ"}
 MARKER_CHARS = set(MARKERS.values())
 # Budget figures by the words that name them (longest first); kept in the text (they also say intent).
 BUDGET_FIELDS = (("一般公共预算拨款", "general_public_budget"), ("一般公共预算", "general_public_budget"),
@@ -68,6 +75,8 @@ class Mentions:
         budget_field: the budget figure the question asks about (e.g. "project_expense"), or None.
         role: "basis" when the question asks for 立项依据 only, else None.
         scheme: the classification the question names (function | economic | gov_economic), else None.
+        indicator_types: indicator types named (Indicator.level1/level2: 时效指标, 满意度指标 …).
+        fuzzy: {kind, typed, known, how} for every name read by pinyin or edit distance rather than exactly.
     """
 
     text: str
@@ -86,13 +95,15 @@ class Mentions:
     budget_field: str | None = None
     role: str | None = None
     scheme: str | None = None
+    indicator_types: list[str] = field(default_factory=list)
+    fuzzy: list[dict] = field(default_factory=list)
 
     def kinds(self) -> set[str]:
         """Kinds of names found ("doc_no", "unit", ...), the vocabulary of template parameters."""
         found = {"doc_no": self.doc_nos or self.unknown_doc_nos, "issuer_code": self.issuer_codes,
                  "unit": self.units, "year": self.years, "subject": self.subjects, "project": self.projects,
                  "indicator": self.indicators, "program": self.programs, "keyword": self.keywords,
-                 "field": self.budget_field}
+                 "field": self.budget_field, "indicator_type": self.indicator_types}
         return {kind for kind, value in found.items() if value}
 
 
@@ -114,21 +125,29 @@ class _Masker:
     def text(self) -> str:
         return "".join(self.chars)
 
-    def find_free(self, needle: str, key: str) -> int:
-        start = key.find(needle)
-        while start >= 0:
-            if self.free(start, start + len(needle)):
-                return start
-            start = key.find(needle, start + 1)
-        return -1
+    def free_text(self, key: str) -> str:
+        return "".join(char if not self.taken[i] else " " for i, char in enumerate(key))
+
+
+# A 文号 in a question key: a year, then (bracket, 年 or nothing) a number and 号 (a trailing 文 dropped).
+_DOC_NO_TAIL = re.compile(r"[〔【\[(（]?(?P<year>(?:19|20)\d\d)[〕】\])）]?年?第?(?P<number>\d{1,5})号(?:文(?!件))?")
+_TITLE_CUES = re.compile(r"《|》|通知|意见|办法|条例|规定|规范|决定|批复|文件")
+
+
+def gazetteer_of(vocab: Vocabulary) -> Gazetteer:
+    """The vocabulary's gazetteer (built and cached on it when the vocabulary was read without one)."""
+    gazetteer = vocab.cache.get("gazetteer")
+    if gazetteer is None:
+        gazetteer = vocab.cache["gazetteer"] = Gazetteer.build(vocab)
+    return gazetteer
 
 
 def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
-    """Read every name ``question`` holds, against the graph's ``vocab``.
+    """Read every name ``question`` holds, against the graph's ``vocab`` (see the module docstring).
 
     Args:
-        question: the question as typed (traditional characters, full-width digits, any 文号 brackets).
-        vocab: the store's vocabulary.
+        question: the question as typed (traditional characters, full-width digits, any 文号 spelling, typos).
+        vocab: the store's vocabulary (its gazetteer in ``vocab.cache["gazetteer"]``).
 
     Returns:
         ``Mentions`` with canonical values (full unit names, canonical 文号, stored project names).
@@ -139,37 +158,31 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         (['渝委办发〔2019〕66号'], 'Ⓓ支持了哪些项目?')
     """
     text = normalize_text(question.replace("\n", " "))
-    found_doc_nos = [_known_doc_no(found.doc_no, found.start, found.end, text, vocab) for found in find_doc_nos(text)]
-    pieces, cursor = [], 0
-    for _, start, end in found_doc_nos:
-        pieces.append(text[cursor:start])
-        pieces.append("\x00")  # placeholder survives match_key
-        cursor = end
-    pieces.append(text[cursor:])
-    key = match_key("".join(pieces))
+    key = match_key(text)
     mentions = Mentions(text=text, key=key)
     masker = _Masker(key)
-    for index, char in enumerate(key):
-        if char == "\x00":
-            masker.take(index, index + 1, MARKERS["doc_no"])
-    for doc_no, _, _ in found_doc_nos:
-        target = mentions.doc_nos if doc_no in vocab.doc_nos else mentions.unknown_doc_nos
-        if doc_no not in target:
-            target.append(doc_no)
-
+    gazetteer = gazetteer_of(vocab)
+    _read_doc_nos(mentions, masker, vocab)
     for match in _YEAR.finditer(key):
         if masker.free(match.start(), match.end()):
             mentions.years.append(int(match.group(1)))
             masker.take(match.start(), match.end(), MARKERS["year"])
-    if not _read_projects_exactly(mentions, masker, vocab) and not _read_programs_exactly(mentions, masker, vocab):
+    found = [m for m in gazetteer.exact(key) if masker.free(m.start, m.end) and _digits_stand_alone(m, key)]
+    chosen = select(found)
+    free = masker.free_text(key)
+    homophones = [m for m in gazetteer.homophones(free) if masker.free(m.start, m.end)
+                  and not any(c.start < m.end and m.start < c.end for c in chosen)]
+    chosen = select(chosen + homophones)
+    if any(m.kind in ("project", "program", "indicator", "title") for m in chosen):
+        chosen = [m for m in chosen if m.kind != "program_keyword"]
+    for match in chosen:
+        _apply(mentions, masker, match, vocab)
+    if not mentions.projects and not mentions.programs:
         _read_projects_fuzzily(mentions, masker, vocab)
-    _read_units(mentions, masker, vocab)
-    _read_issuers(mentions, masker, vocab)
-    _read_subjects(mentions, masker, vocab)
-    _read_indicators(mentions, masker, vocab)
-    _read_programs(mentions, masker, vocab)
-    _read_topic(mentions, masker)
-    _read_program_keywords(mentions, masker, vocab)
+    if not mentions.doc_nos and _TITLE_CUES.search(key):
+        _read_titles_fuzzily(mentions, masker, vocab)
+    _read_indicator_words(mentions, masker, vocab)
+    _read_topic(mentions, masker, gazetteer)
     for words, name in BUDGET_FIELDS:
         if words in key:
             mentions.budget_field = name
@@ -181,51 +194,87 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     return mentions
 
 
-def _known_doc_no(doc_no: str, start: int, end: int, text: str, vocab: Vocabulary) -> tuple[str, int, int]:
-    """Resolve a 文号 read with words of the question glued to its issuer ("立项依据是渝人社发〔2016〕132号").
-
-    When ``doc_no`` is unknown but a known 文号 has the same year and number and an issuer code that ends
-    the one read, that known 文号 is meant; its span starts at its issuer code.
-
-    Returns:
-        (doc_no, start, end) — unchanged when nothing known fits.
-    """
-    if doc_no in vocab.doc_nos or split_doc_no(doc_no) is None:
-        return doc_no, start, end
-    issuer, year, number = split_doc_no(doc_no)
-    candidates = []
-    for known in vocab.doc_nos:
-        parts = split_doc_no(known)
-        if parts and parts[1:] == (year, number) and issuer.endswith(parts[0]) and len(parts[0]) >= 2:
-            candidates.append((len(parts[0]), known, parts[0]))
-    if not candidates:
-        return doc_no, start, end
-    _, known, known_issuer = max(candidates)
-    found_at = text.find(known_issuer[0], start + len(issuer) - len(known_issuer))
-    return known, found_at if start <= found_at < end else start, end
+def _digits_stand_alone(match: Match, key: str) -> bool:
+    """A code made of digits (a subject code) counts only when no digit touches it (not 202 inside 2026)."""
+    if not match.surface.isdigit():
+        return True
+    before = key[match.start - 1] if match.start else ""
+    after = key[match.end] if match.end < len(key) else ""
+    return not before.isdigit() and not after.isdigit()
 
 
-def _longest_first(keys) -> list[str]:
-    return sorted(keys, key=lambda key: (-len(key), key))
+def _apply(mentions: Mentions, masker: _Masker, match: Match, vocab: Vocabulary) -> None:
+    """Record one gazetteer match in ``mentions`` and mask its span."""
+    kind, value = match.kind, match.value
+    if match.fuzzy:
+        mentions.fuzzy.append({"kind": kind, "typed": match.surface, "known": match.known, "how": match.fuzzy})
+    marker = {"doc_no": "doc_no", "title": "doc_no", "issuer": "issuer_code", "program_keyword": "program"}.get(kind, kind)
+    if not masker.free(match.start, match.end):
+        return
+    masker.take(match.start, match.end, MARKERS[marker])
+    if kind in ("doc_no", "title"):
+        _add(mentions.doc_nos, value)
+    elif kind == "unit":
+        _add(mentions.units, value)
+    elif kind == "issuer":
+        _add(mentions.issuer_codes, value)
+    elif kind == "project":
+        runs = [p for p in vocab.projects if p.name == value]
+        for project in runs:
+            entry = (project.name, project.unit, 100.0 if not match.fuzzy else 90.0)
+            if entry not in mentions.projects:
+                mentions.projects.append(entry)
+        for alias, names in vocab.unit_aliases.items():  # 荣昌区民师…: a unit inside a project name
+            if alias in match.surface and len(alias) >= 2:
+                for name in names:
+                    if any(p.unit == name for p in runs):
+                        _add(mentions.units, name)
+    elif kind in ("program", "program_keyword"):
+        _add(mentions.programs, value)
+    elif kind == "subject":
+        mentions.subjects.extend(e for e in vocab.subjects.get(value, []) if e not in mentions.subjects)
+    elif kind == "indicator":
+        _add(mentions.indicators, value)
+    elif kind == "indicator_type":
+        _add(mentions.indicator_types, value)
 
 
-def _read_units(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    """Units by alias, longest alias first, listed in order of appearance in the question."""
+def _add(values: list, value) -> None:
+    if value not in values:
+        values.append(value)
+
+
+def _issuer_codes(vocab: Vocabulary) -> list[str]:
+    codes = vocab.cache.get("issuer codes")
+    if codes is None:
+        found = set(vocab.issuers)
+        for doc_no in vocab.doc_nos:
+            head = doc_no.split("〔", 1)[0]
+            if head != doc_no:
+                found.add(head)
+        codes = vocab.cache["issuer codes"] = sorted(found, key=len, reverse=True)
+    return codes
+
+
+def _read_doc_nos(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+    """文号 in any spelling: the issuer is the longest known issuer code ending right before the year (or,
+    for an issuer the graph does not know, the prefix ``find_doc_nos`` reads); unknown ones are kept apart."""
     key = mentions.key
-    found: dict[str, int] = {}
-    for alias in _longest_first(vocab.unit_aliases):
-        start = masker.find_free(alias, key)
-        if start < 0 and mentions.projects and key.find(alias) >= 0:  # 荣昌区民师…: the unit inside a project name
-            for name in vocab.unit_aliases[alias]:
-                found.setdefault(name, key.find(alias))
-        while start >= 0:
-            masker.take(start, start + len(alias), MARKERS["unit"])
-            names = vocab.unit_aliases[alias]
-            exact = [name for name in names if match_key(name) == alias]  # a full name means that unit only
-            for name in exact or names:
-                found[name] = min(found.get(name, start), start)
-            start = masker.find_free(alias, key)
-    mentions.units = sorted(found, key=lambda name: found[name])
+    codes = _issuer_codes(vocab)
+    for found in _DOC_NO_TAIL.finditer(key):
+        before = key[max(0, found.start() - 14):found.start()]
+        issuer = next((code for code in codes if before.endswith(match_key(code))), None)
+        if issuer is None:
+            read = find_doc_nos(f"{before}〔{found.group('year')}〕{found.group('number')}号")
+            if not read:
+                continue
+            issuer = read[-1].issuer_code
+        start = found.start() - len(match_key(issuer))
+        doc_no = f"{issuer}〔{found.group('year')}〕{int(found.group('number'))}号"
+        if not masker.free(start, found.end()):
+            continue
+        masker.take(start, found.end(), MARKERS["doc_no"])
+        _add(mentions.doc_nos if doc_no in vocab.doc_nos else mentions.unknown_doc_nos, doc_no)
 
 
 def _projects_by_key(vocab: Vocabulary) -> dict[str, list]:
@@ -238,30 +287,6 @@ def _projects_by_key(vocab: Vocabulary) -> dict[str, list]:
     return by_key
 
 
-def _read_projects_exactly(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> bool:
-    by_key = _projects_by_key(vocab)
-    for name_key in _longest_first(by_key):
-        if len(name_key) < 4:
-            continue
-        start = masker.find_free(name_key, mentions.key)
-        if start >= 0:
-            masker.take(start, start + len(name_key), MARKERS["project"])
-            mentions.projects.extend((p.name, p.unit, 100.0) for p in by_key[name_key])
-            return True
-    return False
-
-
-def _read_programs_exactly(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> bool:
-    names = {match_key(name): name for name in vocab.programs}
-    for name_key in _longest_first(names):
-        start = masker.find_free(name_key, mentions.key)
-        if start >= 0 and len(name_key) >= 3:
-            masker.take(start, start + len(name_key), MARKERS["program"])
-            mentions.programs.append(names[name_key])
-            return True
-    return False
-
-
 def _read_projects_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
     """A project name typed with a few characters changed or missing: rapidfuzz partial_ratio ≥ 88 between a
     name and the question (or one of its content runs), the match covering ≥ 60 % of the name (so a short word
@@ -269,7 +294,7 @@ def _read_projects_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabular
     key = mentions.key
     by_key = _projects_by_key(vocab)
     choices = [name_key for name_key in by_key if len(name_key) >= 5]
-    free_text = "".join(char if not masker.taken[i] else " " for i, char in enumerate(key))
+    free_text = masker.free_text(key)
     best_found = None
     for offset, text in [*_content_runs(free_text), (0, free_text)]:
         found = process.extractOne(text, choices, scorer=fuzz.partial_ratio, score_cutoff=_PROJECT_FUZZY_MIN)
@@ -289,6 +314,29 @@ def _read_projects_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabular
     if masker.free(start, end):
         masker.take(start, end, MARKERS["project"])
         mentions.projects.extend((p.name, p.unit, float(score)) for p in by_key[name_key])
+        if score < 100:
+            mentions.fuzzy.append({"kind": "project", "typed": key[start:end], "known": by_key[name_key][0].name,
+                                   "how": "edit"})
+
+
+def _read_titles_fuzzily(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+    """A 文件 named by part of its title (rapidfuzz partial_ratio ≥ 90 over ≥ 6 characters of the question)."""
+    titles = {match_key(title): doc_no for doc_no, forms in vocab.titles.items() for title in forms}
+    titles.update({match_key(doc_no.strip("《》")): doc_no for doc_no in vocab.doc_nos if doc_no.startswith("《")})
+    if not titles:
+        return
+    free_text = masker.free_text(mentions.key)
+    for offset, run in _content_runs(free_text):
+        run = run.strip("《》")
+        if len(run) < 6:
+            continue
+        found = process.extractOne(run, list(titles), scorer=fuzz.partial_ratio, score_cutoff=90)
+        if found is not None:
+            start = offset + free_text[offset:].find(run)
+            masker.take(start, start + len(run), MARKERS["doc_no"])
+            _add(mentions.doc_nos, titles[found[0]])
+            mentions.fuzzy.append({"kind": "title", "typed": run, "known": found[0], "how": "edit"})
+            return
 
 
 def _matched_span(name_key: str, text: str, start: int, end: int, offset: int) -> tuple[int, int]:
@@ -310,50 +358,20 @@ def _content_runs(text: str) -> list[tuple[int, str]]:
     return [(match.start(), match.group()) for match in re.finditer(r"[^\s\W]{4,}", blanked)]
 
 
-def _read_issuers(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    for code in _longest_first(vocab.issuers):
-        code_key = match_key(code)
-        start = masker.find_free(code_key, mentions.key) if len(code_key) >= 2 else -1
-        if start >= 0:
-            masker.take(start, start + len(code_key), MARKERS["issuer_code"])
-            mentions.issuer_codes.append(code)
-
-
-def _read_subjects(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+def _read_indicator_words(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+    """Part of an indicator name next to 指标 (满意度指标, 指标涉及冒领 …): the longest free run inside some
+    indicator name, when no indicator or indicator type was named."""
     key = mentions.key
-    for match in _CODE.finditer(key):
-        if match.group(1) in vocab.subjects and masker.free(match.start(), match.end()):
-            masker.take(match.start(), match.end(), MARKERS["subject"])
-            mentions.subjects.extend(vocab.subjects[match.group(1)])
-    for subject_key in _longest_first(k for k in vocab.subjects if not k.isdigit() and len(k) >= 3):
-        start = masker.find_free(subject_key, key)
-        if start >= 0:
-            masker.take(start, start + len(subject_key), MARKERS["subject"])
-            mentions.subjects.extend(e for e in vocab.subjects[subject_key] if e not in mentions.subjects)
-            return
-
-
-def _read_indicators(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    key = mentions.key
-    names = {match_key(name): name for name in vocab.indicators}
-    for name_key in _longest_first(names):
-        if len(name_key) < 3:
-            continue
-        start = masker.find_free(name_key, key)
-        if start >= 0:
-            masker.take(start, start + len(name_key), MARKERS["indicator"])
-            mentions.indicators.append(names[name_key])
-            return
-    # part of an indicator name (满意度指标, 指标涉及冒领 …): the longest free run inside some indicator name
-    if "指标" not in key:
+    if mentions.indicators or mentions.indicator_types or "指标" not in key:
         return
+    names = [match_key(name) for name in vocab.indicators]
     reserved = {index for found in re.finditer("指标", key) for index in range(found.start(), found.end())}
     for size in range(8, 1, -1):
         for start in range(0, len(key) - size + 1):
             word = key[start:start + size]
             if (not masker.free(start, start + size) or word in _GENERIC
                     or reserved.intersection(range(start, start + size))
-                    or any(generic in word for generic in ("哪些", "项目", "设了", "涉及", "有关"))):
+                    or any(generic in word for generic in ("哪些", "项目", "设了", "涉及", "有关", "绩效"))):
                 continue
             if any(word in name_key for name_key in names):
                 masker.take(start, start + size, MARKERS["indicator"])
@@ -361,42 +379,19 @@ def _read_indicators(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> 
                 return
 
 
-def _read_programs(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    """A program named loosely (rapidfuzz partial_ratio ≥ 80), when no project or program matched exactly."""
-    if not vocab.programs or mentions.programs or mentions.projects:
-        return
-    free_text = "".join(char if not masker.taken[i] else " " for i, char in enumerate(mentions.key))
-    names = {match_key(name): name for name in vocab.programs}
-    best = process.extractOne(free_text, list(names), scorer=fuzz.partial_ratio, score_cutoff=_PROGRAM_FUZZY_MIN)
-    if best is None:
-        return
-    alignment = fuzz.partial_ratio_alignment(best[0], free_text)
-    if alignment and alignment.dest_end - alignment.dest_start >= 4 and masker.free(alignment.dest_start,
-                                                                                    alignment.dest_end):
-        masker.take(alignment.dest_start, alignment.dest_end, MARKERS["program"])
-        mentions.programs.append(names[best[0]])
-
-
-def _read_program_keywords(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
-    """A program named by its beneficiary group or topic (Program.keywords: 民办教师补助, 军转干部, 驻村帮扶),
-    longest keyword first, when no project, program, indicator or 关于X的 topic was read."""
-    if mentions.programs or mentions.projects or mentions.indicators or mentions.keywords:
-        return
-    for keyword in _longest_first(vocab.program_keywords):
-        start = masker.find_free(keyword, mentions.key)
-        if start >= 0:
-            masker.take(start, start + len(keyword), MARKERS["program"])
-            mentions.programs.append(vocab.program_keywords[keyword][0])
-            return
-
-
-def _read_topic(mentions: Mentions, masker: _Masker) -> None:
+def _read_topic(mentions: Mentions, masker: _Masker, gazetteer: Gazetteer) -> None:
     for pattern in _TOPIC:
         match = pattern.search(mentions.key)
         if match and match.group("x") not in _GENERIC and not any(c in MARKER_CHARS for c in match.group("x")):
             start, end = match.start("x"), match.end("x")
             if masker.free(start, end):
-                mentions.keywords.append(match.group("x"))
+                word = match.group("x")
+                if not any(word in text for text in gazetteer.project_texts):
+                    known = gazetteer.homophone_in_projects(word)
+                    if known:
+                        mentions.fuzzy.append({"kind": "keyword", "typed": word, "known": known, "how": "pinyin"})
+                        word = known
+                mentions.keywords.append(word)
                 masker.take(start, end, MARKERS["keyword"])
                 return
 
