@@ -50,6 +50,7 @@ class Answer:
     operation: str = "list"  # list | sum | count | max | min | lookup
     fuzzy: list[dict] = field(default_factory=list)  # names read by pinyin or edit distance: {kind, typed, known, how}
     frame: Any = field(default=None, repr=False, compare=False)  # the question's Frame (kept for follow-ups)
+    list_rows: list = field(default_factory=list, repr=False, compare=False)  # the listing an operation acted on
 
     def to_dict(self) -> dict:
         """question, template, params, cypher, columns, rows, answer, sources, method, unresolved, suggestions,

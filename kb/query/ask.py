@@ -22,8 +22,8 @@ from kb.query.answer import Answer, closest_names, sources_of
 from kb.query.frame import Frame, read_frame
 from kb.query.mentions import Mentions, content_words
 from kb.query.messages import question_error, render
-from kb.query.operations import (apply_operation, distinct_items, field_label, filter_rows, measure_of,
-                                 operation_sentence, sort_rows)
+from kb.query.operations import (apply_operation, bound_rows, distinct_items, field_label, filter_rows,
+                                 measure_of, operation_sentence, sort_rows)
 from kb.query.sentences import FIELD_LABELS, money, sentence, short_unit
 from kb.query.templates import run_internal, run_template
 from kb.query.vocabulary import Vocabulary, vocabulary
@@ -32,6 +32,7 @@ MAX_QUESTION_CHARS = 500
 # Words a topic word may end with that projects' names rarely repeat (乡村医生补助 -> 乡村医生).
 _GENERIC_TAILS = ("补助资金", "专项资金", "补助", "补贴", "资金", "经费", "项目", "专项", "费用", "的钱")
 # A word shaped like a unit or place name (北碚区社保中心, 成都市社保中心, 北京市): a unit the graph does not hold.
+_QUESTION_CHARS = re.compile(r"[哪各每几些个所全该本这那其有的在和与及或是]|地$|^$")
 _UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:经开区|开发区|区|县|市)(?:[\u4e00-\u9fff]{0,10}?(?:中心|局|委员会|办公室|所|站))?")
 
 
@@ -79,14 +80,15 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
 
 
 def _unknown_unit(mentions: Mentions, content: list[str], vocab: Vocabulary) -> str | None:
-    """A unit- or place-like word (≥ 3 characters) in a question naming no known unit, project, program or
-    文号, and not part of any name the graph holds; None when there is none."""
+    """A unit- or place-like word (≥ 3 characters: 北碚区, 成都市社保中心) in a question naming no known unit,
+    project, program or 文号, and not part of any name the graph holds; None when there is none."""
     if mentions.units or mentions.projects or mentions.programs or mentions.doc_nos or mentions.unknown_doc_nos:
         return None
-    for word in content:
-        for match in _UNIT_LIKE.finditer(word):
+    for run in re.split(r"[^\u4e00-\u9fff]+", mentions.masked):
+        for match in _UNIT_LIKE.finditer(run):
             found = match.group()
-            if len(found) >= 3 and not _in_known_names(found, vocab):
+            place = re.match(r"(.*?)(?:经开区|开发区|区|县|市)", found).group(1)
+            if len(found) >= 3 and not _QUESTION_CHARS.search(place) and not _in_known_names(found, vocab):
                 return found
     return None
 
@@ -105,6 +107,10 @@ def _fuzzy_note(frame: Frame) -> str:
 def _run(store: Any, frame: Frame):
     """Run the frame's template (once per unit named when it takes one unit); returns the result."""
     result = run_template(store, frame.template, frame.params)
+    codes = frame.mentions.issuer_codes
+    if frame.params.get("issuer_code") and len(codes) > 1:  # 重庆市财政局: every code of that issuer
+        for code in codes[1:]:
+            result.rows += run_template(store, frame.template, {**frame.params, "issuer_code": code}).rows
     units = frame.units
     if len(units) > 1 and frame.params.get("unit") in units and not frame.mentions.projects:
         for unit in units:  # "荣昌和綦江的住房公积金": the same template for each unit named
@@ -113,6 +119,7 @@ def _run(store: Any, frame: Frame):
         result.params = {**result.params, "unit": " | ".join(units)}
     if result.template == "policies_cited_by_several_units" and units:
         result.rows = [row for row in result.rows if set(units) <= set(row.get("units") or [])]
+        result.params = {**result.params, "units": list(units)}
     if result.template == "projects_by_topic" and not result.rows:
         keyword = frame.params["keyword"]
         for tail in _GENERIC_TAILS:  # 乡村医生补助 -> 乡村医生
@@ -130,7 +137,8 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
     method = "follow-up" if frame.follow_up else "template"
     note = _fuzzy_note(frame)
     everywhere = result.rows
-    rows = filter_rows(everywhere, frame.post_filters)
+    rows = filter_rows(everywhere, {k: v for k, v in frame.post_filters.items() if k != "amount"})
+    rows = bound_rows(rows, frame.post_filters.get("amount", []))
     base = dict(question=question, template=result.template, params=result.params, cypher=result.cypher,
                 columns=result.columns, unresolved=content, focus=focus, operation=frame.operation,
                 fuzzy=frame.mentions.fuzzy, frame=frame)
@@ -152,10 +160,13 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
 def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: str | None) -> tuple[str, list]:
     """(sentence, rows shown) for the rows of ``template`` under the frame's operation."""
     operation = frame.operation
-    if template == "unit_budget" and focus and all(row.get(focus) is None for row in rows):
-        absent = "；".join(render("Q_FIGURE_ABSENT", unit=short_unit(row["unit"]), year=row["year"],
-                                  label=field_label(focus)) for row in rows)
-        return absent + " 该年度已列出的数字：" + sentence(template, rows, params, focus=None), rows
+    if template == "unit_budget" and focus:
+        if all(row.get(focus) is None for row in rows):  # the document does not print it: absent, not 0
+            return "；".join(render("Q_FIGURE_ABSENT", unit=short_unit(row["unit"]), year=row["year"],
+                                   label=field_label(focus)) for row in rows), []
+        keep = ("unit", "year", "kind", focus, f"{focus}_line", "file")
+        rows = [{column: row.get(column) for column in keep} for row in rows]
+        return sentence(template, rows, params, focus=focus), rows
     if operation in ("sum", "count", "max", "min") and measure_of(rows) is not None or operation == "count":
         what = field_label(params.get("field")) if template == "budget_ranking" else ""
         ordered = sort_rows(rows, operation)
@@ -176,8 +187,7 @@ def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
     by_unit: dict[str, list[str]] = {}
     for row in distinct_items(everywhere):
         label = row.get("project") or row.get("doc_no") or ""
-        amount = f" {money(row['amount'])} 万元" if isinstance(row.get("amount"), (int, float)) else ""
-        by_unit.setdefault(short_unit(row.get("unit")), []).append(label + amount)
+        by_unit.setdefault(short_unit(row.get("unit")), []).append(label)
     elsewhere = "；".join(f"{unit}（{'、'.join(items[:5])}）" for unit, items in by_unit.items())
     return render("Q_NOT_IN_UNIT", units=units, what=what, noun=noun, elsewhere=elsewhere)
 
@@ -185,6 +195,8 @@ def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
 def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, previous: Answer | None) -> Answer:
     """An operation on the previous answer's rows ("其中金额最大的是哪个？", "这些一共多少钱？")."""
     rows = list(getattr(previous, "rows", None) or [])
+    if frame.operation in ("sum", "count") and getattr(previous, "list_rows", None):
+        rows = list(previous.list_rows)  # "这些" after "其中最大的": the listing, not the one picked
     if not rows:
         raise question_error("Q_NOTHING_BEFORE")
     if measure_of(rows) is None and frame.operation != "count":
@@ -196,9 +208,11 @@ def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, pre
     text = operation_sentence(ordered, frame.operation, picked, what)
     shown = picked if frame.operation in ("max", "min") else ordered
     frame.params = dict(previous.params)
-    return Answer(question, previous.template, previous.params, previous.cypher, previous.columns, shown,
-                  f"在上一个回答的 {len(distinct_items(rows))} 项中：{text}", sources_of(store, vocab, shown),
-                  "follow-up", [], [], previous.focus, None, frame.operation, [], frame)
+    answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, shown,
+                    f"在上一个回答的 {len(distinct_items(rows))} 项中：{text}", sources_of(store, vocab, shown),
+                    "follow-up", [], [], previous.focus, None, frame.operation, [], frame)
+    answer.list_rows = rows
+    return answer
 
 
 def explain_empty(store: Any, vocab: Vocabulary, template: str, params: dict) -> tuple[str, list[str]]:

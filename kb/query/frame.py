@@ -40,7 +40,10 @@ _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改�
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
-_UNIT_SCOPED = {"unit_budget", "unit_projects", "unit_subjects", "policies_of_unit"}
+_PROJECT_INTENTS = {"policies_of_project", "project_indicators", "project_detail"}
+# A project's question asked again of another unit ("那綦江呢？" after "这个项目的依据文件是什么？").
+_UNIT_ANALOGUE = {"policies_of_project": "policies_of_unit", "project_detail": "unit_projects",
+                  "project_indicators": "unit_projects"}
 
 
 @dataclass
@@ -156,7 +159,10 @@ def choose(mentions: Mentions, registry: Registry, prediction) -> Frame:
             continue
         template = registry.get(intent)
         candidate = _with_keyword(mentions) if "keyword" in template.params else mentions
-        if present - _takes(template) - ({"keyword"} if "keyword" not in present else set()):
+        dropped = present - _takes(template)
+        if dropped == {"keyword"} and len(present) > 1:
+            dropped = set()  # a topic word beside a 文号 or project is only context
+        if dropped:
             continue  # it would drop a specific name the question holds
         params, lacking = fill_params(template, candidate)
         if lacking:
@@ -174,6 +180,8 @@ def _frame(intent: str, operation: str, params: dict, mentions: Mentions, templa
         post["unit"] = list(mentions.units)
     if mentions.years and "year" not in takes:
         post["year"] = list(mentions.years)
+    if mentions.amount_bounds:
+        post["amount"] = list(mentions.amount_bounds)
     if operation == "lookup" and intent not in ("unit_budget", "project_detail", "subject_across_units"):
         operation = "list"
     return Frame(intent, operation, params, mentions, list(mentions.units), post, confidence)
@@ -197,10 +205,45 @@ def read_frame(question: str, vocab: Vocabulary, previous: Frame | None = None, 
     mentions = read_mentions(question, vocab)
     prediction = classify(mentions.masked)
     fresh = choose(mentions, registry, prediction)
+    for other in _alternative_readings(mentions, vocab):
+        other_prediction = classify(other.masked)
+        frame = choose(other, registry, other_prediction)
+        if frame.intent and (fresh.intent is None or frame.confidence > fresh.confidence + 0.05):
+            fresh, prediction = frame, other_prediction
     if previous is None:
         return fresh
     followed = _follow_up(question, mentions, prediction, fresh, previous, previous_rows or [], registry)
     return followed or fresh
+
+
+_KIND_FIELD = {"project": "projects", "program": "programs", "program_keyword": "programs", "subject": "subjects",
+               "indicator": "indicators"}
+
+
+def _alternative_readings(mentions: Mentions, vocab: Vocabulary) -> list[Mentions]:
+    """``mentions`` re-read with each alternative kind of an ambiguous span (see ``Mentions.alternatives``)."""
+    readings = []
+    for match in mentions.alternatives:
+        other = replace(mentions, projects=[], programs=list(mentions.programs), subjects=list(mentions.subjects),
+                        indicators=list(mentions.indicators), alternatives=[])
+        chosen_kind = next((k for k, f in _KIND_FIELD.items() if k != match.kind and getattr(mentions, f)), None)
+        if chosen_kind is None:
+            continue
+        setattr(other, _KIND_FIELD[chosen_kind], [])
+        if chosen_kind != "project":
+            other.projects = list(mentions.projects)
+        value = match.value
+        if match.kind == "project":
+            other.projects = [(p.name, p.unit, 100.0) for p in vocab.projects if p.name == value]
+        elif match.kind == "subject":
+            other.subjects = list(vocab.subjects.get(value, []))
+        else:
+            getattr(other, _KIND_FIELD[match.kind]).append(value)
+        marker = MARKERS["program" if match.kind == "program_keyword" else match.kind]
+        old = MARKERS["program" if chosen_kind == "program_keyword" else chosen_kind]
+        other.masked = mentions.masked.replace(old, marker, 1)
+        readings.append(other)
+    return readings
 
 
 def _names_only(mentions: Mentions) -> str:
@@ -219,7 +262,12 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
     if _ON_ROWS.search(key) and not (kinds - {"field", "year"}) and rows and prediction.operation in (
             "max", "min", "sum", "count"):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
-    if _PRONOUN.search(key) and not mentions.projects and rows:
+    specific = kinds & set(_SPECIFIC) or kinds & {"unit", "year"}
+    if not specific and rows and prediction.operation in ("max", "min", "sum", "count") and not (
+            fresh.intent and fresh.confidence >= 0.9 and fresh.template not in ("list_units", "budget_ranking")):
+        return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
+    wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
+    if (_PRONOUN.search(key) or (not specific and wants_project)) and not mentions.projects and rows:
         projects = list(dict.fromkeys((row.get("project"), row.get("unit")) for row in rows if row.get("project")))
         if len(projects) >= 1 and (len(projects) == 1 or previous.operation in ("max", "min")):
             project, unit = projects[0]
@@ -249,6 +297,13 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
                 frame = _frame(template_name, previous.operation, params, merged, template, 1.0)
                 frame.follow_up = "replace"
                 return frame
+    analogue = _UNIT_ANALOGUE.get(template_name or "")
+    if analogue and merged.units and not merged.projects and analogue in registry:
+        params, lacking = fill_params(registry.get(analogue), merged)
+        if not lacking:
+            frame = _frame(analogue, previous.operation, params, merged, registry.get(analogue), 1.0)
+            frame.follow_up = "replace"
+            return frame
     frame = choose(merged, registry, prediction)
     if frame.intent:
         frame.follow_up = "replace"

@@ -77,6 +77,8 @@ class Mentions:
         scheme: the classification the question names (function | economic | gov_economic), else None.
         indicator_types: indicator types named (Indicator.level1/level2: 时效指标, 满意度指标 …).
         fuzzy: {kind, typed, known, how} for every name read by pinyin or edit distance rather than exactly.
+        amount_bounds: (">" | ">=" | "<" | "<=", 万元) bounds on amounts (超过100万元, 不到10万元).
+        alternatives: other gazetteer readings of a span read (``kb.query.gazetteer.Match``).
     """
 
     text: str
@@ -97,6 +99,8 @@ class Mentions:
     scheme: str | None = None
     indicator_types: list[str] = field(default_factory=list)
     fuzzy: list[dict] = field(default_factory=list)
+    amount_bounds: list[tuple[str, float]] = field(default_factory=list)
+    alternatives: list = field(default_factory=list)
 
     def kinds(self) -> set[str]:
         """Kinds of names found ("doc_no", "unit", ...), the vocabulary of template parameters."""
@@ -163,26 +167,28 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     masker = _Masker(key)
     gazetteer = gazetteer_of(vocab)
     _read_doc_nos(mentions, masker, vocab)
+    found = [m for m in gazetteer.exact(key) if masker.free(m.start, m.end) and _digits_stand_alone(m, key)]
+    free = masker.free_text(key)
+    homophones = [m for m in gazetteer.homophones(free) if masker.free(m.start, m.end)]
+    chosen = select(found + homophones)
+    if any(m.kind in ("project", "program", "indicator", "title") for m in chosen):
+        chosen = [m for m in chosen if m.kind != "program_keyword"]
+    mentions.alternatives = _alternatives(chosen, found + homophones)
+    for match in chosen:
+        _apply(mentions, masker, match, vocab)
     for match in _YEAR.finditer(key):
         if masker.free(match.start(), match.end()):
             mentions.years.append(int(match.group(1)))
             masker.take(match.start(), match.end(), MARKERS["year"])
-    found = [m for m in gazetteer.exact(key) if masker.free(m.start, m.end) and _digits_stand_alone(m, key)]
-    chosen = select(found)
-    free = masker.free_text(key)
-    homophones = [m for m in gazetteer.homophones(free) if masker.free(m.start, m.end)
-                  and not any(c.start < m.end and m.start < c.end for c in chosen)]
-    chosen = select(chosen + homophones)
-    if any(m.kind in ("project", "program", "indicator", "title") for m in chosen):
-        chosen = [m for m in chosen if m.kind != "program_keyword"]
-    for match in chosen:
-        _apply(mentions, masker, match, vocab)
+    _read_amount_bounds(mentions, masker)
     if not mentions.projects and not mentions.programs:
         _read_projects_fuzzily(mentions, masker, vocab)
     if not mentions.doc_nos and _TITLE_CUES.search(key):
         _read_titles_fuzzily(mentions, masker, vocab)
     _read_indicator_words(mentions, masker, vocab)
     _read_topic(mentions, masker, gazetteer)
+    if _EXISTENCE.search(key) and not (mentions.kinds() & _SPECIFIC_KINDS):
+        _read_remaining_topic(mentions, masker, gazetteer)
     for words, name in BUDGET_FIELDS:
         if words in key:
             mentions.budget_field = name
@@ -192,6 +198,59 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         mentions.role = "basis"
     mentions.masked = masker.text()
     return mentions
+
+
+_SPECIFIC_KINDS = {"doc_no", "project", "program", "indicator", "indicator_type", "issuer_code", "subject", "keyword"}
+_EXISTENCE = re.compile(r"有没有|有无|是否有|是否|有关|相关|关于|涉及|针对|方面")
+_BOUND_WORDS = re.compile(r"(?P<word>超过|大于|高于|多于|不少于|不低于|至少|不到|低于|少于|小于|不足|不超过|未超过)"
+                          r"(?P<value>\d+(?:\.\d+)?)(?P<scale>亿|万|千)?元?|(?P<value2>\d+(?:\.\d+)?)(?P<scale2>亿|万|千)?元?"
+                          r"(?P<word2>以上|以下|以内)")
+_SCALE_TO_WAN = {"亿": 10000.0, "万": 1.0, "千": 0.1, None: 1.0}
+
+
+def _read_amount_bounds(mentions: Mentions, masker: _Masker) -> None:
+    """An amount bound (超过100万元, 不到10万元, 50万元以上): ``mentions.amount_bounds`` gets (">=" or "<", 万元)."""
+    for found in _BOUND_WORDS.finditer(mentions.key):
+        if not masker.free(found.start(), found.end()):
+            continue
+        word = found.group("word") or found.group("word2")
+        value = float(found.group("value") or found.group("value2"))
+        scale = _SCALE_TO_WAN[found.group("scale") or found.group("scale2")]
+        if not (found.group("scale") or found.group("scale2")) and "万" not in mentions.key[found.end():found.end() + 2]:
+            scale = 1.0
+        bound = ">" if word in ("超过", "大于", "高于", "多于", "以上") else ">=" if word in ("不少于", "不低于", "至少") else "<"
+        if word in ("不超过", "未超过", "以内"):
+            bound = "<="
+        mentions.amount_bounds.append((bound, value * scale))
+        masker.take(found.start(), found.end(), "Ⓐ")
+
+
+def _alternatives(chosen: list[Match], found: list[Match]) -> list[Match]:
+    """Other readings of a chosen span (a project name that is also a program's, 信息化建设 as a subject and as a
+    program's group word): the frame tries each and keeps the one the classifier reads best."""
+    spans = {(m.start, m.end): m.kind for m in chosen}
+    kinds = {"project", "program", "program_keyword", "subject", "indicator"}
+    return [m for m in found if (m.start, m.end) in spans and m.kind != spans[(m.start, m.end)]
+            and m.kind in kinds and spans[(m.start, m.end)] in kinds]
+
+
+def _read_remaining_topic(mentions: Mentions, masker: _Masker, gazetteer: Gazetteer) -> None:
+    """The longest content word left (≥ 2 characters, not a budget figure) as the topic word of a question
+    asking whether something exists (荣昌有没有乡村医生补助 -> 乡村医生补助)."""
+    words = [w for w in content_words_of(masker.text()) if not any(f in w for f, _ in BUDGET_FIELDS)]
+    if not words:
+        return
+    word = max(words, key=len)
+    start = masker.free_text(mentions.key).find(word)
+    if start < 0:
+        return
+    if not any(word in text for text in gazetteer.project_texts):
+        known = gazetteer.homophone_in_projects(word)
+        if known:
+            mentions.fuzzy.append({"kind": "keyword", "typed": word, "known": known, "how": "pinyin"})
+            word = known
+    mentions.keywords.append(word)
+    masker.take(start, start + len(word), MARKERS["keyword"])
 
 
 def _digits_stand_alone(match: Match, key: str) -> bool:
@@ -362,10 +421,10 @@ def _read_indicator_words(mentions: Mentions, masker: _Masker, vocab: Vocabulary
     """Part of an indicator name next to 指标 (满意度指标, 指标涉及冒领 …): the longest free run inside some
     indicator name, when no indicator or indicator type was named."""
     key = mentions.key
-    if mentions.indicators or mentions.indicator_types or "指标" not in key:
+    if mentions.indicators or mentions.indicator_types or not re.search("指标|考核", key):
         return
     names = [match_key(name) for name in vocab.indicators]
-    reserved = {index for found in re.finditer("指标", key) for index in range(found.start(), found.end())}
+    reserved = {index for found in re.finditer("指标|考核", key) for index in range(found.start(), found.end())}
     for size in range(8, 1, -1):
         for start in range(0, len(key) - size + 1):
             word = key[start:start + size]
@@ -382,7 +441,8 @@ def _read_indicator_words(mentions: Mentions, masker: _Masker, vocab: Vocabulary
 def _read_topic(mentions: Mentions, masker: _Masker, gazetteer: Gazetteer) -> None:
     for pattern in _TOPIC:
         match = pattern.search(mentions.key)
-        if match and match.group("x") not in _GENERIC and not any(c in MARKER_CHARS for c in match.group("x")):
+        if (match and match.group("x") not in _GENERIC and not any(c in MARKER_CHARS for c in match.group("x"))
+                and not re.search(r"哪|什么|多少|单位|项目", match.group("x"))):
             start, end = match.start("x"), match.end("x")
             if masker.free(start, end):
                 word = match.group("x")
@@ -398,10 +458,15 @@ def _read_topic(mentions: Mentions, masker: _Masker, gazetteer: Gazetteer) -> No
 
 def content_words(mentions: Mentions) -> list[str]:
     """Runs of ≥ 2 characters of the masked question that are neither names found nor question words."""
-    text = mentions.masked
+    return content_words_of(mentions.masked)
+
+
+def content_words_of(masked: str) -> list[str]:
+    """``content_words`` of a masked text."""
+    text = masked
     for word in sorted(QUESTION_WORDS, key=len, reverse=True):
         text = text.replace(word, " ")
-    text = re.sub(f"[{''.join(MARKER_CHARS)}]", " ", text)
+    text = re.sub(f"[{''.join(MARKER_CHARS)}Ⓐ]", " ", text)
     text = re.sub(r"[^\w]+", " ", text)
     return [word for word in text.split() if len(word) >= 2]
 

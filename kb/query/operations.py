@@ -52,6 +52,16 @@ def filter_rows(rows: list[dict], filters: dict[str, list]) -> list[dict]:
     return kept
 
 
+def bound_rows(rows: list[dict], bounds: list[tuple[str, float]]) -> list[dict]:
+    """Rows whose measure meets every bound (">", ">=", "<", "<=" with 万元), e.g. 超过100万元 -> (">", 100)."""
+    measure = measure_of(rows)
+    if not bounds or measure is None:
+        return rows
+    tests = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
+    return [row for row in rows if isinstance(row.get(measure), (int, float))
+            and all(tests[op](float(row[measure]), value) for op, value in bounds)]
+
+
 def apply_operation(rows: list[dict], operation: str) -> list[dict]:
     """The rows an operation keeps: max/min -> the top item's rows (ties kept); other operations -> all rows.
 
@@ -134,6 +144,6 @@ def rows_total(rows: list[dict]) -> float:
                      if isinstance(row.get(measure), (int, float))), 2)
 
 
-__all__ = ["apply_operation", "distinct_items", "field_label", "filter_rows", "measure_of", "operation_sentence",
+__all__ = ["apply_operation", "bound_rows", "distinct_items", "field_label", "filter_rows", "measure_of", "operation_sentence",
            "rows_total", "sort_rows"]
 

@@ -87,6 +87,9 @@ def _unique_sources(row):
 
 
 def _several_units(rows, params):
+    if params.get("units"):
+        named = "和".join(short_unit(unit) for unit in params["units"])
+        return _aggregate_policies(rows, params, f"{named}共同引用的文件有 {len(rows)} 个：")
     return _aggregate_policies(rows, params, f"{len(rows)} 个文件被不止一个单位引用：")
 
 
