@@ -205,7 +205,8 @@ def read_frame(question: str, vocab: Vocabulary, previous: Frame | None = None, 
     mentions = read_mentions(question, vocab)
     prediction = classify(mentions.masked)
     fresh = choose(mentions, registry, prediction)
-    for other in _alternative_readings(mentions, vocab):
+    readings = _alternative_readings(mentions, vocab) + ([mentions.topic_reading] if mentions.topic_reading else [])
+    for other in readings:
         other_prediction = classify(other.masked)
         frame = choose(other, registry, other_prediction)
         if frame.intent and (fresh.intent is None or frame.confidence > fresh.confidence + 0.05):

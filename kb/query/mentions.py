@@ -79,6 +79,8 @@ class Mentions:
         fuzzy: {kind, typed, known, how} for every name read by pinyin or edit distance rather than exactly.
         amount_bounds: (">" | ">=" | "<" | "<=", 万元) bounds on amounts (超过100万元, 不到10万元).
         alternatives: other gazetteer readings of a span read (``kb.query.gazetteer.Match``).
+        topic_reading: the same question with its longest content word read as a topic word (荣昌有没有乡村医生补助),
+            when it asks whether something exists; the frame keeps the reading the classifier finds clearer.
     """
 
     text: str
@@ -101,6 +103,7 @@ class Mentions:
     fuzzy: list[dict] = field(default_factory=list)
     amount_bounds: list[tuple[str, float]] = field(default_factory=list)
     alternatives: list = field(default_factory=list)
+    topic_reading: "Mentions | None" = None
 
     def kinds(self) -> set[str]:
         """Kinds of names found ("doc_no", "unit", ...), the vocabulary of template parameters."""
@@ -187,8 +190,15 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         _read_titles_fuzzily(mentions, masker, vocab)
     _read_indicator_words(mentions, masker, vocab)
     _read_topic(mentions, masker, gazetteer)
+    mentions.masked = masker.text()
     if _EXISTENCE.search(key) and not (mentions.kinds() & _SPECIFIC_KINDS):
-        _read_remaining_topic(mentions, masker, gazetteer)
+        topic = Mentions(**{**mentions.__dict__, "keywords": [], "fuzzy": list(mentions.fuzzy)})
+        topic_masker = _Masker(key)
+        topic_masker.chars, topic_masker.taken = list(masker.chars), list(masker.taken)
+        _read_remaining_topic(topic, topic_masker, gazetteer)
+        if topic.keywords:
+            topic.masked = topic_masker.text()
+            mentions.topic_reading = topic
     for words, name in BUDGET_FIELDS:
         if words in key:
             mentions.budget_field = name
@@ -268,9 +278,10 @@ def _apply(mentions: Mentions, masker: _Masker, match: Match, vocab: Vocabulary)
     if match.fuzzy:
         mentions.fuzzy.append({"kind": kind, "typed": match.surface, "known": match.known, "how": match.fuzzy})
     marker = {"doc_no": "doc_no", "title": "doc_no", "issuer": "issuer_code", "program_keyword": "program"}.get(kind, kind)
-    if not masker.free(match.start, match.end):
-        return
-    masker.take(match.start, match.end, MARKERS[marker])
+    if masker.free(match.start, match.end):
+        masker.take(match.start, match.end, MARKERS[marker])
+    elif masker.chars[match.start] != MARKERS[marker]:
+        return  # the span was taken by a name of another kind
     if kind in ("doc_no", "title"):
         _add(mentions.doc_nos, value)
     elif kind == "unit":

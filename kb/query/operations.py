@@ -28,8 +28,8 @@ def measure_of(rows: list[dict]) -> str | None:
 
 def item_key(row: dict) -> tuple:
     """What one row is about: a project (unit, project, year), a 文件 (doc_no), or a unit's figure (unit, year)."""
-    if row.get("project"):
-        return ("project", row.get("unit"), row["project"], row.get("year"))
+    if row.get("project"):  # two projects of one unit may share a name (苍溪's 档案整理工作经费): the amount tells
+        return ("project", row.get("unit"), row["project"], row.get("year"), row.get("amount"))
     if row.get("doc_no"):
         return ("doc_no", row["doc_no"])
     return ("unit", row.get("unit"), row.get("year"), row.get("code"))

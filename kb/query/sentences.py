@@ -89,7 +89,12 @@ def _unique_sources(row):
 def _several_units(rows, params):
     if params.get("units"):
         named = "和".join(short_unit(unit) for unit in params["units"])
-        return _aggregate_policies(rows, params, f"{named}共同引用的文件有 {len(rows)} 个：")
+        items = []
+        for row in rows:
+            projects = "、".join(f"{short_unit(s.get('unit'))} {s.get('project')} {money(s.get('amount'))} 万元"
+                                 for s in _unique_sources(row))
+            items.append(f"{row['doc_no']}（{projects}）")
+        return f"{named}共同引用的文件有 {len(rows)} 个：{_listing(items)}。"
     return _aggregate_policies(rows, params, f"{len(rows)} 个文件被不止一个单位引用：")
 
 
