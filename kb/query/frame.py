@@ -29,6 +29,7 @@ from kb.query.mentions import MARKERS, Mentions, content_words, read_mentions
 from kb.query.templates import Registry, Template, load_registry
 from kb.query.vocabulary import Vocabulary
 
+MIN_CONFIDENCE = 0.5  # below this, a question naming nothing is not routed to a template
 # Kinds of names that a template must take when the question holds them (otherwise the name would be lost).
 _SPECIFIC = ("doc_no", "project", "program", "indicator", "indicator_type", "issuer_code", "subject", "keyword")
 _PARAM_KIND = {"doc_no": "doc_no", "issuer_code": "issuer_code", "unit": "unit", "year": "year", "subject": "subject",
@@ -154,9 +155,12 @@ def choose(mentions: Mentions, registry: Registry, prediction) -> Frame:
     """The most probable feasible intent for ``mentions`` (see the module docstring)."""
     present = {kind for kind in mentions.kinds() if kind in _SPECIFIC}
     missing: list[str] = []
+    names_nothing = not (mentions.kinds() - {"field"})
     for intent, probability in prediction.intents:
         if intent == "follow_up" or intent not in registry:
             continue
+        if names_nothing and probability < MIN_CONFIDENCE:
+            break  # no name and no clear intent: semantic search answers, and says so
         template = registry.get(intent)
         candidate = _with_keyword(mentions) if "keyword" in template.params else mentions
         dropped = present - _takes(template)

@@ -203,15 +203,6 @@ class Gazetteer:
                 return text[at:at + len(word)]
         return None
 
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state["_exact"] = state["_pinyin"] = None
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.make()
-
 
 def select(matches: list[Match]) -> list[Match]:
     """Non-overlapping matches, longest first, then by kind priority, then leftmost; every (kind, value)

@@ -3,9 +3,9 @@
 Trained on the paraphrases of ``kb.query.paraphrases`` (scikit-learn: TF-IDF over character 1–3-grams of the
 masked question, whose markers carry the kinds of names found, then logistic regression, one model per
 head). Training runs once (``python -m kb.query.intent``) and writes ``kb/query/data/question_model.json``
-(n-gram vocabulary, idf, coefficients); answering a question only reads that file and scores with numpy,
-so ``kb ask`` imports no scikit-learn and loads no neural model. When the patterns change the model is
-stale (its ``fingerprint`` differs) and is retrained into the user's cache on first use.
+(n-gram vocabulary, idf, coefficients); answering a question only reads that file and scores in Python,
+so ``kb ask`` imports no scikit-learn and loads no neural model. After editing the patterns, retrain
+(a test checks that the shipped model's ``fingerprint`` matches the patterns).
 
 Example:
     >>> classify("Ⓤ有几个项目？").intent, classify("Ⓤ有几个项目？").operation  # doctest: +SKIP
@@ -14,15 +14,14 @@ Example:
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import math
-import os
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
-
-from kb.query import paraphrases
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "question_model.json"
 _SPACES = re.compile(r"\s\s+")
@@ -56,74 +55,74 @@ def train() -> dict:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    from kb.query import paraphrases
+
     data = paraphrases.generate()
     texts = [text for text, _, _ in data]
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False, sublinear_tf=True)
     matrix = vectorizer.fit_transform(texts)
-    model = {"fingerprint": paraphrases.fingerprint(), "examples": len(texts),
-             "vocabulary": {gram: int(index) for gram, index in vectorizer.vocabulary_.items()},
-             "idf": [round(float(value), 6) for value in vectorizer.idf_]}
+    heads = {}
     for head, labels in (("intent", [intent for _, intent, _ in data]), ("operation", [op for _, _, op in data])):
         classifier = LogisticRegression(C=20.0, max_iter=3000)
         classifier.fit(matrix, labels)
-        model[head] = {"classes": [str(c) for c in classifier.classes_],
-                       "coef": [[round(float(v), 5) for v in row] for row in classifier.coef_],
-                       "intercept": [round(float(v), 5) for v in classifier.intercept_]}
-    return model
-
-
-def _cache_file() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "budget-kb" / f"question_model-{paraphrases.fingerprint()}.json"
+        heads[head] = classifier
+    # per n-gram (in ``grams`` order): idf, intent weights…, operation weights… as float32, base64
+    grams = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+    weights = array("f")
+    for index in range(len(grams)):
+        weights.append(float(vectorizer.idf_[index]))
+        for head in ("intent", "operation"):
+            weights.extend(float(row[index]) for row in heads[head].coef_)
+    return {"fingerprint": paraphrases.fingerprint(), "examples": len(texts), "grams": grams,
+            "weights": base64.b64encode(weights.tobytes()).decode("ascii"),
+            **{head: {"classes": [str(c) for c in heads[head].classes_],
+                      "intercept": [round(float(v), 6) for v in heads[head].intercept_]} for head in heads}}
 
 
 @functools.lru_cache(maxsize=1)
 def _model() -> tuple:
-    """(vocabulary, idf, heads) from the shipped model, or a retrained one when the patterns changed."""
-    model = None
-    for path in (MODEL_FILE, _cache_file()):
-        if path.exists():
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            if loaded.get("fingerprint") == paraphrases.fingerprint():
-                model = loaded
-                break
-    if model is None:
-        model = train()
-        try:
-            _cache_file().parent.mkdir(parents=True, exist_ok=True)
-            _cache_file().write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
-        except OSError:
-            pass
-    import numpy as np
+    """(n-gram -> weight row, heads) from the shipped model (trained now when the file is missing).
 
-    heads = {head: (model[head]["classes"], np.asarray(model[head]["coef"]), np.asarray(model[head]["intercept"]))
-             for head in ("intent", "operation")}
-    return model["vocabulary"], model["idf"], heads
+    The shipped file is kept in step with the patterns by a test (its ``fingerprint`` equals
+    ``paraphrases.fingerprint()``), so loading it needs neither scikit-learn nor the patterns.
+    """
+    if MODEL_FILE.exists():
+        model = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    else:
+        model = train()
+    sizes = {head: len(model[head]["classes"]) for head in ("intent", "operation")}
+    width = 1 + sizes["intent"] + sizes["operation"]
+    weights = array("f")
+    weights.frombytes(base64.b64decode(model["weights"]))
+    starts = dict(zip(model["grams"], range(0, len(model["grams"]) * width, width)))
+    offsets = {"intent": 1, "operation": 1 + sizes["intent"]}
+    heads = {head: (model[head]["classes"], offsets[head], model[head]["intercept"]) for head in sizes}
+    return starts, weights, heads
 
 
 def _probabilities(masked: str, head: str) -> list[tuple[str, float]]:
-    import numpy as np
-
-    vocabulary, idf, heads = _model()
+    """Class probabilities of one head, scored in pure Python (a few dozen n-grams: no numpy needed)."""
+    starts, table, heads = _model()
     counts: dict[int, int] = {}
     for gram in ngrams(masked):
-        index = vocabulary.get(gram)
-        if index is not None:
-            counts[index] = counts.get(index, 0) + 1
-    classes, coef, intercept = heads[head]
-    if not counts:
-        scores = intercept.copy()
-    else:
-        indices = np.fromiter(counts, dtype=int)
-        weights = np.array([(1 + math.log(counts[i])) * idf[i] for i in counts])
-        weights /= np.linalg.norm(weights)
-        scores = coef[:, indices] @ weights + intercept
-    if len(classes) == 2 and coef.shape[0] == 1:  # a binary head: one row of coefficients
-        p = 1 / (1 + math.exp(-float(scores[0])))
+        start = starts.get(gram)
+        if start is not None:
+            counts[start] = counts.get(start, 0) + 1
+    classes, offset, intercept = heads[head]
+    weights = {start: (1 + math.log(count)) * table[start] for start, count in counts.items()}
+    norm = math.sqrt(sum(value * value for value in weights.values())) or 1.0
+    scores = list(intercept)
+    for start, weight in weights.items():
+        base = start + offset
+        for k in range(len(scores)):
+            scores[k] += table[base + k] * weight / norm
+    if len(classes) == 2 and len(scores) == 1:  # a binary head: one row of coefficients
+        p = 1 / (1 + math.exp(-scores[0]))
         return sorted([(classes[1], p), (classes[0], 1 - p)], key=lambda item: -item[1])
-    exp = np.exp(scores - scores.max())
-    probabilities = exp / exp.sum()
-    return sorted(zip(classes, (float(p) for p in probabilities)), key=lambda item: -item[1])
+    top = max(scores)
+    exp = [math.exp(score - top) for score in scores]
+    total = sum(exp)
+    return sorted(zip(classes, (value / total for value in exp)), key=lambda item: -item[1])
 
 
 def classify(masked: str) -> Prediction:
@@ -142,7 +141,7 @@ def main() -> None:
     model = train()
     MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
     MODEL_FILE.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(f"wrote {MODEL_FILE} ({model['examples']} paraphrases, {len(model['vocabulary'])} n-grams)")
+    print(f"wrote {MODEL_FILE} ({model['examples']} paraphrases, {len(model['grams'])} n-grams)")
 
 
 if __name__ == "__main__":

@@ -178,7 +178,8 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         chosen = [m for m in chosen if m.kind != "program_keyword"]
     mentions.alternatives = _alternatives(chosen, found + homophones)
     for match in chosen:
-        _apply(mentions, masker, match, vocab)
+        if match.kind != "program_keyword":
+            _apply(mentions, masker, match, vocab)
     for match in _YEAR.finditer(key):
         if masker.free(match.start(), match.end()):
             mentions.years.append(int(match.group(1)))
@@ -188,8 +189,14 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         _read_projects_fuzzily(mentions, masker, vocab)
     if not mentions.doc_nos and _TITLE_CUES.search(key):
         _read_titles_fuzzily(mentions, masker, vocab)
-    _read_indicator_words(mentions, masker, vocab)
     _read_topic(mentions, masker, gazetteer)
+    if not (mentions.projects or mentions.programs or mentions.indicators or mentions.keywords):
+        for match in chosen:  # a program by its group word (民师, 军转干部) only when nothing more specific was read
+            if match.kind == "program_keyword" and masker.free(match.start, match.end):
+                _apply(mentions, masker, match, vocab)
+    _read_indicator_words(mentions, masker, vocab)
+    if not (mentions.kinds() - {"year", "field"}):
+        _read_indicator_word_alone(mentions, masker, vocab)
     mentions.masked = masker.text()
     if _EXISTENCE.search(key) and not (mentions.kinds() & _SPECIFIC_KINDS):
         topic = Mentions(**{**mentions.__dict__, "keywords": [], "fuzzy": list(mentions.fuzzy)})
@@ -285,6 +292,8 @@ def _apply(mentions: Mentions, masker: _Masker, match: Match, vocab: Vocabulary)
     if kind in ("doc_no", "title"):
         _add(mentions.doc_nos, value)
     elif kind == "unit":
+        if match.surface != match_key(value) and any(match_key(name) == match.surface for name in vocab.units):
+            return  # a full unit name means that unit only
         _add(mentions.units, value)
     elif kind == "issuer":
         _add(mentions.issuer_codes, value)
@@ -447,6 +456,19 @@ def _read_indicator_words(mentions: Mentions, masker: _Masker, vocab: Vocabulary
                 masker.take(start, start + size, MARKERS["indicator"])
                 mentions.indicators.append(word)
                 return
+
+
+def _read_indicator_word_alone(mentions: Mentions, masker: _Masker, vocab: Vocabulary) -> None:
+    """A question naming nothing whose longest content word (≥ 3 characters) is part of an indicator name
+    (死亡冒领): that word, as an indicator word."""
+    names = [match_key(name) for name in vocab.indicators]
+    for word in sorted(content_words_of(masker.text()), key=len, reverse=True):
+        if len(word) >= 3 and any(word in name for name in names):
+            start = masker.free_text(mentions.key).find(word)
+            if start >= 0:
+                masker.take(start, start + len(word), MARKERS["indicator"])
+                mentions.indicators.append(word)
+            return
 
 
 def _read_topic(mentions: Mentions, masker: _Masker, gazetteer: Gazetteer) -> None:

@@ -140,7 +140,18 @@ def _last_place(text: str) -> str:
 _cache: "weakref.WeakKeyDictionary[Any, Vocabulary]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 CACHE_FILE = "query-index.pkl"  # beside the graph in the --db folder: vocabulary + gazetteer, keyed by fingerprint
-_CACHE_VERSION = 3  # bump when Vocabulary or Gazetteer change shape
+
+
+def _cache_version() -> str:
+    """A hash of the code that builds the cached index (this module and the gazetteer's): a changed builder
+    invalidates every cache file."""
+    import hashlib
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("vocabulary.py", "gazetteer.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def fingerprint(store: Any) -> tuple[int, int]:
@@ -199,7 +210,7 @@ def _load_from_disk(store: Any, count: tuple[int, int]) -> Vocabulary | None:
             version, stored_count, vocab, gazetteer = pickle.load(handle)
     except Exception:  # a damaged or foreign cache file is rebuilt, never trusted
         return None
-    if version != _CACHE_VERSION or stored_count != count:
+    if version != _cache_version() or stored_count != count:
         return None
     vocab.cache = {"gazetteer": gazetteer}
     return vocab
@@ -213,7 +224,7 @@ def _save_to_disk(store: Any, vocab: Vocabulary) -> None:
     try:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
-            pickle.dump((_CACHE_VERSION, vocab.fingerprint, vocab, cache["gazetteer"]), handle)
+            pickle.dump((_cache_version(), vocab.fingerprint, vocab, cache["gazetteer"]), handle)
         os.replace(temporary, path)
     except OSError:  # a read-only folder: the index is rebuilt per process
         pass
