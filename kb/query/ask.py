@@ -211,7 +211,7 @@ def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, pre
     answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, shown,
                     f"在上一个回答的 {len(distinct_items(rows))} 项中：{text}", sources_of(store, vocab, shown),
                     "follow-up", [], [], previous.focus, None, frame.operation, [], frame)
-    answer.list_rows = rows
+    answer.list_rows = rows if len(distinct_items(rows)) > 1 else list(getattr(previous, "list_rows", []) or [])
     return answer
 
 

@@ -19,6 +19,7 @@ from kb.core.errors import KBError
 from kb.query.answer import Answer
 from kb.query.ask import ask
 from kb.query.messages import error_of
+from kb.query.operations import distinct_items
 
 
 class Conversation:
@@ -53,6 +54,11 @@ class Conversation:
             detail = error_of(error)
             answer = Answer(question, None, {}, "", [], [], detail["message"], [], "error", error=detail)
         if answer.error is None and answer.frame is not None:
+            if not answer.list_rows:  # "这些" means the last listing of several items, even a few turns back
+                if len(distinct_items(answer.rows)) > 1:
+                    answer.list_rows = answer.rows
+                elif self.last is not None:
+                    answer.list_rows = self.last.list_rows
             self.last = answer
         self.history.append(answer)
         return answer
