@@ -137,8 +137,13 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
     method = "follow-up" if frame.follow_up else "template"
     note = _fuzzy_note(frame)
     everywhere = result.rows
-    rows = filter_rows(everywhere, {k: v for k, v in frame.post_filters.items() if k != "amount"})
+    rows = filter_rows(everywhere, {k: v for k, v in frame.post_filters.items() if k in ("unit", "year")})
     rows = bound_rows(rows, frame.post_filters.get("amount", []))
+    words = frame.post_filters.get("indicator")
+    if words:  # 档案管理服务专项的满意度指标: that project's indicators naming the word, or of that type
+        named = [row for row in rows if any(w in (row.get("indicator") or "") or w in (row.get("level1") or "")
+                                            or w in (row.get("level2") or "") for w in words)]
+        rows = named or rows
     base = dict(question=question, template=result.template, params=result.params, cypher=result.cypher,
                 columns=result.columns, unresolved=content, focus=focus, operation=frame.operation,
                 fuzzy=frame.mentions.fuzzy, frame=frame)

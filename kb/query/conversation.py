@@ -42,7 +42,8 @@ class Conversation:
         """Answer ``question`` in the conversation (see the module docstring).
 
         Returns:
-            The ``Answer``; ``error`` is set (and ``rows`` empty) when it could not be answered.
+            The ``Answer``; ``error`` is set (and ``rows`` empty) when it could not be answered. An answer
+            saying a name is unknown keeps its frame, so the next question can replace that name.
 
         Raises:
             Nothing for a question that cannot be answered; StoreQueryFailed and other store failures are
@@ -53,7 +54,7 @@ class Conversation:
         except KBError as error:
             detail = error_of(error)
             answer = Answer(question, None, {}, "", [], [], detail["message"], [], "error", error=detail)
-        if answer.error is None and answer.frame is not None:
+        if answer.frame is not None:  # an unknown name still leaves a frame: "那荣昌呢？" replaces it
             if not answer.list_rows:  # "这些" means the last listing of several items, even a few turns back
                 if len(distinct_items(answer.rows)) > 1:
                     answer.list_rows = answer.rows

@@ -36,7 +36,8 @@ _PARAM_KIND = {"doc_no": "doc_no", "issuer_code": "issuer_code", "unit": "unit",
                "project": "project", "indicator": "indicator", "program": "program", "keyword": "keyword",
                "field": "field", "level": "indicator_type"}
 # Templates that read a kind of name without a parameter (applied to their rows, or stated first).
-_IMPLICIT = {"unit_budget": {"field"}, "budget_ranking": {"field"}, "policies_cited_by_several_units": {"unit"}}
+_IMPLICIT = {"unit_budget": {"field"}, "budget_ranking": {"field"}, "policies_cited_by_several_units": {"unit"},
+             "project_indicators": {"indicator", "indicator_type"}}
 _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)|[呢]\s*[?？]?\s*$")
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
@@ -186,6 +187,8 @@ def _frame(intent: str, operation: str, params: dict, mentions: Mentions, templa
         post["year"] = list(mentions.years)
     if mentions.amount_bounds:
         post["amount"] = list(mentions.amount_bounds)
+    if intent == "project_indicators" and (mentions.indicators or mentions.indicator_types):
+        post["indicator"] = list(mentions.indicators) + list(mentions.indicator_types)
     if operation == "lookup" and intent not in ("unit_budget", "project_detail", "subject_across_units"):
         operation = "list"
     return Frame(intent, operation, params, mentions, list(mentions.units), post, confidence)
@@ -285,8 +288,11 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
     by_year = bool(_BY_YEAR.search(key))
     if not short and not by_year:
         return None
-    if fresh.intent and not _REFERS_BACK.search(key) and fresh.confidence >= 0.8 and len(_names_only(mentions)) > 4:
-        return None
+    rest = _names_only(mentions)
+    names_something = bool(kinds - {"field"})
+    if fresh.intent and fresh.confidence >= 0.8 and len(rest) >= 3 and (
+            not _REFERS_BACK.search(key) or (names_something and not key.startswith("那"))):
+        return None  # a complete question of its own ("万盛2024年的基本支出", "荣昌有哪些项目呢？")
     if not kinds and not by_year:
         return None
     merged = _merge(previous.mentions, mentions)
