@@ -1,6 +1,4 @@
 // name: graph_fingerprint
-// description: 图谱的节点数与关系数（词表缓存的版本号）
+// description: 图谱的节点数（词表缓存的版本号：任何一次导入都会改变它）
 // params: (none)
-MATCH (n) WITH count(n) AS nodes
-OPTIONAL MATCH ()-[r]->()
-RETURN nodes, count(r) AS relationships
+MATCH (n) RETURN count(n) AS nodes

@@ -64,7 +64,7 @@ class Vocabulary:
         documents: Document.file -> Document.path (to read a source line).
         titles: 文号 -> the titles printed with it (PolicyDocument.title, .titles).
         indicator_levels: indicator types (Indicator.level1 / level2 ending in 指标: 时效指标, 满意度指标 …).
-        fingerprint: (node count, relationship count) the vocabulary was read at.
+        fingerprint: (node count, graph file size) the vocabulary was read at (see ``fingerprint``).
     """
 
     units: dict[str, Unit] = field(default_factory=dict)
@@ -155,13 +155,20 @@ def _cache_version() -> str:
 
 
 def fingerprint(store: Any) -> tuple[int, int]:
-    """The graph's generation as (node count, relationship count): any ingest changes it.
+    """The graph's generation: (node count, the graph file's size in bytes or 0). An ingest adds or replaces
+    nodes, and rewrites the embedded store's file. Counting nodes takes milliseconds; relationships would
+    take a tenth of a second on 60,000 of them.
 
     Raises:
         StoreQueryFailed: from the store.
     """
     rows = run_internal(store, "graph_fingerprint")
-    return (int(rows[0]["nodes"]), int(rows[0]["relationships"])) if rows else (0, 0)
+    path = getattr(store, "path", None)
+    try:
+        size = Path(path).stat().st_size if path else 0
+    except OSError:
+        size = 0
+    return (int(rows[0]["nodes"]) if rows else 0, size)
 
 
 def vocabulary(store: Any) -> Vocabulary:
