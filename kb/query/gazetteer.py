@@ -224,7 +224,8 @@ def select(matches: list[Match]) -> list[Match]:
 
 
 def title_forms(title: str) -> list[str]:
-    """A 文件 title and the fragments people type: without 《》, without its issuer and 关于, without 的通知.
+    """A 文件 title and the fragments people type: without 《》, without its issuer and 关于, without 印发/转发,
+    without 的通知, and the document it issues without its place (重庆市, 重庆市綦江区).
 
     Example:
         >>> title_forms("重庆市财政局关于下达补助资金的通知")
@@ -232,13 +233,12 @@ def title_forms(title: str) -> list[str]:
     """
     title = title.strip().strip("《》")
     forms = [title]
-    cut = re.sub(r"^.*?(?:关于|印发|转发)", "", title)
-    if cut != title:
-        forms.append(cut)
-    core = re.sub(r"的(?:通知|意见|实施意见|办法|批复|决定|函)$", "", cut)
-    if core != cut:
-        forms.append(core)
-    return [form for form in forms if len(form) >= 6]
+    cut = re.sub(r"^.*?关于", "", title)
+    issued = re.sub(r"^(?:印发|转发)[〈《]?", "", cut)
+    for form in (cut, issued):
+        core = re.sub(r"[〉》]?(?:及其[^的]*)?的(?:通知|意见|实施意见|办法|批复|决定|函)$", "", form)
+        forms += [form, core, re.sub(r"^(?:重庆市|四川省)(?:[\u4e00-\u9fff]{1,4}?[区县])?", "", core)]
+    return [form for form in dict.fromkeys(forms) if len(form) >= 6]
 
 
 def issuer_forms(name: str) -> list[str]:

@@ -36,7 +36,7 @@ _GENERIC = {"指标", "绩效", "项目", "哪些", "文件", "单位", "有哪"
 
 # A 文号 in a question key: a year, then (bracket, 年 or nothing) a number and 号 (a trailing 文 dropped).
 _DOC_NO_TAIL = re.compile(r"[〔【\[(（]?(?P<year>(?:19|20)\d\d)[〕】\])）]?年?第?(?P<number>\d{1,5})号(?:文(?!件))?")
-_TITLE_CUES = re.compile(r"《|》|通知|意见|办法|条例|规定|规范|决定|批复|文件")
+_TITLE_CUES = re.compile(r"《|》|通知|意见|办法|条例|规定|规范|决定|批复|文件|方案|细则")
 
 
 def gazetteer_of(vocab: Vocabulary) -> Gazetteer:
