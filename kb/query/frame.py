@@ -275,8 +275,10 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
             fresh.intent and fresh.confidence >= 0.9 and fresh.template not in ("list_units", "budget_ranking")):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
     wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
-    if (_PRONOUN.search(key) or (not specific and wants_project)) and not mentions.projects and rows:
+    if (_PRONOUN.search(key) or (not specific and wants_project)) and not mentions.projects and (
+            rows or previous.mentions.projects):
         projects = list(dict.fromkeys((row.get("project"), row.get("unit")) for row in rows if row.get("project")))
+        projects = projects or [(name, unit) for name, unit, _ in previous.mentions.projects[:1]]
         if len(projects) >= 1 and (len(projects) == 1 or previous.operation in ("max", "min")):
             project, unit = projects[0]
             carried = replace(mentions, projects=[(project, unit, 100.0)], units=[unit] if unit else mentions.units)
@@ -290,9 +292,10 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
         return None
     rest = _names_only(mentions)
     names_something = bool(kinds - {"field"})
-    if fresh.intent and fresh.confidence >= 0.8 and len(rest) >= 3 and (
-            not _REFERS_BACK.search(key) or (names_something and not key.startswith("那"))):
-        return None  # a complete question of its own ("万盛2024年的基本支出", "荣昌有哪些项目呢？")
+    if fresh.intent and names_something and not _REFERS_BACK.search(key):
+        return None  # names something, and no 那…/…呢: a question of its own ("万胜的三公经费")
+    if fresh.intent and fresh.confidence >= 0.8 and len(rest) >= 3 and names_something and not key.startswith("那"):
+        return None  # a complete question of its own ("荣昌有哪些项目呢？")
     if not kinds and not by_year:
         return None
     merged = _merge(previous.mentions, mentions)
