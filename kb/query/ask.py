@@ -23,7 +23,7 @@ from kb.query.frame import Frame, read_frame
 from kb.query.mentions import Mentions, content_words
 from kb.query.messages import question_error, render
 from kb.query.operations import (apply_operation, bound_rows, distinct_items, field_label, filter_rows,
-                                 measure_of, operation_sentence, sort_rows)
+                                 item_key, measure_of, operation_sentence, sort_rows)
 from kb.query.sentences import FIELD_LABELS, money, sentence, short_unit
 from kb.query.templates import run_internal, run_template
 from kb.query.vocabulary import Vocabulary, vocabulary
@@ -175,6 +175,15 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
     if operation in ("sum", "count", "max", "min") and measure_of(rows) is not None or operation == "count":
         what = field_label(params.get("field")) if template == "budget_ranking" else ""
         ordered = sort_rows(rows, operation)
+        top = frame.post_filters.get("top")
+        if top:  # 排前三的项目: the first N items in that order
+            keep = {item_key(row) for row in distinct_items(ordered)[:top[0]]}
+            ordered = [row for row in ordered if item_key(row) in keep]
+            measure = measure_of(ordered)
+            items = [f"{short_unit(row.get('unit'))} {row.get('project') or row.get('doc_no') or row.get('year')} "
+                     f"{money(row[measure])} 万元" for row in distinct_items(ordered)]
+            order = "从小到大" if operation == "min" else "从大到小"
+            return f"按金额{order}排前 {top[0]} 的是：{'；'.join(items)}。", ordered
         picked = apply_operation(ordered, operation)
         lead = operation_sentence(ordered, operation, picked, what)
         if template == "budget_ranking":

@@ -187,6 +187,9 @@ def _frame(intent: str, operation: str, params: dict, mentions: Mentions, templa
         post["year"] = list(mentions.years)
     if mentions.amount_bounds:
         post["amount"] = list(mentions.amount_bounds)
+    if mentions.top:
+        post["top"] = [mentions.top]
+        operation = operation if operation in ("max", "min") else "max"
     if intent == "project_indicators" and (mentions.indicators or mentions.indicator_types):
         post["indicator"] = list(mentions.indicators) + list(mentions.indicator_types)
     if operation == "lookup" and intent not in ("unit_budget", "project_detail", "subject_across_units"):
@@ -265,7 +268,8 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
     """The frame of a follow-up, or None when ``question`` stands on its own."""
     kinds = mentions.kinds()
     key = mentions.key
-    if prediction.intent == "follow_up" and not (kinds - {"field"}) and rows:
+    if prediction.intent == "follow_up" and not (kinds - {"field"}) and rows and prediction.operation in (
+            "max", "min", "sum", "count"):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
     if _ON_ROWS.search(key) and not (kinds - {"field", "year"}) and rows and prediction.operation in (
             "max", "min", "sum", "count"):
@@ -294,7 +298,7 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
     names_something = bool(kinds - {"field"})
     if fresh.intent and names_something and not _REFERS_BACK.search(key):
         return None  # names something, and no 那…/…呢: a question of its own ("万胜的三公经费")
-    if fresh.intent and fresh.confidence >= 0.8 and len(rest) >= 3 and names_something and not key.startswith("那"):
+    if fresh.intent and fresh.confidence >= 0.5 and len(rest) >= 3 and names_something and not key.startswith("那"):
         return None  # a complete question of its own ("荣昌有哪些项目呢？")
     if not kinds and not by_year:
         return None

@@ -51,6 +51,7 @@ class Mentions:
         fuzzy: {kind, typed, known, how} for every name read by pinyin or edit distance rather than exactly.
         amount_bounds: (">" | ">=" | "<" | "<=", 万元) bounds on amounts (超过100万元, 不到10万元).
         alternatives: other gazetteer readings of a span read (``kb.query.gazetteer.Match``).
+        top: N of "前N" (排前三的项目), else 0.
         topic_reading: the same question with its longest content word read as a topic word (荣昌有没有乡村医生补助),
             when it asks whether something exists; the frame keeps the reading the classifier finds clearer.
     """
@@ -76,6 +77,7 @@ class Mentions:
     amount_bounds: list[tuple[str, float]] = field(default_factory=list)
     alternatives: list = field(default_factory=list)
     topic_reading: "Mentions | None" = None
+    top: int = 0
 
     def kinds(self) -> set[str]:
         """Kinds of names found ("doc_no", "unit", ...), the vocabulary of template parameters."""

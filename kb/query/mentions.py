@@ -34,6 +34,8 @@ _TOPIC = (re.compile(r"(?:关于|涉及|有关|提到|针对)(?P<x>[^，,。？?
 _GENERIC = {"指标", "绩效", "项目", "哪些", "文件", "单位", "有哪", "多少", "绩效指标", "目标", "资金", "补助", "支出"}
 
 
+_TOP = re.compile(r"前(\d{1,2}|[一二两三四五六七八九十])(?:个|名|位|项)?")
+_CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A 文号 in a question key: a year, then (bracket, 年 or nothing) a number and 号 (a trailing 文 dropped).
 _DOC_NO_TAIL = re.compile(r"[〔【\[(（]?(?P<year>(?:19|20)\d\d)[〕】\])）]?年?第?(?P<number>\d{1,5})号(?:文(?!件))?")
 _TITLE_CUES = re.compile(r"《|》|通知|意见|办法|条例|规定|规范|决定|批复|文件|方案|细则")
@@ -83,6 +85,10 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
             mentions.years.append(int(match.group(1)))
             masker.take(match.start(), match.end(), MARKERS["year"])
     read_amount_bounds(mentions, masker)
+    top = _TOP.search(key)
+    if top:
+        word = top.group(1)
+        mentions.top = int(word) if word.isdigit() else _CHINESE_NUMBERS[word]
     if not mentions.projects and not mentions.programs:
         read_projects_fuzzily(mentions, masker, vocab)
     if not mentions.doc_nos and _TITLE_CUES.search(key):
