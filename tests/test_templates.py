@@ -91,9 +91,9 @@ def test_bind_converts_text_and_fills_defaults():
     assert template.bind({"unit": RONGCHANG}) == {"unit": RONGCHANG, "year": 0}
     with pytest.raises(MissingParameter, match="unit"):
         template.bind({"year": "2026"})
-    with pytest.raises(MissingParameter, match="int"):
+    with pytest.raises(MissingParameter, match="整数"):
         template.bind({"unit": RONGCHANG, "year": "二〇二六"})
-    with pytest.raises(MissingParameter, match="no parameter"):
+    with pytest.raises(MissingParameter, match="没有参数"):
         template.bind({"unit": RONGCHANG, "colour": "red"})
 
 

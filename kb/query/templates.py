@@ -36,6 +36,7 @@ _PARAM_DECL = re.compile(
 )
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _CASTS = {"str": str, "int": int, "float": float}
+_KIND_NAMES = {"str": "文字", "int": "整数", "float": "数字"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Parameter:
             return _CASTS[self.kind](value)
         except (TypeError, ValueError):
             raise MissingParameter(
-                f"template {template}: parameter {self.name} expects {self.kind}, got {value!r}") from None
+                f"模板 {template} 的参数 {self.name} 应为 {_KIND_NAMES[self.kind]}（{self.kind}），收到“{value}”") from None
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,13 @@ class Template:
         unknown = sorted(set(params) - declared)
         if unknown:
             raise MissingParameter(
-                f"template {self.name} has no parameter {', '.join(unknown)} (it takes: {', '.join(self.params) or 'none'})")
+                f"模板 {self.name} 没有参数 {'、'.join(unknown)}（它的参数：{'、'.join(self.params) or '无'}）")
         bound: dict[str, Any] = {}
         for parameter in self.parameters:
             value = params.get(parameter.name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if parameter.required:
-                    raise MissingParameter(f"template {self.name} needs parameter {parameter.name} ({parameter.meaning})")
+                    raise MissingParameter(f"模板 {self.name} 缺少参数 {parameter.name}（{parameter.meaning}）")
                 value = parameter.default
             bound[parameter.name] = parameter.convert(value, self.name)
         return bound
@@ -254,7 +255,7 @@ class Registry:
         try:
             return self._templates[name]
         except KeyError:
-            raise TemplateNotFound(f"no template named {name!r}; known: {', '.join(self._templates)}") from None
+            raise TemplateNotFound(f"没有名为“{name}”的查询模板；已有：{'、'.join(self._templates)}") from None
 
 
 def load_registry(folder: Path | None = None) -> Registry:
