@@ -106,7 +106,7 @@ def _sources(store: Any, vocab: Vocabulary, rows: list[dict]) -> list[dict]:
     block) does not show the figure itself, the first of the next ``_FIGURE_WINDOW`` lines that prints it
     is cited instead, so ``text`` shows the number."""
     sources: dict[tuple[str, int], dict] = {}
-    for file, line, figure in figure_sources(rows):
+    for file, line, figure in figure_sources(rows)[:MAX_FIGURES]:
         line = _line_showing(store, vocab, file, line, figure)
         sources.setdefault((file, line), {"file": file, "line": line, "text": source_line(vocab, file, line, store)})
     return list(sources.values())
@@ -142,6 +142,7 @@ def _line_showing(store: Any, vocab: Vocabulary, file: str, line: int, figure: f
     return line
 
 
+MAX_FIGURES = 60  # figures cited per answer (an aggregate row may carry hundreds of citing projects)
 SOURCE_ROWS = 30  # sources are given for the rows an answer shows first (a 文件 cited by 600 projects: the first 30)
 
 

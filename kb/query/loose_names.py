@@ -102,8 +102,11 @@ def read_projects_fuzzily(mentions: Mentions, masker: Masker, vocab: Vocabulary)
 
 def read_titles_fuzzily(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
     """A 文件 named by part of its title (rapidfuzz partial_ratio ≥ 90 over ≥ 6 characters of the question)."""
-    titles = {match_key(title): doc_no for doc_no, forms in vocab.titles.items() for title in forms}
-    titles.update({match_key(doc_no.strip("《》")): doc_no for doc_no in vocab.doc_nos if doc_no.startswith("《")})
+    titles = vocab.cache.get("title keys")
+    if titles is None:
+        titles = {match_key(title): doc_no for doc_no, forms in vocab.titles.items() for title in forms}
+        titles.update({match_key(doc_no.strip("《》")): doc_no for doc_no in vocab.doc_nos if doc_no.startswith("《")})
+        vocab.cache["title keys"] = titles
     if not titles:
         return
     free_text = masker.free_text(mentions.key)
@@ -139,13 +142,21 @@ def _content_runs(text: str) -> list[tuple[int, str]]:
     return [(match.start(), match.group()) for match in re.finditer(r"[^\s\W]{4,}", blanked)]
 
 
+def indicator_keys(vocab: Vocabulary) -> list[str]:
+    """``match_key`` of every indicator name, computed once per vocabulary."""
+    keys = vocab.cache.get("indicator keys")
+    if keys is None:
+        keys = vocab.cache["indicator keys"] = [match_key(name) for name in vocab.indicators]
+    return keys
+
+
 def read_indicator_words(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
     """Part of an indicator name next to 指标 (满意度指标, 指标涉及冒领 …): the longest free run inside some
     indicator name, when no indicator or indicator type was named."""
     key = mentions.key
     if mentions.indicators or mentions.indicator_types or not re.search("指标|考核", key):
         return
-    names = [match_key(name) for name in vocab.indicators]
+    names = indicator_keys(vocab)
     reserved = {index for found in re.finditer("指标|考核", key) for index in range(found.start(), found.end())}
     for size in range(8, 1, -1):
         for start in range(0, len(key) - size + 1):
@@ -163,7 +174,7 @@ def read_indicator_words(mentions: Mentions, masker: Masker, vocab: Vocabulary) 
 def read_indicator_word_alone(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
     """A question naming nothing whose longest content word (≥ 3 characters) is part of an indicator name
     (死亡冒领): that word, as an indicator word."""
-    names = [match_key(name) for name in vocab.indicators]
+    names = indicator_keys(vocab)
     for word in sorted(content_words_of(masker.text()), key=len, reverse=True):
         if len(word) >= 3 and any(word in name for name in names):
             start = masker.free_text(mentions.key).find(word)

@@ -173,7 +173,10 @@ def _apply(mentions: Mentions, masker: Masker, match: Match, vocab: Vocabulary) 
     if kind in ("doc_no", "title"):
         add_value(mentions.doc_nos, value)
     elif kind == "unit":
-        if match.surface != match_key(value) and any(match_key(name) == match.surface for name in vocab.units):
+        full_names = vocab.cache.get("unit keys")
+        if full_names is None:
+            full_names = vocab.cache["unit keys"] = {match_key(name) for name in vocab.units}
+        if match.surface != match_key(value) and match.surface in full_names:
             return  # a full unit name means that unit only
         add_value(mentions.units, value)
     elif kind == "issuer":
@@ -218,13 +221,13 @@ def _read_doc_nos(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None
     codes = _issuer_codes(vocab)
     for found in _DOC_NO_TAIL.finditer(key):
         before = key[max(0, found.start() - 14):found.start()]
-        issuer = next((code for code in codes if before.endswith(match_key(code))), None)
+        issuer = next((code for code in codes if before.endswith(code)), None)
         if issuer is None:
             read = find_doc_nos(f"{before}〔{found.group('year')}〕{found.group('number')}号")
             if not read:
                 continue
             issuer = read[-1].issuer_code
-        start = found.start() - len(match_key(issuer))
+        start = found.start() - len(issuer)
         doc_no = f"{issuer}〔{found.group('year')}〕{int(found.group('number'))}号"
         if not masker.free(start, found.end()):
             continue
