@@ -136,6 +136,37 @@ def ask(question: str, db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
         typer.echo(answer.to_text())
 
 
+@app.command()
+def chat(db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
+         jsonl: bool = typer.Option(False, "--jsonl", help="one question per stdin line, one JSON answer per line")) -> None:
+    """A conversation: follow-ups (那綦江呢？ 其中最大的是哪个？ 这些一共多少钱？) read against the last answer."""
+    from kb.query.conversation import Conversation
+
+    with _open_store(db, backend) as store:
+        conversation = Conversation(store)
+        if jsonl:
+            for line in sys.stdin:
+                if line.strip():
+                    answer = conversation.ask(line.strip())
+                    typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+            return
+        typer.echo("请输入问题（可追问，如“那綦江呢？”“其中最大的是哪个？”）；输入“清空”重新开始，空行或 Ctrl-D 退出。")
+        while True:
+            try:
+                question = input("问> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not question:
+                break
+            if question in ("清空", "重新开始"):
+                conversation.reset()
+                typer.echo("已清空对话。")
+                continue
+            answer = conversation.ask(question)
+            typer.echo(f"错误：{answer.error['message']}" if answer.error and not answer.frame else answer.to_text())
+            typer.echo("")
+
+
 @links_app.callback()
 def links(ctx: typer.Context, db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
           as_json: bool = typer.Option(False, "--json")) -> None:

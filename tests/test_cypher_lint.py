@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.query.templates import CYPHER_DIR, load_registry
+from kb.query.templates import CYPHER_DIR, internal_registry, load_registry
 from kb.store.neo4j_store import (DELETE_CYPHER, constraint_statements, create_nodes_cypher,
                                   create_relationships_cypher)
 from kb.core.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
@@ -61,6 +61,8 @@ def linted(tmp_path_factory) -> dict[str, list[dict]]:
     assert templates and set(templates) == {path.name for path in CYPHER_DIR.glob("*.cypher")}
     files = [{"path": str(CYPHER_DIR / name), "parameters": {p.name: SAMPLES[p.kind] for p in template.parameters}}
              for name, template in sorted(templates.items())]
+    files += [{"path": str(template.path), "parameters": {p.name: SAMPLES[p.kind] for p in template.parameters}}
+              for template in internal_registry()]  # the queries kb.query runs for itself (cypher/internal/)
     extra = {f"store_{name}.cypher": query for name, query in _store_statements().items()}
     extra |= {name: (query, {"unit": ""}) for name, (query, _) in BROKEN.items()}
     for name, (query, parameters) in extra.items():
@@ -91,6 +93,12 @@ def _report(linted: dict[str, list[dict]], names) -> list[dict]:
 def test_every_template_passes_neo4js_linter(linted):
     names = sorted(path.name for path in CYPHER_DIR.glob("*.cypher"))
     assert names
+    assert _report(linted, names) == []
+
+
+def test_every_internal_query_passes_neo4js_linter(linted):
+    names = sorted(path.name for path in (CYPHER_DIR / "internal").glob("*.cypher"))
+    assert len(names) >= 10 and set(names) <= set(linted)
     assert _report(linted, names) == []
 
 

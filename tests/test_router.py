@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.query.mentions import read_mentions
-from kb.query.router import route
+from kb.query.frame import read_frame as route
 from kb.query.templates import load_registry
 from kb.query.vocabulary import derive_aliases, vocabulary
 
@@ -73,7 +73,7 @@ def test_years_subjects_and_budget_figures(vocab):
 
 def test_indicator_names_and_words(vocab):
     assert read_mentions("哪些项目设了服务对象满意度指标？", vocab).indicators == ["服务对象满意度"]
-    assert read_mentions("哪些项目有满意度指标？", vocab).indicators == ["满意度"]
+    assert read_mentions("哪些项目有满意度指标？", vocab).indicator_types == ["满意度指标"]  # a level-1 type
     assert read_mentions("哪些项目的指标涉及冒领？", vocab).indicators == ["冒领"]
 
 

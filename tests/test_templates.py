@@ -91,9 +91,9 @@ def test_bind_converts_text_and_fills_defaults():
     assert template.bind({"unit": RONGCHANG}) == {"unit": RONGCHANG, "year": 0}
     with pytest.raises(MissingParameter, match="unit"):
         template.bind({"year": "2026"})
-    with pytest.raises(MissingParameter, match="int"):
+    with pytest.raises(MissingParameter, match="整数"):
         template.bind({"unit": RONGCHANG, "year": "二〇二六"})
-    with pytest.raises(MissingParameter, match="no parameter"):
+    with pytest.raises(MissingParameter, match="没有参数"):
         template.bind({"unit": RONGCHANG, "colour": "red"})
 
 
@@ -147,6 +147,12 @@ CASES = {
     "project_detail": ({"project": "代发企业退休军转干解困补助资金"},
                        lambda rows: abs(rows[0]["amount"] - 1000.3) < 0.005 and rows[0]["unit"] == QIJIANG),
     "list_units": ({}, lambda rows: {r["unit"] for r in rows} == {RONGCHANG, QIJIANG, WANSHENG, CANGXI, GUANGYUAN}),
+    "policies_of_unit": ({"unit": QIJIANG},
+                         lambda rows: any(r["doc_no"] == "渝人社发〔2012〕219号" and abs(r["amount"] - 1000.3) < 0.005
+                                          for r in rows) and {r["unit"] for r in rows} == {QIJIANG}),
+    "projects_by_indicator_type": ({"level": "时效指标"},
+                                   lambda rows: "荣昌区企业军转干部生活补助及医疗补助" in {r["project"] for r in rows}
+                                   and all(r["level"] == "时效指标" for r in rows)),
     "unit_subjects": ({"unit": RONGCHANG, "year": "2026"},
                       lambda rows: any(r["code"] == "2080101" and abs(r["total"] - 757.49) < 0.005 for r in rows)),
 }

@@ -1,1 +1,1 @@
-"""Questions to answers: cypher/ templates (templates.py), the router (router.py), semantic search (semantic.py), ask.py."""
+"""Questions to answers: gazetteer, frame (classifier), conversations, cypher/ templates, semantic fallback (docs/QUERIES.md)."""

@@ -1,10 +1,11 @@
 """``kb ask``: a Chinese question in, an answer with its figures and their sources out.
 
-Steps: read the names the question holds against the graph's vocabulary (``mentions``), route to a
-cypher/ template (``router``), run it with the names as parameters, and state the rows in one Chinese
-sentence (``sentences``) with the file and line of every figure. When no template fits, semantic search
-over project texts answers instead and says so. When a named thing is not in the graph the answer says
-which words did not resolve and the closest known names — an empty result never reads as "no such entity".
+Steps: read the question into a frame (``kb.query.frame``: names by the gazetteer, intent and operation by
+the classifier), run its cypher/ template with the names as parameters, apply the filters the template
+does not take and the operation (``kb.query.operations``), and state the rows in Chinese (``sentences``)
+with the file and line of every figure. A name typed with a typo is said to be read as the known one;
+when no template fits, semantic search answers and says so. A unit, year or 文件 the store does not hold is
+said to be unknown with the closest known names — never answered with other units' figures.
 
 Example:
     >>> answer = ask(store, "渝委办发〔2019〕66号支持了哪些项目？")  # doctest: +SKIP
@@ -14,80 +15,25 @@ Example:
 
 from __future__ import annotations
 
-import functools
-import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
-from kb.core.errors import UnanswerableQuestion
-from kb.query import semantic
+from kb.query.answer import Answer, closest_names, sources_of
+from kb.query.frame import Frame, read_frame
 from kb.query.mentions import Mentions, content_words
-from kb.query.router import route
-from kb.query.sentences import FIELD_LABELS, figure_sources, money, printed_forms, sentence, short_unit
-from kb.query.templates import run_template
-from kb.query.vocabulary import Vocabulary, source_line, vocabulary
+from kb.query.messages import question_error, render
+from kb.query.operations import (apply_operation, bound_rows, distinct_items, field_label, filter_rows,
+                                 item_key, measure_of, operation_sentence, sort_rows)
+from kb.query.sentences import FIELD_LABELS, money, sentence, short_unit
+from kb.query.templates import run_internal, run_template
+from kb.query.vocabulary import Vocabulary, vocabulary
 
-@dataclass
-class Answer:
-    """One answered question (``to_dict`` is what ``kb ask --json`` prints).
-
-    Attributes:
-        question: as asked. template: the template that answered, or None (semantic search / unresolved).
-        params: the template's parameters. cypher: the Cypher that ran ("" when none).
-        columns, rows: the result table (amounts in 万元).
-        answer: the Chinese sentence with the figures.
-        sources: {file, line, text} for every figure (text = that line of the source document).
-        method: "template", "follow-up", "semantic" or "unresolved".
-        unresolved: words of the question no name in the graph matched.
-        suggestions: the closest known names to those words.
-    """
-
-    question: str
-    template: str | None
-    params: dict[str, Any]
-    cypher: str
-    columns: list[str]
-    rows: list[dict]
-    answer: str
-    sources: list[dict] = field(default_factory=list)
-    method: str = "template"
-    unresolved: list[str] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
-    focus: str | None = None  # the budget figure asked about (e.g. "project_expense"), kept for follow-ups
-
-    def to_dict(self) -> dict:
-        """question, template, params, cypher, columns, rows, answer, sources (+ method, unresolved, suggestions)."""
-        return {"question": self.question, "template": self.template, "params": self.params, "cypher": self.cypher,
-                "columns": self.columns, "rows": self.rows, "answer": self.answer, "sources": self.sources,
-                "method": self.method, "unresolved": self.unresolved, "suggestions": self.suggestions}
-
-    def to_text(self) -> str:
-        """The sentence, the table (tab-separated) and the sources, for a terminal."""
-        lines = [self.answer]
-        if self.rows:
-            shown = [c for c in self.columns if c != "sources"]
-            lines += ["", "\t".join(shown)]
-            lines += ["\t".join(_cell(row.get(c)) for c in shown) for row in self.rows[:50]]
-            if len(self.rows) > 50:
-                lines.append(f"… {len(self.rows) - 50} more rows")
-        if self.sources:
-            lines += ["", "来源："] + [f"  {s['file']}:{s['line']}  {s['text']}" for s in self.sources[:30]]
-        if self.template:
-            lines += ["", f"模板：{self.template}  参数：{json.dumps(self.params, ensure_ascii=False)}"]
-        return "\n".join(lines)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return money(value)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+MAX_QUESTION_CHARS = 500
+# Words a topic word may end with that projects' names rarely repeat (乡村医生补助 -> 乡村医生).
+_GENERIC_TAILS = ("补助资金", "专项资金", "补助", "补贴", "资金", "经费", "项目", "专项", "费用", "的钱")
+# A word shaped like a unit or place name (北碚区社保中心, 成都市社保中心, 北京市): a unit the graph does not hold.
+_QUESTION_CHARS = re.compile(r"[哪各每几些个所全该本这那其有的在和与及或是]|地$|^$")
+_UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:经开区|开发区|区|县|市)(?:[\u4e00-\u9fff]{0,10}?(?:中心|局|委员会|办公室|所|站))?")
 
 
 def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
@@ -95,52 +41,54 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
 
     Args:
         store: an open kb.store Store.
-        question: Chinese, traditional or simplified; 文号 in any bracket style.
-        previous: the previous answer, for follow-ups ("那綦江呢？", "按年份呢？") that reuse its template.
+        question: Chinese, traditional or simplified; 文号 in any spelling; typos tolerated.
+        previous: the previous answer of the conversation, for follow-ups ("那綦江呢？", "其中最大的是哪个？").
 
     Returns:
-        An ``Answer`` (see its attributes).
+        An ``Answer`` (its ``frame`` kept for the next follow-up).
 
     Raises:
-        UnanswerableQuestion: the question or the store is empty, or neither a template nor semantic search
-            finds anything; the message names the words that did not resolve and the closest known names.
+        UnanswerableQuestion: (with a ``code`` of kb.query.messages) the question or the store is empty, a
+            follow-up has nothing to act on, or neither a template nor semantic search finds anything.
         StoreQueryFailed: from the store.
     """
     if not question or not question.strip():
-        raise UnanswerableQuestion("the question is empty")
+        raise question_error("Q_EMPTY_QUESTION")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise question_error("Q_QUESTION_TOO_LONG", length=len(question), limit=MAX_QUESTION_CHARS)
     vocab = vocabulary(store)
     if not vocab.units:
-        raise UnanswerableQuestion("the knowledge base is empty: run `kb ingest PATH` first")
-    chosen = route(question, vocab, previous)
-    content = content_words(chosen.mentions)
-    unknown_unit = _unknown_unit(chosen.mentions, content, vocab)
+        raise question_error("Q_EMPTY_STORE")
+    previous_frame = getattr(previous, "frame", None)
+    frame = read_frame(question, vocab, previous_frame, getattr(previous, "rows", None))
+    content = content_words(frame.mentions)
+    unknown_unit = _unknown_unit(frame.mentions, content, vocab)
     if unknown_unit:
         near = closest_names(vocab, [unknown_unit], 3)
         known = "、".join(short_unit(name) for name in sorted(vocab.units))
-        text = (f"知识库里没有单位“{unknown_unit}”：已入库的单位是 {known}。"
-                + (f"最接近的已知名称：{'、'.join(near)}。" if near else ""))
-        return Answer(question, None, {}, "", [], [], text, [], "unresolved", [unknown_unit], near)
-    if chosen.template is not None:
-        focus = chosen.mentions.budget_field or (getattr(previous, "focus", None) if chosen.follow_up else None)
-        return _template_answer(store, vocab, question, chosen, content, focus)
-    if chosen.mentions.unknown_doc_nos:
-        return _unknown_doc_no_answer(vocab, question, chosen.mentions, content)
-    return _semantic_answer(store, vocab, question, chosen, content)
-
-
-# A word shaped like a unit or place name (北碚区社保中心, 北京市): a unit the graph does not hold.
-_UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:经开区|开发区|区|县|市)(?:[\u4e00-\u9fff]{0,10}?(?:中心|局|委员会|办公室|所|站))?")
+        text = render("Q_UNKNOWN_UNIT", word=unknown_unit, known=known,
+                      near=f"最接近的已知名称：{'、'.join(near)}。" if near else "")
+        return Answer(question, None, {}, "", [], [], text, [], "unresolved", [unknown_unit], near,
+                      error={"code": "Q_UNKNOWN_UNIT", "message": text}, frame=frame)
+    if frame.intent == "follow_up":
+        return _rows_answer(store, vocab, question, frame, previous)
+    if frame.template is not None and not (frame.mentions.unknown_doc_nos and not frame.mentions.doc_nos):
+        return _template_answer(store, vocab, question, frame, content, previous)
+    if frame.mentions.unknown_doc_nos:
+        return _unknown_doc_no_answer(vocab, question, frame)
+    return _semantic_answer(store, vocab, question, frame, content)
 
 
 def _unknown_unit(mentions: Mentions, content: list[str], vocab: Vocabulary) -> str | None:
-    """A unit- or place-like word (≥ 3 characters, e.g. 北碚区社保中心, 北京市) in a question naming no known unit,
+    """A unit- or place-like word (≥ 3 characters: 北碚区, 成都市社保中心) in a question naming no known unit,
     project, program or 文号, and not part of any name the graph holds; None when there is none."""
     if mentions.units or mentions.projects or mentions.programs or mentions.doc_nos or mentions.unknown_doc_nos:
         return None
-    for word in content:
-        for match in _UNIT_LIKE.finditer(word):
+    for run in re.split(r"[^\u4e00-\u9fff]+", mentions.masked):
+        for match in _UNIT_LIKE.finditer(run):
             found = match.group()
-            if len(found) >= 3 and not _in_known_names(found, vocab):
+            place = re.match(r"(.*?)(?:经开区|开发区|区|县|市)", found).group(1)
+            if len(found) >= 3 and not _QUESTION_CHARS.search(place) and not _in_known_names(found, vocab):
                 return found
     return None
 
@@ -150,79 +98,135 @@ def _in_known_names(word: str, vocab: Vocabulary) -> bool:
     return any(word in name for name in names)
 
 
-def closest_names(vocab: Vocabulary, words: list[str], limit: int = 5) -> list[str]:
-    """Known names nearest to ``words`` (rapidfuzz WRatio 0–100, ≥ 50): units, projects, subjects, indicators, 文号."""
-    names = (list(vocab.units) + vocab.project_names() + vocab.subject_names() + vocab.indicators
-             + vocab.programs + sorted(vocab.doc_nos))
-    found: list[str] = []
-    for word in words:
-        for name, score, _ in process.extract(word, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=50):
-            if name not in found:
-                found.append(name)
-    return found[:limit]
+def _fuzzy_note(frame: Frame) -> str:
+    notes = [render("Q_FUZZY_NOTE", typed=item["typed"], known=item["known"]) for item in frame.mentions.fuzzy
+             if item["typed"] != item["known"]]
+    return "".join(dict.fromkeys(notes))
 
 
-_FIGURE_WINDOW = 60  # lines after a record's first line where its figure may be printed (one cell per line)
-
-
-def _sources(store: Any, vocab: Vocabulary, rows: list[dict]) -> list[dict]:
-    """{file, line, text} for each figure of ``rows``. When the recorded line (e.g. the start of a project's
-    block) does not show the figure itself, the first of the next ``_FIGURE_WINDOW`` lines that prints it
-    is cited instead, so ``text`` shows the number."""
-    sources: dict[tuple[str, int], dict] = {}
-    for file, line, figure in figure_sources(rows):
-        line = _line_showing(store, vocab, file, line, figure)
-        sources.setdefault((file, line), {"file": file, "line": line, "text": source_line(vocab, file, line, store)})
-    return list(sources.values())
-
-
-@functools.lru_cache(maxsize=8192)
-def _figure_patterns(figure: float) -> list[re.Pattern]:
-    """Patterns for the printed forms of an amount, not inside a longer number."""
-    return [re.compile(rf"(?<![\d.,]){re.escape(form)}(?![\d])") for form in printed_forms(figure)]
-
-
-@functools.lru_cache(maxsize=8192)
-def _name_patterns(name: str) -> tuple[re.Pattern, re.Pattern]:
-    """(a tab-separated cell holding exactly ``name``, a line containing it)."""
-    return re.compile(rf"(?:^|\t){re.escape(name)}(?:\t|$)"), re.compile(re.escape(name))
-
-
-def _line_showing(store: Any, vocab: Vocabulary, file: str, line: int, figure: float | str | None) -> int:
-    if figure is None or figure == "":
-        return line
-    if isinstance(figure, str):  # a name: a cell holding exactly it, else a line containing it
-        exact, contains = _name_patterns(figure)
-        for candidate in range(line, line + _FIGURE_WINDOW):
-            if exact.search(source_line(vocab, file, candidate, store)):
-                return candidate
-        patterns = [contains]
-    else:
-        patterns = _figure_patterns(figure)
-    for candidate in range(line, line + _FIGURE_WINDOW):
-        text = source_line(vocab, file, candidate, store)
-        if any(pattern.search(text) for pattern in patterns):
-            return candidate
-    return line
-
-
-def _template_answer(store: Any, vocab: Vocabulary, question: str, chosen, content: list[str],
-                     focus: str | None) -> Answer:
-    result = run_template(store, chosen.template, chosen.params)
-    units = chosen.mentions.units
-    if len(units) > 1 and chosen.params.get("unit") in units and not chosen.mentions.projects:
+def _run(store: Any, frame: Frame):
+    """Run the frame's template (once per unit named when it takes one unit); returns the result."""
+    result = run_template(store, frame.template, frame.params)
+    codes = frame.mentions.issuer_codes
+    if frame.params.get("issuer_code") and len(codes) > 1:  # 重庆市财政局: every code of that issuer
+        for code in codes[1:]:
+            result.rows += run_template(store, frame.template, {**frame.params, "issuer_code": code}).rows
+    units = frame.units
+    if len(units) > 1 and frame.params.get("unit") in units and not frame.mentions.projects:
         for unit in units:  # "荣昌和綦江的住房公积金": the same template for each unit named
-            if unit != chosen.params["unit"]:
-                result.rows += run_template(store, chosen.template, {**chosen.params, "unit": unit}).rows
+            if unit != frame.params["unit"]:
+                result.rows += run_template(store, frame.template, {**frame.params, "unit": unit}).rows
         result.params = {**result.params, "unit": " | ".join(units)}
-    method = "follow-up" if chosen.follow_up else "template"
-    if result.rows:
-        text = sentence(result.template, result.rows, result.params, focus=focus)
-        return Answer(question, result.template, result.params, result.cypher, result.columns, result.rows, text,
-                      _sources(store, vocab, result.rows), method, content, focus=focus)
-    text, suggestions = explain_empty(store, vocab, result.template, result.params)
-    return Answer(question, result.template, result.params, result.cypher, result.columns, [], text, [], method,
-                  content, suggestions, focus)
+    if result.template == "policies_cited_by_several_units" and units:
+        result.rows = [row for row in result.rows if set(units) <= set(row.get("units") or [])]
+        result.params = {**result.params, "units": list(units)}
+    if result.template == "projects_by_topic" and not result.rows:
+        keyword = frame.params["keyword"]
+        for tail in _GENERIC_TAILS:  # 乡村医生补助 -> 乡村医生
+            if keyword.endswith(tail) and len(keyword) - len(tail) >= 2:
+                shorter = run_template(store, "projects_by_topic", {"keyword": keyword[:-len(tail)]})
+                if shorter.rows:
+                    return shorter
+    return result
+
+
+def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, content: list[str],
+                     previous: Answer | None) -> Answer:
+    result = _run(store, frame)
+    focus = frame.mentions.budget_field or (getattr(previous, "focus", None) if frame.follow_up else None)
+    method = "follow-up" if frame.follow_up else "template"
+    note = _fuzzy_note(frame)
+    everywhere = result.rows
+    rows = filter_rows(everywhere, {k: v for k, v in frame.post_filters.items() if k in ("unit", "year")})
+    rows = bound_rows(rows, frame.post_filters.get("amount", []))
+    words = frame.post_filters.get("indicator")
+    if words:  # 档案管理服务专项的满意度指标: that project's indicators naming the word, or of that type
+        named = [row for row in rows if any(w in (row.get("indicator") or "") or w in (row.get("level1") or "")
+                                            or w in (row.get("level2") or "") for w in words)]
+        rows = named or rows
+    base = dict(question=question, template=result.template, params=result.params, cypher=result.cypher,
+                columns=result.columns, unresolved=content, focus=focus, operation=frame.operation,
+                fuzzy=frame.mentions.fuzzy, frame=frame)
+    if not rows and everywhere:  # "荣昌有没有乡村医生补助": none in the unit, but elsewhere
+        text = _not_in_unit(frame, everywhere)
+        return Answer(rows=[], answer=note + text, sources=[], method=method, **base)
+    if not rows:
+        if result.template == "projects_by_topic":
+            return _semantic_answer(store, vocab, question, frame, [frame.params["keyword"]], note)
+        if result.template == "policies_cited_by_several_units" and frame.units:
+            text, suggestions = render("Q_NO_SHARED", units="、".join(short_unit(u) for u in frame.units)), []
+        else:
+            text, suggestions = explain_empty(store, vocab, result.template, result.params)
+        return Answer(rows=[], answer=note + text, sources=[], method=method, suggestions=suggestions, **base)
+    text, rows = _state(result.template, rows, result.params, frame, focus)
+    return Answer(rows=rows, answer=note + text, sources=sources_of(store, vocab, rows), method=method, **base)
+
+
+def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: str | None) -> tuple[str, list]:
+    """(sentence, rows shown) for the rows of ``template`` under the frame's operation."""
+    operation = frame.operation
+    if template == "unit_budget" and focus:
+        if all(row.get(focus) is None for row in rows):  # the document does not print it: absent, not 0
+            return "；".join(render("Q_FIGURE_ABSENT", unit=short_unit(row["unit"]), year=row["year"],
+                                   label=field_label(focus)) for row in rows), []
+        keep = ("unit", "year", "kind", focus, f"{focus}_line", "file")
+        rows = [{column: row.get(column) for column in keep} for row in rows]
+        return sentence(template, rows, params, focus=focus), rows
+    if operation in ("sum", "count", "max", "min") and measure_of(rows) is not None or operation == "count":
+        what = field_label(params.get("field")) if template == "budget_ranking" else ""
+        ordered = sort_rows(rows, operation)
+        top = frame.post_filters.get("top")
+        if top:  # 排前三的项目: the first N items in that order
+            keep = {item_key(row) for row in distinct_items(ordered)[:top[0]]}
+            ordered = [row for row in ordered if item_key(row) in keep]
+            measure = measure_of(ordered)
+            items = [f"{short_unit(row.get('unit'))} {row.get('project') or row.get('doc_no') or row.get('year')} "
+                     f"{money(row[measure])} 万元" for row in distinct_items(ordered)]
+            order = "从小到大" if operation == "min" else "从大到小"
+            return f"按金额{order}排前 {top[0]} 的是：{'；'.join(items)}。", ordered
+        picked = apply_operation(ordered, operation)
+        lead = operation_sentence(ordered, operation, picked, what)
+        if template == "budget_ranking":
+            items = [f"{short_unit(row['unit'])} {row['year']} 年 {money(row['value'])} 万元" for row in ordered]
+            return f"{lead}排名：{'；'.join(items)}。", ordered
+        return f"{lead}{sentence(template, ordered, params, focus=focus)}", ordered
+    return sentence(template, rows, params, focus=focus), rows
+
+
+def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
+    units = "、".join(short_unit(u) for u in frame.post_filters.get("unit", frame.units)) or "所问单位"
+    what = (frame.params.get("keyword") or frame.params.get("program") or frame.params.get("doc_no")
+            or frame.params.get("indicator") or frame.params.get("level") or "所问内容")
+    noun = "项目" if any(row.get("project") for row in everywhere) else "记录"
+    by_unit: dict[str, list[str]] = {}
+    for row in distinct_items(everywhere):
+        label = row.get("project") or row.get("doc_no") or ""
+        by_unit.setdefault(short_unit(row.get("unit")), []).append(label)
+    elsewhere = "；".join(f"{unit}（{'、'.join(items[:5])}）" for unit, items in by_unit.items())
+    return render("Q_NOT_IN_UNIT", units=units, what=what, noun=noun, elsewhere=elsewhere)
+
+
+def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, previous: Answer | None) -> Answer:
+    """An operation on the previous answer's rows ("其中金额最大的是哪个？", "这些一共多少钱？")."""
+    rows = list(getattr(previous, "rows", None) or [])
+    if frame.operation in ("sum", "count") and getattr(previous, "list_rows", None):
+        rows = list(previous.list_rows)  # "这些" after "其中最大的": the listing, not the one picked
+    if not rows:
+        raise question_error("Q_NOTHING_BEFORE")
+    if measure_of(rows) is None and frame.operation != "count":
+        raise question_error("Q_NO_FIGURE_IN_ROWS", operation={"sum": "合计", "max": "比较", "min": "比较"}.get(
+            frame.operation, "计算"))
+    what = field_label(previous.params.get("field")) if previous.template == "budget_ranking" else ""
+    ordered = sort_rows(rows, frame.operation)
+    picked = apply_operation(ordered, frame.operation)
+    text = operation_sentence(ordered, frame.operation, picked, what)
+    shown = picked if frame.operation in ("max", "min") else ordered
+    frame.params = dict(previous.params)
+    answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, shown,
+                    f"在上一个回答的 {len(distinct_items(rows))} 项中：{text}", sources_of(store, vocab, shown),
+                    "follow-up", [], [], previous.focus, None, frame.operation, [], frame)
+    answer.list_rows = rows if len(distinct_items(rows)) > 1 else list(getattr(previous, "list_rows", []) or [])
+    return answer
 
 
 def explain_empty(store: Any, vocab: Vocabulary, template: str, params: dict) -> tuple[str, list[str]]:
@@ -230,39 +234,44 @@ def explain_empty(store: Any, vocab: Vocabulary, template: str, params: dict) ->
     for the given combination (with what the graph does hold). Returns (sentence, closest names)."""
     doc_no = params.get("doc_no")
     if doc_no and doc_no not in vocab.doc_nos:
-        near = [name for name, _, _ in process.extract(doc_no, sorted(vocab.doc_nos), scorer=fuzz.ratio, limit=3)]
-        return (f"知识库里没有文号 {doc_no}：已入库的文件都没有引用它。最接近的已知文号：{'、'.join(near)}。", near)
+        near = _closest_doc_nos(vocab, doc_no)
+        return render("Q_UNKNOWN_DOC_NO", doc_no=doc_no, near="、".join(near)), near
     if doc_no and params.get("role") == "basis":
-        return (f"{doc_no} 在知识库中，但没有项目把它作为立项依据（它只在项目文字中被提及）；"
-                f"去掉“立项依据”再问可看到提及它的项目。", [])
+        return render("Q_NOT_AS_BASIS", doc_no=doc_no), []
     unit = params.get("unit")
-    if unit and unit not in vocab.units:
+    if unit and " | " not in unit and unit not in vocab.units:
         near = closest_names(vocab, [unit], 3)
-        return f"知识库里没有单位“{unit}”。最接近的已知名称：{'、'.join(near)}。", near
+        return render("Q_UNKNOWN_UNIT", word=unit, known="、".join(sorted(vocab.units)), near=""), near
     year = params.get("year")
-    if unit and year:
-        years = sorted({row["year"] for row in store.read(
-            "MATCH (u:Unit)-[:HAS_BUDGET]->(b:Budget) WHERE u.name = $unit RETURN b.year AS year",
-            {"unit": unit}, name="years of a unit")})
+    if unit and year and " | " not in unit:
+        years = [row["year"] for row in run_internal(store, "unit_years", {"unit": unit})]
         if year not in years:
-            shown = "、".join(str(y) for y in years) or "无"
-            return f"{short_unit(unit)} 在知识库中，但没有 {year} 年的数据（已有年度：{shown}）。", []
+            return render("Q_NO_YEAR", unit=short_unit(unit), year=year,
+                          years="、".join(str(y) for y in years) or "无"), []
     project = params.get("project")
     if project:
-        what = {"policies_of_project": "引用任何文号", "project_indicators": "列出绩效指标"}.get(template, "符合条件的记录")
-        return f"项目“{project}”在知识库中，但文档没有为它{what}。", []
-    for name, noun in (("indicator", "指标"), ("keyword", "主题词"), ("program", "项目群"), ("subject", "科目")):
+        what = {"policies_of_project": "引用任何文号", "project_indicators": "列出绩效指标"}.get(template, "列出符合条件的记录")
+        return render("Q_PROJECT_WITHOUT", project=project, what=what), []
+    for name, noun in (("indicator", "指标"), ("level", "指标类别"), ("keyword", "主题词"), ("program", "项目群"),
+                       ("subject", "科目")):
         if params.get(name):
-            return f"没有项目或预算行与{noun}“{params[name]}”匹配（名称已识别，但没有符合条件的记录）。", []
+            return render("Q_NO_MATCH", noun=noun, value=params[name]), []
     shown = "，".join(f"{key}={value}" for key, value in params.items())
-    return f"查询 {template}（{shown or '无参数'}）没有返回记录：所涉名称都在知识库中，但没有符合条件的记录。", []
+    return render("Q_EMPTY_RESULT", template=template, params=shown or "无参数"), []
 
 
-def _unknown_doc_no_answer(vocab: Vocabulary, question: str, mentions: Mentions, content: list[str]) -> Answer:
-    doc_no = mentions.unknown_doc_nos[0]
-    near = [name for name, _, _ in process.extract(doc_no, sorted(vocab.doc_nos), scorer=fuzz.ratio, limit=3)]
-    text = f"知识库里没有文号 {doc_no}：已入库的文件都没有引用它。最接近的已知文号：{'、'.join(near)}。"
-    return Answer(question, None, {"doc_no": doc_no}, "", [], [], text, [], "unresolved", [doc_no], near)
+def _closest_doc_nos(vocab: Vocabulary, doc_no: str) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    return [name for name, _, _ in process.extract(doc_no, sorted(vocab.doc_nos), scorer=fuzz.ratio, limit=3)]
+
+
+def _unknown_doc_no_answer(vocab: Vocabulary, question: str, frame: Frame) -> Answer:
+    doc_no = frame.mentions.unknown_doc_nos[0]
+    near = _closest_doc_nos(vocab, doc_no)
+    text = render("Q_UNKNOWN_DOC_NO", doc_no=doc_no, near="、".join(near))
+    return Answer(question, None, {"doc_no": doc_no}, "", [], [], text, [], "unresolved", [doc_no], near,
+                  error={"code": "Q_UNKNOWN_DOC_NO", "message": text}, frame=frame)
 
 
 def _shared_context(hits: list) -> str:
@@ -278,22 +287,33 @@ def _shared_context(hits: list) -> str:
     return f"其中共同的关联：{'、'.join(shared[:4])}。" if shared else ""
 
 
-def _semantic_answer(store: Any, vocab: Vocabulary, question: str, chosen, content: list[str]) -> Answer:
-    query = " ".join(content) or chosen.mentions.text
+def _semantic_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, content: list[str],
+                     note: str = "") -> Answer:
+    """The fallback: semantic search over project texts (loaded only here), said to be approximate; a unit
+    named filters the hits, and when it has none the answer says where such projects are."""
+    from kb.query import semantic
+
+    query = " ".join(content) or frame.mentions.text
     hits = semantic.search(store, vocab, query)
     if not hits:
-        near = closest_names(vocab, content or [chosen.mentions.text])
-        unresolved = "、".join(content) or chosen.mentions.text
-        raise UnanswerableQuestion(
-            f"cannot answer: no template fits and semantic search found nothing for “{unresolved}”; "
-            f"closest known names: {'、'.join(near) or 'none'}")
+        near = closest_names(vocab, content or [frame.mentions.text])
+        raise question_error("Q_NO_ANSWER", words="、".join(content) or frame.mentions.text,
+                             near="、".join(near) or "无")
     rows = [hit.to_row() for hit in hits]
+    lead = render("Q_SEMANTIC_NOTE", method=semantic.method_name(vocab), query=query)
+    if frame.units:
+        inside = [row for row in rows if row["unit"] in frame.units]
+        if not inside:
+            frame.post_filters = {"unit": list(frame.units)}
+            text = lead + _not_in_unit(frame, rows)
+            return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), [], note + text, [],
+                          "semantic", content, [], fuzzy=frame.mentions.fuzzy, frame=frame)
+        rows, hits = inside, [hit for hit in hits if hit.unit in frame.units]
     items = [f"{short_unit(h.unit)} {h.year} 年 {h.project} {money(h.amount)} 万元（相似度 {h.score:.2f}）" for h in hits]
     units = "、".join(dict.fromkeys(short_unit(h.unit) for h in hits))
-    text = (f"没有合适的查询模板，改用语义检索（{semantic.method_name(vocab)}）查“{query}”。最接近的 {len(hits)} 个项目分布在 "
-            f"{units}：{'；'.join(items)}。{_shared_context(hits)}")
-    return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), rows, text, _sources(store, vocab, rows),
-                  "semantic", content, [])
+    text = f"{lead}最接近的 {len(hits)} 个项目分布在 {units}：{'；'.join(items)}。{_shared_context(hits)}"
+    return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), rows, note + text,
+                  sources_of(store, vocab, rows), "semantic", content, [], fuzzy=frame.mentions.fuzzy, frame=frame)
 
 
 __all__ = ["Answer", "FIELD_LABELS", "ask", "closest_names", "explain_empty"]

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from kb.embeddings import embed, embedder_name, lexical_embed, uses_model
+from kb.query.templates import run_internal
 from kb.query.vocabulary import Vocabulary
 from linking.vocabulary import beneficiary_groups, find_terms
 from kb.core.normalize import match_key
@@ -32,15 +33,6 @@ MODEL_WEIGHT = 0.3
 MODEL_MAX_PASSAGES = 2000  # above this, projects are compared lexically only (model encoding would take minutes)
 MIN_SCORE = 0.2  # below this (lexical cosine scale) a passage is not an answer
 
-_PASSAGES = """
-MATCH (u:Unit)-[:RUNS]->(p:Project)
-OPTIONAL MATCH (p)-[:CITES]->(d:PolicyDocument)
-WITH u, p, collect(d.title) AS titles, collect(d.doc_no) AS doc_nos
-OPTIONAL MATCH (p)-[:PART_OF]->(g:Program)
-RETURN p.project_id AS project_id, u.name AS unit, p.year AS year, p.name AS project, p.amount AS amount,
-       p.overview AS overview, p.basis_text AS basis_text, p.goal AS goal, p.file AS file, p.line AS line,
-       titles, doc_nos, collect(g.name) AS programs
-"""
 
 
 @dataclass(frozen=True)
@@ -90,7 +82,7 @@ def expand(text: str) -> str:
 def _index(store: Any, vocab: Vocabulary) -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray | None]:
     cached = vocab.cache.get("semantic index")
     if cached is None:
-        rows = store.read(_PASSAGES, {}, name="semantic passages")
+        rows = run_internal(store, "semantic_passages")
         names = [expand(row["project"] or "") for row in rows]
         passages = [expand(" ".join(filter(None, [row["project"], row["overview"], row["basis_text"], row["goal"],
                                                   *[title for title in row["titles"] if title]])))

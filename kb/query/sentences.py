@@ -87,6 +87,14 @@ def _unique_sources(row):
 
 
 def _several_units(rows, params):
+    if params.get("units"):
+        named = "和".join(short_unit(unit) for unit in params["units"])
+        items = []
+        for row in rows:
+            projects = "、".join(f"{short_unit(s.get('unit'))} {s.get('project')} {money(s.get('amount'))} 万元"
+                                 for s in _unique_sources(row))
+            items.append(f"{row['doc_no']}（{projects}）")
+        return f"{named}共同引用的文件有 {len(rows)} 个：{_listing(items)}。"
     return _aggregate_policies(rows, params, f"{len(rows)} 个文件被不止一个单位引用：")
 
 
@@ -201,6 +209,20 @@ def _unit_subjects(rows, params):
     return f"{short_unit(rows[0]['unit'])} 按{scheme}科目的支出（{len(rows)} 行）：{_listing(items)}。"
 
 
+def _by_indicator_type(rows, params):
+    projects = _distinct(rows, "unit", "project")
+    items = [f"{short_unit(u)} {p}" for u, p in projects]
+    names = "、".join(dict.fromkeys(row["indicator"] for row in rows))
+    return f"{len(projects)} 个项目设了{params['level']}（{names}）：{_listing(items)}。"
+
+
+def _policies_of_unit(rows, params):
+    docs = _distinct(rows, "doc_no", "title")
+    units = "、".join(dict.fromkeys(short_unit(row["unit"]) for row in rows))
+    items = [doc_no + (f"《{title}》" if title else "") for doc_no, title in docs]
+    return f"{units}的项目引用了 {len(docs)} 个文件：{_listing(items)}。"
+
+
 _BUILDERS: dict[str, Callable] = {
     "projects_by_policy": _projects_by_policy, "policies_of_project": _policies_of_project,
     "policies_cited_by_several_units": _several_units, "most_cited_policies": _most_cited,
@@ -209,6 +231,7 @@ _BUILDERS: dict[str, Callable] = {
     "program_across_units": _program, "project_indicators": _project_indicators,
     "projects_by_indicator": _by_indicator, "projects_by_topic": _topic, "project_detail": _project_detail,
     "list_units": _list_units, "unit_subjects": _unit_subjects,
+    "projects_by_indicator_type": _by_indicator_type, "policies_of_unit": _policies_of_unit,
 }
 
 
@@ -220,7 +243,7 @@ def sentence(template: str, rows: list[dict], params: dict, focus: str | None = 
     """
     builder = _BUILDERS.get(template)
     if builder is None:
-        return f"{template} 返回 {len(rows)} 行。"
+        return f"查询 {template} 返回 {len(rows)} 行。"
     if template == "unit_budget":
         return builder(rows, params, focus)
     return builder(rows, params)

@@ -36,6 +36,7 @@ _PARAM_DECL = re.compile(
 )
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _CASTS = {"str": str, "int": int, "float": float}
+_KIND_NAMES = {"str": "文字", "int": "整数", "float": "数字"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Parameter:
             return _CASTS[self.kind](value)
         except (TypeError, ValueError):
             raise MissingParameter(
-                f"template {template}: parameter {self.name} expects {self.kind}, got {value!r}") from None
+                f"模板 {template} 的参数 {self.name} 应为 {_KIND_NAMES[self.kind]}（{self.kind}），收到“{value}”") from None
 
 
 @dataclass(frozen=True)
@@ -122,13 +123,13 @@ class Template:
         unknown = sorted(set(params) - declared)
         if unknown:
             raise MissingParameter(
-                f"template {self.name} has no parameter {', '.join(unknown)} (it takes: {', '.join(self.params) or 'none'})")
+                f"模板 {self.name} 没有参数 {'、'.join(unknown)}（它的参数：{'、'.join(self.params) or '无'}）")
         bound: dict[str, Any] = {}
         for parameter in self.parameters:
             value = params.get(parameter.name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if parameter.required:
-                    raise MissingParameter(f"template {self.name} needs parameter {parameter.name} ({parameter.meaning})")
+                    raise MissingParameter(f"模板 {self.name} 缺少参数 {parameter.name}（{parameter.meaning}）")
                 value = parameter.default
             bound[parameter.name] = parameter.convert(value, self.name)
         return bound
@@ -188,11 +189,13 @@ def _body_parameters(cypher: str) -> set[str]:
     return set(_PARAM_USE.findall(text))
 
 
-def parse_template(path: Path) -> Template:
+def parse_template(path: Path, internal: bool = False) -> Template:
     """Read one ``.cypher`` file into a ``Template``.
 
     Args:
         path: the file; its header must hold name (= file stem), description, params and ≥ 3 examples.
+        internal: a query the code runs for itself (cypher/internal/: the gazetteer's reads); it needs no
+            example questions and is never offered to the router.
 
     Raises:
         InvalidTemplate: a header key is missing, the name differs from the file stem, fewer than three
@@ -206,7 +209,7 @@ def parse_template(path: Path) -> Template:
             header[match.group("key")] = match.group("value").strip()
         elif line.strip() or body:
             body.append(line)
-    for key in ("name", "description", "params", "examples"):
+    for key in ("name", "description", "params") + (() if internal else ("examples",)):
         if key not in header:
             raise InvalidTemplate(f"{path.name}: header lacks '// {key}:'")
     if header["name"] != path.stem:
@@ -221,8 +224,8 @@ def parse_template(path: Path) -> Template:
         raise InvalidTemplate(f"{path.name}: body uses ${', $'.join(sorted(used - declared))} not declared in params")
     if declared - used:
         raise InvalidTemplate(f"{path.name}: params declare {', '.join(sorted(declared - used))} never used in the body")
-    examples = tuple(e.strip() for e in header["examples"].split("|") if e.strip())
-    if len(examples) < 3:
+    examples = tuple(e.strip() for e in header.get("examples", "").split("|") if e.strip())
+    if len(examples) < 3 and not internal:
         raise InvalidTemplate(f"{path.name}: needs at least 3 example questions, has {len(examples)}")
     keywords = tuple(k.strip() for k in header.get("keywords", "").split("|") if k.strip())
     return Template(header["name"], header["description"], parameters, examples, keywords, cypher, path)
@@ -252,7 +255,7 @@ class Registry:
         try:
             return self._templates[name]
         except KeyError:
-            raise TemplateNotFound(f"no template named {name!r}; known: {', '.join(self._templates)}") from None
+            raise TemplateNotFound(f"没有名为“{name}”的查询模板；已有：{'、'.join(self._templates)}") from None
 
 
 def load_registry(folder: Path | None = None) -> Registry:
@@ -275,11 +278,31 @@ def _default_registry() -> Registry:
     return _load(CYPHER_DIR)
 
 
-def _load(folder: Path) -> Registry:
+@functools.lru_cache(maxsize=1)
+def internal_registry() -> Registry:
+    """The named queries the code runs for itself (cypher/internal/*.cypher: gazetteer and answer reads).
+
+    Raises:
+        InvalidTemplate: a file is malformed.
+    """
+    return _load(CYPHER_DIR / "internal", internal=True)
+
+
+def _load(folder: Path, internal: bool = False) -> Registry:
     paths = sorted(folder.glob("*.cypher"))
     if not paths:
         raise InvalidTemplate(f"no *.cypher templates in {folder}")
-    return Registry([parse_template(path) for path in paths])
+    return Registry([parse_template(path, internal) for path in paths])
+
+
+def run_internal(store: Any, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run the internal named query ``name`` (cypher/internal/) and return its rows.
+
+    Raises:
+        TemplateNotFound, MissingParameter: as ``run_template``. StoreQueryFailed: from the store.
+    """
+    template = internal_registry().get(name)
+    return [dict(row) for row in store.read(template.cypher, template.bind(dict(params or {})), name=template.name)]
 
 
 @dataclass
@@ -358,5 +381,5 @@ def run_template(store: Any, name: str, params: dict[str, Any] | None = None) ->
     return QueryResult(template.name, bound, template.cypher, _columns_of(template.cypher, rows), rows)
 
 
-__all__ = ["Parameter", "QueryResult", "Registry", "Template", "load_registry", "parse_template",
-           "run_template"]
+__all__ = ["Parameter", "QueryResult", "Registry", "Template", "internal_registry", "load_registry",
+           "parse_template", "run_internal", "run_template"]

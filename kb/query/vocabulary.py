@@ -10,6 +10,8 @@ Comparison happens on ``kb.core.normalize.match_key`` forms (no spaces, lower ca
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import threading
 import weakref
@@ -20,6 +22,7 @@ from typing import Any
 from kb.core.errors import KBError, StoreQueryFailed
 from kb.core.normalize import match_key
 from kb.core.places import PLACE, strip_place_suffix
+from kb.query.templates import run_internal
 
 # Short forms of a unit's kind of body, longest first: 社会保险事务中心 is also called 社保中心 ...
 _BODY_SHORT_FORMS = {"社会保险事务中心": ("社保中心", "社保事务中心", "社会保险中心")}
@@ -59,7 +62,9 @@ class Vocabulary:
         programs: program names (as stored).
         program_keywords: keyword match key (Program.keywords: 民办教师, 民师, 军转干 …) -> program names.
         documents: Document.file -> Document.path (to read a source line).
-        fingerprint: the node count the vocabulary was read at.
+        titles: 文号 -> the titles printed with it (PolicyDocument.title, .titles).
+        indicator_levels: indicator types (Indicator.level1 / level2 ending in 指标: 时效指标, 满意度指标 …).
+        fingerprint: (node count, graph file size) the vocabulary was read at (see ``fingerprint``).
     """
 
     units: dict[str, Unit] = field(default_factory=dict)
@@ -72,7 +77,9 @@ class Vocabulary:
     programs: list[str] = field(default_factory=list)
     program_keywords: dict[str, list[str]] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)
-    fingerprint: int = -1
+    titles: dict[str, list[str]] = field(default_factory=dict)
+    indicator_levels: list[str] = field(default_factory=list)
+    fingerprint: tuple[int, int] = (-1, -1)
     cache: dict = field(default_factory=dict, repr=False)  # derived data (masked examples, search index)
 
     def project_names(self) -> list[str]:
@@ -132,20 +139,47 @@ def _last_place(text: str) -> str:
 
 _cache: "weakref.WeakKeyDictionary[Any, Vocabulary]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+CACHE_FILE = "query-index.pkl"  # beside the graph in the --db folder: vocabulary + gazetteer, keyed by fingerprint
 
 
-def _node_count(store: Any) -> int:
-    rows = store.read("MATCH (n) RETURN count(n) AS n", {}, name="vocabulary fingerprint")
-    return int(rows[0]["n"]) if rows else 0
+def _cache_version() -> str:
+    """A hash of the code that builds the cached index (this module and the gazetteer's): a changed builder
+    invalidates every cache file."""
+    import hashlib
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("vocabulary.py", "gazetteer.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(store: Any) -> tuple[int, int]:
+    """The graph's generation: (node count, the graph file's size in bytes or 0). An ingest adds or replaces
+    nodes, and rewrites the embedded store's file. Counting nodes takes milliseconds; relationships would
+    take a tenth of a second on 60,000 of them.
+
+    Raises:
+        StoreQueryFailed: from the store.
+    """
+    rows = run_internal(store, "graph_fingerprint")
+    path = getattr(store, "path", None)
+    try:
+        size = Path(path).stat().st_size if path else 0
+    except OSError:
+        size = 0
+    return (int(rows[0]["nodes"]) if rows else 0, size)
 
 
 def vocabulary(store: Any) -> Vocabulary:
-    """The vocabulary of ``store``, read once and re-read when the graph's node count changes.
+    """The vocabulary of ``store`` (with its gazetteer in ``cache["gazetteer"]``), read once per graph
+    generation: kept in memory per store, and on disk in ``<db>/query-index.pkl`` so a new process loads it
+    in milliseconds instead of reading the graph and building the automata again.
 
     Raises:
         StoreQueryFailed: from the store, when a read fails.
     """
-    count = _node_count(store)
+    count = fingerprint(store)
     with _lock:
         try:
             cached = _cache.get(store)
@@ -153,8 +187,14 @@ def vocabulary(store: Any) -> Vocabulary:
             cached = None
     if cached is not None and cached.fingerprint == count:
         return cached
-    fresh = read_vocabulary(store)
-    fresh.fingerprint = count
+    fresh = _load_from_disk(store, count)
+    if fresh is None:
+        fresh = read_vocabulary(store)
+        fresh.fingerprint = count
+        from kb.query.gazetteer import Gazetteer
+
+        fresh.cache["gazetteer"] = Gazetteer.build(fresh)
+        _save_to_disk(store, fresh)
     with _lock:
         try:
             _cache[store] = fresh
@@ -163,16 +203,50 @@ def vocabulary(store: Any) -> Vocabulary:
     return fresh
 
 
+def _cache_path(store: Any) -> Path | None:
+    folder = getattr(store, "folder", None)
+    return Path(folder) / CACHE_FILE if folder else None
+
+
+def _load_from_disk(store: Any, count: tuple[int, int]) -> Vocabulary | None:
+    path = _cache_path(store)
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            version, stored_count, vocab, gazetteer = pickle.load(handle)
+    except Exception:  # a damaged or foreign cache file is rebuilt, never trusted
+        return None
+    if version != _cache_version() or stored_count != count:
+        return None
+    vocab.cache = {"gazetteer": gazetteer}
+    return vocab
+
+
+def _save_to_disk(store: Any, vocab: Vocabulary) -> None:
+    path = _cache_path(store)
+    if path is None:
+        return
+    cache, vocab.cache = vocab.cache, {}
+    try:
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((_cache_version(), vocab.fingerprint, vocab, cache["gazetteer"]), handle)
+        os.replace(temporary, path)
+    except OSError:  # a read-only folder: the index is rebuilt per process
+        pass
+    finally:
+        vocab.cache = cache
+
+
 def read_vocabulary(store: Any) -> Vocabulary:
-    """Read every name the router may match from ``store`` (a handful of small queries).
+    """Read every name the router may match from ``store`` (the cypher/internal/vocabulary_* queries).
 
     Returns:
         A filled ``Vocabulary``.
     """
     vocab = Vocabulary()
-    read = store.read
-    for row in read("MATCH (u:Unit) RETURN u.name AS name, u.region AS region, u.aliases AS aliases", {},
-                    name="vocabulary units"):
+    for row in run_internal(store, "vocabulary_units"):
         if not row["name"]:
             continue
         aliases = tuple(derive_aliases(row["name"], row["region"], row["aliases"]))
@@ -181,32 +255,31 @@ def read_vocabulary(store: Any) -> Vocabulary:
             vocab.unit_aliases.setdefault(alias, [])
             if row["name"] not in vocab.unit_aliases[alias]:
                 vocab.unit_aliases[alias].append(row["name"])
-    for row in read("MATCH (u:Unit)-[:RUNS]->(p:Project) RETURN p.name AS name, u.name AS unit, p.year AS year", {},
-                    name="vocabulary projects"):
+    for row in run_internal(store, "vocabulary_projects"):
         if row["name"]:
             vocab.projects.append(ProjectName(row["name"], row["unit"], row["year"]))
-    for row in read("MATCH (d:PolicyDocument) RETURN d.doc_no AS doc_no, d.issuer_code AS issuer_code", {},
-                    name="vocabulary policy documents"):
+    for row in run_internal(store, "vocabulary_policy_documents"):
         vocab.doc_nos.add(row["doc_no"])
+        titles = [title for title in [row["title"], *(row["titles"] or [])] if title]
+        if titles:
+            vocab.titles[row["doc_no"]] = list(dict.fromkeys(titles))
         if row["issuer_code"]:
             vocab.issuers.setdefault(row["issuer_code"], "")
-    for row in read("MATCH (i:Issuer) RETURN i.issuer_code AS issuer_code, i.name AS name", {},
-                    name="vocabulary issuers"):
+    for row in run_internal(store, "vocabulary_issuers"):
         vocab.issuers[row["issuer_code"]] = row["name"] or ""
-    for row in read("MATCH (s:Subject) RETURN s.scheme AS scheme, s.code AS code, s.name AS name", {},
-                    name="vocabulary subjects"):
+    for row in run_internal(store, "vocabulary_subjects"):
         entry = (row["scheme"], row["code"], row["name"])
         for key in {match_key(row["code"]), match_key(row["name"])}:
             if key and entry not in vocab.subjects.setdefault(key, []):
                 vocab.subjects[key].append(entry)
-    vocab.indicators = sorted({row["name"] for row in read("MATCH (i:Indicator) RETURN i.name AS name", {},
-                                                           name="vocabulary indicators") if row["name"]})
+    indicator_rows = run_internal(store, "vocabulary_indicators")
+    vocab.indicators = sorted({row["name"] for row in indicator_rows if row["name"]})
+    vocab.indicator_levels = sorted({level for row in indicator_rows for level in (row["level1"], row["level2"])
+                                     if level and level.endswith("指标")})
     try:
-        programs = read("MATCH (g:Program) RETURN g.name AS name, g.keywords AS keywords ORDER BY name", {},
-                        name="vocabulary programs")
+        programs = run_internal(store, "vocabulary_programs")
     except StoreQueryFailed:  # a store built before Program.keywords existed: names only until re-ingested
-        programs = read("MATCH (g:Program) RETURN g.name AS name, [] AS keywords ORDER BY name", {},
-                        name="vocabulary program names")
+        programs = [dict(row, keywords=[]) for row in run_internal(store, "vocabulary_program_names")]
     for row in programs:
         if not row["name"]:
             continue
@@ -216,7 +289,7 @@ def read_vocabulary(store: Any) -> Vocabulary:
             names = vocab.program_keywords.setdefault(match_key(keyword), [])
             if row["name"] not in names:
                 names.append(row["name"])
-    for row in read("MATCH (d:Document) RETURN d.file AS file, d.path AS path", {}, name="vocabulary documents"):
+    for row in run_internal(store, "vocabulary_documents"):
         if row["file"]:
             vocab.documents[row["file"]] = row["path"] or ""
     return vocab

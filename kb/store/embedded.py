@@ -20,8 +20,6 @@ import threading
 from pathlib import Path
 
 import networkx as nx
-import pandas as pd
-import pyarrow as pa
 
 from kb.core.errors import StoreUnavailable
 from kb.store.base import Store
@@ -30,7 +28,6 @@ from kb.core.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRI
 log = logging.getLogger("kb.store")
 
 GRAPH_FILE = "graph.lbdb"
-_ARROW_TYPES = {DOUBLE: pa.float64(), INT64: pa.int64(), BOOLEAN: pa.bool_(), STRING_LIST: pa.list_(pa.string())}
 
 
 def schema_statements() -> list[str]:
@@ -51,9 +48,16 @@ def schema_statements() -> list[str]:
     return statements
 
 
-def _frame(columns: dict[str, list], types: dict[str, str]) -> pd.DataFrame:
-    """A pyarrow-backed data frame with the stored types, so nulls stay nulls (never NaN or 0)."""
-    arrays = {name: pa.array(values, type=_ARROW_TYPES.get(types[name], pa.string()))
+def _frame(columns: dict[str, list], types: dict[str, str]) -> "pd.DataFrame":
+    """A pyarrow-backed data frame with the stored types, so nulls stay nulls (never NaN or 0).
+
+    pandas and pyarrow are imported here, on the write path only: reading (``kb ask``) never loads them.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    arrow_types = {DOUBLE: pa.float64(), INT64: pa.int64(), BOOLEAN: pa.bool_(), STRING_LIST: pa.list_(pa.string())}
+    arrays = {name: pa.array(values, type=arrow_types.get(types[name], pa.string()))
               for name, values in columns.items()}
     return pa.table(arrays).to_pandas(types_mapper=pd.ArrowDtype)
 

@@ -1,7 +1,8 @@
 """问答: ask questions in Chinese; each answer shows its figure, table, sources, Cypher and graph.
 
-A follow-up such as "那綦江呢？" or "按年份呢？" passes the previous Answer to ``kb.query.ask.ask``,
-which reuses that question's template with the new value.
+Each browser session keeps one ``kb.query.conversation.Conversation``: a follow-up such as "那綦江呢？",
+"项目支出呢？", "其中金额最大的是哪个？" or "它的绩效指标有哪些？" is read against the previous answer, exactly as
+``kb chat`` reads it. A question that cannot be answered shows its Chinese message and the chat goes on.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import streamlit as st
 from ui import api, render
 
 st.title("问答")
-st.caption("用中文提问，例如：綦江区代发企业退休军转干解困补助资金是多少？　追问：那荣昌呢？")
+st.caption("用中文提问，例如：綦江区有哪些项目？　追问：其中金额最大的是哪个？　它的绩效指标有哪些？　那荣昌呢？")
 
 history: list[dict] = st.session_state.setdefault("chat_history", [])
 if history and st.button("清空对话", key="clear-chat"):
     history.clear()
-    st.session_state.pop("previous_answer", None)
+    st.session_state.pop("conversation", None)
     st.rerun()
 
 for index, turn in enumerate(history):
@@ -41,11 +42,19 @@ if question:
         turn = {"question": question}
         history.append(turn)
         try:
-            answer = api.ask_question(question, previous=st.session_state.get("previous_answer"))
-        except Exception as error:  # UnanswerableQuestion and friends: one line, kept in the history
+            from kb.query.conversation import Conversation
+
+            conversation = st.session_state.get("conversation")
+            if conversation is None or conversation.store is not api.get_store():
+                conversation = st.session_state["conversation"] = Conversation(api.get_store())
+            answer = conversation.ask(question)
+        except Exception as error:  # the store could not be opened or read: one line, kept in the history
             turn["error"] = api.error_message(error)
             st.error(turn["error"])
         else:
-            st.session_state["previous_answer"] = answer
-            turn["answer"] = answer.to_dict()
-            render.show_answer(turn["answer"], key=f"answer-{len(history) - 1}")
+            if answer.error and answer.frame is None:  # not answered: the Chinese message, the chat goes on
+                turn["error"] = answer.error["message"]
+                st.error(turn["error"])
+            else:
+                turn["answer"] = answer.to_dict()
+                render.show_answer(turn["answer"], key=f"answer-{len(history) - 1}")

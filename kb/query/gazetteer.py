@@ -1,0 +1,279 @@
+"""The typed gazetteer: every name the graph holds, matched longest-first in one Aho-Corasick automaton.
+
+Built from the store's ``Vocabulary`` (read once per graph generation): units with their short forms and
+districts, 文件 by 文号 and by title and title fragments (《》 or not), issuers by code and full name,
+projects, programs and their group words (``Program.keywords``), subjects by code and name, indicator names
+and indicator types (Indicator.level1 / level2: 时效指标, 满意度指标 …). Each surface form is a
+``match_key``; each automaton value is a list of ``(kind, value)`` pairs.
+
+Typo tolerance that knows Chinese: a second automaton over the same surfaces written in pinyin (one code
+character per syllable, tones dropped, from pypinyin's single-character table) finds homophones typed for
+the right name (仓溪县 -> 苍溪县, 棋江区 -> 綦江区, 退补渔民 -> 退捕); edit distance (rapidfuzz) is used by
+``kb.query.mentions`` for project names typed with characters missing.
+
+Example:
+    >>> gazetteer = Gazetteer.build(vocab)  # doctest: +SKIP
+    >>> [(m.kind, m.value) for m in gazetteer.exact("荣昌区有哪些项目")]  # doctest: +SKIP
+    [('unit', '重庆市荣昌区社会保险事务中心')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from kb.core.normalize import match_key
+
+# Kinds, most specific first: a tie between two matches of equal length goes to the earlier kind.
+KINDS = ("doc_no", "title", "project", "program", "unit", "issuer", "subject", "indicator", "indicator_type",
+         "program_keyword")
+_PRIORITY = {kind: index for index, kind in enumerate(KINDS)}
+# Shortest surface form (characters) each kind is matched by: exact and by pinyin.
+_MIN_EXACT = {"project": 4, "program": 3, "subject": 2, "indicator": 3, "title": 6, "issuer": 2,
+              "program_keyword": 2, "unit": 2, "indicator_type": 4, "doc_no": 4}
+_MIN_PINYIN = {"project": 5, "program": 4, "unit": 2, "subject": 4, "indicator": 4, "issuer": 6,
+               "program_keyword": 3, "title": 8, "indicator_type": 4}
+_CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF
+# Issuer name short forms people type: 人力资源和社会保障局 is 人社局 …
+_ISSUER_SHORT = (("人力资源和社会保障局", "人社局"), ("人民政府办公厅", "政府办公厅"), ("人民政府办公室", "政府办"),
+                 ("国有资产监督管理委员会", "国资委"), ("社会保险局", "社保局"), ("教育委员会", "教委"),
+                 ("卫生和计划生育委员会", "卫计委"), ("农业委员会", "农委"), ("交通委员会", "交委"),
+                 ("文化委员会", "文委"))
+_TITLE_CUT = re.compile(r"^(?:.*?(?:关于|印发|转发))|(?:的(?:通知|意见|实施意见|办法|批复|决定|函))$")
+
+
+@dataclass(frozen=True)
+class Match:
+    """One name found in a question key.
+
+    Attributes:
+        kind: one of ``KINDS``. value: the stored value it names (full unit name, canonical 文号, project
+            name, issuer code, subject key, indicator name, indicator level, program name).
+        start, end: offsets in the question key. surface: the matched text of the key.
+        fuzzy: "" for an exact match, "pinyin" for a homophone match.
+        known: the surface form as the graph spells it (differs from ``surface`` when fuzzy).
+    """
+
+    kind: str
+    value: Any
+    start: int
+    end: int
+    surface: str
+    fuzzy: str = ""
+    known: str = ""
+
+
+@dataclass
+class Gazetteer:
+    """Surface forms -> (kind, value) pairs, with exact and pinyin automata.
+
+    Attributes:
+        entries: surface key -> list of (kind, value).
+        syllables: pinyin code per CJK character (index = code point − 0x3400; 0 = none), for typo matching.
+        project_pinyin: (pinyin code of a project text, the text) pairs, for topic words typed with homophones.
+    """
+
+    entries: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    syllables: array = field(default_factory=lambda: array("H"))
+    project_texts: list[str] = field(default_factory=list)
+    _exact: Any = None
+    _pinyin: Any = None
+    _pinyin_surfaces: dict[str, str] = field(default_factory=dict)
+
+    def add(self, surface: str, kind: str, value: Any) -> None:
+        """Add one surface form (made a ``match_key``) naming ``value`` of ``kind``; short forms are ignored."""
+        key = match_key(surface)
+        if len(key) < _MIN_EXACT.get(kind, 2):
+            return
+        values = self.entries.setdefault(key, [])
+        if (kind, value) not in values:
+            values.append((kind, value))
+
+    @classmethod
+    def build(cls, vocab: Any) -> "Gazetteer":
+        """Build from a ``kb.query.vocabulary.Vocabulary`` (what the graph holds).
+
+        Returns:
+            A ``Gazetteer`` with both automata made.
+        """
+        gazetteer = cls()
+        add = gazetteer.add
+        for name, unit in vocab.units.items():
+            for alias in unit.aliases:
+                add(alias, "unit", name)
+        for doc_no in vocab.doc_nos:
+            add(doc_no, "doc_no", doc_no)
+            if doc_no.startswith("《"):
+                add(doc_no.strip("《》"), "title", doc_no)
+        for doc_no, titles in getattr(vocab, "titles", {}).items():
+            for title in titles:
+                for form in title_forms(title):
+                    add(form, "title", doc_no)
+        for code, name in vocab.issuers.items():
+            add(code, "issuer", code)
+            for form in issuer_forms(name):
+                add(form, "issuer", code)
+        for project in vocab.projects:
+            add(project.name, "project", project.name)
+        for name in vocab.programs:
+            add(name, "program", name)
+        for keyword, names in vocab.program_keywords.items():
+            for name in names:
+                add(keyword, "program_keyword", name)
+        for key, subjects in vocab.subjects.items():
+            if not key.isdigit() or len(key) in (3, 5, 7):
+                add(key, "subject", key)
+        for name in vocab.indicators:
+            add(name, "indicator", name)
+        indicator_keys = {match_key(name) for name in vocab.indicators}
+        for level in getattr(vocab, "indicator_levels", []):
+            if match_key(level[:-2]) in indicator_keys:
+                continue  # 服务对象满意度指标: the indicator 服务对象满意度 is meant
+            add(level, "indicator_type", level)
+            if level.endswith("指标") and len(level) > 4:
+                add(level[:-2] + "类指标", "indicator_type", level)
+        gazetteer.project_texts = sorted({match_key(p.name) for p in vocab.projects})
+        gazetteer.syllables = _syllable_table()
+        gazetteer.make()
+        return gazetteer
+
+    def make(self) -> None:
+        """Make both automata from ``entries`` (after ``build`` or unpickling)."""
+        exact = ahocorasick.Automaton()
+        pinyin = ahocorasick.Automaton()
+        self._pinyin_surfaces = {}
+        for key, values in self.entries.items():
+            exact.add_word(key, (key, values))
+            kept = [(kind, value) for kind, value in values if len(key) >= _MIN_PINYIN.get(kind, 99)]
+            if kept:
+                code = self.pinyin_code(key)
+                if code not in self._pinyin_surfaces or len(key) > len(self._pinyin_surfaces[code]):
+                    self._pinyin_surfaces[code] = key
+                    pinyin.add_word(code, (key, kept))
+        exact.make_automaton()
+        if len(pinyin):
+            pinyin.make_automaton()
+        self._exact, self._pinyin = exact, pinyin
+
+    def pinyin_code(self, text: str) -> str:
+        """``text`` with each CJK character replaced by its syllable's code (same length; tones dropped)."""
+        table, chars = self.syllables, []
+        for char in text:
+            point = ord(char)
+            if _CJK_FIRST <= point <= _CJK_LAST and table and table[point - _CJK_FIRST]:
+                chars.append(chr(0xE000 + table[point - _CJK_FIRST]))
+            else:
+                chars.append(char)
+        return "".join(chars)
+
+    def exact(self, key: str) -> list[Match]:
+        """Every exact match in ``key`` (overlapping ones included), one ``Match`` per (kind, value)."""
+        found = []
+        for end, (surface, values) in self._exact.iter(key):
+            start = end - len(surface) + 1
+            found.extend(Match(kind, value, start, end + 1, surface, "", surface) for kind, value in values)
+        return found
+
+    def homophones(self, key: str) -> list[Match]:
+        """Matches of ``key`` whose pinyin equals a known surface's but whose characters differ."""
+        if not len(self._pinyin):
+            return []
+        code = self.pinyin_code(key)
+        found = []
+        for end, (surface, values) in self._pinyin.iter(code):
+            start = end - len(surface) + 1
+            typed = key[start:end + 1]
+            if typed != surface:
+                found.extend(Match(kind, value, start, end + 1, typed, "pinyin", surface) for kind, value in values)
+        return found
+
+    def homophone_in_projects(self, word: str) -> str | None:
+        """The spelling, inside some project name, of a word typed with homophones (退补渔民 -> 退捕渔民); None."""
+        code = self.pinyin_code(word)
+        if code == word:
+            return None
+        for text in self.project_texts:
+            at = self.pinyin_code(text).find(code)
+            if at >= 0:
+                return text[at:at + len(word)]
+        return None
+
+
+def select(matches: list[Match]) -> list[Match]:
+    """Non-overlapping matches, longest first, then by kind priority, then leftmost; every (kind, value)
+    of a chosen span is kept (a short form shared by two units names both)."""
+    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), bool(m.fuzzy), _PRIORITY[m.kind], m.start))
+    taken: list[tuple[int, int]] = []
+    chosen: list[Match] = []
+    for match in ordered:
+        span = (match.start, match.end)
+        if span in taken:
+            if chosen and any((c.start, c.end) == span and _PRIORITY[c.kind] == _PRIORITY[match.kind] for c in chosen):
+                chosen.append(match)
+            continue
+        if any(match.start < end and start < match.end for start, end in taken):
+            continue
+        taken.append(span)
+        chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def title_forms(title: str) -> list[str]:
+    """A 文件 title and the fragments people type: without 《》, without its issuer and 关于, without 印发/转发,
+    without 的通知, and the document it issues without its place (重庆市, 重庆市綦江区).
+
+    Example:
+        >>> title_forms("重庆市财政局关于下达补助资金的通知")
+        ['重庆市财政局关于下达补助资金的通知', '下达补助资金的通知', '下达补助资金']
+    """
+    title = title.strip().strip("《》")
+    forms = [title]
+    cut = re.sub(r"^.*?关于", "", title)
+    issued = re.sub(r"^(?:印发|转发)[〈《]?", "", cut)
+    for form in (cut, issued):
+        core = re.sub(r"[〉》]?(?:及其[^的]*)?的(?:通知|意见|实施意见|办法|批复|决定|函)$", "", form)
+        forms += [form, core, re.sub(r"^(?:重庆市|四川省)(?:[\u4e00-\u9fff]{1,4}?[区县])?", "", core)]
+    return [form for form in dict.fromkeys(forms) if len(form) >= 6]
+
+
+def issuer_forms(name: str) -> list[str]:
+    """An issuer's full name and the forms people type (without 重庆市/中共, 人社局 for 人力资源和社会保障局 …).
+
+    Example:
+        >>> issuer_forms("重庆市人力资源和社会保障局")[:3]
+        ['重庆市人力资源和社会保障局', '人力资源和社会保障局', '重庆市人社局']
+    """
+    if not name:
+        return []
+    forms = [name]
+    for part in re.split(r"[、,，]", name):
+        forms.append(part)
+        bare = re.sub(r"^(?:中共)?(?:重庆市|四川省)?", "", part)
+        forms.append(bare)
+        for full, short in _ISSUER_SHORT:
+            if full in part:
+                forms += [part.replace(full, short), bare.replace(full, short)]
+    return [form for form in dict.fromkeys(forms) if len(form) >= 4 or form.endswith("局")]
+
+
+def _syllable_table() -> array:
+    """Syllable id per CJK code point (0x3400–0x9FFF), from pypinyin's single-character table (first
+    reading, tones dropped); ids start at 1."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    ids: dict[str, int] = {}
+    table = array("H", [0]) * (_CJK_LAST - _CJK_FIRST + 1)
+    for point, readings in pinyin_dict.items():
+        if _CJK_FIRST <= point <= _CJK_LAST:
+            first = readings.split(",")[0]
+            plain = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+            table[point - _CJK_FIRST] = ids.setdefault(plain.replace("ü", "v"), len(ids) + 1)
+    return table
+
+
+__all__ = ["Gazetteer", "KINDS", "Match", "issuer_forms", "select", "title_forms"]
