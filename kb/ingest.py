@@ -225,6 +225,12 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: 
     run.lap("write")
 
 
+def _rebuildable(store: Store) -> dict[str, dict[str, str]]:
+    """The published documents whose records this folder keeps (a Neo4j graph written from another folder
+    holds documents this one cannot rebuild: the next change takes them away)."""
+    return {doc_id: entry for doc_id, entry in store.published_documents().items() if store.archive.has(doc_id)}
+
+
 def _migrate(store: Store) -> list[str]:
     """Stage the records of a schema-1 store in the content layout; their doc_ids (published next)."""
     from kb.checks import check_extraction
@@ -259,7 +265,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
     run = _Run(on_progress)
     with store.writer():
         outdated = store.is_outdated()
-        published = {} if outdated else store.published_documents()
+        published = {} if outdated else _rebuildable(store)
         by_path = {entry["path"]: doc_id for doc_id, entry in published.items()}
         files, run.summary.skipped = collect_files(paths)
         wanted: list[Path] = []
@@ -324,7 +330,7 @@ def remove_paths(paths: Iterable[Path], store: Store) -> IngestSummary:
     """
     run = _Run(None)
     with store.writer():
-        published = store.published_documents()
+        published = _rebuildable(store)
         gone: dict[str, str] = {}
         for path in map(Path, paths):
             doc_id = next((doc_id for doc_id, entry in published.items() if entry["path"] == _source_path(path)),
