@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,12 +142,13 @@ def _parse_one(path: Path) -> Extraction | KBError:
         return UnreadableDocument(path, f"{type(error).__name__}: {error}".splitlines()[0])
 
 
-def _parse_paths(paths: list[Path]) -> list[tuple[Path, Extraction | KBError]]:
-    """Parse files: ``(path, Extraction)`` or ``(path, KBError)`` per path, in the order given.
+def _parse_paths(paths: list[Path]) -> Iterator[tuple[Path, Extraction | KBError]]:
+    """Parse files: ``(path, Extraction)`` or ``(path, KBError)`` per path, in the order given, as each is
+    parsed (so a large corpus is never held in memory with its text lines).
 
     The one parse step of ingest (``kb.isolation.parse_files`` runs the same in worker processes).
     """
-    return [(path, _parse_one(path)) for path in paths]
+    return ((path, _parse_one(path)) for path in paths)
 
 
 def _digest(path: Path) -> str:
@@ -221,7 +222,7 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: 
         run.summary.written = delta.counts()
     new_index.generation = store.meta().get("generation", "")
     save_index(store.folder, new_index)
-    store.archive.publish(store.published_documents())
+    store.archive.publish(store.published_documents(), corpus, findings)
     run.lap("write")
 
 
@@ -283,22 +284,22 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
                 wanted.append(path)
         staged: dict[str, Extraction] = {}
         replaced: dict[str, str] = {}
+        from kb.checks import check_extraction
+
         for done, (path, result) in enumerate(_parse_paths(wanted), start=1):
             if isinstance(result, KBError):
                 reason = getattr(result, "reason", "") or str(result)
                 run.summary.skipped.append(SkippedFile(str(path), reason))
             else:
                 result.doc_id, result.path = digests[path], _source_path(path)
+                store.archive.stage(result, check_extraction(result))  # findings once per content
+                result.lines = []  # kept on disk; linking and building do not read them
                 staged[result.doc_id] = result
                 earlier = by_path.get(result.path)
                 if earlier and earlier != result.doc_id:
                     replaced[earlier] = result.path
             run.report(done, len(wanted), path.name)
         run.lap("parse")
-        from kb.checks import check_extraction
-
-        for doc_id, extraction in staged.items():
-            store.archive.stage(extraction, check_extraction(extraction))  # findings once per content
         run.summary.ingested = len(staged)
         run.summary.replaced = [(path, old) for old, path in replaced.items()]
         if staged or outdated:

@@ -9,14 +9,17 @@ before its graph was stored is never served, and ``drop_unpublished`` (run on op
 ``Store.recover``) deletes it. Every file is written to a temporary name and renamed into place, so a
 killed process leaves every record whole.
 
-``index.json`` maps doc_id -> file name and path for ``lines(file)``; it is a cache rewritten after each
-published change (the graph stays the truth).
+``index.json`` maps doc_id -> file name for ``lines(file)``, and ``corpus.pickle`` holds the published
+records and findings in one file (one read instead of a JSON parse per document when the next ingest
+links the corpus); both are caches rewritten after each published change, and since records are known by
+content a cached entry is never stale (the graph stays the truth of what is published).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import uuid
 from pathlib import Path
@@ -28,6 +31,7 @@ from kb.core.records import Extraction
 _DOC_ID = re.compile(r"^[0-9a-f]{64}$")
 _LEGACY = re.compile(r"^[0-9a-f]{20}\.json$")  # schema 1: one file per file name, lines inside
 INDEX = "index.json"
+CORPUS_CACHE = "corpus.pickle"
 
 
 def new_generation() -> str:
@@ -56,6 +60,7 @@ class DocumentArchive:
     def __init__(self, folder: Path):
         self.folder = Path(folder) / "documents"
         self._names: dict[str, str] | None = None
+        self._cached: dict[str, tuple[Extraction, list[Finding]]] | None = None
 
     def _record(self, doc_id: str) -> Path:
         return self.folder / f"{doc_id}.json"
@@ -103,7 +108,19 @@ class DocumentArchive:
         """doc_id -> the consistency findings stored with each record."""
         return {doc_id: self._load(doc_id, False)[1] for doc_id in doc_ids}
 
+    def _cache(self) -> dict[str, tuple[Extraction, list[Finding]]]:
+        if self._cached is None:
+            try:
+                with open(self.folder / CORPUS_CACHE, "rb") as stream:
+                    self._cached = pickle.load(stream)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+                self._cached = {}
+        return self._cached
+
     def _load(self, doc_id: str, lines: bool) -> tuple[Extraction, list[Finding]]:
+        cached = None if lines else self._cache().get(doc_id)
+        if cached is not None:
+            return cached[0].model_copy(), cached[1]
         path = self._record(doc_id)
         try:
             content = json.loads(path.read_text(encoding="utf-8"))
@@ -137,17 +154,28 @@ class DocumentArchive:
                 self._names = {}
         return self._names
 
-    def publish(self, documents: dict[str, dict[str, str]]) -> None:
-        """After a graph change: rewrite the doc_id -> file name index and delete unpublished records.
+    def publish(self, documents: dict[str, dict[str, str]], records: list[Extraction] | None = None,
+                findings: dict[str, list[Finding]] | None = None) -> None:
+        """After a graph change: rewrite the caches (file name index, corpus) and delete unpublished records.
 
         Args:
             documents: the published documents, doc_id -> {"file", "path"} (``Store.published_documents``).
+            records / findings: the published records (without lines) and their findings, when the caller
+                holds them: they become ``corpus.pickle``.
         """
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             names = {doc_id: entry["file"] for doc_id, entry in sorted(documents.items())}
             _write_atomically(self.folder / INDEX, json.dumps(names, ensure_ascii=False))
             self._names = names
+            if records is not None and findings is not None:
+                cache = {record.doc_id: (record.model_copy(update={"lines": []}), findings.get(record.doc_id, []))
+                         for record in records if record.doc_id in documents}
+                temporary = self.folder / f".{CORPUS_CACHE}.tmp-{os.getpid()}"
+                with open(temporary, "wb") as stream:
+                    pickle.dump(cache, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.folder / CORPUS_CACHE)
+                self._cached = cache
         except OSError as error:
             raise StoreUnavailable(f"无法在 {self.folder} 写入文档索引：{error}") from error
         self.drop_unpublished(set(documents))
