@@ -33,6 +33,7 @@ from kb.core.errors import KBError, UnreadableDocument
 from kb.core.records import Extraction, LinkResult
 from kb.graph import build_graph
 from kb.store import Store, open_store
+from kb.store.base import new_meta
 from kb.store.delta import GraphIndex, graph_delta, index_graph, save_index
 from linking import link
 from linking.decisions import load_decisions
@@ -181,22 +182,30 @@ class _Run:
         self.summary.stages[stage] = round(self.summary.stages.get(stage, 0.0) + now - self.clock, 2)
         self.clock = now
 
-    def finish(self, store: Store) -> IngestSummary:
-        counts = store.stats()
-        self.summary.documents = counts["nodes"].get("Document", 0)
-        self.summary.nodes = sum(counts["nodes"].values())
-        self.summary.relationships = sum(counts["relationships"].values())
+    def finish(self, store: Store, graph=None) -> IngestSummary:
+        """Fill the counts (from the graph just written, else read from the store) and the wall time."""
+        if graph is not None:
+            self.summary.documents = sum(1 for _, label in graph.nodes(data="label") if label == "Document")
+            self.summary.nodes, self.summary.relationships = graph.number_of_nodes(), graph.number_of_edges()
+        else:
+            counts = store.stats()
+            self.summary.documents = counts["nodes"].get("Document", 0)
+            self.summary.nodes = sum(counts["nodes"].values())
+            self.summary.relationships = sum(counts["relationships"].values())
         self.summary.seconds = time.perf_counter() - self.started
         return self.summary
 
 
-def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: _Run, rebuild: bool) -> None:
+def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: _Run, rebuild: bool):
     """Link and build the corpus ``keep`` (doc_ids) and write it as a delta (or whole), then publish.
 
     Args:
         keep: doc_ids of the corpus after the change.
         staged: doc_id -> record of the documents parsed by this run (already staged in the archive).
         rebuild: write the whole graph (empty or outdated store).
+
+    Returns:
+        The graph now stored (networkx, ``kb.graph.build_graph`` output).
     """
     stored = [doc_id for doc_id in keep if doc_id not in staged]
     corpus = store.archive.load(stored) + [staged[doc_id] for doc_id in keep if doc_id in staged]
@@ -214,16 +223,22 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: 
     run.lap("diff")
     whole = rebuild or not old_index.nodes or delta.size() > FULL_REWRITE_SHARE * (len(new_index.nodes) +
                                                                                   len(new_index.edges))
+    meta = new_meta()
     if whole:
-        store.write_graph(graph)
+        store.write_graph(graph, meta)
         run.summary.written = {"whole graph": graph.number_of_nodes() + graph.number_of_edges()}
     elif not delta.is_empty():
+        delta.meta = meta
         store.apply_delta(delta)
         run.summary.written = delta.counts()
-    new_index.generation = store.meta().get("generation", "")
+    else:
+        meta["generation"] = old_index.generation  # nothing written: the stored graph is as it was
+    new_index.generation = meta["generation"]
     save_index(store.folder, new_index)
-    store.archive.publish(store.published_documents(), corpus, findings)
+    published = {record.doc_id: {"file": record.file, "path": record.path or ""} for record in corpus}
+    store.archive.publish(published, corpus, findings)
     run.lap("write")
+    return graph
 
 
 def _rebuildable(store: Store) -> dict[str, dict[str, str]]:
@@ -306,9 +321,10 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
             if outdated:
                 keep = list(dict.fromkeys(_migrate(store) + keep))
-            _publish(store, keep, staged, run, rebuild=outdated)
+            graph = _publish(store, keep, staged, run, rebuild=outdated)
             if outdated:
                 store.archive.drop_legacy()
+            return run.finish(store, graph)
         return run.finish(store)
 
 
@@ -348,7 +364,8 @@ def remove_paths(paths: Iterable[Path], store: Store) -> IngestSummary:
                 gone[doc_id] = published[doc_id]["path"]
         if gone:
             run.summary.removed = list(gone.values())
-            _publish(store, [doc_id for doc_id in published if doc_id not in gone], {}, run, rebuild=False)
+            graph = _publish(store, [doc_id for doc_id in published if doc_id not in gone], {}, run, rebuild=False)
+            return run.finish(store, graph)
         return run.finish(store)
 
 
