@@ -323,8 +323,12 @@ class Store(ABC):
         return notices
 
     def _recover_files(self) -> list[str]:
-        """Engine hook: clear a dead writer's files (half-built databases, WAL); one Chinese line each."""
-        return []
+        """Clear a dead writer's temporary files in the folder (a decisions file or graph index being
+        written); engines add their own (half-built databases, WAL). One Chinese line per kind cleared."""
+        temporary = [*self.folder.glob(".link_decisions.*.json"), *self.folder.glob(".graph.index.tmp-*")]
+        for path in temporary:
+            path.unlink(missing_ok=True)
+        return [f"已清除上次中断的写入留下的 {len(temporary)} 个临时文件"] if temporary else []
 
     def graph_index(self):
         """The ``kb.store.delta.GraphIndex`` of the stored graph: the kept ``graph.index`` when it is of the

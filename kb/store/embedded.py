@@ -177,7 +177,7 @@ class EmbeddedStore(Store):
     def _recover_files(self) -> list[str]:
         """Clear a dead writer's half-built databases and a WAL left beside the live file (called under the
         writer lock, so no live writer owns them)."""
-        notices = []
+        notices = super()._recover_files()
         leftovers = [path for path in self.folder.glob(f"{GRAPH_FILE}.building-*")]
         for leftover in leftovers:
             leftover.unlink(missing_ok=True)
