@@ -219,10 +219,9 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: 
     run.report(0, 0, "writing")
     new_index = index_graph(graph)
     old_index = GraphIndex() if rebuild else store.graph_index()
-    delta = graph_delta(old_index, graph, new_index)
+    delta = graph_delta(old_index, graph, new_index) if old_index.nodes else None  # an empty store: write whole
     run.lap("diff")
-    whole = rebuild or not old_index.nodes or delta.size() > FULL_REWRITE_SHARE * (len(new_index.nodes) +
-                                                                                  len(new_index.edges))
+    whole = delta is None or delta.size() > FULL_REWRITE_SHARE * (len(new_index.nodes) + len(new_index.edges))
     meta = new_meta()
     if whole:
         store.write_graph(graph, meta)
