@@ -27,7 +27,6 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -36,6 +35,7 @@ from filelock import FileLock, Timeout
 from kb.core.errors import KBError, StoreLocked, StoreOutdated, StoreQueryFailed
 from kb.core.records import Extraction
 from kb.store.archive import DocumentArchive, new_generation
+from kb.store.delta import GraphDelta
 from kb.core.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
                              relationship_export_cypher)
 
@@ -48,61 +48,6 @@ version can no longer be read as it is; such a store then says "请重新入库 
 LOCK_FILE = ".kb-writer.lock"
 WAIT_ENV = "KB_WRITER_WAIT"
 """Environment default of ``Store.wait_seconds`` (seconds a writer waits for another; 0 = refuse at once)."""
-
-NodeRow = dict[str, object]
-RelKey = tuple[str, str, str]
-"""(relationship type, source label, target label), e.g. ("SOURCE", "Project", "Document")."""
-
-
-@dataclass
-class GraphDelta:
-    """What turns the stored graph into a new one, by key; ``Store.apply_delta`` writes it in one transaction.
-
-    Node identity is (label, key property value); relationship identity is (type, source key, target key)
-    with the endpoint labels (one relationship of a type per pair, docs/CONTRACTS.md). Property maps hold
-    every schema property of the label or type (``kb.core.schema``), typed as stored (amounts in 万元 as
-    float, lines as int, lists as list[str]), None for a missing value.
-
-    Attributes:
-        added_nodes: label -> property maps (the key included) of nodes that do not exist yet.
-        changed_nodes: label -> property maps of existing nodes; every property is overwritten.
-        removed_nodes: label -> keys of nodes to delete, with every relationship touching them.
-        added_relationships: (type, source label, target label) -> [(source key, target key, properties)]
-            of relationships that do not exist yet (both endpoints exist once the nodes are written).
-        changed_relationships: same shape; existing relationships whose properties are overwritten.
-        removed_relationships: (type, source label, target label) -> [(source key, target key)] to delete.
-        meta: store metadata written in the same transaction (``schema_version``, ``generation``).
-
-    Example:
-        >>> delta = GraphDelta(removed_nodes={"Finding": ["finding:1"]}, meta={"generation": "g2"})
-        >>> delta.size(), delta.is_empty()
-        (1, False)
-    """
-
-    added_nodes: dict[str, list[NodeRow]] = field(default_factory=dict)
-    changed_nodes: dict[str, list[NodeRow]] = field(default_factory=dict)
-    removed_nodes: dict[str, list[str]] = field(default_factory=dict)
-    added_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
-    changed_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
-    removed_relationships: dict[RelKey, list[tuple[str, str]]] = field(default_factory=dict)
-    meta: dict[str, str] = field(default_factory=dict)
-
-    def size(self) -> int:
-        """Nodes and relationships added, changed or removed (the metadata not counted)."""
-        groups = (self.added_nodes, self.changed_nodes, self.removed_nodes, self.added_relationships,
-                  self.changed_relationships, self.removed_relationships)
-        return sum(len(rows) for group in groups for rows in group.values())
-
-    def is_empty(self) -> bool:
-        """True when the delta changes no node and no relationship."""
-        return self.size() == 0
-
-    def counts(self) -> dict[str, int]:
-        """``{"added_nodes": n, …}`` per attribute, for logs and the ingest summary."""
-        return {name: sum(len(rows) for rows in getattr(self, name).values())
-                for name in ("added_nodes", "changed_nodes", "removed_nodes", "added_relationships",
-                             "changed_relationships", "removed_relationships")}
-
 
 class Store(ABC):
     """A property-graph store holding the graph of docs/CONTRACTS.md. Use as a context manager.

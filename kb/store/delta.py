@@ -1,5 +1,7 @@
 """Diff two versions of the graph by key: what an incremental ingest writes (``Store.apply_delta``).
 
+``GraphDelta`` (re-exported by ``kb.store.base``) is the change every engine writes in one transaction.
+
 The stored graph is summarised by a ``GraphIndex``: one 8-byte digest of the properties per node
 (``"<Label>:<key>"``) and per relationship (source id, target id, type). A new graph
 (``kb.graph.build_graph``) is compared with it: nodes and relationships that are new, whose digest
@@ -20,10 +22,63 @@ from pathlib import Path
 import networkx as nx
 
 from kb.core.schema import NODE_TABLES, REL_TABLES
-from kb.store.base import GraphDelta
 
 INDEX_FILE = "graph.index"
 EdgeId = tuple[str, str, str]
+
+NodeRow = dict[str, object]
+RelKey = tuple[str, str, str]
+"""(relationship type, source label, target label), e.g. ("SOURCE", "Project", "Document")."""
+
+
+@dataclass
+class GraphDelta:
+    """What turns the stored graph into a new one, by key; ``Store.apply_delta`` writes it in one transaction.
+
+    Node identity is (label, key property value); relationship identity is (type, source key, target key)
+    with the endpoint labels (one relationship of a type per pair, docs/CONTRACTS.md). Property maps hold
+    every schema property of the label or type (``kb.core.schema``), typed as stored (amounts in 万元 as
+    float, lines as int, lists as list[str]), None for a missing value.
+
+    Attributes:
+        added_nodes: label -> property maps (the key included) of nodes that do not exist yet.
+        changed_nodes: label -> property maps of existing nodes; every property is overwritten.
+        removed_nodes: label -> keys of nodes to delete, with every relationship touching them.
+        added_relationships: (type, source label, target label) -> [(source key, target key, properties)]
+            of relationships that do not exist yet (both endpoints exist once the nodes are written).
+        changed_relationships: same shape; existing relationships whose properties are overwritten.
+        removed_relationships: (type, source label, target label) -> [(source key, target key)] to delete.
+        meta: store metadata written in the same transaction (``schema_version``, ``generation``).
+
+    Example:
+        >>> delta = GraphDelta(removed_nodes={"Finding": ["finding:1"]}, meta={"generation": "g2"})
+        >>> delta.size(), delta.is_empty()
+        (1, False)
+    """
+
+    added_nodes: dict[str, list[NodeRow]] = field(default_factory=dict)
+    changed_nodes: dict[str, list[NodeRow]] = field(default_factory=dict)
+    removed_nodes: dict[str, list[str]] = field(default_factory=dict)
+    added_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
+    changed_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
+    removed_relationships: dict[RelKey, list[tuple[str, str]]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def size(self) -> int:
+        """Nodes and relationships added, changed or removed (the metadata not counted)."""
+        groups = (self.added_nodes, self.changed_nodes, self.removed_nodes, self.added_relationships,
+                  self.changed_relationships, self.removed_relationships)
+        return sum(len(rows) for group in groups for rows in group.values())
+
+    def is_empty(self) -> bool:
+        """True when the delta changes no node and no relationship."""
+        return self.size() == 0
+
+    def counts(self) -> dict[str, int]:
+        """``{"added_nodes": n, …}`` per attribute, for logs and the ingest summary."""
+        return {name: sum(len(rows) for rows in getattr(self, name).values())
+                for name in ("added_nodes", "changed_nodes", "removed_nodes", "added_relationships",
+                             "changed_relationships", "removed_relationships")}
 
 
 @dataclass

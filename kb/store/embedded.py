@@ -7,8 +7,8 @@ Layout of the database folder (``--db``, default ``./kb-data``):
 Every change is made on a private copy and swapped in: writing the whole graph builds a new database
 beside the current one (``graph.lbdb.building-<pid>``), bulk-loaded with ``COPY <table> FROM <data
 frame>``; a delta (``apply_delta``) or a single write query (``write``) copies ``graph.lbdb`` to that
-name, changes the copy in one transaction (``COPY`` for added rows, ``LOAD FROM <frame> MATCH … SET``
-for changed ones, ``UNWIND $keys … DELETE`` for removed ones), checkpoints it and closes it. The copy
+name, changes the copy (``UNWIND $rows … CREATE / SET / DELETE`` by key, ``COPY`` for a large group of
+added rows), checkpoints it and closes it. The copy
 is then renamed over ``graph.lbdb``. The rename is atomic, so a process killed at any moment leaves
 either the old graph or the new one, never a WAL beside the live file, and readers never see half a
 graph. Reads go through a read-only connection, so several processes (the app, ``kb ask``) read while
@@ -35,6 +35,8 @@ from kb.core.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRI
 log = logging.getLogger("kb.store")
 
 GRAPH_FILE = "graph.lbdb"
+BATCH = 5000
+"""Rows per ``UNWIND $rows`` statement; a larger group of added rows is bulk-loaded with ``COPY``."""
 META_TABLE = "KbMeta"
 META_DDL = f"CREATE NODE TABLE IF NOT EXISTS {META_TABLE}(name STRING, value STRING, PRIMARY KEY (name))"
 SET_META = f"MERGE (m:{META_TABLE} {{name: $name}}) SET m.value = $value"
@@ -107,35 +109,66 @@ def _load(connection, graph: nx.MultiDiGraph) -> None:
         _copy_relationships(connection, key, rows)
 
 
+def _cast(name: str, type_name: str, row: str = "row") -> str:
+    """``CAST(row.name AS TYPE)``: a parameter list of maps gets its types from its values, so a column that
+    is None (or []) in every row would otherwise come out as STRING."""
+    return f"CAST({row}.{name} AS {type_name})"
+
+
+def _batches(rows: list, size: int = BATCH):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
 def _apply(connection, delta: GraphDelta) -> None:
-    """Write ``delta`` through ``connection`` (inside the caller's transaction)."""
+    """Write ``delta`` through ``connection``: ``UNWIND $rows`` statements, or ``COPY`` for large groups."""
     for (rel_type, source_label, target_label), pairs in delta.removed_relationships.items():
         source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
-        connection.execute(f"UNWIND $pairs AS pair MATCH (a:{source_label} {{{source_key}: pair.source}})-[r:{rel_type}]->"
-                           f"(b:{target_label} {{{target_key}: pair.target}}) DELETE r",
-                           {"pairs": [{"source": source, "target": target} for source, target in pairs]})
+        cypher = (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source}})-[r:{rel_type}]->"
+                  f"(b:{target_label} {{{target_key}: row.target}}) DELETE r")
+        for batch in _batches([{"source": source, "target": target} for source, target in pairs]):
+            connection.execute(cypher, {"rows": batch})
     for label, keys in delta.removed_nodes.items():
-        connection.execute(f"UNWIND $keys AS key MATCH (n:{label} {{{NODE_TABLES[label].key}: key}}) DETACH DELETE n",
-                           {"keys": keys})
+        cypher = f"UNWIND $rows AS key MATCH (n:{label} {{{NODE_TABLES[label].key}: key}}) DETACH DELETE n"
+        for batch in _batches(keys):
+            connection.execute(cypher, {"rows": batch})
     for label, rows in delta.changed_nodes.items():
         table = NODE_TABLES[label]
-        frame = _node_frame(label, rows)  # noqa: F841 - read by name in LOAD FROM
-        assignments = ", ".join(f"n.{name} = {name}" for name in table.properties if name != table.key)
+        assignments = ", ".join(f"n.{name} = {_cast(name, type_name)}" for name, type_name in table.properties.items()
+                                if name != table.key)
         if assignments:
-            connection.execute(f"LOAD FROM frame MATCH (n:{label} {{{table.key}: {table.key}}}) SET {assignments}")
+            cypher = f"UNWIND $rows AS row MATCH (n:{label} {{{table.key}: row.{table.key}}}) SET {assignments}"
+            for batch in _batches(rows):
+                connection.execute(cypher, {"rows": batch})
     for label, rows in delta.added_nodes.items():
-        _copy_nodes(connection, label, rows)
-    for key, rows in delta.added_relationships.items():
-        _copy_relationships(connection, key, rows)
-    for (rel_type, source_label, target_label), rows in delta.changed_relationships.items():
-        properties = REL_TABLES[rel_type].properties
-        if not properties:
+        if len(rows) > BATCH:
+            _copy_nodes(connection, label, rows)
             continue
-        frame = _relationship_frame(rel_type, rows)  # noqa: F841 - read by name in LOAD FROM
-        source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
-        assignments = ", ".join(f"r.{name} = {name}" for name in properties)
-        connection.execute(f"LOAD FROM frame MATCH (a:{source_label} {{{source_key}: `from`}})-[r:{rel_type}]->"
-                           f"(b:{target_label} {{{target_key}: `to`}}) SET {assignments}")
+        properties = ", ".join(f"{name}: {_cast(name, type_name)}"
+                               for name, type_name in NODE_TABLES[label].properties.items())
+        connection.execute(f"UNWIND $rows AS row CREATE (n:{label} {{{properties}}})", {"rows": rows})
+    for group, verb in ((delta.added_relationships, "CREATE"), (delta.changed_relationships, "SET")):
+        for key, rows in group.items():
+            rel_type, source_label, target_label = key
+            properties = REL_TABLES[rel_type].properties
+            if verb == "CREATE" and len(rows) > BATCH:
+                _copy_relationships(connection, key, rows)
+                continue
+            if verb == "SET" and not properties:
+                continue
+            source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
+            if verb == "CREATE":
+                values = ", ".join(f"{name}: {_cast(name, type_name)}" for name, type_name in properties.items())
+                values = f" {{{values}}}" if values else ""
+                cypher = (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source__}}), "
+                          f"(b:{target_label} {{{target_key}: row.target__}}) CREATE (a)-[r:{rel_type}{values}]->(b)")
+            else:
+                values = ", ".join(f"r.{name} = {_cast(name, type_name)}" for name, type_name in properties.items())
+                cypher = (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source__}})-[r:{rel_type}]->"
+                          f"(b:{target_label} {{{target_key}: row.target__}}) SET {values}")
+            for batch in _batches([{**properties_of, "source__": source, "target__": target}
+                                   for source, target, properties_of in rows]):
+                connection.execute(cypher, {"rows": batch})
     for name, value in delta.meta.items():
         connection.execute(SET_META, {"name": name, "value": value})
 
