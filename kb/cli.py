@@ -22,6 +22,9 @@ app.add_typer(links_app, name="links")
 
 DB_OPTION = typer.Option(Path(os.environ.get("KB_DB", "kb-data")), "--db", help="database folder (embedded store)")
 BACKEND_OPTION = typer.Option(os.environ.get("KB_BACKEND", "embedded"), "--backend", help="embedded | neo4j")
+WAIT_OPTION = typer.Option(None, "--wait", min=0,
+                           help="seconds to wait while another process writes the store (env KB_WRITER_WAIT; "
+                                "default 0: refuse at once)")
 
 
 def _print_json(value: object) -> None:
@@ -55,18 +58,32 @@ def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf 
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), db: Path = DB_OPTION,
-           backend: str = BACKEND_OPTION,
+           backend: str = BACKEND_OPTION, wait: Optional[float] = WAIT_OPTION,
            report: bool = typer.Option(False, "--report", help="one line per document: what was found and what not")) -> None:
-    """Parse, link and store disclosures; idempotent; bad files are reported and skipped."""
+    """Parse, link and store disclosures incrementally; idempotent; bad files are reported and skipped."""
     from kb.ingest import ingest_with_progress
 
-    summary = ingest_with_progress(paths, db=db, backend=backend)
+    summary = ingest_with_progress(paths, db=db, backend=backend, wait_seconds=wait)
     if report:
         from loaders.coverage import coverage_report
 
         typer.echo(coverage_report(paths))
     typer.echo(summary.describe())
     if summary.ingested == 0 and summary.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(files: list[Path] = typer.Argument(..., help="files as ingested (path, or a unique file name)"),
+           db: Path = DB_OPTION, backend: str = BACKEND_OPTION, wait: Optional[float] = WAIT_OPTION) -> None:
+    """Take documents out of the store, with everything only they said."""
+    from kb.ingest import remove_paths
+    from kb.store import open_store
+
+    with open_store(db, backend, wait_seconds=wait) as store:
+        summary = remove_paths(files, store)
+    typer.echo(summary.describe())
+    if not summary.removed:
         raise typer.Exit(1)
 
 
@@ -183,7 +200,7 @@ def links(ctx: typer.Context, db: Path = DB_OPTION, backend: str = BACKEND_OPTIO
 def _decide(link_id: str, status: str, db: Path, backend: str) -> None:
     from linking.decisions import record_decision
 
-    with _open_store(db, backend) as store:
+    with _open_store(db, backend) as store, store.writer():  # the store and the decisions file, one writer
         message = record_decision(store, link_id, status)
     typer.echo(message)
 

@@ -10,7 +10,7 @@ which makes re-ingesting an upsert. Exports, the stores and analysis all reuse t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -69,7 +69,7 @@ def _subject_level(code: str) -> int:
     return {3: 1, 5: 2}.get(len(code), 3)
 
 
-def _add_document(builder: _Builder, extraction: Extraction) -> None:
+def _add_document(builder: _Builder, extraction: Extraction, findings: list | None = None) -> None:
     unit, totals = extraction.unit, extraction.totals
     unit_name = unit.name or extraction.file
     unit_node = builder.node("Unit", extraction.unit_id(), name=unit_name, code=unit.code, region=unit.region,
@@ -120,9 +120,11 @@ def _add_document(builder: _Builder, extraction: Extraction) -> None:
             builder.target(node, indicator)
     for reference in extraction.policy_docs:
         _add_policy(builder, reference.doc_no, reference.titles)
-    from kb.checks import check_extraction  # consistency findings (kb check), stored beside their document
+    if findings is None:
+        from kb.checks import check_extraction  # consistency findings (kb check), stored beside their document
 
-    for finding in check_extraction(extraction):
+        findings = check_extraction(extraction)
+    for finding in findings:
         builder.edge("HAS_FINDING", document, builder.node("Finding", finding.finding_id,
                                                            **finding.graph_properties()))
 
@@ -179,12 +181,16 @@ def _add_links(builder: _Builder, links: LinkResult) -> None:
                          method=member.method, status=member.status)
 
 
-def build_graph(extractions: list[Extraction], links: LinkResult | None = None) -> nx.MultiDiGraph:
+def build_graph(extractions: list[Extraction], links: LinkResult | None = None,
+                findings: Mapping[str, list] | None = None) -> nx.MultiDiGraph:
     """Build the property graph of a corpus.
 
     Args:
         extractions: one parsed record per document (``loaders.parse_file`` output); amounts in 万元.
         links: what ``linking.link`` added (issuers, policy documents, possible 文号 links, programs), or None.
+        findings: doc_id -> ``kb.checks.Finding`` list already computed for that content (the store's
+            archive keeps them); a document missing here is checked now (``check_extraction``, which needs
+            its ``lines``).
 
     Returns:
         A MultiDiGraph: nodes ``"<Label>:<key>"`` with ``label`` and the schema's properties; edges keyed by
@@ -198,7 +204,8 @@ def build_graph(extractions: list[Extraction], links: LinkResult | None = None) 
     """
     builder = _Builder()
     for extraction in sorted(extractions, key=lambda record: (record.file, record.doc_id or "")):
-        _add_document(builder, extraction)  # in file order, so merged titles and names never depend on input order
+        known = findings.get(extraction.doc_id) if findings is not None and extraction.doc_id else None
+        _add_document(builder, extraction, known)  # in file order, so merged titles and names never depend on input order
     if links is not None:
         _add_links(builder, links)
     _add_subject_hierarchy(builder)

@@ -1,12 +1,23 @@
-"""Parse, link and store disclosures: ``kb ingest PATH...``.
+"""Parse, link and store disclosures incrementally: ``kb ingest PATH...`` and ``kb remove FILE...``.
 
-Ingest is an upsert over the whole corpus: each file is parsed (``loaders.parse_file``), the parsed
-records replace earlier versions of the same file names in the store's document archive, the whole
-archive is linked (``linking.link``, when the linking package provides it) and built into one graph
-(``kb.graph.build_graph``), and that graph replaces the stored one atomically. So re-ingesting the same
-files changes nothing, re-ingesting a changed file replaces its facts (no stale projects), a bad file is
-reported and skipped without losing anything stored, and a process killed half-way leaves the previous
-graph, which a re-run completes.
+Documents are known by content: a document's identity is the sha256 of its bytes (``doc_id``) and the
+path it was read from. Re-ingesting the same bytes from anywhere is a no-op (the file is not even
+parsed); a file with new bytes at a path already stored replaces that earlier version (and the summary
+says so); two files with the same name and different bytes are two documents.
+
+One run, holding the store's writer lock (``Store.writer``) from start to end:
+
+1. hash each file; parse only the new or changed ones (``_parse_paths``); compute their consistency
+   findings once (``kb.checks.check_extraction``) and stage record + findings in the archive;
+2. link the whole corpus (``linking.link`` with the review decisions: programs and 文号 links are corpus
+   wide) and build the whole new graph in memory (``kb.graph.build_graph``, reusing stored findings);
+3. diff it by key against the stored graph (``kb.store.delta``) and write only what was added, changed or
+   removed (``Store.apply_delta``, one atomic change), or the whole graph when most of it changed or the
+   store is empty or outdated (``Store.write_graph``);
+4. publish: the graph now names the documents; the archive drops records no graph holds.
+
+A process killed at any point leaves the store as it was before (step 3 is atomic) or after; a later
+open clears its staged records (``Store.recover``).
 """
 
 from __future__ import annotations
@@ -14,16 +25,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
-
-from kb.core.errors import KBError
-from kb.graph import build_graph
+from kb.core.errors import KBError, UnreadableDocument
 from kb.core.records import Extraction, LinkResult
+from kb.graph import build_graph
 from kb.store import Store, open_store
+from kb.store.base import new_meta
+from kb.store.delta import GraphIndex, graph_delta, index_graph, save_index
 from linking import link
 from linking.decisions import load_decisions
 
@@ -31,6 +42,10 @@ log = logging.getLogger("kb.ingest")
 
 ProgressCallback = Callable[[int, int, str], None]
 """``on_progress(done, total, what)``: files parsed so far, files in all, and the file or step at hand."""
+
+FULL_REWRITE_SHARE = 0.5
+"""A delta touching more than this share of the new graph's nodes and relationships is written as a whole
+new graph (one bulk COPY is cheaper than many small changes)."""
 
 
 @dataclass
@@ -43,28 +58,40 @@ class SkippedFile:
 
 @dataclass
 class IngestSummary:
-    """What one ingest did.
+    """What one ingest (or removal) did.
 
     Attributes:
-        ingested: files parsed and stored by this run.
+        ingested: files parsed and stored by this run (new documents and new versions).
+        unchanged: files whose bytes were already stored (not parsed again).
+        replaced: (path, doc_id of the earlier version) of files whose new version replaced an earlier one.
+        removed: paths of documents taken away (``kb remove``).
         skipped: files reported and left out, each with its reason.
         documents: documents in the store after the run (earlier ingests included).
         nodes / relationships: counts of the stored graph after the run.
+        written: what the graph write did: {"added_nodes": n, …} or {"whole graph": nodes + relationships}.
         seconds: wall time of the run.
-        stages: seconds per step: parse, archive, link, build (graph and findings), write.
+        stages: seconds per step: parse, archive, link, build, diff, write.
     """
 
     ingested: int = 0
+    unchanged: int = 0
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     documents: int = 0
     nodes: int = 0
     relationships: int = 0
+    written: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 
     def describe(self) -> str:
-        """Lines for the terminal: one per skipped file, then the totals."""
+        """Lines for the terminal: one per skipped, replaced or removed file, then the totals."""
         lines = [f"skipped {item.path}: {item.reason}" for item in self.skipped]
+        lines += [f"已替换 {path} 的旧版本（{old[:12]}…）" for path, old in self.replaced]
+        lines += [f"已移除 {path}" for path in self.removed]
+        if self.unchanged:
+            lines.append(f"{self.unchanged} 个文件内容未变（已入库，未重新解析）")
         lines.append(f"ingested {self.ingested} file(s), skipped {len(self.skipped)}; the store holds "
                      f"{self.documents} document(s): {self.nodes} nodes, {self.relationships} relationships "
                      f"({self.seconds:.1f} s" + "".join(f", {stage} {seconds:.1f}" for stage, seconds
@@ -104,26 +131,37 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]
     return list(files), missing
 
 
-def _parse(path: Path) -> Extraction:
+def _parse_one(path: Path) -> Extraction | KBError:
     from loaders import parse_file
 
-    extraction = parse_file(path)
-    if extraction.doc_id is None:
-        extraction.doc_id = hashlib.sha256(path.read_bytes()).hexdigest()
-    if extraction.path is None:
-        extraction.path = str(path)
-    return extraction
-
-
-def _parse_or_skip(path: Path) -> Extraction | SkippedFile:
-    """Parse one file; a file that cannot be parsed becomes a SkippedFile with a one-line reason."""
     try:
-        return _parse(path)
+        return parse_file(path)
     except KBError as error:
-        return SkippedFile(str(path), getattr(error, "reason", str(error)))
+        return error
     except Exception as error:  # a parser defect on one file must not stop a corpus: report and go on
         log.exception("parsing %s failed", path)
-        return SkippedFile(str(path), f"{type(error).__name__}: {error}".splitlines()[0])
+        return UnreadableDocument(path, f"{type(error).__name__}: {error}".splitlines()[0])
+
+
+def _parse_paths(paths: list[Path]) -> Iterator[tuple[Path, Extraction | KBError]]:
+    """Parse files: ``(path, Extraction)`` or ``(path, KBError)`` per path, in the order given, as each is
+    parsed (so a large corpus is never held in memory with its text lines).
+
+    The one parse step of ingest (``kb.isolation.parse_files`` runs the same in worker processes).
+    """
+    return ((path, _parse_one(path)) for path in paths)
+
+
+def _digest(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def _source_path(path: Path) -> str:
+    return str(Path(path).resolve())
 
 
 def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult:
@@ -131,8 +169,95 @@ def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult:
     return link(extractions, load_decisions(folder))
 
 
+class _Run:
+    """One ingest or removal: the stage clock and the progress callback."""
+
+    def __init__(self, on_progress: ProgressCallback | None):
+        self.started = self.clock = time.perf_counter()
+        self.report = on_progress or (lambda done, total, what: None)
+        self.summary = IngestSummary()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.summary.stages[stage] = round(self.summary.stages.get(stage, 0.0) + now - self.clock, 2)
+        self.clock = now
+
+    def finish(self, store: Store, graph=None) -> IngestSummary:
+        """Fill the counts (from the graph just written, else read from the store) and the wall time."""
+        if graph is not None:
+            self.summary.documents = sum(1 for _, label in graph.nodes(data="label") if label == "Document")
+            self.summary.nodes, self.summary.relationships = graph.number_of_nodes(), graph.number_of_edges()
+        else:
+            counts = store.stats()
+            self.summary.documents = counts["nodes"].get("Document", 0)
+            self.summary.nodes = sum(counts["nodes"].values())
+            self.summary.relationships = sum(counts["relationships"].values())
+        self.summary.seconds = time.perf_counter() - self.started
+        return self.summary
+
+
+def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: _Run, rebuild: bool):
+    """Link and build the corpus ``keep`` (doc_ids) and write it as a delta (or whole), then publish.
+
+    Args:
+        keep: doc_ids of the corpus after the change.
+        staged: doc_id -> record of the documents parsed by this run (already staged in the archive).
+        rebuild: write the whole graph (empty or outdated store).
+
+    Returns:
+        The graph now stored (networkx, ``kb.graph.build_graph`` output).
+    """
+    stored = [doc_id for doc_id in keep if doc_id not in staged]
+    corpus = store.archive.load(stored) + [staged[doc_id] for doc_id in keep if doc_id in staged]
+    findings = store.archive.findings(keep)
+    run.lap("archive")
+    run.report(0, 0, "linking")
+    links = link_corpus(corpus, store.folder)
+    run.lap("link")
+    graph = build_graph(corpus, links, findings)
+    run.lap("build")
+    run.report(0, 0, "writing")
+    new_index = index_graph(graph)
+    old_index = GraphIndex() if rebuild else store.graph_index()
+    delta = graph_delta(old_index, graph, new_index) if old_index.nodes else None  # an empty store: write whole
+    run.lap("diff")
+    whole = delta is None or delta.size() > FULL_REWRITE_SHARE * (len(new_index.nodes) + len(new_index.edges))
+    meta = new_meta()
+    if whole:
+        store.write_graph(graph, meta)
+        run.summary.written = {"whole graph": graph.number_of_nodes() + graph.number_of_edges()}
+    elif not delta.is_empty():
+        delta.meta = meta
+        store.apply_delta(delta)
+        run.summary.written = delta.counts()
+    else:
+        meta["generation"] = old_index.generation  # nothing written: the stored graph is as it was
+    new_index.generation = meta["generation"]
+    save_index(store.folder, new_index)
+    published = {record.doc_id: {"file": record.file, "path": record.path or ""} for record in corpus}
+    store.archive.publish(published, corpus, findings)
+    run.lap("write")
+    return graph
+
+
+def _rebuildable(store: Store) -> dict[str, dict[str, str]]:
+    """The published documents whose records this folder keeps (a Neo4j graph written from another folder
+    holds documents this one cannot rebuild: the next change takes them away)."""
+    return {doc_id: entry for doc_id, entry in store.published_documents().items() if store.archive.has(doc_id)}
+
+
+def _migrate(store: Store) -> list[str]:
+    """Stage the records of a schema-1 store in the content layout; their doc_ids (published next)."""
+    from kb.checks import check_extraction
+
+    legacy = store.archive.legacy_records()
+    for record in legacy:
+        store.archive.stage(record, check_extraction(record))
+    return [record.doc_id for record in legacy if record.doc_id]
+
+
 def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None) -> IngestSummary:
-    """Parse files and folders, link the corpus and replace the stored graph.
+    """Ingest files and folders incrementally: new or changed documents in, nothing else rewritten.
 
     Args:
         paths: disclosure files (.txt .pdf .docx .xlsx) and folders holding them.
@@ -140,10 +265,11 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         on_progress: called as ``on_progress(done, total, what)`` after each file and before each later step.
 
     Returns:
-        An ``IngestSummary``. Files that cannot be parsed are listed in ``skipped`` (file and reason) and the
-        store is left as it was when none could be parsed.
+        An ``IngestSummary``. Files that cannot be parsed are listed in ``skipped`` (file and reason); the
+        store is left as it was when nothing new could be parsed.
 
     Raises:
+        StoreLocked: another writer holds the store beyond its ``wait_seconds``.
         StoreUnavailable / StoreQueryFailed: the store could not be written (the previous graph stays).
 
     Example:
@@ -151,67 +277,126 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         ...     print(ingest_paths([Path("../shared/corpus")], store).describe())
         ingested 5 file(s), skipped 0; the store holds 5 document(s): …
     """
-    started = time.perf_counter()
-    report = on_progress or (lambda done, total, what: None)
-    files, skipped = collect_files(paths)
-    parsed: list[Extraction] = []
-    stages: dict[str, float] = {}
-    clock = time.perf_counter()
+    run = _Run(on_progress)
+    with store.writer():
+        outdated = store.is_outdated()
+        published = {} if outdated else _rebuildable(store)
+        by_path = {entry["path"]: doc_id for doc_id, entry in published.items()}
+        files, run.summary.skipped = collect_files(paths)
+        wanted: list[Path] = []
+        digests: dict[Path, str] = {}
+        for path in files:
+            try:
+                digest = _digest(path)
+            except OSError as error:
+                run.summary.skipped.append(SkippedFile(str(path), f"cannot read: {error.strerror or error}"))
+                continue
+            if digest in published or digest in digests.values():
+                run.summary.unchanged += 1
+            else:
+                digests[path] = digest
+                wanted.append(path)
+        staged: dict[str, Extraction] = {}
+        replaced: dict[str, str] = {}
+        from kb.checks import check_extraction
 
-    def lap(stage: str) -> None:
-        nonlocal clock
-        stages[stage] = round(time.perf_counter() - clock, 2)
-        clock = time.perf_counter()
-
-    for done, path in enumerate(files, start=1):  # one process: worker start-up costs more than it saves here
-        result = _parse_or_skip(path)
-        (skipped if isinstance(result, SkippedFile) else parsed).append(result)
-        report(done, len(files), path.name)
-    lap("parse")
-    summary = IngestSummary(ingested=len(parsed), skipped=skipped, stages=stages)
-    if parsed:
-        corpus = store.replace_documents(parsed)
-        lap("archive")
-        report(len(files), len(files), "linking")
-        links = link_corpus(corpus, store.folder)
-        lap("link")
-        graph: nx.MultiDiGraph = build_graph(corpus, links)
-        lap("build")
-        report(len(files), len(files), "writing")
-        store.write_graph(graph)
-        lap("write")
-    counts = store.stats()
-    summary.documents = counts["nodes"].get("Document", 0)
-    summary.nodes = sum(counts["nodes"].values())
-    summary.relationships = sum(counts["relationships"].values())
-    summary.seconds = time.perf_counter() - started
-    return summary
+        for done, (path, result) in enumerate(_parse_paths(wanted), start=1):
+            if isinstance(result, KBError):
+                reason = getattr(result, "reason", "") or str(result)
+                run.summary.skipped.append(SkippedFile(str(path), reason))
+            else:
+                result.doc_id, result.path = digests[path], _source_path(path)
+                store.archive.stage(result, check_extraction(result))  # findings once per content
+                result.lines = []  # kept on disk; linking and building do not read them
+                staged[result.doc_id] = result
+                earlier = by_path.get(result.path)
+                if earlier and earlier != result.doc_id:
+                    replaced[earlier] = result.path
+            run.report(done, len(wanted), path.name)
+        run.lap("parse")
+        run.summary.ingested = len(staged)
+        run.summary.replaced = [(path, old) for old, path in replaced.items()]
+        if staged or outdated:
+            keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
+            if outdated:
+                keep = list(dict.fromkeys(_migrate(store) + keep))
+            graph = _publish(store, keep, staged, run, rebuild=outdated)
+            if outdated:
+                store.archive.drop_legacy()
+            return run.finish(store, graph)
+        return run.finish(store)
 
 
-def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedded") -> IngestSummary:
+def remove_paths(paths: Iterable[Path], store: Store) -> IngestSummary:
+    """``kb remove FILE...``: take documents away, with everything only they said.
+
+    A path names the stored document read from that path, else the stored document with the same bytes
+    (the file still exists), else the one stored document of that file name.
+
+    Args:
+        paths: files as given to ``kb ingest`` (or their names).
+        store: an open store.
+
+    Returns:
+        An ``IngestSummary`` whose ``removed`` lists the stored paths taken away; ``skipped`` the paths
+        that name no stored document.
+
+    Raises:
+        StoreLocked: another writer holds the store beyond its ``wait_seconds``.
+    """
+    run = _Run(None)
+    with store.writer():
+        published = _rebuildable(store)
+        gone: dict[str, str] = {}
+        for path in map(Path, paths):
+            doc_id = next((doc_id for doc_id, entry in published.items() if entry["path"] == _source_path(path)),
+                          None)
+            if doc_id is None and path.is_file():
+                digest = _digest(path)
+                doc_id = digest if digest in published else None
+            if doc_id is None:
+                named = [doc_id for doc_id, entry in published.items() if entry["file"] == path.name]
+                doc_id = named[0] if len(named) == 1 else None
+            if doc_id is None:
+                run.summary.skipped.append(SkippedFile(str(path), "库中没有这个文件（kb stats 可查看已入库的文档数）"))
+            else:
+                gone[doc_id] = published[doc_id]["path"]
+        if gone:
+            run.summary.removed = list(gone.values())
+            graph = _publish(store, [doc_id for doc_id in published if doc_id not in gone], {}, run, rebuild=False)
+            return run.finish(store, graph)
+        return run.finish(store)
+
+
+def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedded",
+                         wait_seconds: float | None = None) -> IngestSummary:
     """``kb ingest``: ``ingest_paths`` with a rich progress bar on stderr.
 
     Args:
         paths: files and folders.
         db: the database folder (``--db``).
         backend: "embedded" or "neo4j".
+        wait_seconds: how long to wait for another writer (``--wait``) before ``StoreLocked``.
 
     Returns:
         The ``IngestSummary`` (the CLI prints ``describe()``).
 
     Raises:
-        StoreUnavailable / StoreQueryFailed: see ``ingest_paths``.
+        StoreLocked / StoreUnavailable / StoreQueryFailed: see ``ingest_paths``.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.fields[what]}"))
-    with open_store(db, backend) as store, Progress(*columns, console=Console(stderr=True),
-                                                    transient=True) as progress:
+    with open_store(db, backend, wait_seconds=wait_seconds, check_version=False) as store, \
+            Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("ingest", total=None, what="")
 
         def on_progress(done: int, total: int, what: str) -> None:
-            progress.update(task, completed=done, total=total, what=what)
+            if total:
+                progress.update(task, completed=done, total=total, what=what)
+            else:
+                progress.update(task, what=what)
 
         return ingest_paths(paths, store, on_progress)

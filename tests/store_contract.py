@@ -93,11 +93,17 @@ def assert_reingest_changes_nothing(store) -> None:
     assert store.stats() == before
 
 
-def assert_changed_file_replaces_its_facts(store, tmp_path: Path) -> None:
-    """A changed copy of a corpus file replaces that document's projects (no stale rows)."""
+def corpus_copy(tmp_path: Path) -> Path:
+    """A copy of the corpus folder under ``tmp_path`` (its files can be changed in place)."""
+    return Path(shutil.copytree(CORPUS, tmp_path / "corpus-copy"))
+
+
+def assert_changed_file_replaces_its_facts(store, copies: Path) -> None:
+    """A file changed in place replaces that document's projects (no stale rows), and back.
+
+    ``store`` holds the corpus ingested from ``copies`` (``corpus_copy``)."""
     original = CORPUS / "004_db523993c574d7b7.txt"
-    changed = tmp_path / "changed" / original.name
-    changed.parent.mkdir()
+    changed = copies / original.name
     text = original.read_text(encoding="utf-8")
     assert text.count("\t年金征缴工作经费\t2.50") == 2  # 项目支出预算表 line 451 and 绩效目标表 line 569
     changed.write_text(text.replace("\t年金征缴工作经费\t", "\t职业年金征缴工作经费\t"), encoding="utf-8")
@@ -106,6 +112,7 @@ def assert_changed_file_replaces_its_facts(store, tmp_path: Path) -> None:
     summary = ingest_paths([changed], store)
 
     assert summary.ingested == 1 and not summary.skipped
+    assert [path for path, _ in summary.replaced] == [str(changed.resolve())]
     projects = {row["name"]: row["amount"] for row in store.read(
         "MATCH (u:Unit {name: $unit})-[:RUNS]->(p:Project) RETURN p.name AS name, p.amount AS amount",
         {"unit": "广元市社会保险事务中心"})}
@@ -114,7 +121,7 @@ def assert_changed_file_replaces_its_facts(store, tmp_path: Path) -> None:
     assert len(projects) == PROJECTS_PER_UNIT["广元市社会保险事务中心"]
     assert store.stats()["nodes"] == before["nodes"]
     files = store.read("MATCH (d:Document {file: $file}) RETURN d.path AS path", {"file": original.name})
-    assert files == [{"path": str(changed)}]
+    assert files == [{"path": str(changed.resolve())}]
 
     shutil.copy(original, changed)  # and back: the original facts return
     ingest_paths([changed], store)

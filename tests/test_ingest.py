@@ -14,7 +14,7 @@ from pathlib import Path
 from kb.ingest import ingest_paths
 from kb.store import open_store
 from store_contract import (CORPUS, assert_changed_file_replaces_its_facts, assert_corpus_ingested,
-                            assert_reingest_changes_nothing)
+                            assert_reingest_changes_nothing, corpus_copy)
 
 
 def _kb(*args: str) -> list[str]:
@@ -47,8 +47,9 @@ def test_reingest_in_process_changes_no_count(store):
 
 
 def test_a_changed_file_replaces_that_documents_facts(store, tmp_path):
-    ingest_paths([CORPUS], store)
-    assert_changed_file_replaces_its_facts(store, tmp_path)
+    copies = corpus_copy(tmp_path)
+    ingest_paths([copies], store)
+    assert_changed_file_replaces_its_facts(store, copies)
 
 
 def test_bad_files_are_reported_and_skipped(store, tmp_path):

@@ -14,7 +14,7 @@ from kb.ingest import ingest_paths
 from kb.store import open_store
 from store_contract import (CORPUS, assert_changed_file_replaces_its_facts, assert_corpus_ingested,
                             assert_graph_round_trip, assert_query_errors_carry_name_and_params,
-                            assert_reingest_changes_nothing)
+                            assert_reingest_changes_nothing, corpus_copy)
 
 pytestmark = [pytest.mark.neo4j,
               pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set (no Neo4j server)")]
@@ -41,8 +41,9 @@ def test_the_corpus_ingests_and_reingests_identically(neo4j_store):
 
 
 def test_a_changed_file_replaces_that_documents_facts(neo4j_store, tmp_path):
-    ingest_paths([CORPUS], neo4j_store)
-    assert_changed_file_replaces_its_facts(neo4j_store, tmp_path)
+    copies = corpus_copy(tmp_path)
+    ingest_paths([copies], neo4j_store)
+    assert_changed_file_replaces_its_facts(neo4j_store, copies)
 
 
 def test_every_key_has_a_uniqueness_constraint(neo4j_store):

@@ -29,6 +29,14 @@ class StoreUnavailable(KBError):
     """The graph store cannot be opened or reached (missing folder lock, Neo4j down, bad credentials)."""
 
 
+class StoreLocked(StoreUnavailable):
+    """Another process (or app session) is writing the store: one writer at a time per database folder."""
+
+
+class StoreOutdated(StoreUnavailable):
+    """The store was built by an older budget-kb (another graph schema version): re-ingest to rebuild it."""
+
+
 class StoreQueryFailed(KBError):
     """A query failed inside the store. Carries the template name (or "ad hoc") and the parameters."""
 

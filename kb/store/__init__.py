@@ -10,18 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.core.errors import StoreUnavailable
-from kb.store.base import Store
+from kb.store.base import SCHEMA_VERSION, GraphDelta, Store
 
 BACKENDS = ("embedded", "neo4j")
 
 
-def open_store(db: Path, backend: str = "embedded") -> Store:
+def open_store(db: Path, backend: str = "embedded", *, wait_seconds: float | None = None,
+               check_version: bool = True) -> Store:
     """Open the graph store; use it as a context manager.
+
+    Opening clears what a writer that died left behind (``Store.recover``: half-built databases, a WAL,
+    unpublished records), with one Chinese notice per thing cleared (logged as a warning, kept in
+    ``store.notices``), unless another writer is at work.
 
     Args:
         db: the database folder (default ``./kb-data``): the embedded graph file and, for both engines, the
             parsed documents and linking decisions.
         backend: "embedded" or "neo4j".
+        wait_seconds: how long a write waits for another writer before ``StoreLocked`` (default: the
+            environment's KB_WRITER_WAIT, else 0 = refuse at once).
+        check_version: refuse a store built by an older budget-kb (``kb ingest`` passes False: it rebuilds).
 
     Returns:
         An open ``Store``.
@@ -29,6 +37,7 @@ def open_store(db: Path, backend: str = "embedded") -> Store:
     Raises:
         StoreUnavailable: an unknown backend, a folder that cannot be created, a damaged database file, an
             unreachable Neo4j server or missing NEO4J_* settings.
+        StoreOutdated: the store was built under another schema version ("请重新入库 (kb ingest)").
 
     Example:
         >>> with open_store(Path("kb-data")) as store:  # doctest: +SKIP
@@ -38,12 +47,23 @@ def open_store(db: Path, backend: str = "embedded") -> Store:
     if backend == "embedded":
         from kb.store.embedded import EmbeddedStore
 
-        return EmbeddedStore(Path(db))
-    if backend == "neo4j":
+        store: Store = EmbeddedStore(Path(db), wait_seconds)
+    elif backend == "neo4j":
         from kb.store.neo4j_store import Neo4jStore
 
-        return Neo4jStore(Path(db))
-    raise StoreUnavailable(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        store = Neo4jStore(Path(db))
+        if wait_seconds is not None:
+            store.wait_seconds = wait_seconds
+    else:
+        raise StoreUnavailable(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    try:
+        store.recover()
+        if check_version:
+            store.check_version()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
-__all__ = ["BACKENDS", "Store", "open_store"]
+__all__ = ["BACKENDS", "SCHEMA_VERSION", "GraphDelta", "Store", "open_store"]

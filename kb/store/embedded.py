@@ -4,30 +4,40 @@ Layout of the database folder (``--db``, default ``./kb-data``):
 - ``graph.lbdb``: the LadybugDB database holding the graph (schema created on first use);
 - ``documents/``: the parsed documents the graph is built from (``kb.store.archive``).
 
-Writing the graph builds a complete new database beside the current one (``graph.lbdb.building-<pid>``),
-bulk-loaded with ``COPY <table> FROM <data frame>`` (one statement per table, not a query per row),
-closes it and renames it over ``graph.lbdb``. The rename is atomic, so a process killed at any moment
-leaves either the old graph or the new one, and readers never see half a graph. Reads go through a
-read-only connection, so several processes (the app, ``kb ask``) can read while an ingest writes; a
-reader notices a graph swapped in by another process (the file's inode changed) and reconnects.
+Every change is made on a private copy and swapped in: writing the whole graph builds a new database
+beside the current one (``graph.lbdb.building-<pid>``), bulk-loaded with ``COPY <table> FROM <data
+frame>``; a delta (``apply_delta``) or a single write query (``write``) copies ``graph.lbdb`` to that
+name, changes the copy (``UNWIND $rows … CREATE / SET / DELETE`` by key, ``COPY`` for a large group of
+added rows), checkpoints it and closes it. The copy
+is then renamed over ``graph.lbdb``. The rename is atomic, so a process killed at any moment leaves
+either the old graph or the new one, never a WAL beside the live file, and readers never see half a
+graph. Reads go through a read-only connection, so several processes (the app, ``kb ask``) read while
+an ingest writes; a reader notices a graph swapped in by another process (the inode changed) and
+reconnects. The ``KbMeta`` table holds the store's metadata (schema version, generation).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import threading
 from pathlib import Path
 
 import networkx as nx
 
 from kb.core.errors import StoreUnavailable
-from kb.store.base import Store
+from kb.store.base import GraphDelta, Store, new_meta
 from kb.core.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRING_LIST
 
 log = logging.getLogger("kb.store")
 
 GRAPH_FILE = "graph.lbdb"
+BATCH = 5000
+"""Rows per ``UNWIND $rows`` statement; a larger group of added rows is bulk-loaded with ``COPY``."""
+META_TABLE = "KbMeta"
+META_DDL = f"CREATE NODE TABLE IF NOT EXISTS {META_TABLE}(name STRING, value STRING, PRIMARY KEY (name))"
+SET_META = f"MERGE (m:{META_TABLE} {{name: $name}}) SET m.value = $value"
 
 
 def schema_statements() -> list[str]:
@@ -62,30 +72,109 @@ def _frame(columns: dict[str, list], types: dict[str, str]) -> "pd.DataFrame":
     return pa.table(arrays).to_pandas(types_mapper=pd.ArrowDtype)
 
 
+def _node_frame(label: str, rows: list[dict]) -> pd.DataFrame:
+    properties = NODE_TABLES[label].properties
+    return _frame({name: [row.get(name) for row in rows] for name in properties}, properties)
+
+
+def _relationship_frame(rel_type: str, rows: list[tuple[str, str, dict]]) -> pd.DataFrame:
+    properties = REL_TABLES[rel_type].properties
+    columns = {"from": [row[0] for row in rows], "to": [row[1] for row in rows]}
+    columns.update({name: [row[2].get(name) for row in rows] for name in properties})
+    return _frame(columns, {"from": "STRING", "to": "STRING", **properties})
+
+
+def _copy_nodes(connection, label: str, rows: list[dict]) -> None:
+    frame = _node_frame(label, rows)  # noqa: F841 - read by name in the COPY statement
+    connection.execute(f"COPY {label} FROM frame")
+
+
+def _copy_relationships(connection, key: tuple[str, str, str], rows: list[tuple[str, str, dict]]) -> None:
+    rel_type, source_label, target_label = key
+    frame = _relationship_frame(rel_type, rows)  # noqa: F841 - read by name in the COPY statement
+    connection.execute(f"COPY {rel_type} FROM frame (from='{source_label}', to='{target_label}')")
+
+
 def _load(connection, graph: nx.MultiDiGraph) -> None:
     """Bulk-load ``graph`` into an empty database: one COPY per node table and per relationship pair."""
     rows_by_label: dict[str, list[dict]] = {label: [] for label in NODE_TABLES}
     for _, data in graph.nodes(data=True):
         rows_by_label[data["label"]].append(data)
     for label, rows in rows_by_label.items():
-        if not rows:
-            continue
-        properties = NODE_TABLES[label].properties
-        frame = _frame({name: [row.get(name) for row in rows] for name in properties}, properties)
-        connection.execute(f"COPY {label} FROM frame")
-
+        if rows:
+            _copy_nodes(connection, label, rows)
     edges: dict[tuple[str, str, str], list[tuple[str, str, dict]]] = {}
     for source, target, data in graph.edges(data=True):
         source_node, target_node = graph.nodes[source], graph.nodes[target]
         key = (data["type"], source_node["label"], target_node["label"])
         edges.setdefault(key, []).append((source_node[NODE_TABLES[key[1]].key],
                                           target_node[NODE_TABLES[key[2]].key], data))
-    for (rel_type, source_label, target_label), rows in edges.items():
-        properties = REL_TABLES[rel_type].properties
-        columns = {"from": [row[0] for row in rows], "to": [row[1] for row in rows]}
-        columns.update({name: [row[2].get(name) for row in rows] for name in properties})
-        frame = _frame(columns, {"from": "STRING", "to": "STRING", **properties})
-        connection.execute(f"COPY {rel_type} FROM frame (from='{source_label}', to='{target_label}')")
+    for key, rows in edges.items():
+        _copy_relationships(connection, key, rows)
+
+
+def _cast(name: str, type_name: str, row: str = "row") -> str:
+    """``CAST(row.name AS TYPE)``: a parameter list of maps gets its types from its values, so a column that
+    is None (or []) in every row would otherwise come out as STRING."""
+    return f"CAST({row}.{name} AS {type_name})"
+
+
+def _batches(rows: list, size: int = BATCH):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _apply(connection, delta: GraphDelta) -> None:
+    """Write ``delta`` through ``connection``: ``UNWIND $rows`` statements, or ``COPY`` for large groups."""
+    for (rel_type, source_label, target_label), pairs in delta.removed_relationships.items():
+        source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
+        cypher = (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source}})-[r:{rel_type}]->"
+                  f"(b:{target_label} {{{target_key}: row.target}}) DELETE r")
+        for batch in _batches([{"source": source, "target": target} for source, target in pairs]):
+            connection.execute(cypher, {"rows": batch})
+    for label, keys in delta.removed_nodes.items():
+        cypher = f"UNWIND $rows AS key MATCH (n:{label} {{{NODE_TABLES[label].key}: key}}) DETACH DELETE n"
+        for batch in _batches(keys):
+            connection.execute(cypher, {"rows": batch})
+    for label, rows in delta.changed_nodes.items():
+        table = NODE_TABLES[label]
+        assignments = ", ".join(f"n.{name} = {_cast(name, type_name)}" for name, type_name in table.properties.items()
+                                if name != table.key)
+        if assignments:
+            cypher = f"UNWIND $rows AS row MATCH (n:{label} {{{table.key}: row.{table.key}}}) SET {assignments}"
+            for batch in _batches(rows):
+                connection.execute(cypher, {"rows": batch})
+    for label, rows in delta.added_nodes.items():
+        if len(rows) > BATCH:
+            _copy_nodes(connection, label, rows)
+            continue
+        properties = ", ".join(f"{name}: {_cast(name, type_name)}"
+                               for name, type_name in NODE_TABLES[label].properties.items())
+        connection.execute(f"UNWIND $rows AS row CREATE (n:{label} {{{properties}}})", {"rows": rows})
+    for group, verb in ((delta.added_relationships, "CREATE"), (delta.changed_relationships, "SET")):
+        for key, rows in group.items():
+            rel_type, source_label, target_label = key
+            properties = REL_TABLES[rel_type].properties
+            if verb == "CREATE" and len(rows) > BATCH:
+                _copy_relationships(connection, key, rows)
+                continue
+            if verb == "SET" and not properties:
+                continue
+            source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
+            if verb == "CREATE":
+                values = ", ".join(f"{name}: {_cast(name, type_name)}" for name, type_name in properties.items())
+                values = f" {{{values}}}" if values else ""
+                cypher = (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source__}}), "
+                          f"(b:{target_label} {{{target_key}: row.target__}}) CREATE (a)-[r:{rel_type}{values}]->(b)")
+            else:
+                values = ", ".join(f"r.{name} = {_cast(name, type_name)}" for name, type_name in properties.items())
+                cypher = (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source__}})-[r:{rel_type}]->"
+                          f"(b:{target_label} {{{target_key}: row.target__}}) SET {values}")
+            for batch in _batches([{**properties_of, "source__": source, "target__": target}
+                                   for source, target, properties_of in rows]):
+                connection.execute(cypher, {"rows": batch})
+    for name, value in delta.meta.items():
+        connection.execute(SET_META, {"name": name, "value": value})
 
 
 class EmbeddedStore(Store):
@@ -101,8 +190,8 @@ class EmbeddedStore(Store):
 
     backend = "embedded"
 
-    def __init__(self, folder: Path):
-        super().__init__(folder)
+    def __init__(self, folder: Path, wait_seconds: float | None = None):
+        super().__init__(folder, wait_seconds)
         import ladybug
 
         self._ladybug = ladybug
@@ -114,19 +203,37 @@ class EmbeddedStore(Store):
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreUnavailable(f"cannot create the database folder {self.folder}: {error}") from error
-        self._remove_abandoned_builds()
+            raise StoreUnavailable(f"无法创建数据库目录 {self.folder}：{error}") from error
         if not self.path.exists():
-            self._replace_graph(nx.MultiDiGraph())
+            with self.writer():
+                if not self.path.exists():
+                    self._replace_graph(nx.MultiDiGraph(), new_meta())
         self._connect()
 
-    def _remove_abandoned_builds(self) -> None:
-        """Delete half-built databases left by an ingest that was killed (their process is gone)."""
-        for leftover in self.folder.glob(f"{GRAPH_FILE}.building-*"):
-            pid = leftover.name.rsplit("-", 1)[-1].split(".")[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-                leftover.unlink(missing_ok=True)
+    # ---- crash recovery ----------------------------------------------------------------------------
+    def _recover_files(self) -> list[str]:
+        """Clear a dead writer's half-built databases and a WAL left beside the live file (called under the
+        writer lock, so no live writer owns them)."""
+        notices = super()._recover_files()
+        leftovers = [path for path in self.folder.glob(f"{GRAPH_FILE}.building-*")]
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        if leftovers:
+            notices.append(f"已清除上次中断的写入留下的 {len(leftovers)} 个临时图数据库文件")
+        wal = self.path.with_name(GRAPH_FILE + ".wal")
+        if wal.exists():  # an older budget-kb wrote in place and was killed: roll its committed work forward
+            self._disconnect()
+            try:
+                database = self._ladybug.Database(str(self.path))
+                database.close()
+                notices.append("已恢复上次中断的写入（重放了图数据库的预写日志）")
+            except RuntimeError:
+                notices.append("已丢弃上次中断的写入留下的无法重放的预写日志")
+            wal.unlink(missing_ok=True)
+            self._connect()
+        return notices
 
+    # ---- connections -------------------------------------------------------------------------------
     def _connect(self) -> None:
         with self._lock:
             try:
@@ -134,7 +241,7 @@ class EmbeddedStore(Store):
                 self._database = self._ladybug.Database(str(self.path), read_only=True)
                 self._connection = self._ladybug.Connection(self._database)
             except (OSError, RuntimeError) as error:
-                raise StoreUnavailable(f"cannot open the graph database {self.path}: {error}") from error
+                raise StoreUnavailable(f"无法打开图数据库 {self.path}：{error}") from error
 
     def _current(self) -> None:
         """Reconnect when another process has swapped a new graph in since this store connected."""
@@ -168,53 +275,60 @@ class EmbeddedStore(Store):
             self._current()
             return self._rows(self._connection.execute(cypher, params))
 
-    def _write(self, cypher: str, params: dict) -> list[dict]:
+    def _read_meta(self) -> dict[str, str]:
         with self._lock:
-            self._disconnect()
-            database = self._ladybug.Database(str(self.path))
+            self._current()
             try:
-                connection = self._ladybug.Connection(database)
-                rows = self._rows(connection.execute(cypher, params))
-                connection.close()
-            finally:
-                database.close()
-                self._connect()
-            return rows
+                result = self._connection.execute(f"MATCH (m:{META_TABLE}) RETURN m.name AS name, m.value AS value")
+            except RuntimeError:  # no KbMeta table: a store written before schema version 2
+                return {}
+            return {row["name"]: row["value"] for row in self._rows(result)}
 
-    def _replace_graph(self, graph: nx.MultiDiGraph) -> None:
-        building = self.folder / f"{GRAPH_FILE}.building-{os.getpid()}"
+    # ---- writing: on a private copy, swapped in ------------------------------------------------------
+    def _building(self) -> Path:
+        building = self.folder / f"{GRAPH_FILE}.building-{os.getpid()}-{threading.get_ident()}"
         for stale in (building, building.with_name(building.name + ".wal")):
             stale.unlink(missing_ok=True)
+        return building
+
+    def _swap(self, change, start_from_current: bool) -> list[dict]:
+        """Run ``change(connection)`` on a copy of the graph (or on an empty one) and swap the copy in."""
+        building = self._building()
+        if start_from_current:
+            shutil.copyfile(self.path, building)
         database = self._ladybug.Database(str(building))
         try:
             connection = self._ladybug.Connection(database)
-            for statement in schema_statements():
-                connection.execute(statement)
-            _load(connection, graph)
+            if not start_from_current:
+                for statement in [*schema_statements(), META_DDL]:
+                    connection.execute(statement)
+            connection.execute(META_DDL)  # a store of schema 1 gets the table on its first change
+            rows = change(connection)  # on a private copy: the rename below is the commit
             connection.execute("CHECKPOINT")
             connection.close()
         except BaseException:
             database.close()
-            building.unlink(missing_ok=True)
+            for leftover in (building, building.with_name(building.name + ".wal")):
+                leftover.unlink(missing_ok=True)
             raise
         database.close()
         with self._lock:
             self._disconnect()
             os.replace(building, self.path)
             _fsync_folder(self.folder)
+        return rows or []
+
+    def _write(self, cypher: str, params: dict) -> list[dict]:
+        return self._swap(lambda connection: self._rows(connection.execute(cypher, params)), True)
+
+    def _replace_graph(self, graph: nx.MultiDiGraph, meta: dict[str, str]) -> None:
+        self._swap(lambda connection: _load(connection, graph) or _apply(connection, GraphDelta(meta=meta)), False)
+
+    def _apply_delta(self, delta: GraphDelta) -> None:
+        self._swap(lambda connection: _apply(connection, delta), True)
 
     def _close(self) -> None:
         self._disconnect()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -21,6 +21,7 @@ import networkx as nx
 
 from kb.core.errors import StoreUnavailable
 from kb.store.base import Store
+from kb.store.neo4j_delta import Neo4jDeltaMixin, meta_statements
 from kb.core.schema import NODE_TABLES, REL_TABLES
 
 BATCH = 5000
@@ -57,7 +58,7 @@ def _present(values: dict) -> dict:
     return {name: value for name, value in values.items() if value is not None}
 
 
-class Neo4jStore(Store):
+class Neo4jStore(Neo4jDeltaMixin, Store):
     """The graph in a Neo4j database.
 
     Args:
@@ -105,7 +106,7 @@ class Neo4jStore(Store):
         with self._session(self._neo4j.WRITE_ACCESS) as session:
             return session.execute_write(lambda tx: [record.data() for record in tx.run(cypher, params)])
 
-    def _replace_graph(self, graph: nx.MultiDiGraph) -> None:
+    def _replace_graph(self, graph: nx.MultiDiGraph, meta: dict[str, str]) -> None:
         nodes: dict[str, list[dict]] = {label: [] for label in NODE_TABLES}
         for _, data in graph.nodes(data=True):
             nodes[data["label"]].append(_present({name: data.get(name) for name in NODE_TABLES[data["label"]].properties}))
@@ -125,6 +126,8 @@ class Neo4jStore(Store):
                 cypher = create_relationships_cypher(rel_type, source_label, target_label)
                 for batch in _batches(rows):
                     tx.run(cypher, {"rows": batch}).consume()
+            for cypher, params in meta_statements(meta):
+                tx.run(cypher, params).consume()
             tx.commit()
 
     def _close(self) -> None:
