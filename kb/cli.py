@@ -1,7 +1,8 @@
 """The ``kb`` command line. Each command makes one library call; no logic lives here.
 
-A ``KBError`` becomes one line on stderr (``Error: …``) and exit code 1; so does any unexpected
-exception (with its type name), so a user never sees a traceback. ``KB_DEBUG=1`` re-raises instead.
+A ``KBError`` becomes one line on stderr (``错误[CODE]: …``, the code's Chinese message from
+``kb.core.messages``, at most 300 characters) and exit code 1; so does any unexpected exception
+(``错误[E_UNEXPECTED]``, with its type name), so a user never sees a traceback. ``KB_DEBUG=1`` re-raises instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Optional
 import typer
 
 from kb.core.errors import KBError
+from kb.core.messages import error_line, render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="budget-kb: trace public money through Chinese budget disclosures.")
 links_app = typer.Typer(help="Policy-document and program links: list, accept, reject.", invoke_without_command=True)
@@ -28,8 +30,8 @@ def _print_json(value: object) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
+def _fail(code: str, **fields: object) -> None:
+    typer.echo(error_line(code, render(code, **fields)), err=True)
     raise typer.Exit(1)
 
 
@@ -43,10 +45,12 @@ def _open_store(db: Path, backend: str):
 def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf .docx .xlsx)"),
           as_json: bool = typer.Option(False, "--json", help="print the EXTRACTION_SCHEMA.md object")) -> None:
     """Parse one disclosure and print its records (no store)."""
-    from loaders import parse_file
+    from kb.isolation import parse_files
     from kb.report import extraction_summary
 
-    extraction = parse_file(file)
+    [(_path, extraction)] = parse_files([file])  # in a worker process, under the time and memory limits
+    if isinstance(extraction, KBError):
+        raise extraction
     if as_json:
         _print_json(extraction.schema_dict())
     else:
@@ -55,11 +59,14 @@ def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf 
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), db: Path = DB_OPTION,
-           backend: str = BACKEND_OPTION) -> None:
+           backend: str = BACKEND_OPTION,
+           max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", min=0.001,
+                                                       help="largest file accepted, MB (env KB_MAX_FILE_MB; 50)")) -> None:
     """Parse, link and store disclosures; idempotent; bad files are reported and skipped."""
     from kb.ingest import ingest_with_progress
+    from loaders.limits import Limits
 
-    summary = ingest_with_progress(paths, db=db, backend=backend)
+    summary = ingest_with_progress(paths, db=db, backend=backend, limits=Limits.from_env(max_file_mb))
     typer.echo(summary.describe())
     if summary.ingested == 0 and summary.skipped:
         raise typer.Exit(1)
@@ -84,7 +91,7 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            _fail(f"--param expects key=value, got {pair!r}")
+            _fail("E_BAD_PARAMETER_SYNTAX", value=pair[:40])
         key, value = pair.split("=", 1)
         params[key.strip()] = value
     return params
@@ -183,7 +190,7 @@ def export(format: str = typer.Option(..., "--format", help="graphml | gexf | js
 
     with _open_store(db, backend) as store:
         written = export_graph(store, format, out)
-    typer.echo(f"wrote {written}")
+    typer.echo(f"已写出 {written}")
 
 
 @app.command()
@@ -198,11 +205,12 @@ def synth(docs: int = typer.Option(..., "--docs", min=1), out: Path = typer.Opti
 
 @app.command()
 def ui(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, port: int = typer.Option(8501, "--port"),
-       host: str = typer.Option("localhost", "--host")) -> None:
+       host: str = typer.Option("localhost", "--host"),
+       read_only: bool = typer.Option(False, "--read-only", help="no uploads, no link decisions (to share on a network)")) -> None:
     """Serve the Streamlit app over the store."""
     from kb.serve import serve_ui
 
-    raise typer.Exit(serve_ui(db=db, backend=backend, port=port, host=host))
+    raise typer.Exit(serve_ui(db=db, backend=backend, port=port, host=host, read_only=read_only))
 
 
 def main() -> None:
@@ -213,12 +221,12 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except KBError as error:
-        typer.echo(f"Error: {error}", err=True)
+        typer.echo(error.line(), err=True)
         sys.exit(1)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("已中止。", err=True)
         sys.exit(1)
     except Exception as error:  # click usage errors and anything unexpected: one line, never a traceback
         import click
@@ -228,7 +236,8 @@ def main() -> None:
             sys.exit(error.exit_code)
         if os.environ.get("KB_DEBUG"):
             raise
-        typer.echo(f"Error: {type(error).__name__}: {error}", err=True)
+        typer.echo(error_line("E_UNEXPECTED", render("E_UNEXPECTED", kind=type(error).__name__, message=error)),
+                   err=True)
         sys.exit(1)
 
 

@@ -11,7 +11,6 @@ graph, which a re-run completes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -22,10 +21,12 @@ import networkx as nx
 
 from kb.core.errors import KBError
 from kb.graph import build_graph
+from kb.isolation import parse_files
 from kb.core.records import Extraction, LinkResult
 from kb.store import Store, open_store
 from linking import link
 from linking.decisions import load_decisions
+from loaders.limits import Limits
 
 log = logging.getLogger("kb.ingest")
 
@@ -104,40 +105,21 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]
     return list(files), missing
 
 
-def _parse(path: Path) -> Extraction:
-    from loaders import parse_file
-
-    extraction = parse_file(path)
-    if extraction.doc_id is None:
-        extraction.doc_id = hashlib.sha256(path.read_bytes()).hexdigest()
-    if extraction.path is None:
-        extraction.path = str(path)
-    return extraction
-
-
-def _parse_or_skip(path: Path) -> Extraction | SkippedFile:
-    """Parse one file; a file that cannot be parsed becomes a SkippedFile with a one-line reason."""
-    try:
-        return _parse(path)
-    except KBError as error:
-        return SkippedFile(str(path), getattr(error, "reason", str(error)))
-    except Exception as error:  # a parser defect on one file must not stop a corpus: report and go on
-        log.exception("parsing %s failed", path)
-        return SkippedFile(str(path), f"{type(error).__name__}: {error}".splitlines()[0])
-
-
 def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult:
     """Link the whole corpus with ``linking.link`` and the review decisions kept in ``folder``."""
     return link(extractions, load_decisions(folder))
 
 
-def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None) -> IngestSummary:
+def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None,
+                 limits: Limits | None = None) -> IngestSummary:
     """Parse files and folders, link the corpus and replace the stored graph.
 
     Args:
         paths: disclosure files (.txt .pdf .docx .xlsx) and folders holding them.
         store: an open store (``kb.store.open_store``); its folder keeps the parsed documents.
         on_progress: called as ``on_progress(done, total, what)`` after each file and before each later step.
+        limits: size, zip, row, time and memory limits of parsing one file (default ``Limits.from_env()``);
+            files are parsed in worker processes (``kb.isolation.parse_files``), never in this process.
 
     Returns:
         An ``IngestSummary``. Files that cannot be parsed are listed in ``skipped`` (file and reason) and the
@@ -163,9 +145,11 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         stages[stage] = round(time.perf_counter() - clock, 2)
         clock = time.perf_counter()
 
-    for done, path in enumerate(files, start=1):  # one process: worker start-up costs more than it saves here
-        result = _parse_or_skip(path)
-        (skipped if isinstance(result, SkippedFile) else parsed).append(result)
+    for done, (path, result) in enumerate(parse_files(files, limits), start=1):  # worker processes, limits
+        if isinstance(result, KBError):
+            skipped.append(SkippedFile(str(path), getattr(result, "reason", str(result))))
+        else:
+            parsed.append(result)
         report(done, len(files), path.name)
     lap("parse")
     summary = IngestSummary(ingested=len(parsed), skipped=skipped, stages=stages)
@@ -188,13 +172,15 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
     return summary
 
 
-def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedded") -> IngestSummary:
+def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedded",
+                         limits: Limits | None = None) -> IngestSummary:
     """``kb ingest``: ``ingest_paths`` with a rich progress bar on stderr.
 
     Args:
         paths: files and folders.
         db: the database folder (``--db``).
         backend: "embedded" or "neo4j".
+        limits: see ``ingest_paths``.
 
     Returns:
         The ``IngestSummary`` (the CLI prints ``describe()``).
@@ -214,4 +200,4 @@ def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedd
         def on_progress(done: int, total: int, what: str) -> None:
             progress.update(task, completed=done, total=total, what=what)
 
-        return ingest_paths(paths, store, on_progress)
+        return ingest_paths(paths, store, on_progress, limits)

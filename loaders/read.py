@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.core.errors import UnreadableDocument
+from kb.core.errors import EncryptedPdf, UnreadableDocument
 from kb.core.normalize import normalize_text
+from loaders.limits import check_file, limited_rows
 from loaders.rows import detect_layout
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -89,6 +90,7 @@ def read_source(path: str | Path) -> SourceText:
         shown = suffix or "(none)"
         raise UnreadableDocument(path, f"unknown extension {shown} (expected .txt, .pdf, .docx or .xlsx)")
     try:
+        check_file(file)  # size and zip-expansion limits, before anything is read (loaders/limits.py)
         data = file.read_bytes()
     except OSError as error:
         raise UnreadableDocument(path, f"cannot be read ({error.strerror or error})") from None
@@ -104,7 +106,7 @@ def read_source(path: str | Path) -> SourceText:
         text, encoding = decode_text(data, path)
         if "\ufffd" in text:
             notes.append(f"{text.count(chr(0xFFFD))} damaged byte sequence(s) replaced by U+FFFD while decoding.")
-        raw_lines = _LINE_BREAK.split(text)
+        raw_lines = list(limited_rows(_LINE_BREAK.split(text), path, "文本行"))
         fmt = "text"
     elif suffix == ".pdf":
         raw_lines, fmt = _pdf_lines(file), "pdf"
@@ -251,8 +253,9 @@ def _pdf_lines(file: Path) -> list[str]:
         raise
     except Exception as error:  # pdfminer raises many types for damaged files
         name = type(error).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise UnreadableDocument(file, "encrypted PDF (a password is needed)") from None
+        causes = (error, *error.args, error.__cause__, error.__context__)  # pdfplumber wraps pdfminer's error
+        if any("Password" in type(cause).__name__ or "Encrypt" in type(cause).__name__ for cause in causes):
+            raise EncryptedPdf(file) from None
         raise UnreadableDocument(file, f"damaged or truncated PDF ({name})") from None
     return lines
 
@@ -320,7 +323,7 @@ def _docx_lines(file: Path) -> list[str]:
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
             above: list[object] = []
-            for row in Table(child, document).rows:
+            for row in limited_rows(Table(child, document).rows, file, "DOCX 表格"):
                 cells: list[str] = []
                 row_cells = row.cells
                 row_tcs = [cell._tc for cell in row_cells]
@@ -356,7 +359,7 @@ def _xlsx_lines(file: Path) -> list[str]:
     try:
         for sheet in workbook.worksheets:
             lines.append(sheet.title)
-            for values in sheet.iter_rows(values_only=True):
+            for values in limited_rows(sheet.iter_rows(values_only=True), file, f"工作表 {sheet.title}"):
                 cells = [_xlsx_cell_text(value) for value in values]
                 while cells and not cells[-1]:
                     cells.pop()
