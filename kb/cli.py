@@ -128,8 +128,10 @@ def templates(as_json: bool = typer.Option(False, "--json")) -> None:
 def ask(question: str, db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
         as_json: bool = typer.Option(False, "--json")) -> None:
     """Answer a question in Chinese through a template or semantic search, with sources."""
+    from kb.core.errors import QuestionTooLong
     from kb.query.ask import ask as ask_question
 
+    QuestionTooLong.check(question)
     with _open_store(db, backend) as store:
         answer = ask_question(store, question)
     if as_json:

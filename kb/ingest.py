@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from kb.core.errors import KBError
+from kb.core.messages import MAX_MESSAGE_CHARS, display, shorten
 from kb.graph import build_graph
 from kb.isolation import parse_files
 from kb.core.records import Extraction, LinkResult
@@ -36,10 +37,11 @@ ProgressCallback = Callable[[int, int, str], None]
 
 @dataclass
 class SkippedFile:
-    """A file that was not ingested, and why (one line)."""
+    """A file that was not ingested, and why (one Chinese line), with the error code (``kb.core.messages``)."""
 
     path: str
     reason: str
+    code: str = "E_UNREADABLE"
 
 
 @dataclass
@@ -64,13 +66,17 @@ class IngestSummary:
     stages: dict[str, float] = field(default_factory=dict)
 
     def describe(self) -> str:
-        """Lines for the terminal: one per skipped file, then the totals."""
-        lines = [f"skipped {item.path}: {item.reason}" for item in self.skipped]
-        lines.append(f"ingested {self.ingested} file(s), skipped {len(self.skipped)}; the store holds "
-                     f"{self.documents} document(s): {self.nodes} nodes, {self.relationships} relationships "
-                     f"({self.seconds:.1f} s" + "".join(f", {stage} {seconds:.1f}" for stage, seconds
-                                                      in self.stages.items()) + ")")
+        """Lines for the terminal: one per skipped file (``跳过 PATH：错误[CODE] reason``), then the totals."""
+        lines = [f"跳过 {display(item.path)}：错误[{item.code}] {shorten(item.reason, MAX_MESSAGE_CHARS)}"
+                 for item in self.skipped]
+        lines.append(f"导入 {self.ingested} 个文件，跳过 {len(self.skipped)} 个；库中现有 {self.documents} 份文件、"
+                     f"{self.nodes} 个节点、{self.relationships} 条关系（{self.seconds:.1f} 秒" +
+                     "".join(f"，{_STAGE_NAMES.get(stage, stage)} {seconds:.1f}" for stage, seconds
+                             in self.stages.items()) + "）")
         return "\n".join(lines)
+
+
+_STAGE_NAMES = {"parse": "解析", "archive": "存档", "link": "关联", "build": "建图", "write": "写入"}
 
 
 def _supported_suffixes() -> tuple[str, ...]:
@@ -101,7 +107,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]
         elif path.is_file():
             files[path] = None
         else:
-            missing.append(SkippedFile(str(path), "no such file or folder"))
+            missing.append(SkippedFile(str(path), "文件或文件夹不存在"))
     return list(files), missing
 
 
@@ -147,7 +153,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
 
     for done, (path, result) in enumerate(parse_files(files, limits), start=1):  # worker processes, limits
         if isinstance(result, KBError):
-            skipped.append(SkippedFile(str(path), getattr(result, "reason", str(result))))
+            skipped.append(SkippedFile(str(path), getattr(result, "reason", str(result)), result.code))
         else:
             parsed.append(result)
         report(done, len(files), path.name)

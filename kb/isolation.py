@@ -24,13 +24,17 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import time
+import types
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from kb.core.errors import KBError, ParseCrashed, ParseMemoryExceeded, ParseTimeout, UnreadableDocument
+from kb.core.messages import display
 from kb.core.records import Extraction
 from loaders.limits import MB, Limits
 
@@ -66,7 +70,10 @@ def _parse_one(path: Path, limits: Limits) -> Extraction | KBError:
     from loaders import parse_file
 
     try:
-        return parse_file(path)
+        extraction = parse_file(path)
+        # a file name with bytes that are not UTF-8 (surrogate escapes) could not be stored or printed
+        extraction.file, extraction.path = display(extraction.file), display(extraction.path)
+        return extraction
     except KBError as error:
         return error
     except MemoryError:
@@ -101,6 +108,18 @@ def _worker(connection: Connection, limits: Limits) -> None:
             return  # after a failed allocation the heap may be fragmented: let a fresh worker take over
 
 
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """Hide the ``__main__`` module while a worker starts, so the child does not re-run the parent's main
+    script (pytest, streamlit, ``python -`` whose stdin cannot be re-read): the worker needs only kb.isolation."""
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = real
+
+
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
@@ -108,7 +127,8 @@ class _Worker:
         context = _mp_context()
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_worker, args=(child, limits), daemon=True, name="kb-parse")
-        self.process.start()
+        with _bare_main():
+            self.process.start()
         child.close()
         self.task: tuple[int, Path, float] | None = None  # (index, path, deadline)
 
@@ -212,7 +232,7 @@ def parse_files(paths: list[Path], limits: Limits | None = None,
                     worker.process.join(timeout=5)
                     result, finished = _death(worker, path, limits), True
                 elif now >= deadline:
-                    log.warning("parsing %s took over %.0f s: worker killed", path, limits.timeout_seconds)
+                    log.info("parsing %s took over %.0f s: worker killed", path, limits.timeout_seconds)
                     result, finished = ParseTimeout(path, seconds=f"{limits.timeout_seconds:g}"), True
                 if result is None:
                     continue

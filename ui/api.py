@@ -191,9 +191,12 @@ def ask_question(question: str, previous: Any = None) -> Any:
 
     Raises:
         UnanswerableQuestion: nothing in the question resolved.
+        QuestionTooLong: more than 500 characters.
     """
+    from kb.core.errors import QuestionTooLong
     from kb.query.ask import ask
 
+    QuestionTooLong.check(question)
     return ask(get_store(), question, previous=previous)
 
 

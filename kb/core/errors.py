@@ -7,7 +7,7 @@ say the condition, not the place it happened. Errors pickle (a parse worker proc
 
 from __future__ import annotations
 
-from kb.core.messages import error_line, render, shorten
+from kb.core.messages import MAX_ECHO_CHARS, MAX_QUESTION_CHARS, error_line, render, shorten
 
 
 def _restore(cls: type, args: tuple, state: dict) -> "KBError":
@@ -163,6 +163,19 @@ class QuestionTooLong(KBError):
     """A question longer than the engine reads. Args: length, limit, head (its first characters)."""
 
     code = "E_QUESTION_TOO_LONG"
+
+    @classmethod
+    def check(cls, question: str, limit: int = MAX_QUESTION_CHARS) -> str:
+        """Return ``question`` when it has at most ``limit`` characters, else raise this error (echoing
+        only its first ``MAX_ECHO_CHARS`` characters).
+
+        Example:
+            >>> QuestionTooLong.check("荣昌区的收入总计是多少？")
+            '荣昌区的收入总计是多少？'
+        """
+        if question is not None and len(question) > limit:
+            raise cls(length=len(question), limit=limit, head=shorten(question, MAX_ECHO_CHARS).rstrip("…"))
+        return question
 
 
 class LinkNotFound(KBError):

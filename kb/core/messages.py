@@ -16,6 +16,9 @@ MAX_MESSAGE_CHARS = 300
 MAX_ECHO_CHARS = 40
 """Longest piece of user input (a question, a parameter value) echoed back inside a message."""
 
+MAX_QUESTION_CHARS = 500
+"""Longest question ``kb ask`` / the app reads (characters); real questions have under 100."""
+
 MESSAGES: dict[str, str] = {
     # any deliberate error without a code of its own
     "E_KB": "{message}",
@@ -53,14 +56,30 @@ MESSAGES: dict[str, str] = {
 }
 
 
+def display(text: object) -> str:
+    """``text`` safe to print: undecodable file-name bytes (surrogate escapes) shown as U+FFFD, control
+    characters (terminal escape sequences, NUL) removed, line breaks and tabs made spaces.
+
+    Example:
+        >>> display("报表.txt\\x1b[31m\\x00")
+        '报表.txt[31m'
+    """
+    text = str(text)
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # lone surrogates that are not escaped file-name bytes
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(" " if ch in "\t\r\n" else ch for ch in text if ch in "\t\r\n" or ch.isprintable())
+
+
 def shorten(text: object, limit: int = MAX_ECHO_CHARS) -> str:
-    """``text`` on one line, cut to ``limit`` characters with "…" when longer.
+    """``text`` on one printable line (see ``display``), cut to ``limit`` characters with "…" when longer.
 
     Example:
         >>> shorten("一" * 50, 5)
         '一一一一一…'
     """
-    line = " ".join(str(text).split())
+    line = " ".join(display(text).split())
     return line if len(line) <= limit else line[:limit] + "…"
 
 
