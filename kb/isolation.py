@@ -40,10 +40,15 @@ from loaders.limits import MB, Limits
 
 log = logging.getLogger("kb.isolation")
 
+READY = "ready"
+"""What a worker sends once it is initialised; a file's time limit starts when it is handed to a ready worker."""
+
+START_SECONDS = 120.0
+"""How long a new worker may take to start (the fork server imports the readers once, a few seconds)."""
+
 PRELOAD = ["loaders.pipeline", "loaders.pdf_fonts", "pdfplumber", "docx", "openpyxl", "charset_normalizer",
            "kb.isolation"]
-"""Modules the fork server imports once, so every worker starts with them loaded (kb.isolation last: its
-import there also builds the lazy tables of the first parse, see ``_warm_up``)."""
+"""Modules the fork server imports once, so every worker starts with them loaded."""
 
 _context = None
 
@@ -92,6 +97,11 @@ def _worker(connection: Connection, limits: Limits) -> None:
     from loaders.limits import set_limits
 
     set_limits(limits)
+    import loaders.pipeline  # noqa: F401 - normally preloaded by the fork server; imported before "ready"
+    from kb.core.normalize import normalize_text
+
+    normalize_text("預算")  # builds the OpenCC table (0.4 s) once per worker, before any file's clock starts
+    connection.send(READY)
     while True:
         try:
             path = connection.recv()
@@ -131,6 +141,8 @@ class _Worker:
             self.process.start()
         child.close()
         self.task: tuple[int, Path, float] | None = None  # (index, path, deadline)
+        self.ready = False
+        self.start_deadline = time.monotonic() + START_SECONDS
 
     def send(self, index: int, path: Path, timeout: float) -> None:
         self.connection.send(path)
@@ -161,6 +173,36 @@ def _death(worker: _Worker, path: Path, limits: Limits) -> KBError:
             return ParseMemoryExceeded(path, limit_mb=f"{limits.memory_bytes / MB:.0f}")
         return ParseCrashed(path, detail=f"信号 {name}")
     return ParseCrashed(path, detail=f"退出码 {code}")
+
+
+def _started(worker: _Worker, ready: set) -> bool:
+    """True once ``worker`` has said it is ready (then it takes files); False when it died or took too long."""
+    if worker.connection in ready:
+        try:
+            worker.ready = worker.connection.recv() == READY
+        except (EOFError, OSError):
+            return False
+        return worker.ready
+    return worker.process.sentinel not in ready and time.monotonic() < worker.start_deadline
+
+
+def _outcome(worker: _Worker, ready: set, limits: Limits) -> Extraction | KBError | None:
+    """The result of a busy worker's file: its answer, an error when it died or ran past the deadline, or
+    None while it is still within its time."""
+    _index, path, deadline = worker.task
+    if worker.connection in ready:
+        try:
+            return worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            return _death(worker, path, limits)
+    if worker.process.sentinel in ready:
+        worker.process.join(timeout=5)
+        return _death(worker, path, limits)
+    if time.monotonic() >= deadline:
+        log.info("parsing %s took over %.0f s: worker killed", path, limits.timeout_seconds)
+        return ParseTimeout(path, seconds=f"{limits.timeout_seconds:g}")
+    return None
 
 
 def default_workers(count: int) -> int:
@@ -198,60 +240,49 @@ def parse_files(paths: list[Path], limits: Limits | None = None,
     pending = deque(enumerate(paths))
     results: dict[int, Extraction | KBError] = {}
     pool: list[_Worker] = []
+    failed_starts = 0
     next_out = 0
     try:
         while next_out < len(paths):
-            while pending and (len(pool) < target or any(worker.task is None for worker in pool)):
-                worker = next((worker for worker in pool if worker.task is None), None)
-                if worker is None:
-                    worker = _Worker(limits)
-                    pool.append(worker)
-                index, path = pending.popleft()
-                worker.send(index, path, limits.timeout_seconds)
+            idle = [worker for worker in pool if worker.task is None]
+            while pending and len(pool) < target and len(idle) < len(pending):
+                worker = _Worker(limits)
+                pool.append(worker)
+                idle.append(worker)
+            for worker in idle:
+                if worker.ready and pending:
+                    index, path = pending.popleft()
+                    worker.send(index, path, limits.timeout_seconds)
             while next_out in results:
                 yield paths[next_out], results.pop(next_out)
                 next_out += 1
-            busy = [worker for worker in pool if worker.task is not None]
-            if not busy:
+            waiting = [worker for worker in pool if worker.task is not None or not worker.ready]
+            if not waiting:
                 continue
-            remaining = min(worker.task[2] for worker in busy) - time.monotonic()
-            ready = set(wait([worker.connection for worker in busy] + [worker.process.sentinel for worker in busy],
-                             timeout=max(remaining, 0)))
-            now = time.monotonic()
-            for worker in busy:
-                index, path, deadline = worker.task
-                result: Extraction | KBError | None = None
-                finished = False
-                if worker.connection in ready:
-                    try:
-                        result = worker.connection.recv()
-                    except (EOFError, OSError):
-                        worker.process.join(timeout=5)
-                        result, finished = _death(worker, path, limits), True
-                elif worker.process.sentinel in ready:
-                    worker.process.join(timeout=5)
-                    result, finished = _death(worker, path, limits), True
-                elif now >= deadline:
-                    log.info("parsing %s took over %.0f s: worker killed", path, limits.timeout_seconds)
-                    result, finished = ParseTimeout(path, seconds=f"{limits.timeout_seconds:g}"), True
+            deadline = min(worker.task[2] if worker.task else worker.start_deadline for worker in waiting)
+            ready = set(wait([worker.connection for worker in waiting] + [worker.process.sentinel for worker in waiting],
+                             timeout=max(deadline - time.monotonic(), 0)))
+            for worker in waiting:
+                if not worker.ready:
+                    if _started(worker, ready):
+                        continue
+                    failed_starts += 1
+                    worker.stop(kill=True)
+                    pool.remove(worker)
+                    if failed_starts >= 3 and not any(other.ready for other in pool):  # workers cannot start at all
+                        while pending:
+                            index, path = pending.popleft()
+                            results[index] = ParseCrashed(path, detail="无法启动解析进程")
+                    continue
+                result = _outcome(worker, ready, limits)
                 if result is None:
                     continue
-                results[index] = result
+                results[worker.task[0]] = result
                 worker.task = None
-                if finished or isinstance(result, ParseMemoryExceeded) or not worker.process.is_alive():
+                if not worker.process.is_alive() or isinstance(result, (ParseTimeout, ParseMemoryExceeded, ParseCrashed)):
                     worker.stop(kill=True)
                     pool.remove(worker)
     finally:
         for worker in pool:
             worker.stop(kill=worker.task is not None)
 
-
-def _warm_up() -> None:
-    """Build what the first parse of a process builds lazily (the OpenCC table: 0.4 s), once, in the fork server."""
-    from kb.core.normalize import normalize_text
-
-    normalize_text("預算")
-
-
-if getattr(multiprocessing.current_process(), "_inheriting", False):  # being imported by the fork server's preload
-    _warm_up()
