@@ -29,7 +29,7 @@ if not api.read_only() and st.button("导入", key="data-ingest", disabled=not u
         summary = api.ingest_uploads([(upload.name, upload.getvalue()) for upload in uploads], on_progress)
         progress.progress(1.0, text="完成")
         for skipped in summary.skipped:
-            st.warning(f"跳过 {Path(skipped.path).name}：{skipped.reason}")
+            st.warning(f"跳过 {Path(skipped.path).name}：错误[{skipped.code}] {skipped.reason}")
         (st.success if summary.ingested else st.info)(f"导入 {summary.ingested} 个文件，跳过 {len(summary.skipped)} 个；库中现有 {summary.documents} 份文件、"
                    f"{summary.nodes} 个节点、{summary.relationships} 条关系（{summary.seconds:.1f} 秒）。")
 
