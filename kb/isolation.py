@@ -71,6 +71,19 @@ def _limit_memory(memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (target, hard))
 
 
+def _limit_cpu(seconds: float) -> None:
+    """Let this worker use at most about 2 × ``seconds`` more CPU time (then the kernel ends it with SIGXCPU):
+    the parent's deadline is the real limit, this one bounds a worker whose parent was killed."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    target = int(usage.ru_utime + usage.ru_stime + 2 * seconds) + 1
+    if hard != resource.RLIM_INFINITY:
+        target = min(target, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (target, hard))
+
+
 def _parse_one(path: Path, limits: Limits) -> Extraction | KBError:
     from loaders import parse_file
 
@@ -101,7 +114,10 @@ def _worker(connection: Connection, limits: Limits) -> None:
     from kb.core.normalize import normalize_text
 
     normalize_text("預算")  # builds the OpenCC table (0.4 s) once per worker, before any file's clock starts
-    connection.send(READY)
+    try:
+        connection.send(READY)
+    except OSError:  # the parent is gone
+        return
     while True:
         try:
             path = connection.recv()
@@ -109,11 +125,14 @@ def _worker(connection: Connection, limits: Limits) -> None:
             return
         if path is None:
             return
+        _limit_cpu(limits.timeout_seconds)
         result = _parse_one(path, limits)
         try:
             connection.send(result)
         except MemoryError:
             connection.send(ParseMemoryExceeded(path, limit_mb=f"{limits.memory_bytes / MB:.0f}"))
+        except OSError:  # the parent is gone (killed): nothing to report to
+            return
         if isinstance(result, ParseMemoryExceeded):
             return  # after a failed allocation the heap may be fragmented: let a fresh worker take over
 
@@ -171,6 +190,8 @@ def _death(worker: _Worker, path: Path, limits: Limits) -> KBError:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
         if name == "SIGKILL":  # the kernel's OOM killer, or someone else
             return ParseMemoryExceeded(path, limit_mb=f"{limits.memory_bytes / MB:.0f}")
+        if name == "SIGXCPU":  # its CPU-time limit (see _limit_cpu)
+            return ParseTimeout(path, seconds=f"{limits.timeout_seconds:g}")
         return ParseCrashed(path, detail=f"信号 {name}")
     return ParseCrashed(path, detail=f"退出码 {code}")
 

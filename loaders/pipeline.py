@@ -51,5 +51,5 @@ def parse_file(path: str | Path) -> Extraction:
                   or extraction.projects or any(getattr(totals, f) is not None for f in type(totals).model_fields
                                                 if f != "lines"))
     if not recognised:
-        raise UnreadableDocument(path, "no budget tables, unit or figures recognised")
+        raise UnreadableDocument(path, "未识别出预算表格、单位或金额，不像预算公开文件")
     return extraction
