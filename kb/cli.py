@@ -81,8 +81,8 @@ def stats(db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
     if as_json:
         _print_json(counts)
     else:
-        for group in ("nodes", "relationships"):
-            typer.echo(f"{group}:")
+        for group, title in (("nodes", "节点"), ("relationships", "关系")):
+            typer.echo(f"{title}：")
             for name, count in sorted(counts[group].items()):
                 typer.echo(f"  {name:<18} {count}")
 
@@ -121,7 +121,7 @@ def templates(as_json: bool = typer.Option(False, "--json")) -> None:
         _print_json([template.to_dict() for template in registry])
     else:
         for template in registry:
-            typer.echo(f"{template.name}: {template.description}  params: {', '.join(template.params) or '-'}")
+            typer.echo(f"{template.name}：{template.description}  参数：{'、'.join(template.params) or '无'}")
 
 
 @app.command()
@@ -202,7 +202,7 @@ def synth(docs: int = typer.Option(..., "--docs", min=1), out: Path = typer.Opti
     from kb.synth import generate_corpus
 
     truth = generate_corpus(docs, out, seed=seed)
-    typer.echo(f"wrote {docs} documents and {truth}")
+    typer.echo(f"已写出 {docs} 份文件和 {truth}")
 
 
 @app.command()

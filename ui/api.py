@@ -352,7 +352,7 @@ def record_decision(link_id: str, status: str) -> str:
 
     message = decide(get_store(), link_id, status)
     data_changed()
-    return str(message) if message is not None else f"{link_id}: {status}"
+    return str(message) if message is not None else f"{link_id}：{ {'accepted': '已接受', 'rejected': '已拒绝'}.get(status, status)}"
 
 
 def check_report() -> Any | None:

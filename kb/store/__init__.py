@@ -43,7 +43,7 @@ def open_store(db: Path, backend: str = "embedded") -> Store:
         from kb.store.neo4j_store import Neo4jStore
 
         return Neo4jStore(Path(db))
-    raise StoreUnavailable(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    raise StoreUnavailable(f"未知的后端“{backend}”，可选：{'、'.join(BACKENDS)}")
 
 
 __all__ = ["BACKENDS", "Store", "open_store"]

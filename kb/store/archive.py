@@ -51,7 +51,7 @@ class DocumentArchive:
                 temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
                 os.replace(temporary, target)
         except OSError as error:
-            raise StoreUnavailable(f"cannot write parsed documents under {self.folder}: {error}") from error
+            raise StoreUnavailable(f"无法在 {self.folder} 下写入已解析的文件：{error}") from error
 
     def remove(self, files: list[str]) -> None:
         """Forget the records of these file names (missing ones are ignored)."""
@@ -84,5 +84,5 @@ class DocumentArchive:
             try:
                 records.append(Extraction.model_validate_json(path.read_text(encoding="utf-8")))
             except (OSError, ValueError) as error:
-                raise StoreUnavailable(f"cannot read parsed document {path}: {error}") from error
+                raise StoreUnavailable(f"无法读取已解析的文件 {path}：{error}") from error
         return sorted(records, key=lambda record: record.file)

@@ -110,7 +110,7 @@ class EmbeddedStore(Store):
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreUnavailable(f"cannot create the database folder {self.folder}: {error}") from error
+            raise StoreUnavailable(f"无法创建数据库文件夹 {self.folder}：{error}") from error
         self._remove_abandoned_builds()
         if not self.path.exists():
             self._replace_graph(nx.MultiDiGraph())
@@ -130,7 +130,7 @@ class EmbeddedStore(Store):
                 self._database = self._ladybug.Database(str(self.path), read_only=True)
                 self._connection = self._ladybug.Connection(self._database)
             except (OSError, RuntimeError) as error:
-                raise StoreUnavailable(f"cannot open the graph database {self.path}: {error}") from error
+                raise StoreUnavailable(f"无法打开图数据库 {self.path}：{error}") from error
 
     def _current(self) -> None:
         """Reconnect when another process has swapped a new graph in since this store connected."""
