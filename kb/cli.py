@@ -231,11 +231,9 @@ def main() -> None:
         typer.echo("已中止。", err=True)
         sys.exit(1)
     except Exception as error:  # click usage errors and anything unexpected: one line, never a traceback
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+        if callable(getattr(error, "format_message", None)):  # a click usage error (typer vendors click)
+            typer.echo(error_line("E_USAGE", render("E_USAGE", message=error.format_message())), err=True)
+            sys.exit(getattr(error, "exit_code", 2))
         if os.environ.get("KB_DEBUG"):
             raise
         typer.echo(error_line("E_UNEXPECTED", render("E_UNEXPECTED", kind=type(error).__name__, message=error)),

@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     # any deliberate error without a code of its own
     "E_KB": "{message}",
     "E_UNEXPECTED": "内部错误（{kind}）：{message}（设置 KB_DEBUG=1 可查看详细信息）",
+    "E_USAGE": "命令用法有误：{message}（kb --help 查看用法）",
     # files and parsing
     "E_UNREADABLE": "{path}：{reason}",
     "E_FILE_TOO_LARGE": ("{path}：文件过大（{size}，上限 {limit}）；"
