@@ -4,8 +4,8 @@ Prints, as Markdown: the machine; parse MB/s on the corpus and on a 36 MB concat
 ``kb ingest`` wall time and peak RSS (child process, os.wait4) for the corpus and for 250, 1,000 and
 4,000 synthetic documents (``kb synth``) on the embedded store; ``kb check`` recall on the planted
 contradictions of the 1,000-document store; then the figures of the other benches, each run as a
-child if present: bench/ingest.py and bench/link_quality.py (``--corpus DIR``), bench/ask.py (``--db`` the
-ingested corpus).
+child if present: bench/ingest.py, bench/link_quality.py and bench/isolation.py (``--corpus DIR``),
+bench/ask.py (``--db`` the ingested corpus).
 
 Environment: ``KB_BENCH_4000=0`` leaves out the 4,000-document run; ``KB_BENCH_TIMEOUT`` (seconds, default
 3600) bounds each child. The other benches get ``KB_BENCH_WORK`` (scratch folder), ``KB_BENCH_SYNTH``
@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from bench.parse import concatenation_throughput, corpus_throughput, run_child  # noqa: E402
 
 TIMEOUT = float(os.environ.get("KB_BENCH_TIMEOUT", "3600"))
-OTHER_BENCHES = ("ingest", "link_quality", "ask")
+OTHER_BENCHES = ("ingest", "link_quality", "ask", "isolation")
 TARGETS = {"1000": "≤ 30 s, peak RSS ≤ 2 GB", "4000": "≤ 4.4 × the 1,000-document time"}
 
 
@@ -55,7 +55,7 @@ def ingest(folder: Path, db: Path) -> dict:
     """``kb ingest FOLDER --db DB`` in a child process: wall time, peak RSS and its summary line."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     child = run_child(kb_command("ingest", str(folder), "--db", str(db)), TIMEOUT, env)
-    summary = next((line for line in child["stdout"].splitlines() if line.startswith("ingested")), "")
+    summary = next((line for line in child["stdout"].splitlines() if line.startswith("导入")), "")
     error = "" if child["returncode"] == 0 else (child["stderr"].strip().splitlines() or ["failed"])[-1]
     return {"seconds": child["seconds"], "peak_rss_mb": child["peak_rss_mb"], "summary": summary,
             "error": "timed out" if child["timed_out"] else error}
@@ -174,7 +174,8 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
     if recall_size:
         env["KB_BENCH_SYNTH_DB"] = str(work / f"db-synth-{recall_size}")
     arguments = {"ingest": ["--corpus", str(corpus)], "link_quality": ["--corpus", str(corpus)],
-                 "ask": ["--db", str(work / "db-corpus")]}  # kb ask over the ingested corpus
+                 "ask": ["--db", str(work / "db-corpus")],  # kb ask over the ingested corpus
+                 "isolation": ["--corpus", str(corpus)]}
     for name in OTHER_BENCHES:
         emit(f"## bench/{name}.py", "")
         emit(other_bench(name, arguments[name], env), "")
