@@ -4,7 +4,9 @@ and never parsed in the server process, changes made by another process show on 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +92,23 @@ def test_read_only_offers_no_upload_and_refuses_decisions(app_store, monkeypatch
         api.record_decision("policy_link:0000", "accepted")
     with pytest.raises(ReadOnly, match="导入文件不可用"):
         api.ingest_uploads([("a.txt", b"x")])
+
+
+def test_the_app_sees_a_link_decision_made_by_another_process(tmp_path, monkeypatch):
+    """The review page's pending count drops after `kb links reject` in a terminal, on the next page run."""
+    db = tmp_path / "kb-data"
+    assert _kb("ingest", str(hostile.CORPUS), "--db", str(db)).returncode == 0
+    monkeypatch.setenv("KB_DB", str(db))
+    monkeypatch.setenv("KB_BACKEND", "embedded")
+    monkeypatch.delenv("KB_READ_ONLY", raising=False)
+    links = json.loads(_kb("links", "--db", str(db), "--json").stdout)
+    [misprint] = [link for link in links["policy_links"]
+                  if {link["a"], link["b"]} == {"渝教人〔2013〕13号", "渝教文〔2013〕13号"}]
+    assert misprint["status"] == "possible"
+    app = _app("views/review.py")
+    pending = int(re.search(r"待审核（(\d+)）", app.subheader[0].value).group(1))
+    assert f"`{misprint['id']}`" in " ".join(element.value for element in app.markdown)
+    assert _kb("links", "reject", misprint["id"], "--db", str(db)).returncode == 0
+    app.run()
+    assert app.subheader[0].value == f"待审核（{pending - 1}）"
+    assert f"`{misprint['id']}`" not in " ".join(element.value for element in app.markdown)

@@ -58,13 +58,24 @@ def _open_cached_store(db: str, backend: str) -> Any:
 
 
 def get_store() -> Any:
-    """The cached ``kb.store`` Store for the configured database folder and backend.
+    """The cached ``kb.store`` Store for the configured database folder and backend, reconnected first when
+    another process has changed the store since this one last looked (see ``store_generation``).
 
     Raises:
         StoreUnavailable: the folder cannot be opened (e.g. another process holds its lock).
     """
     db, backend = store_settings()
-    return _open_cached_store(db, backend)
+    store = _open_cached_store(db, backend)
+    generation = _generation_of(store)
+    seen = getattr(store, "ui_generation", None)
+    if seen is not None and seen != generation:
+        # an embedded store's read-only connection keeps the view it opened with: a decision written in
+        # place by `kb links accept` elsewhere would stay unseen. The next read reconnects.
+        refresh = getattr(store, "refresh", None) or getattr(store, "_disconnect", None)
+        if callable(refresh):
+            refresh()
+    store.ui_generation = generation
+    return store
 
 
 def read_only() -> bool:
@@ -87,10 +98,13 @@ def store_generation() -> str:
     Returns:
         An opaque string; equal strings mean nothing changed.
     """
-    store = get_store()
+    return _generation_of(get_store())
+
+
+def _generation_of(store: Any) -> str:
     generation = getattr(store, "generation", None)
-    if callable(generation):
-        return str(generation())
+    if generation is not None:  # the store's own counter (a method or a value)
+        return str(generation() if callable(generation) else generation)
     folder = Path(getattr(store, "folder", store_settings()[0]))
     parts = []
     for name in _GENERATION_FILES:
