@@ -187,7 +187,10 @@ def _death(worker: _Worker, path: Path, limits: Limits) -> KBError:
     """The error for a file whose worker died without answering."""
     code = worker.process.exitcode
     if code is not None and code < 0:
-        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
         if name == "SIGKILL":  # the kernel's OOM killer, or someone else
             return ParseMemoryExceeded(path, limit_mb=f"{limits.memory_bytes / MB:.0f}")
         if name == "SIGXCPU":  # its CPU-time limit (see _limit_cpu)
