@@ -32,7 +32,7 @@ def timed_ingest(paths: list[Path], db: Path) -> dict:
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    lines = [line for line in output.strip().splitlines() if line.startswith("ingested")] or output.strip().splitlines()
+    lines = [line for line in output.strip().splitlines() if line.startswith("导入")] or output.strip().splitlines()
     return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1),
             "exit": os.waitstatus_to_exitcode(status), "summary": lines[-1] if lines else ""}
 

@@ -6,9 +6,9 @@ Prints, as Markdown: the machine; parse MB/s on the corpus and on a 36 MB concat
 incremental figures: adding one new document to the 1,000- and 10,000-document stores (``kb ingest`` of
 one file into a copy of each store) and re-ingesting an unchanged corpus (a no-op); ``kb check`` recall
 on the planted contradictions of the 1,000-document store; then the figures of the other benches, each
-run as a child if present: bench/ingest.py and bench/link_quality.py (``--corpus DIR``), bench/ask.py and
-bench/question_set.py (``--db`` the ingested corpus), bench/real_documents.py (scores on tests/data/real/,
-dev and holdout).
+run as a child if present: bench/ingest.py, bench/link_quality.py and bench/isolation.py (``--corpus DIR``),
+bench/ask.py and bench/question_set.py (``--db`` the ingested corpus), bench/real_documents.py (scores on
+tests/data/real/, dev and holdout).
 
 Environment: ``KB_BENCH_10000=0`` leaves out the 10,000-document run; ``KB_BENCH_TIMEOUT`` (seconds, default
 3600) bounds each child. The other benches get ``KB_BENCH_WORK`` (scratch folder), ``KB_BENCH_SYNTH``
@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from bench.parse import concatenation_throughput, corpus_throughput, run_child  # noqa: E402
 
 TIMEOUT = float(os.environ.get("KB_BENCH_TIMEOUT", "3600"))
-OTHER_BENCHES = ("ingest", "link_quality", "ask", "question_set", "real_documents")
+OTHER_BENCHES = ("ingest", "link_quality", "ask", "question_set", "real_documents", "isolation")
 TARGETS = {"1000": "≤ 30 s, peak RSS ≤ 2 GB", "10000": "≤ 8 × the 1,000-document time, peak RSS ≤ 3 GB"}
 ADD_ONE_SHARE = 0.10
 """Target of adding one document to an N-document store: ≤ 10 % of the time to ingest the N."""
@@ -60,7 +60,7 @@ def ingest(folder: Path, db: Path) -> dict:
     """``kb ingest FOLDER --db DB`` in a child process: wall time, peak RSS and its summary line."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     child = run_child(kb_command("ingest", str(folder), "--db", str(db)), TIMEOUT, env)
-    summary = child["stdout"].strip().splitlines()[-1] if child["stdout"].strip() else ""
+    summary = next((line for line in child["stdout"].splitlines() if line.startswith("导入")), "")
     error = "" if child["returncode"] == 0 else (child["stderr"].strip().splitlines() or ["failed"])[-1]
     return {"seconds": child["seconds"], "peak_rss_mb": child["peak_rss_mb"], "summary": summary,
             "error": "timed out" if child["timed_out"] else error}
@@ -217,7 +217,8 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
     arguments = {"ingest": ["--corpus", str(corpus)], "link_quality": ["--corpus", str(corpus)],
                  "ask": ["--db", str(work / "db-corpus")],  # kb ask over the ingested corpus
                  "question_set": ["--db", str(work / "db-corpus")],  # issue 11's question set, same store
-                 "real_documents": []}  # tests/data/real/, dev and holdout
+                 "real_documents": [],  # tests/data/real/, dev and holdout
+                 "isolation": ["--corpus", str(corpus)]}
     for name in OTHER_BENCHES:
         emit(f"## bench/{name}.py", "")
         emit(other_bench(name, arguments[name], env), "")

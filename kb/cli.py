@@ -1,7 +1,8 @@
 """The ``kb`` command line. Each command makes one library call; no logic lives here.
 
-A ``KBError`` becomes one line on stderr (``Error: …``) and exit code 1; so does any unexpected
-exception (with its type name), so a user never sees a traceback. ``KB_DEBUG=1`` re-raises instead.
+A ``KBError`` becomes one line on stderr (``错误[CODE]: …``, the code's Chinese message from
+``kb.core.messages``, at most 300 characters) and exit code 1; so does any unexpected exception
+(``错误[E_UNEXPECTED]``, with its type name), so a user never sees a traceback. ``KB_DEBUG=1`` re-raises instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Optional
 import typer
 
 from kb.core.errors import KBError
+from kb.core.messages import error_line, render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="budget-kb: trace public money through Chinese budget disclosures.")
 links_app = typer.Typer(help="Policy-document and program links: list, accept, reject.", invoke_without_command=True)
@@ -31,8 +33,8 @@ def _print_json(value: object) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
+def _fail(code: str, **fields: object) -> None:
+    typer.echo(error_line(code, render(code, **fields)), err=True)
     raise typer.Exit(1)
 
 
@@ -46,10 +48,12 @@ def _open_store(db: Path, backend: str):
 def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf .docx .xlsx)"),
           as_json: bool = typer.Option(False, "--json", help="print the EXTRACTION_SCHEMA.md object")) -> None:
     """Parse one disclosure and print its records (no store)."""
-    from loaders import parse_file
+    from kb.isolation import parse_files
     from kb.report import extraction_summary
 
-    extraction = parse_file(file)
+    [(_path, extraction)] = parse_files([file])  # in a worker process, under the time and memory limits
+    if isinstance(extraction, KBError):
+        raise extraction
     if as_json:
         _print_json(extraction.schema_dict())
     else:
@@ -59,11 +63,15 @@ def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), db: Path = DB_OPTION,
            backend: str = BACKEND_OPTION, wait: Optional[float] = WAIT_OPTION,
-           report: bool = typer.Option(False, "--report", help="one line per document: what was found and what not")) -> None:
+           report: bool = typer.Option(False, "--report", help="one line per document: what was found and what not"),
+           max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", min=0.001,
+                                                       help="largest file accepted, MB (env KB_MAX_FILE_MB; 50)")) -> None:
     """Parse, link and store disclosures incrementally; idempotent; bad files are reported and skipped."""
     from kb.ingest import ingest_with_progress
+    from loaders.limits import Limits
 
-    summary = ingest_with_progress(paths, db=db, backend=backend, wait_seconds=wait)
+    summary = ingest_with_progress(paths, db=db, backend=backend, wait_seconds=wait,
+                                   limits=Limits.from_env(max_file_mb))
     if report:
         from loaders.coverage import coverage_report
 
@@ -96,8 +104,8 @@ def stats(db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
     if as_json:
         _print_json(counts)
     else:
-        for group in ("nodes", "relationships"):
-            typer.echo(f"{group}:")
+        for group, title in (("nodes", "节点"), ("relationships", "关系")):
+            typer.echo(f"{title}：")
             for name, count in sorted(counts[group].items()):
                 typer.echo(f"  {name:<18} {count}")
 
@@ -106,7 +114,7 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            _fail(f"--param expects key=value, got {pair!r}")
+            _fail("E_BAD_PARAMETER_SYNTAX", value=pair[:40])
         key, value = pair.split("=", 1)
         params[key.strip()] = value
     return params
@@ -136,15 +144,17 @@ def templates(as_json: bool = typer.Option(False, "--json")) -> None:
         _print_json([template.to_dict() for template in registry])
     else:
         for template in registry:
-            typer.echo(f"{template.name}: {template.description}  params: {', '.join(template.params) or '-'}")
+            typer.echo(f"{template.name}：{template.description}  参数：{'、'.join(template.params) or '无'}")
 
 
 @app.command()
 def ask(question: str, db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
         as_json: bool = typer.Option(False, "--json")) -> None:
     """Answer a question in Chinese through a template or semantic search, with sources."""
+    from kb.core.errors import QuestionTooLong
     from kb.query.ask import ask as ask_question
 
+    QuestionTooLong.check(question)
     with _open_store(db, backend) as store:
         answer = ask_question(store, question)
     if as_json:
@@ -236,7 +246,7 @@ def export(format: str = typer.Option(..., "--format", help="graphml | gexf | js
 
     with _open_store(db, backend) as store:
         written = export_graph(store, format, out)
-    typer.echo(f"wrote {written}")
+    typer.echo(f"已写出 {written}")
 
 
 @app.command()
@@ -246,16 +256,17 @@ def synth(docs: int = typer.Option(..., "--docs", min=1), out: Path = typer.Opti
     from kb.synth import generate_corpus
 
     truth = generate_corpus(docs, out, seed=seed)
-    typer.echo(f"wrote {docs} documents and {truth}")
+    typer.echo(f"已写出 {docs} 份文件和 {truth}")
 
 
 @app.command()
 def ui(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, port: int = typer.Option(8501, "--port"),
-       host: str = typer.Option("localhost", "--host")) -> None:
+       host: str = typer.Option("localhost", "--host"),
+       read_only: bool = typer.Option(False, "--read-only", help="no uploads, no link decisions (to share on a network)")) -> None:
     """Serve the Streamlit app over the store."""
     from kb.serve import serve_ui
 
-    raise typer.Exit(serve_ui(db=db, backend=backend, port=port, host=host))
+    raise typer.Exit(serve_ui(db=db, backend=backend, port=port, host=host, read_only=read_only))
 
 
 def main() -> None:
@@ -266,22 +277,21 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except KBError as error:
-        typer.echo(f"Error: {error}", err=True)
+        typer.echo(error.line(), err=True)
         sys.exit(1)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("已中止。", err=True)
         sys.exit(1)
     except Exception as error:  # click usage errors and anything unexpected: one line, never a traceback
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+        if callable(getattr(error, "format_message", None)):  # a click usage error (typer vendors click)
+            typer.echo(error_line("E_USAGE", render("E_USAGE", message=error.format_message())), err=True)
+            sys.exit(getattr(error, "exit_code", 2))
         if os.environ.get("KB_DEBUG"):
             raise
-        typer.echo(f"Error: {type(error).__name__}: {error}", err=True)
+        typer.echo(error_line("E_UNEXPECTED", render("E_UNEXPECTED", kind=type(error).__name__, message=error)),
+                   err=True)
         sys.exit(1)
 
 

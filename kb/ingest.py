@@ -29,7 +29,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.core.errors import KBError, UnreadableDocument
+from kb.core.errors import KBError
+from kb.core.messages import MAX_MESSAGE_CHARS, display, shorten
+from kb.isolation import parse_files
 from kb.core.records import Extraction, LinkResult
 from kb.graph import build_graph
 from kb.store import Store, open_store
@@ -37,6 +39,7 @@ from kb.store.base import new_meta
 from kb.store.delta import GraphIndex, graph_delta, index_graph, save_index
 from linking import link
 from linking.decisions import load_decisions
+from loaders.limits import Limits
 
 log = logging.getLogger("kb.ingest")
 
@@ -50,10 +53,11 @@ new graph (one bulk COPY is cheaper than many small changes)."""
 
 @dataclass
 class SkippedFile:
-    """A file that was not ingested, and why (one line)."""
+    """A file that was not ingested, and why (one Chinese line), with the error code (``kb.core.messages``)."""
 
     path: str
     reason: str
+    code: str = "E_UNREADABLE"
 
 
 @dataclass
@@ -87,16 +91,20 @@ class IngestSummary:
 
     def describe(self) -> str:
         """Lines for the terminal: one per skipped, replaced or removed file, then the totals."""
-        lines = [f"skipped {item.path}: {item.reason}" for item in self.skipped]
+        lines = [f"跳过 {display(item.path)}：错误[{item.code}] {shorten(item.reason, MAX_MESSAGE_CHARS)}"
+                 for item in self.skipped]
         lines += [f"已替换 {path} 的旧版本（{old[:12]}…）" for path, old in self.replaced]
         lines += [f"已移除 {path}" for path in self.removed]
         if self.unchanged:
             lines.append(f"{self.unchanged} 个文件内容未变（已入库，未重新解析）")
-        lines.append(f"ingested {self.ingested} file(s), skipped {len(self.skipped)}; the store holds "
-                     f"{self.documents} document(s): {self.nodes} nodes, {self.relationships} relationships "
-                     f"({self.seconds:.1f} s" + "".join(f", {stage} {seconds:.1f}" for stage, seconds
-                                                      in self.stages.items()) + ")")
+        lines.append(f"导入 {self.ingested} 个文件，跳过 {len(self.skipped)} 个；库中现有 {self.documents} 份文件、"
+                     f"{self.nodes} 个节点、{self.relationships} 条关系（{self.seconds:.1f} 秒" +
+                     "".join(f"，{_STAGE_NAMES.get(stage, stage)} {seconds:.1f}" for stage, seconds
+                             in self.stages.items()) + "）")
         return "\n".join(lines)
+
+
+_STAGE_NAMES = {"parse": "解析", "archive": "存档", "link": "关联", "build": "建图", "diff": "比对", "write": "写入"}
 
 
 def _supported_suffixes() -> tuple[str, ...]:
@@ -127,29 +135,18 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]
         elif path.is_file():
             files[path] = None
         else:
-            missing.append(SkippedFile(str(path), "no such file or folder"))
+            missing.append(SkippedFile(str(path), "文件或文件夹不存在"))
     return list(files), missing
 
 
-def _parse_one(path: Path) -> Extraction | KBError:
-    from loaders import parse_file
-
-    try:
-        return parse_file(path)
-    except KBError as error:
-        return error
-    except Exception as error:  # a parser defect on one file must not stop a corpus: report and go on
-        log.exception("parsing %s failed", path)
-        return UnreadableDocument(path, f"{type(error).__name__}: {error}".splitlines()[0])
-
-
-def _parse_paths(paths: list[Path]) -> Iterator[tuple[Path, Extraction | KBError]]:
+def _parse_paths(paths: list[Path], limits: Limits | None = None) -> Iterator[tuple[Path, Extraction | KBError]]:
     """Parse files: ``(path, Extraction)`` or ``(path, KBError)`` per path, in the order given, as each is
     parsed (so a large corpus is never held in memory with its text lines).
 
-    The one parse step of ingest (``kb.isolation.parse_files`` runs the same in worker processes).
+    The one parse step of ingest: ``kb.isolation.parse_files`` parses in worker processes with the size,
+    zip, row, time and memory ``limits``, never in this process.
     """
-    return ((path, _parse_one(path)) for path in paths)
+    return parse_files(paths, limits)
 
 
 def _digest(path: Path) -> str:
@@ -256,13 +253,16 @@ def _migrate(store: Store) -> list[str]:
     return [record.doc_id for record in legacy if record.doc_id]
 
 
-def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None) -> IngestSummary:
+def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None,
+                 limits: Limits | None = None) -> IngestSummary:
     """Ingest files and folders incrementally: new or changed documents in, nothing else rewritten.
 
     Args:
         paths: disclosure files (.txt .pdf .docx .xlsx) and folders holding them.
         store: an open store (``kb.store.open_store``); its folder keeps the parsed documents.
         on_progress: called as ``on_progress(done, total, what)`` after each file and before each later step.
+        limits: size, zip, row, time and memory limits of parsing one file (default ``Limits.from_env()``);
+            files are parsed in worker processes (``kb.isolation.parse_files``), never in this process.
 
     Returns:
         An ``IngestSummary``. Files that cannot be parsed are listed in ``skipped`` (file and reason); the
@@ -275,7 +275,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
     Example:
         >>> with open_store(Path("kb-data")) as store:  # doctest: +SKIP
         ...     print(ingest_paths([Path("../shared/corpus")], store).describe())
-        ingested 5 file(s), skipped 0; the store holds 5 document(s): …
+        导入 5 个文件，跳过 0 个；库中现有 5 份文件、455 个节点、940 条关系（…
     """
     run = _Run(on_progress)
     with store.writer():
@@ -289,7 +289,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             try:
                 digest = _digest(path)
             except OSError as error:
-                run.summary.skipped.append(SkippedFile(str(path), f"cannot read: {error.strerror or error}"))
+                run.summary.skipped.append(SkippedFile(str(path), f"无法读取：{error.strerror or error}"))
                 continue
             if digest in published or digest in digests.values():
                 run.summary.unchanged += 1
@@ -300,10 +300,10 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         replaced: dict[str, str] = {}
         from kb.checks import check_extraction
 
-        for done, (path, result) in enumerate(_parse_paths(wanted), start=1):
+        for done, (path, result) in enumerate(_parse_paths(wanted, limits), start=1):
             if isinstance(result, KBError):
                 reason = getattr(result, "reason", "") or str(result)
-                run.summary.skipped.append(SkippedFile(str(path), reason))
+                run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
             else:
                 result.doc_id, result.path = digests[path], _source_path(path)
                 store.archive.stage(result, check_extraction(result))  # findings once per content
@@ -369,7 +369,7 @@ def remove_paths(paths: Iterable[Path], store: Store) -> IngestSummary:
 
 
 def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedded",
-                         wait_seconds: float | None = None) -> IngestSummary:
+                         wait_seconds: float | None = None, limits: Limits | None = None) -> IngestSummary:
     """``kb ingest``: ``ingest_paths`` with a rich progress bar on stderr.
 
     Args:
@@ -377,6 +377,7 @@ def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedd
         db: the database folder (``--db``).
         backend: "embedded" or "neo4j".
         wait_seconds: how long to wait for another writer (``--wait``) before ``StoreLocked``.
+        limits: see ``ingest_paths``.
 
     Returns:
         The ``IngestSummary`` (the CLI prints ``describe()``).
@@ -399,4 +400,4 @@ def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedd
             else:
                 progress.update(task, what=what)
 
-        return ingest_paths(paths, store, on_progress)
+        return ingest_paths(paths, store, on_progress, limits)

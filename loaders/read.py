@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.core.errors import UnreadableDocument
+from kb.core.errors import EncryptedPdf, UnreadableDocument
 from kb.core.normalize import normalize_text
+from loaders.limits import check_file, limited_rows
 from loaders.rows import detect_layout
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -32,9 +33,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*"
                          rb"(?:<!doctype\s+html|<html|<head|<body|<meta|<script|<title|<\?xml[^>]*>\s*<html)",
                          re.IGNORECASE | re.DOTALL)
-_MAGIC = ((b"%PDF", "a PDF file named like text (rename it to .pdf)"),
-          (b"PK\x03\x04", "a ZIP/Office file named like text (rename it to .docx or .xlsx)"),
-          (b"\xd0\xcf\x11\xe0", "an old Office (.doc/.xls) file: save it as .docx or .xlsx"))
+_MAGIC = ((b"%PDF", "PDF 文件被命名为文本文件（请把扩展名改为 .pdf）"),
+          (b"PK\x03\x04", "ZIP/Office 文件被命名为文本文件（请把扩展名改为 .docx 或 .xlsx）"),
+          (b"\xd0\xcf\x11\xe0", "旧版 Office 文件（.doc/.xls）：请另存为 .docx 或 .xlsx"))
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -81,19 +82,20 @@ def read_source(path: str | Path) -> SourceText:
     """
     file = Path(path)
     if not file.exists():
-        raise UnreadableDocument(path, "no such file")
+        raise UnreadableDocument(path, "文件不存在")
     if file.is_dir():
-        raise UnreadableDocument(path, "is a folder, not a file")
+        raise UnreadableDocument(path, "是文件夹，不是文件")
     suffix = file.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "(none)"
-        raise UnreadableDocument(path, f"unknown extension {shown} (expected .txt, .pdf, .docx or .xlsx)")
+        raise UnreadableDocument(path, f"不支持的扩展名 {shown}（应为 .txt、.pdf、.docx 或 .xlsx）")
     try:
+        check_file(file)  # size and zip-expansion limits, before anything is read (loaders/limits.py)
         data = file.read_bytes()
     except OSError as error:
-        raise UnreadableDocument(path, f"cannot be read ({error.strerror or error})") from None
+        raise UnreadableDocument(path, f"无法读取（{error.strerror or error}）") from None
     if not data.strip():
-        raise UnreadableDocument(path, "empty file")
+        raise UnreadableDocument(path, "空文件")
     doc_id = hashlib.sha256(data).hexdigest()
     encoding = None
     notes: list[str] = []
@@ -104,7 +106,7 @@ def read_source(path: str | Path) -> SourceText:
         text, encoding = decode_text(data, path)
         if "\ufffd" in text:
             notes.append(f"{text.count(chr(0xFFFD))} damaged byte sequence(s) replaced by U+FFFD while decoding.")
-        raw_lines = _LINE_BREAK.split(text)
+        raw_lines = list(limited_rows(_LINE_BREAK.split(text), path, "文本行"))
         fmt = "text"
     elif suffix == ".pdf":
         raw_lines, fmt = _pdf_lines(file), "pdf"
@@ -115,8 +117,8 @@ def read_source(path: str | Path) -> SourceText:
     lines = [normalize_text(line) for line in raw_lines]
     if not any(_CJK.search(line) for line in lines):
         if fmt == "pdf" and not any(line.strip() for line in lines):
-            raise UnreadableDocument(path, "no text layer in the PDF (a scanned PDF needs OCR first)")
-        raise UnreadableDocument(path, "no Chinese text found (not a budget disclosure)")
+            raise UnreadableDocument(path, "PDF 没有文字层（扫描件需先做 OCR 文字识别）")
+        raise UnreadableDocument(path, "未找到中文文本（不是预算公开文件）")
     return SourceText(lines=lines, layout=detect_layout(lines), doc_id=doc_id, path=str(path), format=fmt,
                       encoding=encoding, notes=notes)
 
@@ -143,7 +145,7 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
             try:
                 text = data[len(bom):].decode(encoding)
             except UnicodeDecodeError:
-                raise UnreadableDocument(path, f"undecodable bytes (declared {encoding} by its BOM)") from None
+                raise UnreadableDocument(path, f"无法解码的字节（BOM 声明为 {encoding}）") from None
             _reject_html(text.encode("utf-8")[:2048], path)
             return text, "utf-8-sig" if encoding == "utf-8" else "utf-16"
     if b"\x00" in data[:65536] and len(data) % 2 == 0:  # UTF-16 without a BOM, or binary
@@ -155,7 +157,7 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
             if _looks_like_chinese_text(text):
                 return text, encoding
     if b"\x00" in data[:65536]:
-        raise UnreadableDocument(path, "binary file, not text")
+        raise UnreadableDocument(path, "二进制文件，不是文本")
     _reject_html(data[:2048], path)
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -181,7 +183,7 @@ def decode_text(data: bytes, path: object = "<bytes>") -> tuple[str, str]:
         text = str(best)
         if _CJK.search(text) and not _mostly_control(text):
             return text, best.encoding
-    raise UnreadableDocument(path, "undecodable bytes (not UTF-8, UTF-16 or GB18030 text)")
+    raise UnreadableDocument(path, "无法解码的字节（不是 UTF-8、UTF-16 或 GB18030 文本）")
 
 
 _BUDGET_WORDS = re.compile(r"预算|决算|万元|支出|收入|預算|決算|萬元")
@@ -216,7 +218,7 @@ def _mostly_control(text: str) -> bool:
 
 def _reject_html(head: bytes, path: object) -> None:
     if _HTML_START.match(head):
-        raise UnreadableDocument(path, "an HTML page, not a disclosure (save the attached document instead)")
+        raise UnreadableDocument(path, "这是网页（HTML），不是公开文件（请改为保存网页所附的文件）")
 
 
 def _join_wrapped(text: str | None) -> str:
@@ -237,7 +239,7 @@ def _pdf_lines(file: Path) -> list[str]:
     try:
         import pdfplumber
     except ImportError:  # pragma: no cover - a formats extra
-        raise UnreadableDocument(file, "PDF support needs pdfplumber: pip install 'budget-kb[formats]'") from None
+        raise UnreadableDocument(file, "读取 PDF 需要 pdfplumber：pip install 'budget-kb[formats]'") from None
     from loaders.pdf_fonts import install
 
     install()
@@ -251,9 +253,10 @@ def _pdf_lines(file: Path) -> list[str]:
         raise
     except Exception as error:  # pdfminer raises many types for damaged files
         name = type(error).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise UnreadableDocument(file, "encrypted PDF (a password is needed)") from None
-        raise UnreadableDocument(file, f"damaged or truncated PDF ({name})") from None
+        causes = (error, *error.args, error.__cause__, error.__context__)  # pdfplumber wraps pdfminer's error
+        if any("Password" in type(cause).__name__ or "Encrypt" in type(cause).__name__ for cause in causes):
+            raise EncryptedPdf(file) from None
+        raise UnreadableDocument(file, f"PDF 已损坏或不完整（{name}）") from None
     return lines
 
 
@@ -308,11 +311,11 @@ def _docx_lines(file: Path) -> list[str]:
         from docx.table import Table
         from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover
-        raise UnreadableDocument(file, "DOCX support needs python-docx: pip install 'budget-kb[formats]'") from None
+        raise UnreadableDocument(file, "读取 DOCX 需要 python-docx：pip install 'budget-kb[formats]'") from None
     try:
         document = docx.Document(str(file))
     except Exception as error:
-        raise UnreadableDocument(file, f"damaged or truncated DOCX ({type(error).__name__})") from None
+        raise UnreadableDocument(file, f"DOCX 已损坏或不完整（{type(error).__name__}）") from None
     lines: list[str] = []
     for child in _block_elements(document.element.body):
         tag = child.tag.rsplit("}", 1)[-1]
@@ -320,7 +323,7 @@ def _docx_lines(file: Path) -> list[str]:
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
             above: list[object] = []
-            for row in Table(child, document).rows:
+            for row in limited_rows(Table(child, document).rows, file, "DOCX 表格"):
                 cells: list[str] = []
                 row_cells = row.cells
                 row_tcs = [cell._tc for cell in row_cells]
@@ -347,16 +350,16 @@ def _xlsx_lines(file: Path) -> list[str]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover
-        raise UnreadableDocument(file, "XLSX support needs openpyxl: pip install 'budget-kb[formats]'") from None
+        raise UnreadableDocument(file, "读取 XLSX 需要 openpyxl：pip install 'budget-kb[formats]'") from None
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:
-        raise UnreadableDocument(file, f"damaged or truncated XLSX ({type(error).__name__})") from None
+        raise UnreadableDocument(file, f"XLSX 已损坏或不完整（{type(error).__name__}）") from None
     lines: list[str] = []
     try:
         for sheet in workbook.worksheets:
             lines.append(sheet.title)
-            for values in sheet.iter_rows(values_only=True):
+            for values in limited_rows(sheet.iter_rows(values_only=True), file, f"工作表 {sheet.title}"):
                 cells = [_xlsx_cell_text(value) for value in values]
                 while cells and not cells[-1]:
                     cells.pop()

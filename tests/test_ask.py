@@ -274,4 +274,4 @@ def test_cli_errors_are_one_line(cli_db):
                  ("query", "unit_budget", "--db", str(cli_db))):
         done = _kb(*args)
         assert done.returncode == 1
-        assert done.stderr.startswith("Error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert done.stderr.startswith("错误[") and len(done.stderr.strip().splitlines()) == 1, done.stderr

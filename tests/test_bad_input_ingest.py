@@ -74,17 +74,17 @@ def test_exit_zero_and_no_traceback(ingested):
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_each_bad_file_gives_one_line(ingested, name):
     run, folder, _db = ingested
-    lines = [line for line in run.stdout.splitlines() if line.startswith(f"skipped {folder / name}:")]
+    lines = [line for line in run.stdout.splitlines() if line.startswith(f"跳过 {folder / name}：")]
     assert len(lines) == 1, run.stdout
-    reason = lines[0].split(f"{folder / name}:", 1)[1].strip()
+    reason = lines[0].split(f"{folder / name}：", 1)[1].strip()
     assert reason and len(reason) < 200
 
 
 def test_only_the_bad_files_are_skipped(ingested):
     run, folder, _db = ingested
-    skipped = [line for line in run.stdout.splitlines() if line.startswith("skipped ")]
+    skipped = [line for line in run.stdout.splitlines() if line.startswith("跳过 ")]
     assert len(skipped) == len(BAD)
-    assert f"ingested {len(GOOD)} file(s), skipped {len(BAD)}" in run.stdout
+    assert f"导入 {len(GOOD)} 个文件，跳过 {len(BAD)} 个" in run.stdout
 
 
 def test_the_good_files_are_stored_under_their_names(ingested):
@@ -124,4 +124,4 @@ def test_a_folder_of_only_bad_files_exits_non_zero_in_one_line_each(tmp_path):
     run = _kb("ingest", str(folder), "--db", str(tmp_path / "kb-data"))
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
-    assert len([line for line in run.stdout.splitlines() if line.startswith("skipped ")]) == 3
+    assert len([line for line in run.stdout.splitlines() if line.startswith("跳过 ")]) == 3

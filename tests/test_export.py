@@ -71,5 +71,5 @@ def test_csv_is_in_the_neo4j_admin_import_format(corpus_store, tmp_path):
 
 
 def test_an_unknown_format_is_a_clear_error(corpus_store, tmp_path):
-    with pytest.raises(UnknownExportFormat, match="unknown export format 'xlsx'"):
+    with pytest.raises(UnknownExportFormat, match="未知的导出格式“xlsx”"):
         export_graph(corpus_store, "xlsx", tmp_path / "kb.xlsx")

@@ -34,7 +34,7 @@ def test_ingesting_twice_gives_identical_kb_stats(tmp_path):
     db = tmp_path / "kb-data"
     first = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db)), capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    assert "ingested 5 file(s), skipped 0" in first.stdout
+    assert "导入 5 个文件，跳过 0 个" in first.stdout
     counts = _kb_stats(db)
     subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db)), capture_output=True, text=True, check=True)
     assert _kb_stats(db) == counts
@@ -80,7 +80,7 @@ def test_a_bad_file_alone_loses_nothing_stored_and_exits_non_zero(tmp_path):
     bad.write_bytes(bytes(range(256)) * 8)
     done = subprocess.run(_kb("ingest", str(bad), "--db", str(db)), capture_output=True, text=True)
     assert done.returncode == 1
-    assert f"skipped {bad}:" in done.stdout
+    assert f"跳过 {bad}：" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert _kb_stats(db) == counts
 

@@ -135,7 +135,7 @@ def test_cli_links_json_and_review(ingested):
     missing = subprocess.run([*command, "reject", "policy_link:ffff", "--db", str(ingested)], capture_output=True,
                              text=True)
     assert missing.returncode == 1
-    assert missing.stderr.strip() == "Error: no link 'policy_link:ffff' in the store: `kb links` lists the link ids"
+    assert missing.stderr.strip() == "错误[E_LINK_NOT_FOUND]: no link 'policy_link:ffff' in the store: `kb links` lists the link ids"
     rejected = subprocess.run([*command, "reject", MISPRINT_ID, "--db", str(ingested)], capture_output=True, text=True)
     assert rejected.returncode == 0 and rejected.stdout.startswith(f"rejected {MISPRINT_ID}")
     assert load_decisions(ingested)[MISPRINT_ID] == "rejected"

@@ -27,20 +27,20 @@ def _kb_parse(path: Path) -> subprocess.CompletedProcess:
 def _bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
     """name -> (file, words the reason must contain)."""
     files = {
-        "empty": (folder / "empty.txt", b"", "empty file"),
-        "blank": (folder / "blank.txt", b"\n \n\t\n", "empty file"),
-        "binary": (folder / "binary.txt", bytes(range(256)) * 8, "binary"),
+        "empty": (folder / "empty.txt", b"", "空文件"),
+        "blank": (folder / "blank.txt", b"\n \n\t\n", "空文件"),
+        "binary": (folder / "binary.txt", bytes(range(256)) * 8, "二进制"),
         "undecodable": (folder / "undecodable.txt", b"\x81\x30" * 40 + b"\xff\xfe\xfd" * 30 + b"\x80abc" * 20,
-                        "undecodable"),
-        "unknown extension": (folder / "budget.foo", "重庆市荣昌区社会保险事务中心2026年单位预算".encode(), "unknown extension .foo"),
+                        "无法解码"),
+        "unknown extension": (folder / "budget.foo", "重庆市荣昌区社会保险事务中心2026年单位预算".encode(), "不支持的扩展名 .foo"),
         "html page": (folder / "page.txt", "<!DOCTYPE html><html><head><title>预算公开</title></head></html>".encode(),
-                      "HTML page"),
-        "truncated pdf": (folder / "cut.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R", "PDF"),
-        "truncated docx": (folder / "cut.docx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "DOCX"),
-        "not chinese": (folder / "notes.txt", b"hello world\nthis is not a budget\n", "no Chinese text"),
-        "pdf named txt": (folder / "report.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "rename it to .pdf"),
+                      "网页（HTML）"),
+        "truncated pdf": (folder / "cut.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R", "PDF 已损坏"),
+        "truncated docx": (folder / "cut.docx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "DOCX 已损坏"),
+        "not chinese": (folder / "notes.txt", b"hello world\nthis is not a budget\n", "未找到中文文本"),
+        "pdf named txt": (folder / "report.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "请把扩展名改为 .pdf"),
         "html with comment": (folder / "saved.txt", "<!-- saved from url -->\n<html><body>预算</body></html>".encode(),
-                              "HTML page"),
+                              "网页（HTML）"),
     }
     for file, data, _ in files.values():
         file.write_bytes(data)
@@ -63,7 +63,7 @@ def test_kb_parse_reports_one_line_and_fails(bad_files, name):
     assert "Traceback" not in output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, output
-    assert lines[0].startswith("Error: ") and str(file) in lines[0] and reason in lines[0], lines[0]
+    assert lines[0].startswith("错误[E_UNREADABLE]: ") and str(file) in lines[0] and reason in lines[0], lines[0]
 
 
 def test_pdf_without_a_text_layer_says_so(tmp_path):
@@ -77,20 +77,20 @@ def test_pdf_without_a_text_layer_says_so(tmp_path):
     pdf.output(str(path))
     result = _kb_parse(path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "no text layer" in result.stderr and str(path) in result.stderr
+    assert "PDF 没有文字层" in result.stderr and str(path) in result.stderr
 
 
 def test_missing_file_is_one_line(tmp_path):
     result = _kb_parse(tmp_path / "nowhere.txt")
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "no such file" in result.stderr
+    assert "文件不存在" in result.stderr
 
 
 def test_library_raises_unreadable_document_with_path_and_reason(bad_files):
     file, _ = bad_files["binary"]
     with pytest.raises(UnreadableDocument) as caught:
         parse_file(file)
-    assert caught.value.path == str(file) and "binary" in caught.value.reason
+    assert caught.value.path == str(file) and "二进制" in caught.value.reason
 
 
 def test_truncated_in_a_table_parses_what_is_there(tmp_path):
@@ -115,7 +115,7 @@ def test_truncated_before_anything_recognisable_is_an_error(tmp_path):
     truncated.write_text("单位：万元\n收入\t\t支出\n", encoding="utf-8")
     result = _kb_parse(truncated)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "no budget tables, unit or figures recognised" in result.stderr
+    assert "未识别出预算表格、单位或金额" in result.stderr
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])

@@ -81,7 +81,7 @@ def test_a_damaged_database_file_is_unavailable(tmp_path):
 
 
 def test_unknown_backend_and_unconfigured_neo4j_are_clear_errors(tmp_path, monkeypatch):
-    with pytest.raises(StoreUnavailable, match="unknown backend 'sqlite'"):
+    with pytest.raises(StoreUnavailable, match="未知的后端“sqlite”"):
         open_store(tmp_path / "db", "sqlite")
     monkeypatch.delenv("NEO4J_URI", raising=False)
     with pytest.raises(StoreUnavailable, match="NEO4J_URI"):

@@ -154,7 +154,7 @@ def test_store_error_is_a_message_on_every_page(app_db, monkeypatch):
         if page:
             app.switch_page(page).run()
         assert not app.exception, page
-        assert any("unknown backend 'nosuch'" in element.value for element in app.error), page
+        assert any("未知的后端“nosuch”" in element.value for element in app.error), page
 
 
 def test_tracer_shows_both_units_citing_the_policy(app_db):

@@ -6,8 +6,14 @@ results into pandas frames. The store is opened once per (database folder, backe
 ``st.cache_resource``: LadybugDB allows one read-write Database object per folder per process, so
 every page and every session share it.
 
-Settings come from the environment: ``KB_DB`` (database folder, default ``./kb-data``) and
-``KB_BACKEND`` (``embedded`` or ``neo4j``, default ``embedded``), as ``kb ui`` sets them.
+Settings come from the environment: ``KB_DB`` (database folder, default ``./kb-data``),
+``KB_BACKEND`` (``embedded`` or ``neo4j``, default ``embedded``) and ``KB_READ_ONLY`` ("1": no uploads,
+no link decisions), as ``kb ui`` sets them.
+
+The app sees changes made elsewhere (``kb ingest``, ``kb links accept`` in a terminal): what is cached
+from the store's content is keyed by ``store_generation()``, which each page run reads again. Uploads are
+parsed in worker processes (``kb.ingest`` -> ``kb.isolation.parse_files``), never in the server process,
+so a hostile upload costs one error line, not the app.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from kb.core.errors import KBError
+from kb.core.errors import KBError, ReadOnly
+from kb.core.messages import error_line, render
 
 DEFAULT_DB = "kb-data"
 DEFAULT_BACKEND = "embedded"
@@ -51,13 +58,62 @@ def _open_cached_store(db: str, backend: str) -> Any:
 
 
 def get_store() -> Any:
-    """The cached ``kb.store`` Store for the configured database folder and backend.
+    """The cached ``kb.store`` Store for the configured database folder and backend, reconnected first when
+    another process has changed the store since this one last looked (see ``store_generation``).
 
     Raises:
         StoreUnavailable: the folder cannot be opened (e.g. another process holds its lock).
     """
     db, backend = store_settings()
-    return _open_cached_store(db, backend)
+    store = _open_cached_store(db, backend)
+    generation = _generation_of(store)
+    seen = getattr(store, "ui_generation", None)
+    if seen is not None and seen != generation:
+        # an embedded store's read-only connection keeps the view it opened with: a decision written in
+        # place by `kb links accept` elsewhere would stay unseen. The next read reconnects.
+        refresh = getattr(store, "refresh", None) or getattr(store, "_disconnect", None)
+        if callable(refresh):
+            refresh()
+    store.ui_generation = generation
+    return store
+
+
+def read_only() -> bool:
+    """True when the app serves without uploads and link decisions (``kb ui --read-only``, ``KB_READ_ONLY=1``)."""
+    return os.environ.get("KB_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
+
+
+_GENERATION_FILES = ("generation", "graph.lbdb", "link_decisions.json", "documents")
+
+
+def store_generation() -> str:
+    """A token that changes whenever the stored content changes, in this process or any other.
+
+    The store's own ``generation()`` when it has one; otherwise the inode, mtime (ns) and size of what a
+    publish or a review decision rewrites in the database folder: ``generation`` (if the store writes
+    one), ``graph.lbdb`` (replaced by rename on each ingest, rewritten by a decision),
+    ``link_decisions.json`` and the ``documents/`` folder (both engines). A few ``stat`` calls: cheap
+    enough to run on every page run.
+
+    Returns:
+        An opaque string; equal strings mean nothing changed.
+    """
+    return _generation_of(get_store())
+
+
+def _generation_of(store: Any) -> str:
+    generation = getattr(store, "generation", None)
+    if generation is not None:  # the store's own counter (a method or a value)
+        return str(generation() if callable(generation) else generation)
+    folder = Path(getattr(store, "folder", store_settings()[0]))
+    parts = []
+    for name in _GENERATION_FILES:
+        try:
+            info = (folder / name).stat()
+            parts.append(f"{info.st_ino}:{info.st_mtime_ns}:{info.st_size}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
 
 
 def data_changed() -> None:
@@ -73,10 +129,10 @@ def error_message(error: Exception) -> str:
         Exception: ``error`` itself when ``KB_DEBUG`` is set and it is not a KBError (to see the traceback).
     """
     if isinstance(error, KBError):
-        return str(error)
+        return error.line()
     if os.environ.get("KB_DEBUG"):
         raise error
-    return f"{type(error).__name__}: {error}"
+    return error_line("E_UNEXPECTED", render("E_UNEXPECTED", kind=type(error).__name__, message=error))
 
 
 @contextmanager
@@ -99,9 +155,10 @@ def shown_errors(context: str = "") -> Iterator[None]:
 # --- status line -----------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
-def store_counts(db: str, backend: str) -> dict[str, dict[str, int]]:
-    """``Store.stats()`` of the cached store: ``{"nodes": {label: n}, "relationships": {type: n}}``."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def store_counts(db: str, backend: str, generation: str = "") -> dict[str, dict[str, int]]:
+    """``Store.stats()`` of the cached store: ``{"nodes": {label: n}, "relationships": {type: n}}``, cached
+    per ``store_generation()``."""
     return get_store().stats()
 
 
@@ -123,12 +180,13 @@ def status_line() -> str:
     """One line: backend, location, node and relationship counts, embedding model."""
     db, backend = store_settings()
     store = get_store()
-    counts = store_counts(db, backend)
+    counts = store_counts(db, backend, store_generation())
     nodes = counts.get("nodes", {})
     relationships = counts.get("relationships", {})
     shown = "、".join(f"{label} {count}" for label, count in sorted(nodes.items()) if count)
     location = getattr(store, "location", db)
-    return (f"后端 {backend} · 位置 {location} · 节点 {sum(nodes.values())}（{shown or '空'}）"
+    mode = " · 只读" if read_only() else ""
+    return (f"后端 {backend}{mode} · 位置 {location} · 节点 {sum(nodes.values())}（{shown or '空'}）"
             f" · 关系 {sum(relationships.values())} · 向量模型：{embedding_status()}")
 
 
@@ -147,9 +205,12 @@ def ask_question(question: str, previous: Any = None) -> Any:
 
     Raises:
         UnanswerableQuestion: nothing in the question resolved.
+        QuestionTooLong: more than 500 characters.
     """
+    from kb.core.errors import QuestionTooLong
     from kb.query.ask import ask
 
+    QuestionTooLong.check(question)
     return ask(get_store(), question, previous=previous)
 
 
@@ -247,16 +308,16 @@ def run_table(name: str, params: dict[str, Any]) -> TemplateTable:
 # --- the whole graph ------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="正在读取图谱…")
-def full_graph(db: str, backend: str) -> nx.MultiDiGraph:
-    """``Store.to_networkx()`` of the cached store, cached until ``data_changed()``."""
+@st.cache_resource(show_spinner="正在读取图谱…", max_entries=2)
+def full_graph(db: str, backend: str, generation: str = "") -> nx.MultiDiGraph:
+    """``Store.to_networkx()`` of the cached store, cached per ``store_generation()`` (and until ``data_changed()``)."""
     return get_store().to_networkx()
 
 
 def graph() -> nx.MultiDiGraph:
     """The stored graph as networkx (node attributes carry ``label`` and the node's properties)."""
     db, backend = store_settings()
-    return full_graph(db, backend)
+    return full_graph(db, backend, store_generation())
 
 
 def graph_or_stop(context: str = "读取图谱") -> nx.MultiDiGraph:
@@ -296,12 +357,16 @@ def record_decision(link_id: str, status: str) -> str:
 
     Raises:
         LinkNotFound: no current link has that id.
+        ReadOnly: the app runs read-only.
     """
     from linking.decisions import record_decision as decide
 
+    if read_only():
+        raise ReadOnly(action="关联审核决定")
+
     message = decide(get_store(), link_id, status)
     data_changed()
-    return str(message) if message is not None else f"{link_id}: {status}"
+    return str(message) if message is not None else f"{link_id}：{ {'accepted': '已接受', 'rejected': '已拒绝'}.get(status, status)}"
 
 
 def check_report() -> Any | None:
@@ -314,24 +379,45 @@ def check_report() -> Any | None:
 def ingest_uploads(files: list[tuple[str, bytes]], on_progress: Callable[..., Any] | None = None) -> Any:
     """Write uploaded files to a temporary folder and ingest them into the cached store.
 
+    Each file is parsed in a worker process under ``loaders.limits.Limits.from_env()`` (size, zip, rows,
+    time, memory): a hostile upload becomes one skipped file with its Chinese reason.
+
     Args:
         files: ``(file name, content)`` pairs as uploaded.
         on_progress: passed to ``kb.ingest.ingest_paths``.
 
     Returns:
         The ``IngestSummary`` (``describe()`` gives one line).
+
+    Raises:
+        ReadOnly: the app runs read-only.
     """
     from kb.ingest import ingest_paths
 
+    if read_only():
+        raise ReadOnly(action="导入文件")
+
     with tempfile.TemporaryDirectory(prefix="kb-upload-") as folder:
         paths = []
-        for name, content in files:
-            path = Path(folder) / Path(name).name
+        for number, (name, content) in enumerate(files, start=1):
+            path = Path(folder) / f"{number:03d}" / upload_name(name, number)  # one folder each: same names kept
+            path.parent.mkdir()
             path.write_bytes(content)
             paths.append(path)
         summary = ingest_paths(paths, get_store(), on_progress)
     data_changed()
     return summary
+
+
+def upload_name(name: str, number: int) -> str:
+    """A safe base name for an uploaded file: no folders, no NUL or control characters, not hidden.
+
+    Example:
+        >>> upload_name("../../etc/passwd.txt", 1), upload_name("..", 2)
+        ('passwd.txt', 'upload-2')
+    """
+    base = "".join(ch for ch in Path(str(name).replace("\\", "/")).name if ch.isprintable()).lstrip(".").strip()
+    return base[:200] or f"upload-{number}"
 
 
 EXPORT_FORMATS = {"graphml": "graph.graphml", "gexf": "graph.gexf", "json": "graph.json", "csv": "graph-csv.zip"}

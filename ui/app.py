@@ -2,7 +2,10 @@
 
 Pages (st.navigation): 问答, 文件追踪, 跨区对比, 图谱, 关联审核, 数据核查, 导入/导出. The sidebar shows
 the status line: store backend and location, node and relationship counts, the embedding model in
-use. The store is the one ``ui.api.get_store()`` caches for ``KB_DB`` / ``KB_BACKEND``.
+use. The store is the one ``ui.api.get_store()`` caches for ``KB_DB`` / ``KB_BACKEND``; every page run
+reads the store's generation there (``ui.api.store_generation``), so an ingest or a link decision made by
+another process shows on the next run. ``kb ui --read-only`` (``KB_READ_ONLY=1``) hides uploads and refuses
+link decisions.
 """
 
 from __future__ import annotations

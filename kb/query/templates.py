@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from kb.core.errors import InvalidTemplate, MissingParameter, TemplateNotFound
+from kb.core.errors import InvalidParameter, InvalidTemplate, MissingParameter, TemplateNotFound
+from kb.core.messages import shorten
 
 CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _HEADER_LINE = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")
@@ -37,6 +38,9 @@ _PARAM_DECL = re.compile(
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _CASTS = {"str": str, "int": int, "float": float}
 _KIND_NAMES = {"str": "文字", "int": "整数", "float": "数字"}
+_ONE_OF = re.compile(r"one of ([A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)+)")
+_ALTERNATIVES = re.compile(r"^\s*([A-Za-z0-9_]+(?:\s*\|\s*[A-Za-z0-9_]+)+)")
+_NAMED_VALUES = re.compile(r"(?:^|[,;]\s*)([A-Za-z0-9_]+) = ")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,23 @@ class Parameter:
     def required(self) -> bool:
         """True when the template cannot run without this parameter."""
         return self.default is None
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The values the header allows, read from its meaning: "one of a, b, c", "a | b | c" or
+        "a = …, b = …"; () when any value is allowed (the default, e.g. "", is always accepted).
+
+        Example:
+            >>> Parameter("scheme", meaning='function | economic | gov_economic; "" = any').choices
+            ('function', 'economic', 'gov_economic')
+        """
+        if self.kind != "str":
+            return ()
+        listed = _ONE_OF.search(self.meaning) or _ALTERNATIVES.match(self.meaning)
+        if listed:
+            return tuple(value.strip() for value in re.split(r"[,|]", listed.group(1)) if value.strip())
+        named = _NAMED_VALUES.findall(self.meaning)
+        return tuple(named) if len(named) >= 2 else ()
 
     def convert(self, value: Any, template: str) -> Any:
         """Convert a caller's value (often text from the CLI) to this parameter's kind.
@@ -118,6 +139,7 @@ class Template:
 
         Raises:
             MissingParameter: a required parameter is absent, a name is not declared, or a value has the wrong type.
+            InvalidParameter (a MissingParameter): a value outside the ones the header allows (``choices``).
         """
         declared = {parameter.name for parameter in self.parameters}
         unknown = sorted(set(params) - declared)
@@ -132,6 +154,10 @@ class Template:
                     raise MissingParameter(f"模板 {self.name} 缺少参数 {parameter.name}（{parameter.meaning}）")
                 value = parameter.default
             bound[parameter.name] = parameter.convert(value, self.name)
+            if parameter.choices and bound[parameter.name] != parameter.default \
+                    and bound[parameter.name] not in parameter.choices:
+                raise InvalidParameter(template=self.name, parameter=parameter.name, value=shorten(value),
+                                       allowed="、".join(parameter.choices))
         return bound
 
     def to_dict(self) -> dict:

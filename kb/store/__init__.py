@@ -55,7 +55,7 @@ def open_store(db: Path, backend: str = "embedded", *, wait_seconds: float | Non
         if wait_seconds is not None:
             store.wait_seconds = wait_seconds
     else:
-        raise StoreUnavailable(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        raise StoreUnavailable(f"未知的后端“{backend}”，可选：{'、'.join(BACKENDS)}")
     try:
         store.recover()
         if check_version:

@@ -76,11 +76,11 @@ class Neo4jStore(Neo4jDeltaMixin, Store):
         try:
             import neo4j
         except ImportError as error:
-            raise StoreUnavailable("the neo4j backend needs the driver: pip install 'budget-kb[neo4j]'") from error
+            raise StoreUnavailable("neo4j 后端需要驱动程序：pip install 'budget-kb[neo4j]'") from error
         uri = os.environ.get("NEO4J_URI")
         if not uri:
-            raise StoreUnavailable("the neo4j backend needs NEO4J_URI (e.g. bolt://localhost:7687), NEO4J_USER "
-                                   "and NEO4J_PASSWORD")
+            raise StoreUnavailable("neo4j 后端需要设置 NEO4J_URI（例如 bolt://localhost:7687）、NEO4J_USER "
+                                   "和 NEO4J_PASSWORD")
         self._neo4j = neo4j
         self.database = os.environ.get("NEO4J_DATABASE") or None
         self.location = f"Neo4j {uri}" + (f" database {self.database}" if self.database else "")
@@ -93,7 +93,7 @@ class Neo4jStore(Neo4jDeltaMixin, Store):
                 for statement in constraint_statements():
                     session.run(statement).consume()
         except (OSError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as error:
-            raise StoreUnavailable(f"cannot reach {self.location}: {error}") from error
+            raise StoreUnavailable(f"无法连接 {self.location}：{error}") from error
 
     def _session(self, mode: str):
         return self._driver.session(database=self.database, default_access_mode=mode)

@@ -11,10 +11,14 @@ from ui import api
 st.title("导入/导出")
 
 st.subheader("导入公开文件")
-st.caption("支持 .txt .pdf .docx .xlsx；重复导入同一文件会更新而不会重复；无法读取的文件会被报告并跳过。")
-uploads = st.file_uploader("选择文件", type=["txt", "pdf", "docx", "xlsx"], accept_multiple_files=True,
-                           key="data-uploads")
-if st.button("导入", key="data-ingest", disabled=not uploads):
+if api.read_only():
+    st.info("应用以只读方式运行（kb ui --read-only）：不能导入文件。")
+    uploads = []
+else:
+    st.caption("支持 .txt .pdf .docx .xlsx；重复导入同一文件会更新而不会重复；无法读取、过大或解析超时的文件会被报告并跳过。")
+    uploads = st.file_uploader("选择文件", type=["txt", "pdf", "docx", "xlsx"], accept_multiple_files=True,
+                               key="data-uploads")
+if not api.read_only() and st.button("导入", key="data-ingest", disabled=not uploads):
     progress = st.progress(0.0, text="准备导入…")
 
     def on_progress(done: int = 0, total: int = 0, message: str = "", *args, **kwargs) -> None:
@@ -25,7 +29,7 @@ if st.button("导入", key="data-ingest", disabled=not uploads):
         summary = api.ingest_uploads([(upload.name, upload.getvalue()) for upload in uploads], on_progress)
         progress.progress(1.0, text="完成")
         for skipped in summary.skipped:
-            st.warning(f"跳过 {Path(skipped.path).name}：{skipped.reason}")
+            st.warning(f"跳过 {Path(skipped.path).name}：错误[{skipped.code}] {skipped.reason}")
         (st.success if summary.ingested else st.info)(f"导入 {summary.ingested} 个文件，跳过 {len(summary.skipped)} 个；库中现有 {summary.documents} 份文件、"
                    f"{summary.nodes} 个节点、{summary.relationships} 条关系（{summary.seconds:.1f} 秒）。")
 
