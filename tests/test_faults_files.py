@@ -103,9 +103,12 @@ def test_ingesting_only_hostile_files_reports_each_and_leaves_the_store_unchange
     assert "导入 0 个文件，跳过 6 个" in run.stdout
     assert _snapshot(small_store) == before
 
-    too_large = _kb("ingest", str(files["large.txt"]), "--db", str(small_store), "--max-file-mb", "0.01")
+    # The stored disclosure with one line added: new bytes (the same bytes would be a no-op), over the limit.
+    large = files["large.txt"].with_name("large-changed.txt")
+    large.write_bytes(files["large.txt"].read_bytes() + "\n附注：本文件为测试副本。\n".encode("utf-8"))
+    too_large = _kb("ingest", str(large), "--db", str(small_store), "--max-file-mb", "0.01")
     assert too_large.returncode == 1
-    assert f"跳过 {files['large.txt']}：错误[E_FILE_TOO_LARGE] 文件过大（32.9 KB，上限 10.2 KB）" in too_large.stdout
+    assert f"跳过 {large}：错误[E_FILE_TOO_LARGE] 文件过大（33 KB，上限 10.2 KB）" in too_large.stdout
     assert _snapshot(small_store) == before
 
 
