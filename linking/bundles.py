@@ -17,18 +17,22 @@ import re
 from kb.core.normalize import match_key
 from linking.features import ProjectFeatures
 
-_RUNNING_NAME = re.compile(r"工作经费|管理经费|代管|代.{1,6}发放|发放.{0,4}工作")
+_ON_BEHALF = re.compile(r"代|发放")
+_RUNNING = re.compile(r"工作经费|管理|经办")
 _RUNNING_INDICATOR = re.compile(r"代.{1,6}发放")
 
 
 def is_running_cost(features: ProjectFeatures) -> bool:
     """True when a project pays the running cost of paying others, read from its name and indicator names.
 
+    Its name says both that it pays on behalf of others (代, 发放) and that it is a running cost (工作经费,
+    管理, 经办), or an indicator counts payments made on behalf of others (代财政发放…人次数).
+
     Example: 企保、机保代财政管理工作经费（原代管工作经费） -> True; 代发企业复员军人生活补助资金 -> False
-    (代发 is how the benefit itself is paid); 代发放映员享受养老和医疗补助资金 -> False.
+    (代发 is how the benefit itself is paid); 县社保事务中心档案整理工作经费 -> False (the unit's own work).
     """
     key = match_key(features.name)
-    if _RUNNING_NAME.search(key):
+    if _ON_BEHALF.search(key) and _RUNNING.search(key):
         return True
     return any(_RUNNING_INDICATOR.search(name) for name in features.indicators)
 

@@ -35,12 +35,14 @@ from linking.features import ProjectFeatures
 COMPARISONS = (
     Comparison("name", ("名称不同", "名称略近 (n-gram 余弦 ≥ 0.3)", "名称相近 (≥ 0.5)", "名称很近 (≥ 0.7)",
                         "名称相同")),
-    Comparison("doc_no", ("无共同文号", "共同文号很少", "共同文号部分", "共同文号多")),
+    Comparison("doc_no", ("无共同文号", "有共同文号但各有对方没有的常用文号", "共同文号很少", "共同文号部分",
+                          "共同文号多")),
     Comparison("subject", ("功能科目不同", "功能科目同款", "功能科目相同")),
     Comparison("amount", ("金额相差十倍以上", "金额相差三倍以内", "金额同一量级")),
     Comparison("indicators", ("绩效指标不同", "绩效指标部分相同", "绩效指标多半相同")),
     Comparison("vocabulary", ("词表对象不同", "词表对象相同")),
 )
+_OFTEN = 0.25  # a 文号 at least this share of a name group's projects cite is one of its own
 EMBEDDING = Comparison("embedding", ("嵌入余弦 < 0.6", "嵌入余弦 ≥ 0.6", "嵌入余弦 ≥ 0.85"))
 
 
@@ -113,6 +115,7 @@ class PairComparer:
                 for ref in item.refs:
                     citing[ref].add(item.unit)
         self.rarity = {ref: math.log(1.0 + len(units) / len(who)) for ref, who in citing.items()}
+        self.units_citing = {ref: len(who) for ref, who in citing.items()}
         cores = [group.core for group in groups]
         if cores:
             vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
@@ -129,6 +132,10 @@ class PairComparer:
     def name_cosine(self, first: int, second: int) -> float:
         """TF-IDF character n-gram cosine of two groups' core names (0..1)."""
         return float(self.name_vectors[first].multiply(self.name_vectors[second]).sum())
+
+    def _own_refs(self, a: NameGroup, b: NameGroup) -> bool:
+        """True when ``a`` often cites (share ≥ ``_OFTEN``) a 文号 of several units that ``b`` never cites."""
+        return any(share >= _OFTEN and self.units_citing[ref] > 1 and ref not in b.refs for ref, share in a.refs.items())
 
     def _doc_no_overlap(self, a: NameGroup, b: NameGroup) -> float | None:
         if not a.refs or not b.refs:
@@ -149,7 +156,14 @@ class PairComparer:
         else:
             name = 2 if cosine >= 0.5 else 1 if cosine >= 0.3 else 0
         overlap = self._doc_no_overlap(a, b)
-        doc_no = -1 if overlap is None else 0 if overlap == 0 else 1 if overlap < 0.25 else 2 if overlap < 0.6 else 3
+        if overlap is None:
+            doc_no = -1
+        elif overlap == 0:
+            doc_no = 0
+        elif self._own_refs(a, b) and self._own_refs(b, a):  # near-miss groups: one shared 文号, each its own
+            doc_no = 1
+        else:
+            doc_no = 2 if overlap < 0.25 else 3 if overlap < 0.6 else 4
         if not a.subject or not b.subject:
             subject = -1
         else:

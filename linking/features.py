@@ -74,6 +74,12 @@ def unit_places(*texts: str | None) -> tuple[str, ...]:
             stem = re.sub(r"(?:经济技术开发区|经开区|省|市|区|县)$", "", place)
             if len(stem) >= 2:
                 places.add(stem)
+    for text in texts[:1]:  # the region: every place name of it (合江县 in 四川省泸州市合江县), even one PLACE misses
+        key = match_key(text)
+        for size in range(2, len(key) + 1):
+            for start in range(len(key) - size + 1):
+                if start + size == len(key) and key[-1] in "省市区县" and (start == 0 or key[start - 1] in "省市区县"):
+                    places.add(key[start:])
     return tuple(sorted(places, key=lambda place: (-len(place), place)))
 
 

@@ -6,7 +6,9 @@
 3. Fit the model (``fellegi_sunter.FellegiSunter``): u from random pairs of groups, m and λ by EM on
    the blocked pairs.
 4. Join groups greedily, most likely pair first, while the pair's match probability reaches
-   ``LINK_PROBABILITY``; two groups naming different vocabulary terms are never joined.
+   ``LINK_PROBABILITY``; two groups naming different vocabulary terms are never joined, nor a running
+   cost with a payment, and a pair whose projects each often cite a 文号 the other never cites is not
+   joined directly (near-miss groups sharing one 文号: 水利员, 畜牧兽医员 under 渝农发〔2016〕88号).
 5. A cluster printed by two or more units is a program.
 
 Every member keeps the per-comparison match weights of its best pair, so ``kb links`` can explain it.
@@ -24,6 +26,7 @@ from linking.comparisons import NameGroup, PairComparer, name_groups
 from linking.fellegi_sunter import FellegiSunter
 from linking.features import ProjectFeatures
 
+_DOC_NO, _OWN_DOC_NOS = 1, 1  # column and level of "each often cites a 文号 the other never cites"
 LINK_PROBABILITY = 0.5  # two name groups join at or above this match probability
 _RANDOM_PAIRS = 20000
 _MAX_BLOCK = 40  # a 文号 cited by more name groups than this opens no block
@@ -159,7 +162,7 @@ class ProgramModel:
             if probability < LINK_PROBABILITY:
                 break
             first, second = self.pairs[position]
-            if first not in allowed or second not in allowed:
+            if first not in allowed or second not in allowed or self.levels[position][_DOC_NO] == _OWN_DOC_NOS:
                 continue
             a, b = root(first), root(second)
             if a == b:
@@ -196,24 +199,28 @@ class ProgramModel:
             if mine not in best or probability > best[mine][0]:
                 best[mine] = (probability, other)
 
-    def keyword(self, positions: list[int]) -> str | None:
-        """The substring (2–6 characters) of most of a cluster's names that no other name prints, or None.
+    def keywords(self, positions: list[int], texts: dict[str, str]) -> list[str]:
+        """Substrings (2–6 characters) of most of a cluster's names that no other name prints and few other
+        projects' texts print: what a text names when it pays this program's group. Longest first, at most 5.
 
-        Example: names 高龄老人津贴, 八十岁以上高龄津贴, 高龄老年人生活补贴 give 高龄.
+        Args:
+            positions: the cluster's name groups.
+            texts: project id -> ``bundles.searchable_text`` of every project.
+
+        Example: names 高龄老人津贴, 八十岁以上高龄津贴, 高龄老年人生活补贴 give 高龄 (and 高龄老 …).
         """
         cores = [self.groups[position].core for position in positions]
+        inside_ids = {item.project_id for position in positions for item in self.groups[position].items}
+        outside = [text for project_id, text in texts.items() if project_id not in inside_ids]
         counts: Counter[str] = Counter()
         for core in cores:
             counts.update({core[start:start + size] for size in range(2, 7) for start in range(len(core) - size + 1)})
-        everywhere = len(self.groups)
-        best, best_score = None, 0.0
+        found = []
         for text, inside in counts.items():
-            if inside * 2 < len(cores):
+            if inside * 2 < len(cores) or any(text in group.core for group in self.groups
+                                              if group.core not in cores):
                 continue
-            found = sum(1 for group in self.groups if text in group.core)
-            if found > inside:
+            if sum(1 for other in outside if text in other) > max(2, 0.05 * len(outside)):
                 continue
-            score = (inside / len(cores)) * math.log(1 + everywhere / found) + 0.01 * len(text)
-            if score > best_score:
-                best, best_score = text, score
-        return best
+            found.append((-inside, -len(text), text))
+        return [text for _, _, text in sorted(found)[:5]]

@@ -119,6 +119,7 @@ def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, plac
     by_core: dict[str, list[ProjectFeatures]] = defaultdict(list)
     for item in rest:
         by_core[item.core].append(item)
+    texts = {item.project_id: searchable_text(item) for item in features}
     programs = []
     for cluster in model.clusters(allowed, apart=running):
         cores = [model.groups[position].core for position in cluster.groups]
@@ -127,10 +128,26 @@ def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, plac
         members = [_member(program_id, item, round(cluster.probability[position], 3), "model", decisions,
                            cluster.weights[position])
                    for position in cluster.groups for item in by_core[model.groups[position].core]]
-        keyword = model.keyword(cluster.groups)
         programs.append(Program(program_id=program_id, name=key, members=members,
-                                keywords=[keyword] if keyword else []))
-    return programs
+                                keywords=[] if cluster.groups[0] in running else model.keywords(cluster.groups, texts)))
+    return _without_bundles(programs, {item.project_id: item for item in rest})
+
+
+def _without_bundles(programs: list[Program], items: dict[str, ProjectFeatures]) -> list[Program]:
+    """Take out of learned programs the members whose text names two or more other programs' keywords
+    (bundles, which ``_text_members`` then adds to each program they pay); drop programs left in one unit."""
+    keywords = {program.program_id: tuple(program.keywords) for program in programs if program.keywords}
+    kept = []
+    for program in programs:
+        others = {program_id: words for program_id, words in keywords.items() if program_id != program.program_id}
+        members = [member for member in program.members
+                   if is_running_cost(items[member.project_id]) or len(named_keywords(items[member.project_id], others)) < 2]
+        if len(members) * 2 < len(program.members):  # a program of bundles (社保惠民服务专项 in many units) is none
+            continue
+        program.members = members
+        if len({member.unit for member in program.members}) >= 2:
+            kept.append(program)
+    return kept
 
 
 def _text_members(features: list[ProjectFeatures], programs: list[Program], placed: set[str],
