@@ -31,6 +31,7 @@ TOPIC_IN_NAME = 0.65
 SEVERAL_TERMS = 0.6  # a name naming two groups (or two topics) joins each program with this base
 GROUP_IN_TEXT = 0.5
 TEXT_CEILING = 0.74  # a group read only from a project's text never makes an accepted member by itself
+SPLIT = "split:"  # a decision "split:120.5": a bundle split by a person, 120.5 万元 counted in this program
 
 
 def member_link_id(program_id: str, project_id: str) -> str:
@@ -46,10 +47,13 @@ def member_link_id(program_id: str, project_id: str) -> str:
 def _member(program_id: str, features: ProjectFeatures, score: float, method: str, decisions: dict[str, str],
             weights: dict, kind: str = "member") -> ProgramMember:
     status = decisions.get(member_link_id(program_id, features.project_id), scoring.status_for(score))
+    share = None
+    if status.startswith(SPLIT):  # a person split a bundle: this program counts that part of the project
+        status, kind, share = "accepted", "member", float(status.removeprefix(SPLIT))
     if kind == "member" and status == "possible":
         kind = "possible"
     return ProgramMember(project_id=features.project_id, unit=features.unit, project=features.name, score=score,
-                         method=method, status=status, kind=kind, weights=weights)
+                         method=method, status=status, kind=kind, weights=weights, share=share)
 
 
 def _text_terms(item: ProjectFeatures, named: set[tuple[str, str]]) -> list[tuple[str, str]]:

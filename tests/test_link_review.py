@@ -131,7 +131,23 @@ def test_damaged_decisions_file_is_a_clear_error(tmp_path):
 def test_cli_links_json_and_review(ingested):
     command = [sys.executable, "-m", "kb.cli", "links"]
     shown = subprocess.run([*command, "--json", "--db", str(ingested)], capture_output=True, text=True, check=True)
-    assert {"policy_documents", "policy_links", "programs"} == set(json.loads(shown.stdout))
+    report = json.loads(shown.stdout)
+    assert {"policy_documents", "policy_links", "programs", "program_model"} == set(report)
+    members = [member for program in report["programs"] for member in program["members"]]
+    assert {member["kind"] for member in members} == {"member", "possible", "bundle"}
+    wansheng = {program["name"]: member for program in report["programs"] for member in program["members"]
+                if member["project"] == "社保惠民服务专项"}  # pays 复员军人, 建国初期参工人员, 军转干部 from 641.87 万元
+    assert set(wansheng) == {"企业复员军人生活补助", "建国初期参加革命工作退休干部生活补助", "企业军转干部生活补助"}
+    assert all(member["kind"] == "bundle" and member["amount"] is None and member["project_amount"] == 641.87
+               for member in wansheng.values())
+    veterans = next(member for member in members if member["project"] == "代发企业退休军转干解困补助资金")
+    weights = veterans["weights"]  # the waterfall: prior + each comparison's log2(m/u) = total
+    assert weights["partner"] == "企业军转干部生活补助及医疗补助"
+    compared = {name: value for name, value in weights.items() if name not in ("prior", "total", "probability", "partner")}
+    assert {"name", "vocabulary"} <= set(compared) <= {"name", "doc_no", "subject", "amount", "indicators", "vocabulary"}
+    assert abs(weights["prior"] + sum(compared.values()) - weights["total"]) < 0.01
+    levels = {comparison["name"]: comparison["levels"] for comparison in report["program_model"]["comparisons"]}
+    assert levels["vocabulary"][1]["weight"] > 0 > levels["vocabulary"][0]["weight"]  # learned by EM on the corpus
     missing = subprocess.run([*command, "reject", "policy_link:ffff", "--db", str(ingested)], capture_output=True,
                              text=True)
     assert missing.returncode == 1

@@ -219,6 +219,7 @@ class ProgramMember(Record):
     kind: str = "member"
     # the match weight (log2 m/u) of each comparison of its best pair, "prior", "total", "probability", "partner"
     weights: dict[str, float | str] = Field(default_factory=dict)
+    share: float | None = None  # 万元 of the project attributed to this program when a person split a bundle
 
 
 class Program(Record):
