@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kb.core.normalize import match_key
@@ -22,6 +23,7 @@ _RUNNING = re.compile(r"工作经费|管理|经办")
 _RUNNING_INDICATOR = re.compile(r"代.{1,6}发放")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_running_cost(features: ProjectFeatures) -> bool:
     """True when a project pays the running cost of paying others, read from its name and indicator names.
 
@@ -37,6 +39,7 @@ def is_running_cost(features: ProjectFeatures) -> bool:
     return any(_RUNNING_INDICATOR.search(name) for name in features.indicators)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def searchable_text(features: ProjectFeatures) -> str:
     """The match key of a project's overview, goal, 立项依据 and indicator names, where groups are named."""
     return match_key(" ".join([features.text, *features.indicators]))

@@ -4,7 +4,7 @@ Projects are compared by distinct core name (``linking.features.core_name``): al
 core name form one ``NameGroup``, whose other attributes are the shares of its projects having each
 value, so one project's own local 文号 never swamps the 文号 the others share. Comparisons:
 
-- ``name``: TF-IDF cosine of character 1–3-grams of the core names (rare n-grams such as 水利 weigh more
+- ``name``: TF-IDF cosine of character 1–3-grams of the core names (``char_tfidf``) (rare n-grams such as 水利 weigh more
   than 养老 or 补助), with rapidfuzz ``partial_ratio`` for a name printed inside another;
 - ``doc_no``: the 文号 the two groups share, each weighted by how rare it is (log of units / units citing)
   and by the share of each group's projects citing it;
@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from linking.fellegi_sunter import Comparison
 from linking.features import ProjectFeatures
@@ -99,6 +98,29 @@ def embedding_model_named() -> bool:
     return bool(choice) and choice != "lexical"
 
 
+def char_tfidf(texts: list[str]) -> list[dict[str, float]]:
+    """L2-normalised TF-IDF vectors of character 1–3-grams (sublinear tf, smoothed idf), one dict per text.
+
+    A gram in every text weighs least (补助), one in few texts most (水利), so the cosine of two names rests
+    on what is specific to them.
+
+    Example:
+        >>> vectors = char_tfidf(["原水利员补助", "原兽医员补助", "原水利员生活补助"])
+        >>> sum(w * vectors[0].get(g, 0) for g, w in vectors[2].items()) > sum(w * vectors[0].get(g, 0) for g, w in vectors[1].items())
+        True
+    """
+    grams = [Counter(text[start:start + size] for size in (1, 2, 3) for start in range(len(text) - size + 1))
+             for text in texts]
+    frequency = Counter(gram for counts in grams for gram in counts)
+    idf = {gram: math.log((1 + len(texts)) / (1 + count)) + 1.0 for gram, count in frequency.items()}
+    vectors = []
+    for counts in grams:
+        vector = {gram: (1.0 + math.log(count)) * idf[gram] for gram, count in counts.items()}
+        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        vectors.append({gram: value / norm for gram, value in vector.items()})
+    return vectors
+
+
 class PairComparer:
     """Computes the comparison levels of pairs of name groups (fitted once per corpus).
 
@@ -117,11 +139,7 @@ class PairComparer:
         self.rarity = {ref: math.log(1.0 + len(units) / len(who)) for ref, who in citing.items()}
         self.units_citing = {ref: len(who) for ref, who in citing.items()}
         cores = [group.core for group in groups]
-        if cores:
-            vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-            self.name_vectors = vectorizer.fit_transform(cores)
-        else:
-            self.name_vectors = None
+        self.name_vectors = char_tfidf(cores)
         self.comparisons = COMPARISONS + ((EMBEDDING,) if embedding_model_named() else ())
         self.embeddings = None
         if embedding_model_named() and cores:
@@ -131,7 +149,10 @@ class PairComparer:
 
     def name_cosine(self, first: int, second: int) -> float:
         """TF-IDF character n-gram cosine of two groups' core names (0..1)."""
-        return float(self.name_vectors[first].multiply(self.name_vectors[second]).sum())
+        a, b = self.name_vectors[first], self.name_vectors[second]
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(weight * b.get(gram, 0.0) for gram, weight in a.items())
 
     def _own_refs(self, a: NameGroup, b: NameGroup) -> bool:
         """True when ``a`` often cites (share ≥ ``_OFTEN``) a 文号 of several units that ``b`` never cites."""

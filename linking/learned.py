@@ -201,7 +201,8 @@ class ProgramModel:
 
     def keywords(self, positions: list[int], texts: dict[str, str]) -> list[str]:
         """Substrings (2–6 characters) of most of a cluster's names that no other name prints and few other
-        projects' texts print: what a text names when it pays this program's group. Longest first, at most 5.
+        projects' texts print: what a text names when it pays this program's group. Those in the most names
+        first, then the shortest (a text names 创业担保, not 创业担保贷款贴息), at most 8.
 
         Args:
             positions: the cluster's name groups.
@@ -215,12 +216,13 @@ class ProgramModel:
         counts: Counter[str] = Counter()
         for core in cores:
             counts.update({core[start:start + size] for size in range(2, 7) for start in range(len(core) - size + 1)})
+        candidates = sorted((-inside, len(text), text) for text, inside in counts.items()
+                            if inside * 2 >= len(cores)
+                            and not any(text in group.core for group in self.groups if group.core not in cores))
         found = []
-        for text, inside in counts.items():
-            if inside * 2 < len(cores) or any(text in group.core for group in self.groups
-                                              if group.core not in cores):
-                continue
-            if sum(1 for other in outside if text in other) > max(2, 0.05 * len(outside)):
-                continue
-            found.append((-inside, -len(text), text))
-        return [text for _, _, text in sorted(found)[:5]]
+        for _, _, text in candidates:
+            if sum(1 for other in outside if text in other) <= max(2, 0.05 * len(outside)):
+                found.append(text)
+                if len(found) == 8:
+                    break
+        return found

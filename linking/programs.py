@@ -115,8 +115,10 @@ def _vocabulary_programs(features: list[ProjectFeatures], model: ProgramModel,
 
 
 def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, placed: set[str],
-                      decisions: dict[str, str]) -> list[Program]:
-    """Programs the model finds among projects no vocabulary program took."""
+                      decisions: dict[str, str]) -> tuple[list[Program], dict[str, tuple[str, ...]]]:
+    """Programs the model finds among projects no vocabulary program took, and the words a text names when it
+    pays each program's group (``ProgramModel.keywords``; none for running costs). ``Program.keywords`` stays
+    [] for these programs: the words are substrings, not names a question would use."""
     rest = [item for item in features if item.project_id not in placed and not item.groups and not item.topics]
     allowed = {model.index[item.core] for item in rest}
     running = {model.index[item.core] for item in rest if is_running_cost(item)}
@@ -124,7 +126,7 @@ def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, plac
     for item in rest:
         by_core[item.core].append(item)
     texts = {item.project_id: searchable_text(item) for item in features}
-    programs = []
+    programs, keywords = [], {}
     for cluster in model.clusters(allowed, apart=running):
         cores = [model.groups[position].core for position in cluster.groups]
         key = min(cores, key=lambda core: (len(core), core))
@@ -132,15 +134,16 @@ def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, plac
         members = [_member(program_id, item, round(cluster.probability[position], 3), "model", decisions,
                            cluster.weights[position])
                    for position in cluster.groups for item in by_core[model.groups[position].core]]
-        programs.append(Program(program_id=program_id, name=key, members=members,
-                                keywords=[] if cluster.groups[0] in running else model.keywords(cluster.groups, texts)))
-    return _without_bundles(programs, {item.project_id: item for item in rest})
+        programs.append(Program(program_id=program_id, name=key, members=members))
+        keywords[program_id] = () if cluster.groups[0] in running else tuple(model.keywords(cluster.groups, texts))
+    kept = _without_bundles(programs, keywords, {item.project_id: item for item in rest})
+    return kept, {program.program_id: keywords[program.program_id] for program in kept}
 
 
-def _without_bundles(programs: list[Program], items: dict[str, ProjectFeatures]) -> list[Program]:
+def _without_bundles(programs: list[Program], keywords: dict[str, tuple[str, ...]],
+                     items: dict[str, ProjectFeatures]) -> list[Program]:
     """Take out of learned programs the members whose text names two or more other programs' keywords
     (bundles, which ``_text_members`` then adds to each program they pay); drop programs left in one unit."""
-    keywords = {program.program_id: tuple(program.keywords) for program in programs if program.keywords}
     kept = []
     for program in programs:
         others = {program_id: words for program_id, words in keywords.items() if program_id != program.program_id}
@@ -154,18 +157,19 @@ def _without_bundles(programs: list[Program], items: dict[str, ProjectFeatures])
     return kept
 
 
-def _text_members(features: list[ProjectFeatures], programs: list[Program], placed: set[str],
-                  decisions: dict[str, str]) -> None:
+def _text_members(features: list[ProjectFeatures], programs: list[Program], keywords: dict[str, tuple[str, ...]],
+                  placed: set[str], decisions: dict[str, str]) -> None:
     """Add projects whose text names one learned program's keyword (possible member) or several (bundle).
 
     Args:
         features: every project.
-        programs: the learned programs (their keyword is ``keywords[0]``); members are added in place.
+        programs: the learned programs; members are added in place.
+        keywords: program id -> the words a text names when it pays that program's group.
         placed: project ids the vocabulary programs took.
         decisions: review decisions.
     """
     members = placed | {member.project_id for program in programs for member in program.members}
-    keywords = {program.program_id: tuple(program.keywords) for program in programs if program.keywords}
+    keywords = {program_id: words for program_id, words in keywords.items() if words}
     by_id = {program.program_id: program for program in programs}
     for item in features:
         if item.project_id in members or item.groups or item.topics or is_running_cost(item):
@@ -176,9 +180,10 @@ def _text_members(features: list[ProjectFeatures], programs: list[Program], plac
         for program_id in named:
             program = by_id[program_id]
             score = scoring.membership_score(GROUP_IN_TEXT, 0.0, TEXT_CEILING)
-            method = f"keyword:{program.keywords[0]}({'bundle' if kind == 'bundle' else 'text'})"
-            program.members.append(_member(program_id, item, score, method, decisions,
-                                           {"keywords": "、".join(program.keywords)}, kind))
+            words = [word for word in keywords[program_id] if word in searchable_text(item)]
+            method = f"keyword:{words[0]}({'bundle' if kind == 'bundle' else 'text'})"
+            program.members.append(_member(program_id, item, score, method, decisions, {"keywords": "、".join(words)},
+                                           kind))
 
 
 def cluster_programs(features: list[ProjectFeatures], decisions: dict[str, str] | None = None,
@@ -203,8 +208,8 @@ def cluster_programs(features: list[ProjectFeatures], decisions: dict[str, str] 
     decisions = decisions or {}
     model = model or ProgramModel(features)
     programs, placed = _vocabulary_programs(features, model, decisions)
-    learned = _learned_programs(features, model, placed, decisions)
-    _text_members(features, learned, placed, decisions)
+    learned, keywords = _learned_programs(features, model, placed, decisions)
+    _text_members(features, learned, keywords, placed, decisions)
     programs += learned
     for program in programs:
         program.members = sorted(program.members, key=lambda member: (member.unit, member.project))

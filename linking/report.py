@@ -32,7 +32,8 @@ PROGRAM_MEMBERS = """
 MATCH (p:Project)-[r:PART_OF]->(g:Program)
 RETURN g.program_id AS program_id, g.name AS name, p.project_id AS project_id, p.unit_name AS unit,
        p.name AS project, p.subject_code AS subject_code, p.amount AS amount, p.file AS file, p.line AS line,
-       r.score AS score, r.method AS method, r.status AS status, r.kind AS kind, r.weights AS weights
+       r.score AS score, r.method AS method, r.status AS status, r.kind AS kind, r.weights AS weights,
+       r.share AS share
 ORDER BY program_id, unit, project, subject_code, line
 """
 PROGRAM_MODEL = """
@@ -51,10 +52,10 @@ def links_report(store) -> dict:
         ``{"policy_documents": [{"doc_no", "issuer_code", "issuer", "titles", "cited_by": [{"unit", "project",
         "role"}]}], "policy_links": [{"id", "a", "b", "score", "method", "status"}], "programs": [{"program_id",
         "name", "members": [{"id", "unit", "project", "subject_code", "amount", "file", "line", "score", "method",
-        "status", "kind", "weights", "project_amount"}]}], "program_model": {"prior", "prior_weight", "comparisons": [{"name", "levels":
+        "status", "kind", "weights", "project_amount", "share"}]}], "program_model": {"prior", "prior_weight", "comparisons": [{"name", "levels":
         [{"level", "label", "m", "u", "weight"}]}]}}``; scores 0..1, amounts in 万元, ``id`` is what ``kb links
         accept|reject`` takes; ``kind`` is member | possible | bundle (a bundle's ``amount`` is None, the
-        project's own amount is ``project_amount``); ``weights`` gives the match weight
+        project's own amount is ``project_amount``; ``share`` is the 万元 a person's split counts in the program); ``weights`` gives the match weight
         (log2 m/u) of each comparison of the member's best pair (name, doc_no, subject, amount, indicators,
         vocabulary), with "prior", "total", "probability" and the "partner" name it was compared with. Two lines
         of one unit with the same project name (003 prints 档案整理工作经费 under two subject codes) are told
@@ -84,7 +85,8 @@ def links_report(store) -> dict:
                                    "amount": None if bundle else row["amount"], "project_amount": row["amount"],
                                    "file": row["file"], "line": row["line"],
                                    "score": row["score"], "method": row["method"], "status": row["status"],
-                                   "kind": row["kind"] or "member", "weights": _weights(row["weights"])})
+                                   "kind": row["kind"] or "member", "weights": _weights(row["weights"]),
+                                   "share": row["share"]})
     models = store.read(PROGRAM_MODEL, {}, name="links: program model")
     model = _weights(models[0]["parameters"]) if models else {}
     return {"policy_documents": documents, "policy_links": links, "programs": list(programs.values()),
