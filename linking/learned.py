@@ -221,7 +221,7 @@ class ProgramModel:
                             and not any(text in group.core for group in self.groups if group.core not in cores))
         found = []
         for _, _, text in candidates:
-            if sum(1 for other in outside if text in other) <= max(2, 0.05 * len(outside)):
+            if sum(1 for other in outside if text in other) <= 0.02 * len(outside):
                 found.append(text)
                 if len(found) == 8:
                     break
