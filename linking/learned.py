@@ -200,8 +200,8 @@ class ProgramModel:
                 best[mine] = (probability, other)
 
     def keywords(self, positions: list[int], texts: dict[str, str]) -> list[str]:
-        """Substrings (2–6 characters) of most of a cluster's names that no other name prints and few other
-        projects' texts print: what a text names when it pays this program's group. Those in the most names
+        """Substrings (2–6 characters) of most of a cluster's names that few other names print (at most a quarter
+        as many) and at most 2 % of other projects' texts print: what a text names when it pays this program's group. Those in the most names
         first, then the shortest (a text names 创业担保, not 创业担保贷款贴息), at most 8.
 
         Args:
@@ -216,9 +216,11 @@ class ProgramModel:
         counts: Counter[str] = Counter()
         for core in cores:
             counts.update({core[start:start + size] for size in range(2, 7) for start in range(len(core) - size + 1)})
+        inner = set(cores)
         candidates = sorted((-inside, len(text), text) for text, inside in counts.items()
                             if inside * 2 >= len(cores)
-                            and not any(text in group.core for group in self.groups if group.core not in cores))
+                            and 4 * sum(1 for group in self.groups if group.core not in inner and text in group.core)
+                            <= inside)
         found = []
         for _, _, text in candidates:
             if sum(1 for other in outside if text in other) <= 0.02 * len(outside):

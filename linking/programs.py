@@ -125,7 +125,8 @@ def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, plac
     by_core: dict[str, list[ProjectFeatures]] = defaultdict(list)
     for item in rest:
         by_core[item.core].append(item)
-    texts = {item.project_id: searchable_text(item) for item in features}
+    # running costs name the groups whose payment they administer: no evidence against a word naming a group
+    texts = {item.project_id: searchable_text(item) for item in features if not is_running_cost(item)}
     programs, keywords = [], {}
     for cluster in model.clusters(allowed, apart=running):
         cores = [model.groups[position].core for position in cluster.groups]
@@ -143,15 +144,25 @@ def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, plac
 def _without_bundles(programs: list[Program], keywords: dict[str, tuple[str, ...]],
                      items: dict[str, ProjectFeatures]) -> list[Program]:
     """Take out of learned programs the members whose text names two or more other programs' keywords
-    (bundles, which ``_text_members`` then adds to each program they pay); drop programs left in one unit."""
+    (bundles, which ``_text_members`` then adds to each program they pay); drop programs left in one unit.
+
+    A cluster a third of whose members are such bundles (社保惠民服务专项 printed by many units) is no
+    program at all, and its words name no program (``keywords`` loses it, in place).
+    """
+    def bundled(program: Program) -> set[str]:
+        others = {program_id: words for program_id, words in keywords.items() if program_id != program.program_id}
+        return {member.project_id for member in program.members if not is_running_cost(items[member.project_id])
+                and len(named_keywords(items[member.project_id], others)) >= 2}
+
+    for program in programs:
+        if 3 * len(bundled(program)) >= len(program.members):
+            keywords.pop(program.program_id, None)
     kept = []
     for program in programs:
-        others = {program_id: words for program_id, words in keywords.items() if program_id != program.program_id}
-        members = [member for member in program.members
-                   if is_running_cost(items[member.project_id]) or len(named_keywords(items[member.project_id], others)) < 2]
-        if len(members) * 2 < len(program.members):  # a program of bundles (社保惠民服务专项 in many units) is none
+        if program.program_id not in keywords:
             continue
-        program.members = members
+        taken = bundled(program)
+        program.members = [member for member in program.members if member.project_id not in taken]
         if len({member.unit for member in program.members}) >= 2:
             kept.append(program)
     return kept

@@ -22,8 +22,16 @@ def show_graph(subgraph: nx.MultiDiGraph, *, height: int = 460, centre: Any = No
 
 
 def blank_cells(frame):
-    """The frame for display: empty cells (None, NaN) shown blank, never "None" or "nan"; other values as they are."""
-    return frame.astype(object).where(frame.notna(), "")
+    """The frame styled for ``st.dataframe``: empty cells (None, NaN) shown blank, never "None" or "nan";
+    amounts as printed (540.0 as "540", 1000.3 as "1000.3"). The data keep their types (numbers sort as numbers).
+    """
+    return frame.style.format(_cell_text, na_rep="")
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return "" if value is None else str(value)
 
 
 def show_table(frame, *, key: str, file_name: str) -> None:
