@@ -66,9 +66,10 @@ def _text_terms(item: ProjectFeatures, named: set[tuple[str, str]]) -> list[tupl
 
 
 def _vocabulary_programs(features: list[ProjectFeatures], model: ProgramModel,
-                         decisions: dict[str, str]) -> tuple[list[Program], set[str]]:
+                         decisions: dict[str, str]) -> tuple[list[Program], set[str], set[str]]:
     """Programs of projects naming a vocabulary term in their name (scored by the model), with the projects
-    naming the group only in their text (possible members) or several groups (bundles)."""
+    naming the group only in their text (possible members) or several groups (bundles). Returns the programs,
+    the ids of every project placed, and the ids of those placed only from their text."""
     terms = {("group", term.name): term for term in beneficiary_groups()}
     terms.update({("topic", term.name): term for term in program_topics()})
     blocks: dict[tuple[str, str], list[ProjectFeatures]] = defaultdict(list)
@@ -83,7 +84,7 @@ def _vocabulary_programs(features: list[ProjectFeatures], model: ProgramModel,
         found = _text_terms(item, set(blocks))
         for key in found:
             texts[key].append((item, "bundle" if len(found) > 1 else "member"))
-    programs, placed = [], set()
+    programs, placed, read = [], set(), set()
     for (kind, key), items in sorted(blocks.items()):
         if len({item.unit for item in items} | {item.unit for item, _ in texts[(kind, key)]}) < 2:
             continue
@@ -106,12 +107,12 @@ def _vocabulary_programs(features: list[ProjectFeatures], model: ProgramModel,
             score = scoring.membership_score(GROUP_IN_TEXT, weights["probability"], TEXT_CEILING)
             members.append(_member(program_id, item, score, f"{label}({'bundle' if member_kind == 'bundle' else 'text'})",
                                    decisions, weights, member_kind))
-            placed.add(item.project_id)
+            read.add(item.project_id)
         term = terms[(kind, key)]
         programs.append(Program(program_id=program_id, name=term.program_name, members=members,
                                 keywords=list(term.aliases)))
         placed.update(item.project_id for item in items)
-    return programs, placed
+    return programs, placed | read, read
 
 
 def _learned_programs(features: list[ProjectFeatures], model: ProgramModel, placed: set[str],
@@ -176,7 +177,7 @@ def _text_members(features: list[ProjectFeatures], programs: list[Program], keyw
         features: every project.
         programs: the learned programs; members are added in place.
         keywords: program id -> the words a text names when it pays that program's group.
-        placed: project ids the vocabulary programs took.
+        placed: project ids the vocabulary programs took by their name.
         decisions: review decisions.
     """
     members = placed | {member.project_id for program in programs for member in program.members}
@@ -195,6 +196,21 @@ def _text_members(features: list[ProjectFeatures], programs: list[Program], keyw
             method = f"keyword:{words[0]}({'bundle' if kind == 'bundle' else 'text'})"
             program.members.append(_member(program_id, item, score, method, decisions, {"keywords": "、".join(words)},
                                            kind))
+
+
+def _bundles_across_passes(programs: list[Program]) -> None:
+    """A project read from its text into two programs, one from the vocabulary and one learned, is a bundle of both."""
+    read: dict[str, list[ProgramMember]] = defaultdict(list)
+    for program in programs:
+        for member in program.members:
+            if member.method.endswith(("(text)", "(bundle)")):
+                read[member.project_id].append(member)
+    for members in read.values():
+        if len(members) > 1:
+            for member in members:
+                member.method = member.method.replace("(text)", "(bundle)")
+                if member.kind == "possible":
+                    member.kind = "bundle"
 
 
 def cluster_programs(features: list[ProjectFeatures], decisions: dict[str, str] | None = None,
@@ -218,10 +234,11 @@ def cluster_programs(features: list[ProjectFeatures], decisions: dict[str, str] 
     """
     decisions = decisions or {}
     model = model or ProgramModel(features)
-    programs, placed = _vocabulary_programs(features, model, decisions)
+    programs, placed, read = _vocabulary_programs(features, model, decisions)
     learned, keywords = _learned_programs(features, model, placed, decisions)
-    _text_members(features, learned, keywords, placed, decisions)
+    _text_members(features, learned, keywords, placed - read, decisions)
     programs += learned
+    _bundles_across_passes(programs)
     for program in programs:
         program.members = sorted(program.members, key=lambda member: (member.unit, member.project))
     return sorted(programs, key=lambda program: program.program_id)
