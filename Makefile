@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[formats,neo4j,embeddings,ui,test]'
+	$(PY) -m pip install -q -e '.[formats,neo4j,embeddings,ui,test,bench]'
 	touch $@
 
 env: $(VENV)/.installed

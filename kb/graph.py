@@ -9,6 +9,7 @@ which makes re-ingesting an upsert. Exports, the stores and analysis all reuse t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 
@@ -19,6 +20,7 @@ from kb.core.records import Extraction, Indicator, LinkResult, stable_id
 from kb.core.schema import NODE_TABLES, REL_TABLES, coerce
 from kb.core.doc_no import split_doc_no
 
+PROGRAM_MODEL_ID = "program_model"  # the one LinkModel node: linking's fitted program model
 _BUDGET_FIGURES = ("income_total", "expense_total", "general_public_budget", "basic_expense", "project_expense",
                    "carryover", "three_public")
 
@@ -178,7 +180,11 @@ def _add_links(builder: _Builder, links: LinkResult) -> None:
         node = builder.node("Program", program.program_id, name=program.name, keywords=program.keywords)
         for member in members:
             builder.edge("PART_OF", node_id("Project", member.project_id), node, score=member.score,
-                         method=member.method, status=member.status)
+                         method=member.method, status=member.status, kind=member.kind, share=member.share,
+                         weights=json.dumps(member.weights, ensure_ascii=False))
+    if links.program_model:
+        builder.node("LinkModel", PROGRAM_MODEL_ID, name="program linking (Fellegi-Sunter, EM)",
+                     parameters=json.dumps(links.program_model, ensure_ascii=False))
 
 
 def build_graph(extractions: list[Extraction], links: LinkResult | None = None,

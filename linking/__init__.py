@@ -8,23 +8,28 @@ from __future__ import annotations
 
 from kb.core.records import Extraction, LinkResult, PolicyCitation
 from linking.features import project_features
+from linking.learned import ProgramModel
 from linking.policy import link_policies
 from linking.programs import cluster_programs, member_link_id
 
 
-def link(extractions: list[Extraction], decisions: dict[str, str] | None = None) -> LinkResult:
+def link(extractions: list[Extraction], decisions: dict[str, str] | None = None, vocabulary: bool = True) -> LinkResult:
     """Link a corpus: one policy document per canonical 文号, issuers, possible 文号 links and programs.
 
     Args:
         extractions: every parsed document of the store (``loaders.parse_file`` output or gold JSON).
         decisions: review decisions, link id -> "accepted" | "rejected" (``linking.decisions.load_decisions``);
             they set the status of the POSSIBLY_SAME_AS links and PART_OF memberships they name.
+        vocabulary: False links programs with the beneficiary-group and topic vocabulary emptied (what a
+            corpus from a province whose programs are not in ``linking/data`` meets); the learned model
+            alone then decides.
 
     Returns:
         ``LinkResult`` with ``policy_documents`` (sorted by doc_no, every title printed with each),
         ``issuers`` (registry name and level), ``policy_links`` (score 0..1, method, status) and
         ``programs`` (members with project_id from ``Extraction.project_ids()``, score 0..1, method, status)
-        and ``citations`` (projects citing a 《title》 alone, resolved to a 文号 whose title matches).
+        and ``citations`` (projects citing a 《title》 alone, resolved to a 文号 whose title matches), and
+        ``program_model`` (the fitted Fellegi–Sunter model: prior, m, u and match weight of every level).
 
     Example:
         >>> result = link([extraction_000, extraction_001])  # doctest: +SKIP
@@ -34,11 +39,14 @@ def link(extractions: list[Extraction], decisions: dict[str, str] | None = None)
     decisions = decisions or {}
     ordered = sorted(extractions, key=lambda extraction: (extraction.file, extraction.doc_id or ""))
     policies = link_policies(ordered, decisions)
-    programs = cluster_programs(project_features(ordered, policies.project_refs), decisions)
+    features = project_features(ordered, policies.project_refs, vocabulary=vocabulary)
+    model = ProgramModel(features)
+    programs = cluster_programs(features, decisions, model)
     citations = [PolicyCitation(project_id=citation.project_id, doc_no=citation.doc_no, role=citation.role,
                                 line=citation.line) for citation in policies.title_citations]
     return LinkResult(policy_documents=list(policies.documents.values()), issuers=list(policies.issuers.values()),
-                      policy_links=policies.links, programs=programs, citations=citations)
+                      policy_links=policies.links, programs=programs, citations=citations,
+                      program_model=model.model.to_dict())
 
 
 __all__ = ["link", "member_link_id"]

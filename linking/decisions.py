@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kb.core.errors import InvalidDecision, LinkNotFound
-from linking.programs import member_link_id
+from linking.programs import SPLIT, member_link_id
 
 DECISIONS_FILE = "link_decisions.json"
 STATUSES = ("accepted", "rejected")
@@ -44,6 +44,14 @@ MATCH (p:Project)-[r:PART_OF]->(g:Program)
 WHERE p.project_id = $project_id AND g.program_id = $program_id
 SET r.status = $status
 """
+SET_MEMBERSHIP_SHARE = """
+MATCH (p:Project)-[r:PART_OF]->(g:Program)
+WHERE p.project_id = $project_id AND g.program_id = $program_id
+SET r.status = 'accepted', r.kind = 'member', r.share = $share
+"""
+PROJECT_AMOUNT = """
+MATCH (p:Project) WHERE p.project_id = $project_id RETURN p.amount AS amount
+"""
 
 
 def _path(db_folder: Path) -> Path:
@@ -57,8 +65,9 @@ def _read_file(db_folder: Path) -> dict[str, dict]:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
         decisions = content["decisions"]
-        if not isinstance(decisions, dict) or not all(isinstance(entry, dict) and entry.get("status") in STATUSES
-                                                      for entry in decisions.values()):
+        if not isinstance(decisions, dict) or not all(
+                isinstance(entry, dict) and entry.get("status") in STATUSES
+                and isinstance(entry.get("share", 0.0), (int, float)) for entry in decisions.values()):
             raise ValueError("unexpected entries")
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise InvalidDecision(f"{path}: damaged decisions file ({error}); fix or remove it") from error
@@ -72,7 +81,8 @@ def load_decisions(db_folder: Path) -> dict[str, str]:
         db_folder: the ``--db`` folder (``store.folder``).
 
     Returns:
-        link id -> "accepted" | "rejected"; empty when no decision was ever recorded.
+        link id -> "accepted" | "rejected", or "split:<万元>" for a bundle membership a person split
+        (``record_split``); empty when no decision was ever recorded.
 
     Raises:
         InvalidDecision: the decisions file exists but is not the JSON this module writes.
@@ -81,7 +91,8 @@ def load_decisions(db_folder: Path) -> dict[str, str]:
         >>> load_decisions(Path("kb-data"))  # doctest: +SKIP
         {'policy_link:f83da41bc77cf8ad': 'rejected'}
     """
-    return {link_id: entry["status"] for link_id, entry in _read_file(db_folder).items()}
+    return {link_id: f"{SPLIT}{entry['share']:g}" if "share" in entry else entry["status"]
+            for link_id, entry in _read_file(db_folder).items()}
 
 
 def _write_file(db_folder: Path, decisions: dict[str, dict]) -> None:
@@ -137,3 +148,43 @@ def record_decision(store, link_id: str, status: str) -> str:
                           "decided_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     _write_file(store.folder, decisions)
     return f"{status} {link_id}: {first} ~ {second}"
+
+
+def record_split(store, shares: dict[str, float]) -> str:
+    """Split a bundle (合并项目): count a part of its amount in each program, now and on every re-ingest.
+
+    Args:
+        store: an open store.
+        shares: membership id (``program_member:…``, one per program the bundle pays) -> 万元 counted in that
+            program; memberships of the bundle left out keep their status. The shares may not add up to more
+            than the project's amount.
+
+    Returns:
+        One line for the user, e.g. "拆分 社保惠民服务专项：企业军转干部生活补助 120 万元；…".
+
+    Raises:
+        InvalidDecision: no share given, a share is negative, the ids name different projects, or the shares
+            exceed the project's amount.
+        LinkNotFound: an id names no stored membership.
+    """
+    if not shares or any(share < 0 for share in shares.values()):
+        raise InvalidDecision("拆分需要至少一个不小于 0 的金额")
+    found = {link_id: _find(store, link_id) for link_id in shares}
+    projects = {params.get("project_id") for _, _, params in found.values()}
+    if len(projects) != 1 or None in projects:
+        raise InvalidDecision("拆分的各项必须属于同一个项目")
+    [project_id] = projects
+    rows = store.read(PROJECT_AMOUNT, {"project_id": project_id}, name="bundle amount")
+    amount = rows[0]["amount"] if rows else None
+    if amount is not None and sum(shares.values()) > amount + 0.005:
+        raise InvalidDecision(f"拆分金额合计 {sum(shares.values()):g} 万元，超过项目金额 {amount:g} 万元")
+    decisions = _read_file(store.folder)
+    when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    parts = []
+    for link_id, share in shares.items():
+        first, second, params = found[link_id]
+        store.write(SET_MEMBERSHIP_SHARE, {**params, "share": float(share)}, name="split bundle")
+        decisions[link_id] = {"status": "accepted", "share": float(share), "a": first, "b": second, "decided_at": when}
+        parts.append(f"{second} {share:g} 万元")
+    _write_file(store.folder, decisions)
+    return f"拆分 {found[next(iter(shares))][0]}：{'；'.join(parts)}"

@@ -34,6 +34,10 @@ class ProjectFeatures:
         topics: topics named in the project name.
         text_groups: beneficiary groups named only in its overview, goal or 立项依据 text.
         refs: policy document keys it cites (canonical 文号, 《title》).
+        subject_code: its functional classification code as printed (2080109), or None.
+        amount: its amount in 万元, or None.
+        indicators: its indicator names (match keys), in printed order.
+        text: its overview, goal and 立项依据 text joined (as printed), "" when none is printed.
     """
 
     project_id: str
@@ -44,6 +48,10 @@ class ProjectFeatures:
     topics: tuple[str, ...]
     text_groups: tuple[str, ...]
     refs: frozenset[str]
+    subject_code: str | None = None
+    amount: float | None = None
+    indicators: tuple[str, ...] = ()
+    text: str = ""
 
 
 def unit_places(*texts: str | None) -> tuple[str, ...]:
@@ -66,6 +74,12 @@ def unit_places(*texts: str | None) -> tuple[str, ...]:
             stem = re.sub(r"(?:经济技术开发区|经开区|省|市|区|县)$", "", place)
             if len(stem) >= 2:
                 places.add(stem)
+    for text in texts[:1]:  # the region: every place name of it (合江县 in 四川省泸州市合江县), even one PLACE misses
+        key = match_key(text)
+        for size in range(2, len(key) + 1):
+            for start in range(len(key) - size + 1):
+                if start + size == len(key) and key[-1] in "省市区县" and (start == 0 or key[start - 1] in "省市区县"):
+                    places.add(key[start:])
     return tuple(sorted(places, key=lambda place: (-len(place), place)))
 
 
@@ -106,17 +120,20 @@ def _names(terms: list[Term]) -> tuple[str, ...]:
     return tuple(term.name for term in terms)
 
 
-def project_features(extractions: list[Extraction], project_refs: dict[str, set[str]]) -> list[ProjectFeatures]:
+def project_features(extractions: list[Extraction], project_refs: dict[str, set[str]],
+                     vocabulary: bool = True) -> list[ProjectFeatures]:
     """Features of every project of ``extractions``, in document and project order.
 
     Args:
         extractions: parsed documents.
         project_refs: project_id -> cited policy keys (``linking.policy.PolicyIndex.project_refs``).
+        vocabulary: False reads no beneficiary group or topic (groups, topics and text_groups stay empty):
+            what a corpus whose programs are not in ``data/*.csv`` meets.
 
     Returns:
         One ``ProjectFeatures`` per project.
     """
-    groups, topics = beneficiary_groups(), program_topics()
+    groups, topics = (beneficiary_groups(), program_topics()) if vocabulary else ((), ())
     features = []
     for extraction in extractions:
         unit = extraction.unit.name or extraction.file
@@ -128,6 +145,8 @@ def project_features(extractions: list[Extraction], project_refs: dict[str, set[
             features.append(ProjectFeatures(
                 project_id=project_id, unit=unit, name=project.name, core=core_name(project.name, places),
                 groups=name_groups, topics=_names(find_terms(project.name, topics)), text_groups=text_groups,
-                refs=frozenset(project_refs.get(project_id, ())),
+                refs=frozenset(project_refs.get(project_id, ())), subject_code=project.subject_code,
+                amount=project.amount, indicators=tuple(match_key(item.name) for item in project.indicators),
+                text=text,
             ))
     return features

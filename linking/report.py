@@ -7,6 +7,7 @@ was stored, decisions included.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from linking.programs import member_link_id
@@ -31,8 +32,13 @@ PROGRAM_MEMBERS = """
 MATCH (p:Project)-[r:PART_OF]->(g:Program)
 RETURN g.program_id AS program_id, g.name AS name, p.project_id AS project_id, p.unit_name AS unit,
        p.name AS project, p.subject_code AS subject_code, p.amount AS amount, p.file AS file, p.line AS line,
-       r.score AS score, r.method AS method, r.status AS status
+       r.score AS score, r.method AS method, r.status AS status, r.kind AS kind, r.weights AS weights,
+       r.share AS share
 ORDER BY program_id, unit, project, subject_code, line
+"""
+PROGRAM_MODEL = """
+MATCH (m:LinkModel)
+RETURN m.model_id AS model_id, m.name AS name, m.parameters AS parameters
 """
 
 
@@ -46,7 +52,12 @@ def links_report(store) -> dict:
         ``{"policy_documents": [{"doc_no", "issuer_code", "issuer", "titles", "cited_by": [{"unit", "project",
         "role"}]}], "policy_links": [{"id", "a", "b", "score", "method", "status"}], "programs": [{"program_id",
         "name", "members": [{"id", "unit", "project", "subject_code", "amount", "file", "line", "score", "method",
-        "status"}]}]}``; scores 0..1, amounts in 万元, ``id`` is what ``kb links accept|reject`` takes. Two lines
+        "status", "kind", "weights", "project_amount", "share"}]}], "program_model": {"prior", "prior_weight", "comparisons": [{"name", "levels":
+        [{"level", "label", "m", "u", "weight"}]}]}}``; scores 0..1, amounts in 万元, ``id`` is what ``kb links
+        accept|reject`` takes; ``kind`` is member | possible | bundle (a bundle's ``amount`` is None, the
+        project's own amount is ``project_amount``; ``share`` is the 万元 a person's split counts in the program); ``weights`` gives the match weight
+        (log2 m/u) of each comparison of the member's best pair (name, doc_no, subject, amount, indicators,
+        vocabulary), with "prior", "total", "probability" and the "partner" name it was compared with. Two lines
         of one unit with the same project name (003 prints 档案整理工作经费 under two subject codes) are told
         apart by subject_code, amount and line.
 
@@ -68,11 +79,27 @@ def links_report(store) -> dict:
     for row in store.read(PROGRAM_MEMBERS, {}, name="links: program members"):
         program = programs.setdefault(row["program_id"], {"program_id": row["program_id"], "name": row["name"],
                                                           "members": []})
+        bundle = row["kind"] == "bundle"  # a bundle carries no amount into the program
         program["members"].append({"id": member_link_id(row["program_id"], row["project_id"]), "unit": row["unit"],
                                    "project": row["project"], "subject_code": row["subject_code"],
-                                   "amount": row["amount"], "file": row["file"], "line": row["line"],
-                                   "score": row["score"], "method": row["method"], "status": row["status"]})
-    return {"policy_documents": documents, "policy_links": links, "programs": list(programs.values())}
+                                   "amount": None if bundle else row["amount"], "project_amount": row["amount"],
+                                   "file": row["file"], "line": row["line"],
+                                   "score": row["score"], "method": row["method"], "status": row["status"],
+                                   "kind": row["kind"] or "member", "weights": _weights(row["weights"]),
+                                   "share": row["share"]})
+    models = store.read(PROGRAM_MODEL, {}, name="links: program model")
+    model = _weights(models[0]["parameters"]) if models else {}
+    return {"policy_documents": documents, "policy_links": links, "programs": list(programs.values()),
+            "program_model": model}
+
+
+def _weights(text: str | None) -> dict:
+    """A stored JSON property (PART_OF.weights, LinkModel.parameters) as a dict; {} when absent or damaged."""
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def links_text(report: dict) -> str:
@@ -100,13 +127,35 @@ def links_text(report: dict) -> str:
     lines.append(f"Programs ({len(report['programs'])})")
     for program in report["programs"]:
         lines.append(f"  {program['name']}  ({program['program_id']})")
-        lines += [f"      [{member['status']}] {member['score']:.3f}  {member['unit']} / {member['project']}  "
-                  f"{_member_figure(member)}  ({member['method']})  id {member['id']}" for member in program["members"]]
+        for member in program["members"]:
+            kind = "  合并项目（金额不计入）" if member.get("kind") == "bundle" else ""
+            lines.append(f"      [{member['status']}] {member['score']:.3f}  {member['unit']} / {member['project']}  "
+                         f"{_member_figure(member)}{kind}  ({member['method']})  id {member['id']}")
+            if member.get("weights"):
+                lines.append(f"          {waterfall(member['weights'])}")
     lines.append("Review a link: kb links accept ID | kb links reject ID")
     return "\n".join(lines)
 
 
 def _member_figure(member: dict) -> str:
-    """``[2013299] 7.16 万元 003_….txt:342``: what tells two lines of one project name apart."""
-    amount = f"{member['amount']:g} 万元" if member.get("amount") is not None else "- 万元"
-    return f"[{member.get('subject_code') or '-'}] {amount} {member.get('file') or '-'}:{member.get('line') or '-'}"
+    """``[2013299] 7.16 万元 003_….txt:342``: what tells two lines of one project name apart (blank where unknown,
+    and no amount for a bundle)."""
+    amount = "" if member.get("amount") is None or member.get("kind") == "bundle" else f"{member['amount']:g} 万元"
+    subject = f"[{member['subject_code']}]" if member.get("subject_code") else ""
+    where = f"{member.get('file') or ''}:{member.get('line')}" if member.get("line") is not None else member.get("file") or ""
+    return " ".join(part for part in (subject, amount, where) if part)
+
+
+def waterfall(weights: dict) -> str:
+    """One line of a member's match weights, as Splink's waterfall chart reads: prior, each comparison, total.
+
+    Example:
+        >>> waterfall({"prior": -4.0, "name": 5.9, "doc_no": 5.2, "total": 7.1, "probability": 0.993, "partner": "年金征缴"})
+        '先验 -4.00 + name +5.90 + doc_no +5.20 = 7.10（概率 0.993，对照 年金征缴）'
+    """
+    skip = {"prior", "total", "probability", "partner", "keywords"}
+    if "total" not in weights:
+        return f"依据文本中的关键词：{weights.get('keywords', '')}" if weights.get("keywords") else ""
+    parts = " + ".join(f"{name} {value:+.2f}" for name, value in weights.items() if name not in skip)
+    return (f"先验 {weights['prior']:.2f} + {parts} = {weights['total']:.2f}"
+            f"（概率 {weights['probability']:.3f}，对照 {weights.get('partner', '')}）")

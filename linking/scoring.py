@@ -11,7 +11,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 ACCEPT = 0.75  # a membership or link at or above this starts accepted; below, possible
-PAIR_MINIMUM = 0.65  # two projects without a vocabulary term join only at or above this pair score
 POLICY_LINK_MINIMUM = 0.35  # a possible 文号 link is written only at or above this score
 
 
@@ -32,9 +31,9 @@ def status_for(score: float) -> str:
 def name_similarity(a: str, b: str) -> float:
     """Similarity of two core project names: rapidfuzz ``WRatio`` (0..100) divided by 100.
 
-    Threshold example: 民办教师养老和医疗补助 vs 民师生活医疗补助 gives 0.63 (weak alone, below ``PAIR_MINIMUM``
-    0.65 as a pair's only evidence); 国有企业退休人员社会化管理 vs 国有企业退休人员社会管理服务 gives 0.89; two
-    empty names give 0.0.
+    Threshold example: 民办教师养老和医疗补助 vs 民师生活医疗补助 gives 0.63 (a group member named so scores
+    0.8 + 0.2 × 0.63 = 0.93 when the model's probability is lower); 国有企业退休人员社会化管理 vs
+    国有企业退休人员社会管理服务 gives 0.89; two empty names give 0.0.
 
     Args:
         a, b: core names (``linking.features.core_name``), already match keys.
@@ -47,58 +46,12 @@ def name_similarity(a: str, b: str) -> float:
     return fuzz.WRatio(a, b, processor=None) / 100.0
 
 
-def cosine_to_unit(cosine: float) -> float:
-    """Clip an embedding cosine (−1..1) to the 0..1 evidence scale (negative similarity is no evidence).
-
-    Threshold example: 0.83 -> 0.83; −0.2 -> 0.0; 1.0000001 (rounding) -> 1.0.
-
-    Returns:
-        0..1.
-    """
-    return min(max(float(cosine), 0.0), 1.0)
-
-
-def citation_overlap(refs: set[str], other_refs: set[str]) -> float:
-    """Share of a project's cited policy documents that other projects of the program also cite.
-
-    Threshold example: a project citing {渝国资发〔2011〕9号, 渝财产业〔2022〕30号} whose program peers cite
-    渝国资发〔2011〕9号 scores 1/2 = 0.5; a project citing nothing scores 0.0.
-
-    Args:
-        refs: the project's policy document keys (canonical 文号 or 《title》).
-        other_refs: every key the other members (of other units) cite.
-
-    Returns:
-        0..1.
-    """
-    if not refs:
-        return 0.0
-    return len(refs & other_refs) / len(refs)
-
-
-def member_evidence(name: float, embedding: float, citation: float) -> tuple[float, str]:
-    """The best evidence that a project belongs with a program's members of other units, and its kind.
-
-    evidence = max(name, citation, (name + embedding) / 2): an embedding only counts averaged with the
-    name similarity, because all-MiniLM-L6-v2 gives a cosine of 1.0 to 驻村帮扶 vs 乡村振兴 (unknown characters).
-
-    Threshold example: name 0.675, embedding 0.40, citation 0 -> 0.675 ("name"); name 0.25, embedding 1.0,
-    citation 0 -> 0.625 ("name+embedding"); name 0.6, embedding 0.5, citation 1.0 -> 1.0 ("citation").
-
-    Returns:
-        (evidence 0..1, "name" | "name+embedding" | "citation").
-    """
-    options = [(citation, "citation"), (name, "name"), ((name + embedding) / 2.0, "name+embedding")]
-    best = max(options, key=lambda option: option[0])
-    return round(best[0], 3), best[1]
-
-
 def membership_score(base: float, evidence: float, ceiling: float = 1.0) -> float:
     """Score of a project's membership of a vocabulary program: min(ceiling, base + (1 − base) × evidence).
 
     ``base`` says how the vocabulary term was found (a beneficiary group in the name 0.8, a topic in the name
-    0.65, a group only in the project's text 0.5); ``evidence`` is the best of name similarity, embedding
-    similarity and citation overlap with the program's members of other units (``member_evidence``). A group
+    0.65, a group only in the project's text 0.5); ``evidence`` is the better of the learned model's match
+    probability and the name similarity with the member's best partner (``linking.programs``). A group
     read only from the text gets ``ceiling`` = 0.74, below ``ACCEPT``: such a member always awaits review.
 
     Threshold example (``ACCEPT`` = 0.75): group in the name (0.8) with evidence 0.55 -> 0.91, accepted;
@@ -115,27 +68,6 @@ def membership_score(base: float, evidence: float, ceiling: float = 1.0) -> floa
         0..1, rounded to 3 decimals.
     """
     return round(min(ceiling, base + (1.0 - base) * min(max(evidence, 0.0), 1.0)), 3)
-
-
-def pair_score(name: float, embedding: float, citation: float) -> float:
-    """Score of two projects that share no vocabulary term: 0.6 × name + 0.2 × embedding + 0.2 × citation.
-
-    Embeddings weigh little: all-MiniLM-L6-v2 knows few Chinese characters, so unrelated names such as
-    驻村帮扶 and 社保服务运维 can reach a cosine of 0.9.
-
-    Threshold example (``PAIR_MINIMUM`` = 0.65, ``ACCEPT`` = 0.75): name 0.9, embedding 0.9, citation 1.0 ->
-    0.92, joined and accepted; name 0.615, embedding 0.953, citation 0 (社保服务运维 vs 社保管理和服务) -> 0.56,
-    not joined; name 0.8, embedding 0.8, citation 0.5 -> 0.74, joined as possible.
-
-    Args:
-        name: ``name_similarity`` 0..1.
-        embedding: ``cosine_to_unit`` of the names' embeddings, 0..1.
-        citation: share of cited documents in common (Jaccard), 0..1.
-
-    Returns:
-        0..1, rounded to 3 decimals.
-    """
-    return round(0.6 * name + 0.2 * embedding + 0.2 * citation, 3)
 
 
 def issuer_similarity(a: str, b: str) -> float:

@@ -131,7 +131,23 @@ def test_damaged_decisions_file_is_a_clear_error(tmp_path):
 def test_cli_links_json_and_review(ingested):
     command = [sys.executable, "-m", "kb.cli", "links"]
     shown = subprocess.run([*command, "--json", "--db", str(ingested)], capture_output=True, text=True, check=True)
-    assert {"policy_documents", "policy_links", "programs"} == set(json.loads(shown.stdout))
+    report = json.loads(shown.stdout)
+    assert {"policy_documents", "policy_links", "programs", "program_model"} == set(report)
+    members = [member for program in report["programs"] for member in program["members"]]
+    assert {member["kind"] for member in members} == {"member", "possible", "bundle"}
+    wansheng = {program["name"]: member for program in report["programs"] for member in program["members"]
+                if member["project"] == "社保惠民服务专项"}  # pays 复员军人, 建国初期参工人员, 军转干部 from 641.87 万元
+    assert set(wansheng) == {"企业复员军人生活补助", "建国初期参加革命工作退休干部生活补助", "企业军转干部生活补助"}
+    assert all(member["kind"] == "bundle" and member["amount"] is None and member["project_amount"] == 641.87
+               for member in wansheng.values())
+    veterans = next(member for member in members if member["project"] == "代发企业退休军转干解困补助资金")
+    weights = veterans["weights"]  # the waterfall: prior + each comparison's log2(m/u) = total
+    assert weights["partner"] == "企业军转干部生活补助及医疗补助"
+    compared = {name: value for name, value in weights.items() if name not in ("prior", "total", "probability", "partner")}
+    assert {"name", "vocabulary"} <= set(compared) <= {"name", "doc_no", "subject", "amount", "indicators", "vocabulary"}
+    assert abs(weights["prior"] + sum(compared.values()) - weights["total"]) < 0.01
+    levels = {comparison["name"]: comparison["levels"] for comparison in report["program_model"]["comparisons"]}
+    assert levels["vocabulary"][1]["weight"] > 0 > levels["vocabulary"][0]["weight"]  # learned by EM on the corpus
     missing = subprocess.run([*command, "reject", "policy_link:ffff", "--db", str(ingested)], capture_output=True,
                              text=True)
     assert missing.returncode == 1
@@ -139,3 +155,41 @@ def test_cli_links_json_and_review(ingested):
     rejected = subprocess.run([*command, "reject", MISPRINT_ID, "--db", str(ingested)], capture_output=True, text=True)
     assert rejected.returncode == 0 and rejected.stdout.startswith(f"rejected {MISPRINT_ID}")
     assert load_decisions(ingested)[MISPRINT_ID] == "rejected"
+
+
+def test_bundle_is_in_no_program_sum_until_a_person_splits_it(ingested):
+    """万盛's 社保惠民服务专项 (641.87 万元) pays 复员军人, 建国初期参工人员 and 军转干部: it is listed in each program
+    with no amount, so 跨区对比 and program_across_units rank 荣昌's 540 above it; a split puts its parts back."""
+    from kb.query.templates import run_template
+    from linking.decisions import record_split
+    from ui.graph_view import program_bundles, program_unit_matrix
+
+    wansheng = "重庆市万盛经济技术开发区社会保险事务中心"
+    with open_store(ingested, "embedded") as store:
+        rows = run_template(store, "program_across_units", {"program": "企业军转干部生活补助"}).rows
+        assert [(row["unit"], row["amount"]) for row in rows] == [
+            (QIJIANG, 1000.3), (RONGCHANG, 540.0), (wansheng, None)]
+        assert rows[-1]["note"].startswith("合并项目")
+        graph = store.to_networkx()
+        matrix = program_unit_matrix(graph)
+        assert wansheng not in matrix.columns  # in no program's sum
+        assert [(bundle["project"], bundle["amount"], len(bundle["programs"])) for bundle in program_bundles(graph)] == [
+            ("社保惠民服务专项", 641.87, 3)]
+        report = links_report(store)
+        ids = {program["name"]: member["id"] for program in report["programs"] for member in program["members"]
+               if member["project"] == "社保惠民服务专项"}
+        with pytest.raises(InvalidDecision, match="超过项目金额"):
+            record_split(store, {ids["企业军转干部生活补助"]: 600.0, ids["企业复员军人生活补助"]: 100.0})
+        message = record_split(store, {ids["企业军转干部生活补助"]: 300.0, ids["企业复员军人生活补助"]: 40.0})
+        assert message.startswith("拆分 社保惠民服务专项")
+        rows = run_template(store, "program_across_units", {"program": "企业军转干部生活补助"}).rows
+        assert (wansheng, 300.0) in [(row["unit"], row["amount"]) for row in rows]
+    assert load_decisions(ingested)[ids["企业军转干部生活补助"]] == "split:300"
+    with open_store(ingested, "embedded") as store:  # the split survives a re-ingest
+        ingest_paths([CORPUS], store)
+        members = {program["name"]: member for program in links_report(store)["programs"]
+                   for member in program["members"] if member["project"] == "社保惠民服务专项"}
+    veterans = members["企业军转干部生活补助"]
+    assert (veterans["kind"], veterans["status"], veterans["share"], veterans["project_amount"]) == (
+        "member", "accepted", 300.0, 641.87)
+    assert members["建国初期参加革命工作退休干部生活补助"]["kind"] == "bundle"

@@ -150,12 +150,10 @@ def test_labelled_program_pairs_precision_recall_and_no_false_merge(labelled_met
     if corpus == "parsed":
         assert metrics.unresolved == []
         assert metrics.recall == 1.0
-        assert metrics.precision >= 0.9
-        # the one "different" pair linked is a possible membership, shown for review, not a merge
-        assert metrics.errors == ["linked: 社保遗属生活补助 | 企保、机保代财政管理工作经费（原代管工作经费）"]
+        # 广元's 代财政管理工作经费 (its indicators name 遗孀) is a running cost, no member of 遗属生活困难补助
+        assert metrics.precision == 1.0 and metrics.errors == []
     else:  # gold 000 and 002 have no overview text: no group can be read from 荣昌区17号文's or 万盛's text
         assert sorted(metrics.errors) == sorted([
-            "linked: 社保遗属生活补助 | 企保、机保代财政管理工作经费（原代管工作经费）",
             "missed: 荣昌区17号文、离休建工生活医疗补助 | 代发建国初期参加革命工作退休干部生活补助资金",
             "missed: 社保惠民服务专项 | 荣昌区企业军转干部生活补助及医疗补助",
             "missed: 社保惠民服务专项 | 代发企业复员军人生活补助资金",

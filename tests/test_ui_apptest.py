@@ -260,6 +260,25 @@ def test_review_table_tells_two_lines_of_one_project_name_apart(app_db):
                      "苍溪县社会保险事务中心 · 县社保事务中心档案整理工作经费（科目 2080109 · 7.16 万元）"]
 
 
+def test_review_confirms_a_bundle_that_stays_out_of_program_sums(app_db):
+    """万盛's 社保惠民服务专项 (641.87 万元) pays three groups: confirmed as a bundle it stays in no program's sum."""
+    app = _app("views/review.py")
+    _assert_clean(app)
+    assert any("社保惠民服务专项" in element.value and "641.87 万元" in element.value for element in app.markdown)
+    app.button(key="bundle-confirm-0").click().run()
+    _assert_clean(app)
+    links = subprocess.run([sys.executable, "-m", "kb.cli", "links", "--json", "--db", str(app_db)], cwd=REPO,
+                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    members = [member for program in json.loads(links.stdout)["programs"] for member in program["members"]
+               if member["project"] == "社保惠民服务专项"]
+    assert [(member["kind"], member["status"], member["amount"]) for member in members] == [
+        ("bundle", "accepted", None)] * 3
+    compare = _app("views/compare.py")
+    _assert_clean(compare)
+    assert not any("万盛" in column for column in _frames(compare)[0].columns)
+    assert any("合并项目" in element.value and "社保惠民服务专项" in element.value for element in compare.caption)
+
+
 def _status_of(report: dict, link_id: str):
     """The status ``kb links --json`` gives the 文号 link or program membership ``link_id``."""
     links = list(report["policy_links"]) + [member for program in report["programs"] for member in program["members"]]

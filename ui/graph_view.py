@@ -243,18 +243,36 @@ def program_unit_matrix(graph: nx.MultiDiGraph) -> pd.DataFrame:
     for project, program, key, attrs in graph.edges(keys=True, data=True):
         if edge_type(key, attrs) != "PART_OF" or node_label(graph.nodes[program]) != "Program":
             continue
-        if attrs.get("status") == "rejected":  # as program_across_units: a rejected membership is no member
-            continue
+        if attrs.get("status") == "rejected" or attrs.get("kind") == "bundle":  # as program_across_units: a rejected
+            continue  # membership is no member; a bundle (合并项目) pays several programs, its amount is in none
         project_attrs = graph.nodes[project]
         units = _citing_units(graph, project)
         unit_names = [graph.nodes[unit].get("name") for unit in units] or [project_attrs.get("unit_name")]
         for unit_name in unit_names:
+            share = attrs.get("share")  # a split bundle counts its share, every other member its amount
             records.append({"program": graph.nodes[program].get("name") or str(program), "unit": unit_name,
-                            "amount": project_attrs.get("amount")})
+                            "amount": share if share is not None else project_attrs.get("amount")})
     if not records:
         return pd.DataFrame()
     frame = pd.DataFrame(records).rename(columns={"program": "同类项目", "unit": "单位"})
     return frame.pivot_table(index="同类项目", columns="单位", values="amount", aggfunc="sum")
+
+
+def program_bundles(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Bundles (合并项目): projects in programs with PART_OF kind "bundle", each with the programs it pays.
+
+    Returns:
+        [{"unit", "project", "amount" (万元, the project's own), "programs": [program names]}], sorted by unit.
+    """
+    found: dict[Any, dict[str, Any]] = {}
+    for project, program, key, attrs in graph.edges(keys=True, data=True):
+        if edge_type(key, attrs) != "PART_OF" or attrs.get("kind") != "bundle" or attrs.get("status") == "rejected":
+            continue
+        project_attrs = graph.nodes[project]
+        entry = found.setdefault(project, {"unit": project_attrs.get("unit_name"), "project": project_attrs.get("name"),
+                                           "amount": project_attrs.get("amount"), "programs": []})
+        entry["programs"].append(graph.nodes[program].get("name") or str(program))
+    return sorted(found.values(), key=lambda entry: (str(entry["unit"]), str(entry["project"])))
 
 
 def chart_frame(frame: pd.DataFrame) -> pd.DataFrame | None:

@@ -21,9 +21,22 @@ def show_graph(subgraph: nx.MultiDiGraph, *, height: int = 460, centre: Any = No
     st.caption("图例：" + "　".join(f"{graph_view.LABEL_NAMES.get(label, label)}（{label}）" for label in legend))
 
 
+def blank_cells(frame):
+    """The frame styled for ``st.dataframe``: empty cells (None, NaN) shown blank, never "None" or "nan";
+    amounts as printed (540.0 as "540", 1000.3 as "1000.3"). The data keep their types (numbers sort as numbers).
+    """
+    return frame.style.format(_cell_text, na_rep="")
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return "" if value is None else str(value)
+
+
 def show_table(frame, *, key: str, file_name: str) -> None:
-    """A result table with a CSV download button under it."""
-    st.dataframe(frame, hide_index=True, width="stretch")
+    """A result table with a CSV download button under it; empty cells are blank."""
+    st.dataframe(blank_cells(frame), hide_index=True, width="stretch")
     st.download_button("下载 CSV", api.frame_csv(frame), file_name=file_name, mime="text/csv", key=key)
 
 
@@ -42,9 +55,9 @@ def show_answer(answer: dict[str, Any], *, key: str) -> None:
     sources = answer.get("sources") or []
     if sources:
         st.markdown("**来源**")
-        st.dataframe(api.sources_frame(sources), hide_index=True, width="stretch")
+        st.dataframe(blank_cells(api.sources_frame(sources)), hide_index=True, width="stretch")
     with st.expander(f"模板与 Cypher：{answer.get('template') or '语义检索'}"):
-        st.markdown(f"模板 `{answer.get('template') or '—'}`，参数：")
+        st.markdown(f"模板 `{answer.get('template') or '语义检索'}`，参数：")
         st.code(json.dumps(answer.get("params") or {}, ensure_ascii=False), language="json")
         if answer.get("cypher"):
             st.code(answer["cypher"], language="cypher")

@@ -7,6 +7,9 @@ a project, the project node in the graph (amount, 立项依据, overview). Two k
   issuer, titles and citing projects;
 - a low-score program membership (a ``programs[].members`` entry with status ``possible``): the project
   on one side, the program with its accepted members on the other.
+
+Bundles (合并项目: members of kind ``bundle``, one project paying several programs' groups) are items of
+their own (``pending_bundles``): a person confirms the bundle or splits its amount among the programs.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ def pending_links(report: dict[str, Any], graph: nx.MultiDiGraph | None = None) 
     for program in report.get("programs") or []:
         members = program.get("members") or []
         for member in members:
-            if member.get("status") != PENDING:
+            if member.get("status") != PENDING or member.get("kind") == "bundle":
                 continue
             project = Side(f"{member.get('unit')} · {member.get('project')}",
                            _project_evidence(graph, member.get("unit"), member.get("project")))
@@ -114,13 +117,52 @@ def pending_links(report: dict[str, Any], graph: nx.MultiDiGraph | None = None) 
     return items + memberships
 
 
+@dataclass
+class BundleItem:
+    """A bundle awaiting review: one project in several programs, carrying its amount into none of them.
+
+    Attributes:
+        unit, project: the project as printed.
+        amount: the project's amount in 万元 (None when not printed).
+        memberships: [(membership id, program name, status)], one per program it pays.
+    """
+
+    unit: str
+    project: str
+    amount: float | None
+    memberships: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def pending_bundles(report: dict[str, Any]) -> list[BundleItem]:
+    """Every bundle of ``report`` with at least one membership still ``possible``, by unit and project.
+
+    Args:
+        report: ``links_report(store)``.
+
+    Returns:
+        BundleItems; empty when no bundle awaits a decision.
+    """
+    bundles: dict[tuple, BundleItem] = {}
+    for program in report.get("programs") or []:
+        for member in program.get("members") or []:
+            if member.get("kind") != "bundle":
+                continue
+            key = (member.get("unit"), member.get("project"), member.get("file"), member.get("line"))
+            item = bundles.setdefault(key, BundleItem(member.get("unit") or "", member.get("project") or "",
+                                                      member.get("project_amount")))
+            item.memberships.append((member["id"], program.get("name") or "", member.get("status") or ""))
+    return [item for _, item in sorted(bundles.items(), key=lambda entry: tuple(str(part) for part in entry[0]))
+            if any(status == PENDING for _, _, status in item.memberships)]
+
+
 def decided_links(report: dict[str, Any]) -> list[dict[str, Any]]:
     """Every 文号 link and program membership with its status, for the page's overview table."""
     rows = [{"类型": "文件", "编号": link["id"], "一方": link["a"], "另一方": link["b"], "分数": link.get("score"),
              "状态": link.get("status")} for link in report.get("policy_links") or []]
     for program in report.get("programs") or []:
-        rows += [{"类型": "同类项目", "编号": member["id"], "一方": _member_text(member),
-                  "另一方": program.get("name"), "分数": member.get("score"), "状态": member.get("status")}
+        rows += [{"类型": "合并项目" if member.get("kind") == "bundle" else "同类项目", "编号": member["id"],
+                  "一方": _member_text(member), "另一方": program.get("name"), "分数": member.get("score"),
+                  "状态": member.get("status")}
                  for member in program.get("members") or []]
     return rows
 

@@ -217,6 +217,12 @@ class ProgramMember(Record):
     score: float  # 0..1
     method: str
     status: LinkStatus = "accepted"
+    # member: counted with its amount; possible: awaiting review; bundle: pays several programs' groups at once,
+    # listed in each with no amount (合并项目)
+    kind: str = "member"
+    # the match weight (log2 m/u) of each comparison of its best pair, "prior", "total", "probability", "partner"
+    weights: dict[str, float | str] = Field(default_factory=dict)
+    share: float | None = None  # 万元 of the project attributed to this program when a person split a bundle
 
 
 class Program(Record):
@@ -245,4 +251,6 @@ class LinkResult(Record):
     issuers: list[Issuer] = Field(default_factory=list)
     policy_links: list[PolicyLink] = Field(default_factory=list)
     programs: list[Program] = Field(default_factory=list)
+    # the fitted program model (linking.fellegi_sunter.FellegiSunter.to_dict()): prior, m, u, weight per level
+    program_model: dict = Field(default_factory=dict)
     citations: list[PolicyCitation] = Field(default_factory=list)  # title-only citations (CITES edges)

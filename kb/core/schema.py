@@ -55,6 +55,8 @@ NODE_TABLES: dict[str, NodeTable] = {table.label: table for table in (
     _node("Subject", "subject_id", scheme=STRING, code=STRING, name=STRING, level=INT64),
     _node("Indicator", "indicator_id", name=STRING, level1=STRING, level2=STRING),
     _node("Program", "program_id", name=STRING, keywords=STRING_LIST),
+    # the fitted program-linking model (linking.fellegi_sunter): prior, m, u and match weight per level, as JSON
+    _node("LinkModel", "model_id", name=STRING, parameters=STRING),
     _node("Finding", "finding_id", kind=STRING, severity=STRING, message=STRING, figure_a=DOUBLE, figure_b=DOUBLE,
           difference=DOUBLE, line=INT64),
 )}
@@ -75,7 +77,10 @@ REL_TABLES: dict[str, RelTable] = {table.type: table for table in (
     RelTable("CHILD_OF", (("Subject", "Subject"),)),
     RelTable("CLASSIFIED_AS", (("Project", "Subject"),)),
     RelTable("HAS_TARGET", (("Project", "Indicator"), ("Budget", "Indicator")), _TARGET),
-    RelTable("PART_OF", (("Project", "Program"),), _LINK),
+    # kind: member | possible | bundle (a bundle pays several programs' groups; its amount is in no program's
+    # sum or ranking); weights: JSON {comparison: match weight log2(m/u), "prior", "total", "probability", "partner"};
+    # share: 万元 of the project counted in this program once a person split a bundle (None: the project's amount)
+    RelTable("PART_OF", (("Project", "Program"),), {**_LINK, "kind": STRING, "weights": STRING, "share": DOUBLE}),
     RelTable("POSSIBLY_SAME_AS", (("PolicyDocument", "PolicyDocument"),), {"link_id": STRING, **_LINK}),
     RelTable("HAS_FINDING", (("Document", "Finding"),)),
 )}

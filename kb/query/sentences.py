@@ -161,7 +161,9 @@ def _ranking(rows, params):
 
 
 def _program(rows, params):
-    items = [f"{short_unit(row['unit'])} {row['year']} 年 {row['project']} {money(row['amount'])} 万元" for row in rows]
+    items = [f"{short_unit(row['unit'])} {row['year']} 年 {row['project']}"
+             + (f" {money(row['amount'])} 万元" if row.get("amount") is not None else f"（{row.get('note') or '金额不详'}）")
+             for row in rows]
     return (f"{params['program']} 在 {len({row['unit'] for row in rows})} 个单位有预算，合计 {money(total(rows))} 万元："
             f"{_listing(items)}。")
 

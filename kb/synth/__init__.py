@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kb.core.errors import KBError
 from kb.synth.build import build_document
+from kb.synth.build import ALL_FAMILIES
 from kb.synth.content import FAMILIES, PLANT_KINDS, YEARS, all_units
 from kb.synth.render import render
 
@@ -37,7 +38,9 @@ def generate_corpus(n: int, out: Path, seed: int = 0, plant_rate: float = 0.25) 
 
     Returns:
         Path of ``truth.json``: ``{"seed", "documents": [{"file", "layout", "record", "programs", "planted"}],
-        "programs": {family key: {"label", "members": [{"file", "project"}]}}}``; amounts in 万元.
+        "programs": {family key: {"label", "kind", "group", "in_vocabulary", "members": [{"file", "project",
+        "code"}]}}, "bundles": [{"file", "project", "code", "families"}]}``; amounts in 万元. A document's
+        "programs" lists each project's family key, ``bundle:a+b`` for a bundle paying families a and b.
 
     Raises:
         SynthOutputUnwritable: ``out`` exists as a file or cannot be written.
@@ -55,7 +58,9 @@ def generate_corpus(n: int, out: Path, seed: int = 0, plant_rate: float = 0.25) 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise SynthOutputUnwritable(f"cannot create {out}: {error.strerror or error}") from error
-    documents, programs = [], {f.key: {"label": f.label, "members": []} for f in FAMILIES}
+    documents, bundles = [], []
+    programs = {f.key: {"label": f.label, "kind": f.kind, "group": f.group, "in_vocabulary": f in FAMILIES,
+                        "members": []} for f in ALL_FAMILIES}
     for index in range(n):
         unit, year = pairs[index % len(pairs)]
         plant = PLANT_KINDS[rng.randrange(len(PLANT_KINDS))] if rng.random() < plant_rate else None
@@ -66,12 +71,16 @@ def generate_corpus(n: int, out: Path, seed: int = 0, plant_rate: float = 0.25) 
         except OSError as error:
             raise SynthOutputUnwritable(f"cannot write {out / document.file}: {error.strerror or error}") from error
         for key, project in zip(document.families, document.record["projects"]):
-            programs[key]["members"].append({"file": document.file, "project": project["name"],
-                                             "code": project["code"]})
+            entry = {"file": document.file, "project": project["name"], "code": project["code"]}
+            if key.startswith("bundle:"):
+                bundles.append({**entry, "families": key.removeprefix("bundle:").split("+")})
+            else:
+                programs[key]["members"].append(entry)
         documents.append({"file": document.file, "layout": document.layout, "record": document.record,
                           "programs": document.families, "planted": [document.plant] if document.plant else []})
     truth = out / TRUTH_FILE
-    truth.write_text(json.dumps({"seed": seed, "documents": documents, "programs": programs}, ensure_ascii=False,
+    truth.write_text(json.dumps({"seed": seed, "documents": documents, "programs": programs, "bundles": bundles},
+                                ensure_ascii=False,
                                 indent=1), encoding="utf-8")
     return truth
 

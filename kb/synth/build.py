@@ -6,6 +6,10 @@ from __future__ import annotations
 import random
 
 from kb.synth.content import FAMILIES, CATEGORIES, SynthDocument, Unit, money, split_cents
+from kb.synth.families import BUNDLE_NAMES, OUTSIDE_FAMILIES
+
+ALL_FAMILIES = FAMILIES + OUTSIDE_FAMILIES
+BUNDLE_RATE = 0.08  # share of documents with one bundle project paying two or three groups at once
 
 ECONOMIC = (("301", "工资福利支出", (("30101", "基本工资"), ("30102", "津贴补贴"), ("30107", "绩效工资"),
                                    ("30108", "机关事业单位基本养老保险缴费"), ("30112", "其他社会保障缴费"),
@@ -36,10 +40,30 @@ def _economic(rng: random.Random, basic_cents: int) -> tuple[list[dict], dict[st
     return lines, by_code
 
 
+def _bundle(rng: random.Random, unit: Unit, year: int) -> tuple[dict, str, dict]:
+    """A project paying two or three groups of different families at once (its key: bundle:a+b)."""
+    paid = rng.sample([family for family in ALL_FAMILIES if family.group and family.kind != "running_cost"],
+                      rng.randint(2, 3))
+    amount = rng.randint(20000, 80000)
+    counts = [rng.randint(3, 60) for _ in paid]
+    indicators = [("产出指标", "数量指标", f"{family.group}补助人数", "≥", str(count), "人")
+                  for family, count in zip(paid, counts)] + [("满意度指标", "服务对象满意度指标", "补助对象满意度", "≥", "90", "%")]
+    project = {"code": f"500{rng.randint(100, 999)}{year % 100:02d}T{rng.randint(1, 10**9):012d}",
+               "name": rng.choice(BUNDLE_NAMES).format(place=unit.place), "amount": money(amount),
+               "category": rng.choice(CATEGORIES), "basis_refs": [], "all_refs": [], "subject_code": "2080109",
+               "indicators": [{"level1": l1, "level2": l2, "name": n, "op": op, "value": value, "unit": measure,
+                               "weight": float(w)} for (l1, l2, n, op, value, measure), w in
+                              zip(indicators, split_cents(rng, 90, len(indicators)))], "_cents": amount}
+    pays = "；".join(f"{index}. 为{count}名{family.group}发放补助"
+                     for index, (family, count) in enumerate(zip(paid, counts), start=1))
+    return project, "bundle:" + "+".join(sorted(family.key for family in paid)), {"basis": [], "mentions": [],
+                                                                                   "pays": pays}
+
+
 def _projects(rng: random.Random, unit: Unit, year: int) -> tuple[list[dict], list[str], list[dict]]:
     """Projects (schema records), their family keys, and the 文号 printed in each block (for rendering)."""
     projects, keys, printing = [], [], []
-    for family in rng.sample(FAMILIES, rng.randint(2, 6)):
+    for family in rng.sample(ALL_FAMILIES, rng.randint(2, 6)):
         basis = rng.sample(family.refs, rng.randint(1, len(family.refs)))
         local = f"{unit.place[:2]}人社发〔{year - 1}〕{rng.randint(1, 199)}号" if rng.random() < 0.4 else None
         mentions = [local] if local else []
@@ -53,10 +77,31 @@ def _projects(rng: random.Random, unit: Unit, year: int) -> tuple[list[dict], li
                          "name": name, "amount": money(amount), "category": rng.choice(CATEGORIES),
                          "basis_refs": [doc_no for doc_no, _ in basis], "all_refs": all_refs,
                          "subject_code": family.subject, "indicators": indicators, "_cents": amount})
+        pays = ""
+        if family.kind == "running_cost":  # it names the groups whose payment it administers
+            groups = rng.sample([f.group for f in ALL_FAMILIES if f.group], 3)
+            pays = f"代财政发放{'、'.join(groups)}等各类补助的经办工作"
         printing.append({"basis": [(printed_doc_no(rng, d), t) for d, t in basis],
-                         "mentions": [printed_doc_no(rng, d) for d in mentions]})
+                         "mentions": [printed_doc_no(rng, d) for d in mentions], "pays": pays})
         keys.append(family.key)
+    if rng.random() < BUNDLE_RATE:
+        project, key, printed = _bundle(rng, unit, year)
+        projects.append(project)
+        keys.append(key)
+        printing.append(printed)
     return projects, keys, printing
+
+
+def project_texts(place: str, project: dict, printed: dict) -> dict[str, str]:
+    """The overview, 立项依据 and goal a project block prints (a bundle's overview names the groups it pays)."""
+    mention = "、".join(printed["mentions"])
+    basis = "、".join(f"《{title}》（{doc_no}）" for doc_no, title in printed["basis"])
+    overview = (f"根据{mention}文件精神，" if mention else "") + \
+        f"{place}安排{project['name']}资金{_plain(money(project['_cents']))}万元，确保补助按时足额发放。"
+    if printed.get("pays"):
+        overview += f"及时兑现各类补助：{printed['pays']}。"
+    return {"overview": overview, "basis_text": f"根据{basis}精神设立本项目。" if basis else "根据相关政策规定设立本项目。",
+            "goal": f"按时完成{project['name']}，保障服务对象待遇。"}
 
 
 def _line(code: str, name: str, basic: int, project: int) -> dict:
@@ -88,6 +133,8 @@ def build_document(rng: random.Random, index: int, unit: Unit, year: int, layout
     b_pension, b_medical, b_housing = by_code["30108"], by_code["30112"], by_code["30113"]
     b_admin = basic - b_pension - b_medical - b_housing
     p_military = sum(p["_cents"] for p, key in zip(projects, keys) if key == "military_cadre_allowance")
+    for project, printed in zip(projects, printing):
+        project.update(project_texts(unit.place, project, printed))
     p_office = sum(p["_cents"] for p in projects) - p_military
     lines = [_line("208", "社会保障和就业支出", b_admin + b_pension, p_office + p_military),
              _line("20801", "人力资源和社会保障管理事务", b_admin, p_office),
@@ -164,3 +211,8 @@ def _plant(rng: random.Random, document: SynthDocument, kind: str, other_unit: U
         detail.update(unit=other_unit.name, project=record["projects"][index]["name"])
     document.plant = detail
     record["discrepancies"].append(f"planted {kind}: {detail}")
+
+
+def _plain(value: float) -> str:
+    """An amount as the narrative prints it: 2235.5 -> "2235.5" (``render.plain``)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -97,13 +97,7 @@ def _tables(doc: SynthDocument) -> list[tuple[str, list[list[str]]]]:
 
 def _project_texts(doc: SynthDocument, index: int) -> dict[str, str]:
     project = doc.record["projects"][index]
-    printing = doc.printed["printing"][index]
-    mention = "、".join(printing["mentions"])
-    basis = "、".join(f"《{title}》（{printed}）" for printed, title in printing["basis"])
-    overview = (f"根据{mention}文件精神，" if mention else "") + \
-        f"{doc.unit.place}安排{project['name']}资金{plain(project['amount'])}万元，确保补助按时足额发放。"
-    return {"overview": overview, "basis": f"根据{basis}精神设立本项目。",
-            "goal": f"按时完成{project['name']}，保障服务对象待遇。"}
+    return {"overview": project["overview"], "basis": project["basis_text"], "goal": project["goal"]}
 
 
 def _applicant(doc: SynthDocument, index: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import api
+from ui import api, render
 
 st.title("数据核查")
 st.caption("与 `kb check` 相同的一致性核查：每份公开文件中对不上的合计、金额与文字不符等。")
@@ -39,4 +39,4 @@ for document in data.get("documents") or []:
         frame = pd.DataFrame(findings)
         frame = frame[[column for column in COLUMNS if column in frame.columns]].rename(columns=COLUMNS)
         frame["级别"] = frame["级别"].map(lambda severity: SEVERITY_NAMES.get(severity, severity))
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(render.blank_cells(frame), hide_index=True, width="stretch")

@@ -1,7 +1,9 @@
 """跨区对比: the same kind of program across units, and a budget subject across units and years.
 
-The program × unit matrix sums project amounts (万元) per Program cluster from the graph; the detail
-tables come from the ``program_across_units`` and ``subject_across_units`` templates.
+The program × unit matrix sums project amounts (万元) per Program cluster from the graph, leaving out
+bundles (合并项目: a PART_OF of kind "bundle", one project paying several programs' groups), which are
+listed below it with a note; the detail tables come from the ``program_across_units`` and
+``subject_across_units`` templates. Empty cells are blank.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ with programs_tab:
     if matrix.empty:
         st.info("还没有跨单位的同类项目（Program）。")
     else:
-        st.caption("各单位同类项目的预算金额（万元），按同类项目汇总。")
-        st.dataframe(matrix, width="stretch")
+        st.caption("各单位同类项目的预算金额（万元），按同类项目汇总；合并项目不计入。")
+        st.dataframe(render.blank_cells(matrix), width="stretch")
+        bundles = graph_view.program_bundles(graph)
+        if bundles:
+            st.caption("合并项目（同时支付多个群体，金额不计入上表的任何同类项目）：" + "；".join(
+                f"{bundle['unit']} · {bundle['project']}（{bundle['amount']:g} 万元，涉及 {'、'.join(bundle['programs'])}）"
+                if bundle["amount"] is not None else f"{bundle['unit']} · {bundle['project']}（涉及 {'、'.join(bundle['programs'])}）"
+                for bundle in bundles))
         st.bar_chart(matrix, stack=False, y_label="万元")
         programs = graph_view.nodes_of(graph, "Program")
         chosen = st.selectbox("同类项目", [node for node, _ in programs],

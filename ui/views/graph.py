@@ -36,9 +36,9 @@ cited, communities = st.columns(2)
 with cited:
     st.markdown("**被引用最多的文件**")
     most_cited = graph_view.most_cited_policies(graph)
-    st.dataframe(most_cited, hide_index=True, width="stretch")
+    st.dataframe(render.blank_cells(most_cited), hide_index=True, width="stretch")
     if not most_cited.empty:
         st.bar_chart(most_cited.set_index("文号")[["引用单位数", "引用项目数"]], stack=False)
 with communities:
     st.markdown("**共同引用社区**（同一项目同时引用的文件，Louvain 社区划分）")
-    st.dataframe(graph_view.co_citation_communities(graph), hide_index=True, width="stretch")
+    st.dataframe(render.blank_cells(graph_view.co_citation_communities(graph)), hide_index=True, width="stretch")
