@@ -12,7 +12,7 @@ from kb.core.errors import UnreadableDocument
 from kb.core.records import Extraction
 from loaders.projects import extract_projects
 from loaders.read import read_source
-from loaders.rows import rebuild_rows
+from loaders.rows import Row, rebuild_rows
 from loaders.structure import refine_rows
 from loaders.coverage import INCOMPLETE_NOTE, coverage, missing_parts
 from loaders.summary import summarize
@@ -40,9 +40,13 @@ def parse_file(path: str | Path) -> Extraction:
         2235.58
     """
     source = read_source(path)
-    rows = refine_rows(rebuild_rows(source.lines, source.layout))
+    first_rows = rebuild_rows(source.lines, source.layout)
+    rows = refine_rows(first_rows)
     extraction = Extraction(file=Path(path).name, path=str(path), doc_id=source.doc_id, layout=source.layout,
                             lines=source.lines)
+    # readers rewrite cells in place (tables printed in 元 scaled to 万元): the checks get the rows as printed
+    extraction.keep_table_rows([Row(list(row.cells), row.line, row.end_line, row.is_table, row.cell_line)
+                                for row in first_rows])
     if source.format != "text":
         extraction.notes.append(f"read from {source.format.upper()}: tables as tab rows, line numbers are those of the "
                                 f"intermediate text ({len(source.lines)} lines).")

@@ -70,6 +70,12 @@ def _cached(lines: list[str], what: str, build):
     return memo[what]
 
 
+def keep_rows(lines: list[str], rows: list[Row] | None) -> None:
+    """Let the rules of this document read ``rows`` (the parse's ``rebuild_rows(lines)``) instead of rebuilding them."""
+    if rows is not None:
+        _cached(lines, "rows", lambda: rows)
+
+
 def rows_of(lines: list[str]) -> list[Row]:
     """``rebuild_rows(lines)``, rebuilt once per document although several rules read the rows."""
     return _cached(lines, "rows", lambda: rebuild_rows(lines))
