@@ -87,6 +87,8 @@ def indicator_columns(cells: list[str], line: int = 0) -> IndicatorColumns | Non
         >>> indicator_columns(["绩效指标", "指标名称", "指标性质", "指标值", "计量单位"]).positions["value"]
         3
     """
+    if len(cells) < 3:  # a header names at least three columns
+        return None
     positions = _header_positions(tuple(cells))
     return None if positions is None else IndicatorColumns(dict(positions), line)
 
