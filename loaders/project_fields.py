@@ -136,6 +136,12 @@ def is_title(cells: list[str]) -> bool:
         >>> is_title(["2024年区级重点专项资金绩效目标表（一级项目）"]), is_title(["表十一", ""]), is_title(["人大代表"])
         (True, False, False)
     """
+    return _is_title(tuple(cells))
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_title(cells: tuple[str, ...]) -> bool:
+    """``is_title`` by the row's text (every reader of a document asks about the same rows)."""
     filled = []
     for cell in cells:
         if cell.strip():
