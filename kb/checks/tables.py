@@ -251,11 +251,11 @@ def unit_mentions(lines: list[str]) -> list[tuple[str | None, str, int]]:
     mentions: list[tuple[str | None, str, int]] = []
     name_column: int | None = None
     for row in rows_of(lines):
-        cells = [cell.strip() for cell in row.cells]
         if not row.is_table:
             name_column = None
-        if name_column is None and not any("单位" in cell or "部门" in cell for cell in cells):
+        if name_column is None and not any("单位" in cell or "部门" in cell for cell in row.cells):
             continue
+        cells = [cell.strip() for cell in row.cells]
         values: list[str] = []
         for index, cell in enumerate(cells):
             head, colon, tail = cell.partition("：")
