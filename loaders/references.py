@@ -109,7 +109,7 @@ def non_doc_no_references(text: str) -> list[str]:
     found: list[str] = []
     for title in _TITLE.finditer(text):
         inner = title.group(1).strip()
-        if inner in attached or find_doc_nos(inner):
+        if inner in attached or line_doc_nos(inner):
             continue
         found.append(f"《{inner}》")
     for number in _NUMBER_WITHOUT_YEAR.finditer(text):
