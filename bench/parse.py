@@ -44,6 +44,24 @@ def corpus_throughput(corpus: Path, rounds: int = 3) -> dict:
             "ms_per_file": best / len(files) * 1000, "cpu_mb_per_s": size / best_cpu / 1e6}
 
 
+def checks_cost(corpus: Path) -> dict:
+    """CPU time of ``kb.checks.check_extraction`` over every .txt file of ``corpus``, parsed beforehand.
+
+    The checks read the rows the parse kept on each Extraction (no second parse), so this is the rules alone.
+
+    Returns:
+        {"files", "cpu_ms_per_file"}.
+    """
+    from kb.checks import check_extraction
+    from loaders import parse_file
+
+    extractions = [parse_file(path) for path in _text_files(corpus)]
+    cpu = time.process_time()
+    for extraction in extractions:
+        check_extraction(extraction)
+    return {"files": len(extractions), "cpu_ms_per_file": (time.process_time() - cpu) / len(extractions) * 1000}
+
+
 def write_concatenation(corpus: Path, out: Path, target_bytes: int = CONCATENATION_BYTES) -> Path:
     """Write the corpus's .txt files one after another, repeated until ``out`` holds ``target_bytes``."""
     texts = [path.read_bytes() for path in _text_files(corpus)]
@@ -118,6 +136,7 @@ def main() -> None:
         folder = args.work / f"parse-synth-{args.synth}"
         generate_corpus(args.synth, folder, 0)
         figures["synthetic"] = corpus_throughput(folder, rounds=1)
+        figures["synthetic_checks"] = checks_cost(folder)
     figures["concatenation"] = concatenation_throughput(args.corpus, args.work)
     print(json.dumps(figures, indent=1))
 

@@ -37,6 +37,7 @@ _TRUE, _FALSE = {"是", "核心"}, {"否", "非核心"}
 
 
 @functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def label_key(cell: str) -> str:
     """A cell reduced for label comparison: no spaces, no bracketed unit such as （万元） or (%), no colon.
 
@@ -86,6 +87,15 @@ def indicator_columns(cells: list[str], line: int = 0) -> IndicatorColumns | Non
         >>> indicator_columns(["绩效指标", "指标名称", "指标性质", "指标值", "计量单位"]).positions["value"]
         3
     """
+    if len(cells) < 3:  # a header names at least three columns
+        return None
+    positions = _header_positions(tuple(cells))
+    return None if positions is None else IndicatorColumns(dict(positions), line)
+
+
+@functools.lru_cache(maxsize=65536)
+def _header_positions(cells: tuple[str, ...]) -> tuple[tuple[str, int], ...] | None:
+    """``indicator_columns`` by the row's text (rows repeat across a document's tables): (column, index) pairs."""
     positions: dict[str, int] = {}
     for index, cell in enumerate(cells):
         column = _COLUMN_LABELS.get(label_key(cell))
@@ -93,7 +103,7 @@ def indicator_columns(cells: list[str], line: int = 0) -> IndicatorColumns | Non
             positions[column] = index
     if "name" not in positions or len({"op", "value", "unit", "weight"} & positions.keys()) < 2:
         return None
-    return IndicatorColumns(positions, line)
+    return tuple(positions.items())
 
 
 def _is_operator(cell: str) -> bool:

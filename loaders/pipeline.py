@@ -12,7 +12,7 @@ from kb.core.errors import UnreadableDocument
 from kb.core.records import Extraction
 from loaders.projects import extract_projects
 from loaders.read import read_source
-from loaders.rows import rebuild_rows
+from loaders.rows import Row, rebuild_rows
 from loaders.structure import refine_rows
 from loaders.coverage import INCOMPLETE_NOTE, coverage, missing_parts
 from loaders.summary import summarize
@@ -40,9 +40,11 @@ def parse_file(path: str | Path) -> Extraction:
         2235.58
     """
     source = read_source(path)
-    rows = refine_rows(rebuild_rows(source.lines, source.layout))
+    first_rows = rebuild_rows(source.lines, source.layout)
+    rows = refine_rows(first_rows)
     extraction = Extraction(file=Path(path).name, path=str(path), doc_id=source.doc_id, layout=source.layout,
                             lines=source.lines)
+    printed_cells = [row.cells for row in first_rows]
     if source.format != "text":
         extraction.notes.append(f"read from {source.format.upper()}: tables as tab rows, line numbers are those of the "
                                 f"intermediate text ({len(source.lines)} lines).")
@@ -51,6 +53,11 @@ def parse_file(path: str | Path) -> Extraction:
     extraction.notes.extend(source.notes)
     summarize(extraction, rows)
     extract_projects(extraction, rows)
+    # tables printed in 元 were given new cells in 万元 (loaders.sections.scale_to_wan_yuan): the checks read
+    # the rows as printed
+    extraction.keep_table_rows([row if row.cells is cells else Row(cells, row.line, row.end_line, row.is_table,
+                                                                    row.cell_line)
+                                for row, cells in zip(first_rows, printed_cells)])
     found = coverage(extraction)
     has_table = any(row.is_table and any(parse_amount(cell) is not None for cell in row.cells) for row in rows)
     if not (has_table or any(found[field] for field in ("unit", "year", "kind", "totals", "projects", "doc_nos"))):

@@ -74,6 +74,12 @@ def label_values(cells: list[str]) -> list[tuple[str, str, str]]:
         >>> label_values(["当年预算（万元）", "43.90", "", "上级资金", "", "", ""])
         [('amount', '当年预算（万元）', '43.90'), ('funding', '上级资金', '')]
     """
+    return list(_label_values(tuple(cells)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _label_values(cells: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """``label_values`` by the row's text (several readers ask about the same row)."""
     pairs: list[tuple[str, str, str]] = []
     for index, cell in enumerate(cells):
         field = field_of(cell)
@@ -90,7 +96,7 @@ def label_values(cells: list[str]) -> list[tuple[str, str, str]]:
                 value = later.strip()
             break
         pairs.append((field, cell.strip(), value))
-    return pairs
+    return tuple(pairs)
 
 
 def split_code(text: str) -> tuple[str | None, str]:
@@ -130,6 +136,12 @@ def is_title(cells: list[str]) -> bool:
         >>> is_title(["2024年区级重点专项资金绩效目标表（一级项目）"]), is_title(["表十一", ""]), is_title(["人大代表"])
         (True, False, False)
     """
+    return _is_title(tuple(cells))
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_title(cells: tuple[str, ...]) -> bool:
+    """``is_title`` by the row's text (every reader of a document asks about the same rows)."""
     filled = []
     for cell in cells:
         if cell.strip():

@@ -114,7 +114,9 @@ def read_source(path: str | Path) -> SourceText:
         raw_lines, fmt = _docx_lines(file), "docx"
     else:
         raw_lines, fmt = _xlsx_lines(file), "xlsx"
-    lines = [normalize_text(line) for line in raw_lines]
+    normalised: dict[str, str] = {}  # blank lines, repeated headers and rows: each distinct line normalised once
+    lines = [normalised[line] if line in normalised else normalised.setdefault(line, normalize_text(line))
+             for line in raw_lines]
     if not any(_CJK.search(line) for line in lines):
         if fmt == "pdf" and not any(line.strip() for line in lines):
             raise UnreadableDocument(path, "PDF 没有文字层（扫描件需先做 OCR 文字识别）")

@@ -13,11 +13,12 @@ returned as free-text notes for the project's ``notes``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from kb.core.records import PolicyReference
-from kb.core.doc_no import find_doc_nos
+from kb.core.doc_no import DocNoMatch, find_doc_nos
 
 _TITLE = re.compile(r"《([^《》]{2,120})》")
 _NUMBER_WITHOUT_YEAR = re.compile(r"(?<![\d〕】\]］)）])(\d{1,4})号文(?!件)")
@@ -45,6 +46,20 @@ def _distinct(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+_NO_MATCHES: tuple = ()
+
+
+def line_doc_nos(line: str) -> tuple[DocNoMatch, ...]:
+    """``find_doc_nos(line)`` for one document line, computed once per distinct line (the document and
+    each project block read the same lines); a line without 号 holds none and is not searched."""
+    return _line_doc_nos(line) if "号" in line else _NO_MATCHES
+
+
+@functools.lru_cache(maxsize=16384)
+def _line_doc_nos(line: str) -> tuple[DocNoMatch, ...]:
+    return tuple(find_doc_nos(line))
+
+
 def document_policy_docs(lines: list[str]) -> list[PolicyReference]:
     """Every distinct 文号 of a document, in order of first appearance.
 
@@ -61,7 +76,7 @@ def document_policy_docs(lines: list[str]) -> list[PolicyReference]:
     """
     found: dict[str, PolicyReference] = {}
     for number, line in enumerate(lines, start=1):
-        for match in find_doc_nos(line):
+        for match in line_doc_nos(line):
             reference = found.setdefault(match.doc_no, PolicyReference(doc_no=match.doc_no))
             if match.title and match.title not in reference.titles:
                 reference.titles.append(match.title)
@@ -94,7 +109,7 @@ def non_doc_no_references(text: str) -> list[str]:
     found: list[str] = []
     for title in _TITLE.finditer(text):
         inner = title.group(1).strip()
-        if inner in attached or find_doc_nos(inner):
+        if inner in attached or line_doc_nos(inner):
             continue
         found.append(f"《{inner}》")
     for number in _NUMBER_WITHOUT_YEAR.finditer(text):
@@ -125,7 +140,7 @@ def block_references(lines: list[str], first_line: int, last_line: int, basis_te
     for number in range(max(first_line, 1), min(last_line, len(lines)) + 1):
         line = lines[number - 1]
         block_text.append(line)
-        for match in find_doc_nos(line):
+        for match in line_doc_nos(line):
             result.ref_lines.setdefault(match.doc_no, number)
             result.all_refs.append(match.doc_no)
     result.all_refs = _distinct(result.all_refs)

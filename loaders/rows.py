@@ -57,6 +57,8 @@ _SPACED_ROW = re.compile(r"^(?P<label>[^\d\s|][^\t|]{0,40}?[\u4e00-\u9fff）)\]�
                          r"(?:\s+" + _AMOUNT_TOKEN + r")*)$")
 
 _NUMBERING = re.compile(r"^(?:附表|附件|表|第|图|页)")
+_SENTENCE_MARK = re.compile(r"[，。；]")
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
 
 
 def _split_cells(line: str) -> list[str]:
@@ -71,11 +73,11 @@ def _split_cells(line: str) -> list[str]:
         return [clean_markup(cell) for cell in stripped[1:-1].split("|")]
     if "\t" not in line and "|" in stripped and (stripped.endswith("|") or stripped.count(" | ") >= 2):
         return [clean_markup(cell) for cell in stripped.strip("|").split("|")]
-    if "\t" not in line and " " in stripped and not re.search(r"[，。；]", stripped):
+    if "\t" not in line and " " in stripped and not _SENTENCE_MARK.search(stripped):
         spaced = _SPACED_ROW.match(stripped)
         figures = spaced.group("rest").split() if spaced else []
         if spaced and not _NUMBERING.match(spaced.group("label")) and not (
-                len(figures) == 1 and re.fullmatch(r"\d{1,3}", figures[0])):  # "附表 1", a page number
+                len(figures) == 1 and _PAGE_NUMBER.fullmatch(figures[0])):  # "附表 1", a page number
             return [clean_markup(spaced.group("label"))] + figures
     return [clean_markup(cell) for cell in line.split("\t")]
 

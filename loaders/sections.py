@@ -146,13 +146,15 @@ def scale_to_wan_yuan(sections: list[Section]) -> list[str]:
             continue
         for row in section.table_rows:
             label_seen = False
-            for index, cell in enumerate(row.cells):
+            cells = list(row.cells)  # a new list: the printed cells stay as they were (the checks read them)
+            for index, cell in enumerate(cells):
                 value = parse_amount(cell)
                 if value is None:
                     label_seen = label_seen or bool(cell.strip())
                     continue
                 if label_seen:
-                    row.cells[index] = f"{to_wan_yuan(value, unit):.6f}".rstrip("0").rstrip(".")
+                    cells[index] = f"{to_wan_yuan(value, unit):.6f}".rstrip("0").rstrip(".")
+            row.cells = cells
         notes.append(f"{section.title} (line {section.line}) prints its figures in {unit}; read as 万元.")
     return notes
 

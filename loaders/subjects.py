@@ -13,6 +13,7 @@ year's 预算数 (002 表5) or 人员经费/公用经费 are never mistaken for 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,9 +50,16 @@ class CodedLine:
         """The amount of the first column whose label matches one of ``patterns`` (regex), else None."""
         for pattern in patterns:
             for label, value in self.amounts.items():
-                if re.search(pattern, label):
+                if _label_matches(pattern, label):
                     return value
         return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_matches(pattern: str, label: str) -> bool:
+    """``re.search(pattern, label)`` as a bool, once per (pattern, column label): every line of a table
+    asks about the same few labels."""
+    return re.search(pattern, label) is not None
 
 
 def split_code(cells: list[str]) -> tuple[str, int, str] | None:
@@ -216,10 +224,10 @@ def first_amount(line: CodedLine) -> float | None:
 
 def line_total(line: CodedLine) -> float | None:
     """A coded line's total: the 小计/合计/总计 column, else the first amount column."""
-    labelled = [label for label in line.amounts if any(re.search(p, label) for p in TOTAL_COLUMN)]
+    labelled = [label for label in line.amounts if any(_label_matches(p, label) for p in TOTAL_COLUMN)]
     if labelled:
         return line.pick(*TOTAL_COLUMN)
-    basic_only = [label for label in line.amounts if re.search(r"基本支出|项目支出", label)]
+    basic_only = [label for label in line.amounts if _label_matches(r"基本支出|项目支出", label)]
     if len(basic_only) == 1:
         return line.amounts[basic_only[0]]
     return first_amount(line)

@@ -215,7 +215,9 @@ def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
         if row.is_table:  # a label cell followed by its value cell (forms, one label per line)
             for label, value in zip(row.cells, row.cells[1:]):
-                weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":：")) if len(label) < 16 else None
+                if len(label) >= 16 or ("位" not in label and "门" not in label):  # every form label has 单位/部门
+                    continue
+                weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":："))
                 if not weight:
                     continue
                 coded = _CODE_NAME.match(compact(value))
@@ -223,36 +225,54 @@ def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
                 if weight and _good_name(name):
                     found["name"].append(_Candidate(name, weight, row.line, "form field"))
         for cell in row.cells:
-            if len(cell) > 300:  # a paragraph or a form run together: only "label：value" fields
-                for labelled in _LABELLED.finditer(clean_markup(cell[:3000])):
-                    name = _strip_name(labelled.group("name"))
-                    if _good_name(name) and labelled.group("label") not in ("来源", "主管部门"):
-                        found["name"].append(_Candidate(name, 0.75, row.line, "labelled field"))
-                continue
-            if not _FIELD_MARKS.search(cell):  # no colon, dash or bracket: neither a labelled nor a coded name
-                continue
-            raw = clean_markup(cell)
-            text = compact(cell)
-            code_match = _CODE_LABEL.search(text)
-            if code_match:
-                found["code"].append(_Candidate(code_match.group("code"), 0.9, row.line, "code field"))
-            coded = _CODE_NAME.match(text)
-            if coded and _good_name(_strip_name(coded.group("name")), head_required=True):
-                code = coded.group("code") or coded.group("code2")
-                name = _strip_name(coded.group("name"))
-                found["name"].append(_Candidate(name, 0.8, row.line, "coded cell"))
-                found["code"].append(_Candidate(code, 0.8, row.line, f"{code}-{name}"))
-                continue
-            for labelled in list(_LABELLED.finditer(raw)) or list(_LABELLED.finditer(text)) or []:
-                name = _strip_name(labelled.group("name"))
-                if not _good_name(name):
-                    continue
-                weight = 0.8 if _UNIT_SUFFIX.search(name) else 0.65
-                if labelled.group("label") in ("来源", "主管部门"):
-                    weight -= 0.2
-                found["name"].append(_Candidate(name, weight, row.line, "labelled field"))
-                if labelled.group("code"):
-                    found["code"].append(_Candidate(labelled.group("code"), 0.8, row.line, "labelled field"))
+            for field_name, value, weight, source in _cell_fields(cell):
+                found[field_name].append(_Candidate(value, weight, row.line, source))
+
+
+_NO_FIELDS: tuple = ()
+
+
+def _cell_fields(cell: str) -> tuple[tuple[str, str, float, str], ...]:
+    """The (field, value, weight, source) candidates one cell prints; cells without a colon, dash or bracket
+    print none and are not read further."""
+    if len(cell) <= 300 and not _FIELD_MARKS.search(cell):  # neither a labelled nor a coded name
+        return _NO_FIELDS
+    return _read_cell_fields(cell)
+
+
+@functools.lru_cache(maxsize=16384)
+def _read_cell_fields(cell: str) -> tuple[tuple[str, str, float, str], ...]:
+    """``_cell_fields`` of a cell with field marks, read once per distinct cell text."""
+    fields: list[tuple[str, str, float, str]] = []
+    if len(cell) > 300:  # a paragraph or a form run together: only "label：value" fields
+        for labelled in _LABELLED.finditer(clean_markup(cell[:3000])):
+            name = _strip_name(labelled.group("name"))
+            if _good_name(name) and labelled.group("label") not in ("来源", "主管部门"):
+                fields.append(("name", name, 0.75, "labelled field"))
+        return tuple(fields)
+    raw = clean_markup(cell)
+    text = compact(cell)
+    code_match = _CODE_LABEL.search(text)
+    if code_match:
+        fields.append(("code", code_match.group("code"), 0.9, "code field"))
+    coded = _CODE_NAME.match(text)
+    if coded and _good_name(_strip_name(coded.group("name")), head_required=True):
+        code = coded.group("code") or coded.group("code2")
+        name = _strip_name(coded.group("name"))
+        fields.append(("name", name, 0.8, "coded cell"))
+        fields.append(("code", code, 0.8, f"{code}-{name}"))
+        return tuple(fields)
+    for labelled in list(_LABELLED.finditer(raw)) or list(_LABELLED.finditer(text)) or []:
+        name = _strip_name(labelled.group("name"))
+        if not _good_name(name):
+            continue
+        weight = 0.8 if _UNIT_SUFFIX.search(name) else 0.65
+        if labelled.group("label") in ("来源", "主管部门"):
+            weight -= 0.2
+        fields.append(("name", name, weight, "labelled field"))
+        if labelled.group("code"):
+            fields.append(("code", labelled.group("code"), 0.8, "labelled field"))
+    return tuple(fields)
 
 
 _KIND_WORD = re.compile(r"(?<![预(（])决算|(?<!一般公共)(?<!政府性基金)(?<!国有资本经营)(?<![(（])预算(?![(（]?决|编码|代码|单位|法|管理|执行|绩效)")

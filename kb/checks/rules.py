@@ -12,8 +12,8 @@ import re
 from collections import defaultdict
 
 from kb.checks.findings import Finding, figure_gap
-from kb.checks.tables import (claimed_project_counts, narrative_figures, same_unit, split_blocks, split_rows,
-                              summary_grand_totals, unit_mentions)
+from kb.checks.tables import (claimed_project_counts, keep_rows, narrative_figures, same_unit, split_blocks,
+                              split_rows, summary_grand_totals, unit_mentions)
 from kb.core.records import Extraction
 from kb.core.amounts import parse_amount
 
@@ -286,6 +286,7 @@ def check_extraction(extraction: Extraction) -> list[Finding]:
         ['split_sum', 'line_sum']
     """
     doc_id = extraction.doc_id or extraction.file
+    keep_rows(extraction.lines, extraction.table_rows)
     seen: set[str] = set()
     findings: list[Finding] = []
     for rule in RULES:

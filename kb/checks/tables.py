@@ -70,6 +70,12 @@ def _cached(lines: list[str], what: str, build):
     return memo[what]
 
 
+def keep_rows(lines: list[str], rows: list[Row] | None) -> None:
+    """Let the rules of this document read ``rows`` (the parse's ``rebuild_rows(lines)``) instead of rebuilding them."""
+    if rows is not None:
+        _cached(lines, "rows", lambda: rows)
+
+
 def rows_of(lines: list[str]) -> list[Row]:
     """``rebuild_rows(lines)``, rebuilt once per document although several rules read the rows."""
     return _cached(lines, "rows", lambda: rebuild_rows(lines))
@@ -245,11 +251,11 @@ def unit_mentions(lines: list[str]) -> list[tuple[str | None, str, int]]:
     mentions: list[tuple[str | None, str, int]] = []
     name_column: int | None = None
     for row in rows_of(lines):
-        cells = [cell.strip() for cell in row.cells]
         if not row.is_table:
             name_column = None
-        if name_column is None and not any("单位" in cell or "部门" in cell for cell in cells):
+        if name_column is None and not any("单位" in cell or "部门" in cell for cell in row.cells):
             continue
+        cells = [cell.strip() for cell in row.cells]
         values: list[str] = []
         for index, cell in enumerate(cells):
             head, colon, tail = cell.partition("：")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 
 def stable_id(kind: str, *parts: object) -> str:
@@ -157,6 +157,19 @@ class Extraction(Record):
     path: str | None = None  # path as given when parsed
     layout: str | None = None  # which table layout the reader recognised
     lines: list[str] = Field(default_factory=list, exclude=True)  # normalised text lines (not printed)
+    # The parse's one pass over ``lines``: the table rows (``loaders.rows.Row``) as first rebuilt, before
+    # refinement, kept so consistency checks read them instead of rebuilding them; never serialised.
+    _table_rows: list | None = PrivateAttr(default=None)
+
+    @property
+    def table_rows(self) -> list | None:
+        """The rows ``loaders.rows.rebuild_rows(self.lines)`` gave when this document was parsed, or None
+        for an Extraction built otherwise (read back from JSON or a store)."""
+        return self._table_rows
+
+    def keep_table_rows(self, rows: list) -> None:
+        """Keep the parse's rows of ``self.lines`` (see ``table_rows``)."""
+        self._table_rows = rows
 
     def schema_dict(self) -> dict:
         """Return the JSON-ready dict printed by ``kb parse --json`` (``lines`` left out)."""
