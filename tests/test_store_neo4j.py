@@ -84,17 +84,25 @@ def test_the_fulltext_index_finds_units_and_projects_by_words_of_their_names(neo
 
 
 def test_a_changed_document_rewrites_only_its_own_nodes(neo4j_store, tmp_path):
-    """Writes are the difference: nodes of untouched documents keep their Neo4j element ids."""
+    """Writes are the difference: the renamed project line of 004 is replaced, and the 51 other project
+    nodes keep their Neo4j element ids (nothing deleted and recreated)."""
     ingest_paths([CORPUS], neo4j_store)
     identity = ("MATCH (u:Unit)-[:RUNS]->(p:Project) RETURN u.name AS unit, p.project_id AS project, "
-                "elementId(p) AS element ORDER BY project")
+                "p.name AS name, elementId(p) AS element ORDER BY project")
     before = {row["project"]: row for row in neo4j_store.read(identity, {})}
-    assert_changed_file_replaces_its_facts(neo4j_store, tmp_path)  # renames a project line of 004 (广元)
+    original = CORPUS / "004_db523993c574d7b7.txt"  # 项目支出预算表 line 451: 年金征缴工作经费 2.50
+    changed = tmp_path / "changed" / original.name
+    changed.parent.mkdir()
+    changed.write_text(original.read_text(encoding="utf-8").replace("\t年金征缴工作经费\t", "\t职业年金征缴工作经费\t"),
+                       encoding="utf-8")
+    assert ingest_paths([changed], neo4j_store).ingested == 1
     after = {row["project"]: row for row in neo4j_store.read(identity, {})}
-    untouched = [project for project, row in before.items() if row["unit"] != "广元市社会保险事务中心"]
-    assert len(untouched) == 10 + 17 + 2 + 16
-    assert all(after[project]["element"] == before[project]["element"] for project in untouched)
-    assert set(before) != set(after)  # the renamed line is a new project node
+    gone, new = set(before) - set(after), set(after) - set(before)
+    assert [before[p]["name"] for p in gone] == ["年金征缴工作经费"]
+    assert [(after[p]["name"], after[p]["unit"]) for p in new] == [("职业年金征缴工作经费", "广元市社会保险事务中心")]
+    kept = set(before) & set(after)
+    assert len(kept) == 51
+    assert {p: after[p]["element"] for p in kept} == {p: before[p]["element"] for p in kept}
 
 
 def test_the_delta_of_an_unchanged_graph_is_empty_and_metadata_is_kept(neo4j_store):

@@ -81,7 +81,7 @@ def launcher(home: Path, main_class: str, *args: str, heap: str = "256m",
              check: bool = True) -> subprocess.CompletedProcess:
     """Run ``neo4j-admin`` (``main_class``) in ``home`` with ``args``; output passes through."""
     command = [java(), "-cp", f"{home / 'lib'}/*", main_class, *args]
-    return subprocess.run(command, env=environment(home, heap), cwd=home, check=check)
+    return subprocess.run(command, env=environment(home, heap), check=check)  # in the caller's folder: relative paths
 
 
 def prepare(home: Path, bolt_port: int, http_port: int, heap: str, pagecache: str) -> None:
