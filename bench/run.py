@@ -5,7 +5,8 @@ Prints, as Markdown: the machine; parse MB/s on the corpus and on a 36 MB concat
 4,000 synthetic documents (``kb synth``) on the embedded store; ``kb check`` recall on the planted
 contradictions of the 1,000-document store; then the figures of the other benches, each run as a
 child if present: bench/ingest.py and bench/link_quality.py (``--corpus DIR``), bench/ask.py (``--db`` the
-ingested corpus).
+ingested corpus), bench/neo4j_ingest.py (the corpus and 1,000 synthetic documents on the embedded store and
+on the Neo4j server ``make bench`` starts).
 
 Environment: ``KB_BENCH_4000=0`` leaves out the 4,000-document run; ``KB_BENCH_TIMEOUT`` (seconds, default
 3600) bounds each child. The other benches get ``KB_BENCH_WORK`` (scratch folder), ``KB_BENCH_SYNTH``
@@ -31,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from bench.parse import concatenation_throughput, corpus_throughput, run_child  # noqa: E402
 
 TIMEOUT = float(os.environ.get("KB_BENCH_TIMEOUT", "3600"))
-OTHER_BENCHES = ("ingest", "link_quality", "ask")
+OTHER_BENCHES = ("ingest", "link_quality", "ask", "neo4j_ingest")
 TARGETS = {"1000": "≤ 30 s, peak RSS ≤ 2 GB", "4000": "≤ 4.4 × the 1,000-document time"}
 
 
@@ -174,7 +175,8 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
     if recall_size:
         env["KB_BENCH_SYNTH_DB"] = str(work / f"db-synth-{recall_size}")
     arguments = {"ingest": ["--corpus", str(corpus)], "link_quality": ["--corpus", str(corpus)],
-                 "ask": ["--db", str(work / "db-corpus")]}  # kb ask over the ingested corpus
+                 "ask": ["--db", str(work / "db-corpus")],  # kb ask over the ingested corpus
+                 "neo4j_ingest": ["--corpus", str(corpus)]}  # embedded beside Neo4j (NEO4J_URI: make bench)
     for name in OTHER_BENCHES:
         emit(f"## bench/{name}.py", "")
         emit(other_bench(name, arguments[name], env), "")

@@ -171,7 +171,7 @@ def read_vocabulary(store: Any) -> Vocabulary:
     """
     vocab = Vocabulary()
     read = store.read
-    for row in read("MATCH (u:Unit) RETURN u.name AS name, u.region AS region, u.aliases AS aliases", {},
+    for row in read("MATCH (u:Unit) RETURN u.name AS name, u.region AS region, u.aliases AS aliases ORDER BY name", {},
                     name="vocabulary units"):
         if not row["name"]:
             continue
@@ -181,19 +181,20 @@ def read_vocabulary(store: Any) -> Vocabulary:
             vocab.unit_aliases.setdefault(alias, [])
             if row["name"] not in vocab.unit_aliases[alias]:
                 vocab.unit_aliases[alias].append(row["name"])
-    for row in read("MATCH (u:Unit)-[:RUNS]->(p:Project) RETURN p.name AS name, u.name AS unit, p.year AS year", {},
+    for row in read("MATCH (u:Unit)-[:RUNS]->(p:Project) RETURN p.name AS name, u.name AS unit, p.year AS year "
+                    "ORDER BY unit, year, name", {},
                     name="vocabulary projects"):
         if row["name"]:
             vocab.projects.append(ProjectName(row["name"], row["unit"], row["year"]))
-    for row in read("MATCH (d:PolicyDocument) RETURN d.doc_no AS doc_no, d.issuer_code AS issuer_code", {},
+    for row in read("MATCH (d:PolicyDocument) RETURN d.doc_no AS doc_no, d.issuer_code AS issuer_code ORDER BY doc_no", {},
                     name="vocabulary policy documents"):
         vocab.doc_nos.add(row["doc_no"])
         if row["issuer_code"]:
             vocab.issuers.setdefault(row["issuer_code"], "")
-    for row in read("MATCH (i:Issuer) RETURN i.issuer_code AS issuer_code, i.name AS name", {},
+    for row in read("MATCH (i:Issuer) RETURN i.issuer_code AS issuer_code, i.name AS name ORDER BY issuer_code", {},
                     name="vocabulary issuers"):
         vocab.issuers[row["issuer_code"]] = row["name"] or ""
-    for row in read("MATCH (s:Subject) RETURN s.scheme AS scheme, s.code AS code, s.name AS name", {},
+    for row in read("MATCH (s:Subject) RETURN s.scheme AS scheme, s.code AS code, s.name AS name ORDER BY scheme, code", {},
                     name="vocabulary subjects"):
         entry = (row["scheme"], row["code"], row["name"])
         for key in {match_key(row["code"]), match_key(row["name"])}:
@@ -216,7 +217,7 @@ def read_vocabulary(store: Any) -> Vocabulary:
             names = vocab.program_keywords.setdefault(match_key(keyword), [])
             if row["name"] not in names:
                 names.append(row["name"])
-    for row in read("MATCH (d:Document) RETURN d.file AS file, d.path AS path", {}, name="vocabulary documents"):
+    for row in read("MATCH (d:Document) RETURN d.file AS file, d.path AS path ORDER BY file", {}, name="vocabulary documents"):
         if row["file"]:
             vocab.documents[row["file"]] = row["path"] or ""
     return vocab
