@@ -48,7 +48,7 @@ def empty_neo4j() -> None:
     auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
     with neo4j.GraphDatabase.driver(os.environ["NEO4J_URI"], auth=auth) as driver, \
             driver.session(database=os.environ.get("NEO4J_DATABASE") or None) as session:
-        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 def run(corpus: Path, synthetic: Path, work: Path) -> list[dict]:

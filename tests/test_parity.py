@@ -159,8 +159,10 @@ def test_links_check_and_stats_are_the_same_on_both_stores(stores, command):
 def _graph_content(graph: nx.MultiDiGraph) -> tuple:
     nodes = sorted(json.dumps([node, canonical(data)], ensure_ascii=False, sort_keys=True)
                    for node, data in graph.nodes(data=True))
+    triples = graph.edges(keys=True, data=True) if graph.is_multigraph() else \
+        ((source, target, None, data) for source, target, data in graph.edges(data=True))  # GEXF reads as DiGraph
     edges = sorted(json.dumps([source, target, key, canonical(data)], ensure_ascii=False, sort_keys=True)
-                   for source, target, key, data in graph.edges(keys=True, data=True))
+                   for source, target, key, data in triples)
     return nodes, edges
 
 
@@ -168,7 +170,10 @@ def _read_export(fmt: str, path: Path):
     if fmt == "graphml":
         return _graph_content(nx.read_graphml(path, force_multigraph=True))
     if fmt == "gexf":
-        return _graph_content(nx.read_gexf(path))
+        graph = nx.read_gexf(path)
+        for _, _, data in graph.edges(data=True):
+            data.pop("id", None)  # GEXF numbers edges in the order they were written
+        return _graph_content(graph)
     if fmt == "json":
         return _graph_content(nx.node_link_graph(json.loads(path.read_text(encoding="utf-8")), edges="edges"))
     tables = {}
