@@ -112,7 +112,7 @@ def test_question_answered_in_chromium(served_app, tmp_path):
             expect(page.get_by_text("来源", exact=True).first).to_be_visible()
             expect(page.get_by_test_id("stSidebar")).to_contain_text(f"后端 {backend}", timeout=180_000)
             expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)  # the run finished
-            expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_attached()
+            expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_attached(timeout=60_000)
             expect(page.get_by_test_id("stException")).to_have_count(0)
             page.wait_for_timeout(1500)  # let the data grids paint before the screenshot (no assertion on time)
             page.screenshot(path=str(screenshot), full_page=True)
