@@ -13,7 +13,7 @@ PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench env system-deps node-deps ingest serve lint-cypher clean
+.PHONY: run test bench env system-deps node-deps ingest serve lint-cypher clean neo4j neo4j-stop neo4j-jars
 
 # Python environment: CPU torch first (from the local wheel), so sentence-transformers does not
 # pull a multi-GB CUDA build; then the project with every extra.
@@ -40,6 +40,33 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
+# A local Neo4j 5.26 Community server from Maven Central (tools/neo4j): `make neo4j` starts it on
+# bolt://localhost:7687 (neo4j / budget-kb-secret, data in .neo4j/dev) and returns once Bolt accepts a login;
+# `make neo4j-stop` stops it. `make test` runs its own instance (.neo4j/test, Bolt 7688, HTTP 7475) and stops
+# it when pytest ends, passed or failed.
+# BACKEND=neo4j (make ingest/serve/run) talks to NEO4J_URI; by default the server of `make neo4j`.
+NEO4J_URI ?= bolt://localhost:7687
+NEO4J_USER ?= neo4j
+NEO4J_PASSWORD ?= budget-kb-secret
+export NEO4J_URI NEO4J_USER NEO4J_PASSWORD
+NEO4J_LIB := tools/neo4j/target/lib/.copied
+NEO4J_SERVER := $(PY) tools/neo4j/local_neo4j.py
+NEO4J_TEST := --home .neo4j/test --bolt-port 7688 --http-port 7475
+NEO4J_TEST_ENV := NEO4J_URI=bolt://127.0.0.1:7688 NEO4J_USER=neo4j NEO4J_PASSWORD=budget-kb-secret NEO4J_DATABASE=neo4j \
+	KB_REQUIRE_NEO4J=1 KB_NEO4J_HOME=.neo4j/test
+
+$(NEO4J_LIB): tools/neo4j/pom.xml
+	mvn -B -q -f tools/neo4j/pom.xml package
+	touch $@
+
+neo4j-jars: $(NEO4J_LIB)
+
+neo4j: env $(NEO4J_LIB)
+	$(NEO4J_SERVER) start --home .neo4j/dev --bolt-port 7687 --http-port 7474
+
+neo4j-stop:
+	@if [ -x $(PY) ]; then $(NEO4J_SERVER) stop --home .neo4j/dev; fi
+
 ingest: env
 	$(KB) ingest $(CORPUS) --db $(DB) --backend $(BACKEND)
 
@@ -48,15 +75,21 @@ serve: env
 
 run: env ingest serve
 
-test: env system-deps node-deps
-	$(PY) -m pytest -q
+test: env system-deps node-deps $(NEO4J_LIB)
+	trap '$(NEO4J_SERVER) stop $(NEO4J_TEST)' EXIT; \
+	$(NEO4J_SERVER) start $(NEO4J_TEST) && $(NEO4J_TEST_ENV) $(PY) -m pytest -q
 
 # Neo4j's linter over the templates on its own (tests/test_cypher_lint.py runs it with the schema and params).
 lint-cypher: node-deps
 	$(PY) -m pytest -q tests/test_cypher_lint.py
 
-bench: env
-	$(PY) bench/run.py --corpus $(CORPUS)
+# The Neo4j ingest figures run against an instance of their own (.neo4j/bench, Bolt 7689), stopped afterwards.
+NEO4J_BENCH := --home .neo4j/bench --bolt-port 7689 --http-port 7476
 
-clean:
-	rm -rf $(VENV) node_modules $(DB)
+bench: env $(NEO4J_LIB)
+	trap '$(NEO4J_SERVER) stop $(NEO4J_BENCH)' EXIT; \
+	$(NEO4J_SERVER) start $(NEO4J_BENCH) && \
+	NEO4J_URI=bolt://127.0.0.1:7689 NEO4J_DATABASE=neo4j KB_BENCH_NEO4J=1 $(PY) bench/run.py --corpus $(CORPUS)
+
+clean: neo4j-stop
+	rm -rf $(VENV) node_modules $(DB) .neo4j tools/neo4j/target

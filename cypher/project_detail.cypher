@@ -8,4 +8,4 @@ WHERE p.name = $project AND ($unit = '' OR u.name = $unit)
 OPTIONAL MATCH (p)-[:PART_OF]->(g:Program)
 RETURN u.name AS unit, p.year AS year, p.name AS project, p.code AS code, p.category AS category,
        p.amount AS amount, p.subject_code AS subject_code, g.name AS program, p.file AS file, p.line AS line
-ORDER BY unit, year
+ORDER BY unit, year, program

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from kb.query.templates import CYPHER_DIR, internal_registry, load_registry
-from kb.store.neo4j_store import (DELETE_CYPHER, constraint_statements, create_nodes_cypher,
-                                  create_relationships_cypher)
+from kb.store.neo4j_store import statements as neo4j_statements
 from kb.core.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
                              relationship_export_cypher)
 
@@ -36,18 +35,14 @@ def _schema() -> dict:
 
 def _store_statements() -> dict[str, tuple[str, dict]]:
     """Every statement the Neo4j engine and the store base run, with sample parameters."""
-    statements = {"delete": (DELETE_CYPHER, {"labels": []})}
-    statements |= {f"constraint_{n}": (cypher, {}) for n, cypher in enumerate(constraint_statements())}
+    statements = dict(neo4j_statements())
     for label in NODE_TABLES:
         statements[f"count_{label}"] = (count_cypher(label=label), {})
         statements[f"export_{label}"] = (node_export_cypher(label), {})
-        statements[f"create_{label}"] = (create_nodes_cypher(label), {"rows": []})
     for rel_type, table in REL_TABLES.items():
         statements[f"count_{rel_type}"] = (count_cypher(rel_type=rel_type), {})
         for source, target in table.endpoints:
             statements[f"export_{rel_type}_{source}"] = (relationship_export_cypher(rel_type, source, target), {})
-            statements[f"create_{rel_type}_{source}"] = (create_relationships_cypher(rel_type, source, target),
-                                                         {"rows": []})
     return statements
 
 

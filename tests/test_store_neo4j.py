@@ -1,28 +1,35 @@
-"""The same store contract on a live Neo4j server (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE).
+"""The store contract on a live Neo4j 5 server, and what only Neo4j does: constraints and the full-text
+index, writes of the difference only, and ``kb export --format csv`` loaded by neo4j-admin.
 
-Runs only when NEO4J_URI is set, e.g. against `docker run -p7687:7687 -e NEO4J_AUTH=neo4j/budget-kb-secret neo4j:5`.
-It replaces the budget-kb graph in that database: point it at a scratch database.
+``make test`` starts the server (tools/neo4j, Bolt 7688) and sets NEO4J_URI; see tests/neo4j_support.py.
+Every test starts from an empty budget-kb graph in that server's ``neo4j`` database.
 """
 
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 
 import pytest
 
+from kb.graph import build_graph
 from kb.ingest import ingest_paths
-from kb.store import open_store
+from kb.core.schema import NODE_TABLES
+from kb.store.neo4j_store import FULLTEXT_INDEX, graph_delta
+from neo4j_support import MARKS, REPO, open_empty_neo4j_store
 from store_contract import (CORPUS, assert_changed_file_replaces_its_facts, assert_corpus_ingested,
                             assert_graph_round_trip, assert_query_errors_carry_name_and_params,
-                            assert_reingest_changes_nothing, corpus_copy)
+                            assert_reingest_changes_nothing, corpus_copy, gold_extractions)
 
-pytestmark = [pytest.mark.neo4j,
-              pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set (no Neo4j server)")]
+pytestmark = MARKS
+SERVER = [sys.executable, str(REPO / "tools" / "neo4j" / "local_neo4j.py")]
 
 
 @pytest.fixture
 def neo4j_store(tmp_path):
-    with open_store(tmp_path / "kb-data", "neo4j") as opened:
+    with open_empty_neo4j_store(tmp_path / "kb-data") as opened:
         yield opened
 
 
@@ -46,9 +53,113 @@ def test_a_changed_file_replaces_that_documents_facts(neo4j_store, tmp_path):
     assert_changed_file_replaces_its_facts(neo4j_store, copies)
 
 
-def test_every_key_has_a_uniqueness_constraint(neo4j_store):
+def test_every_key_has_a_uniqueness_constraint_and_names_a_fulltext_index(neo4j_store):
     rows = neo4j_store.read("SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type "
                             "RETURN labelsOrTypes[0] AS label, properties[0] AS key, type", {})
     keys = {(row["label"], row["key"]) for row in rows if row["type"] == "UNIQUENESS"}
-    from kb.core.schema import NODE_TABLES
     assert {(table.label, table.key) for table in NODE_TABLES.values()} <= keys
+    index = neo4j_store.read("SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, state "
+                             "WHERE name = $name RETURN labelsOrTypes AS labels, properties, state",
+                             {"name": FULLTEXT_INDEX})
+    assert index and index[0]["state"] == "ONLINE"
+    assert {"Unit", "Project", "PolicyDocument", "Program"} <= set(index[0]["labels"])
+    assert set(index[0]["properties"]) == {"name", "title"}
+
+
+def test_opening_again_creates_no_schema(neo4j_store, tmp_path):
+    """Constraints and indexes are created once: a second open finds them and adds none."""
+    before = neo4j_store.read("SHOW INDEXES YIELD name, createStatement RETURN name, createStatement ORDER BY name", {})
+    with open_empty_neo4j_store(tmp_path / "again") as again:
+        after = again.read("SHOW INDEXES YIELD name, createStatement RETURN name, createStatement ORDER BY name", {})
+    assert after == before
+    assert len([row for row in after if row["name"].endswith("_key")]) == len(NODE_TABLES)
+
+
+def test_the_fulltext_index_finds_units_and_projects_by_words_of_their_names(neo4j_store):
+    ingest_paths([CORPUS], neo4j_store)
+    units = neo4j_store.search_names("荣昌 社会保险", label="Unit", limit=3)
+    assert units[0] == {"label": "Unit", "name": "重庆市荣昌区社会保险事务中心", "score": units[0]["score"]}
+    projects = {row["name"] for row in neo4j_store.search_names("退休人员社会化管理", label="Project", limit=10)}
+    assert {"国有企业退休人员社会化管理", "2021年国有企业退休人员社会化管理补助资金"} <= projects
+    assert neo4j_store.search_names('渝委办发〔2019〕66号 "(', label="PolicyDocument", limit=5) is not None
+
+
+def test_a_changed_document_rewrites_only_its_own_nodes(neo4j_store, tmp_path):
+    """Writes are the difference: the renamed project line of 004 is replaced, and the 51 other project
+    nodes keep their Neo4j element ids (nothing deleted and recreated)."""
+    ingest_paths([CORPUS], neo4j_store)
+    identity = ("MATCH (u:Unit)-[:RUNS]->(p:Project) RETURN u.name AS unit, p.project_id AS project, "
+                "p.name AS name, elementId(p) AS element ORDER BY project")
+    before = {row["project"]: row for row in neo4j_store.read(identity, {})}
+    original = CORPUS / "004_db523993c574d7b7.txt"  # 项目支出预算表 line 451: 年金征缴工作经费 2.50
+    changed = tmp_path / "changed" / original.name
+    changed.parent.mkdir()
+    changed.write_text(original.read_text(encoding="utf-8").replace("\t年金征缴工作经费\t", "\t职业年金征缴工作经费\t"),
+                       encoding="utf-8")
+    assert ingest_paths([changed], neo4j_store).ingested == 1
+    after = {row["project"]: row for row in neo4j_store.read(identity, {})}
+    gone, new = set(before) - set(after), set(after) - set(before)
+    assert [before[p]["name"] for p in gone] == ["年金征缴工作经费"]
+    assert [(after[p]["name"], after[p]["unit"]) for p in new] == [("职业年金征缴工作经费", "广元市社会保险事务中心")]
+    kept = set(before) & set(after)
+    assert len(kept) == 51
+    assert {p: after[p]["element"] for p in kept} == {p: before[p]["element"] for p in kept}
+
+
+def test_the_delta_of_an_unchanged_graph_is_empty_and_metadata_is_kept(neo4j_store):
+    graph = build_graph(gold_extractions())
+    neo4j_store._replace_graph(graph, {"schema_version": "2", "generation": "g-test"})
+    assert graph_delta(neo4j_store.to_networkx(), graph).size() == 0
+    assert neo4j_store._read_meta() == {"schema_version": "2", "generation": "g-test"}
+    counts = neo4j_store.stats()
+    assert counts["nodes"]["Document"] == 3 and counts["nodes"]["Unit"] == 3
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_csv_export_loads_with_neo4j_admin_import_and_counts_match(neo4j_store, tmp_path):
+    """`kb export --format csv` from Neo4j, its import.sh run with Neo4j's own neo4j-admin into a new
+    database folder, a second server started on it: every label and type has the count `kb stats` gives."""
+    import neo4j
+
+    ingest_paths([CORPUS], neo4j_store)
+    expected = neo4j_store.stats()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    export = subprocess.run([sys.executable, "-m", "kb.cli", "export", "--format", "csv", "--out",
+                             str(tmp_path / "csv"), "--db", str(neo4j_store.folder), "--backend", "neo4j"],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert export.returncode == 0, export.stderr
+    home = tmp_path / "imported"
+    shim = tmp_path / "bin" / "neo4j-admin"  # import.sh calls neo4j-admin: Neo4j's admin tool in `home`
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} {REPO}/tools/neo4j/local_neo4j.py admin --home {home} -- "$@"\n')
+    shim.chmod(0o755)
+    imported = subprocess.run(["bash", str(tmp_path / "csv" / "import.sh")], capture_output=True, text=True,
+                              env={**env, "PATH": f"{shim.parent}:{os.environ['PATH']}"}, timeout=600)
+    assert imported.returncode == 0, imported.stdout[-3000:] + imported.stderr[-3000:]
+    assert "IMPORT DONE" in imported.stdout + imported.stderr
+
+    bolt, http = _free_port(), _free_port()
+    ports = ["--home", str(home), "--bolt-port", str(bolt), "--http-port", str(http), "--heap", "512m",
+             "--pagecache", "64m"]
+    started = subprocess.run([*SERVER, "start", *ports], capture_output=True, text=True, timeout=400)
+    try:
+        assert started.returncode == 0, started.stdout + started.stderr
+        with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{bolt}", auth=("neo4j", "budget-kb-secret")) as driver:
+            def count(cypher: str) -> int:
+                return driver.execute_query(cypher, database_="neo4j").records[0]["n"]
+
+            nodes = {label: count(f"MATCH (n:{label}) RETURN count(n) AS n") for label in expected["nodes"]}
+            relationships = {rel_type: count(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")
+                             for rel_type in expected["relationships"]}
+            rongchang = driver.execute_query("MATCH (u:Unit {name: $name}) RETURN u.aliases AS aliases",
+                                             {"name": "重庆市荣昌区社会保险事务中心"}, database_="neo4j").records
+    finally:
+        subprocess.run([*SERVER, "stop", *ports], capture_output=True, timeout=200)
+    assert nodes == expected["nodes"] and relationships == expected["relationships"]
+    assert expected["nodes"]["Project"] == 52 and expected["nodes"]["Unit"] == 5
+    assert {"荣昌", "荣昌区"} <= set(rongchang[0]["aliases"])  # a string[] column came through as a list

@@ -1,4 +1,5 @@
 """The app in a real browser: `kb ui` serves the ingested corpus; headless Chromium asks a question.
+Once over the embedded store and once over Neo4j (the server `make test` starts, tests/neo4j_support.py).
 
 Debian's Chromium (/usr/bin/chromium, installed by `make test`'s system-deps) is driven with Python
 playwright; the page must show the answer's figure, and a screenshot is saved in the test's tmp_path
@@ -17,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from neo4j_support import MARKS as NEO4J_MARKS, open_empty_neo4j_store
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -56,26 +59,31 @@ def _wait_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
     pytest.fail(f"kb ui did not become healthy:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-@pytest.fixture
-def served_app(tmp_path):
-    """`kb ingest` the corpus into a fresh folder, then `kb ui` on a free localhost port; yields the URL."""
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=NEO4J_MARKS)])
+def served_app(request, tmp_path):
+    """`kb ingest` the corpus into a fresh store of the backend, then `kb ui` on a free localhost port;
+    yields (URL, backend)."""
     if not Path(CHROMIUM).exists() or shutil.which("fc-list") is None:
         pytest.fail("Chromium and fonts-noto-cjk are required: run `make system-deps`")
+    backend = request.param
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
     db = tmp_path / "kb-data"
-    ingest = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db)), cwd=REPO, env=env,
+    if backend == "neo4j":
+        open_empty_neo4j_store(db).close()
+    ingest = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db), "--backend", backend), cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=900)
     assert ingest.returncode == 0, ingest.stderr
     port = _free_port()
     log = tmp_path / "kb-ui.log"
     with log.open("w") as log_file:
-        server = subprocess.Popen(_kb("ui", "--db", str(db), "--port", str(port), "--host", "localhost"),
+        server = subprocess.Popen(_kb("ui", "--db", str(db), "--backend", backend, "--port", str(port),
+                                      "--host", "localhost"),
                                   cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     url = f"http://localhost:{port}"
     try:
         _wait_healthy(server, url, log)
-        yield url
+        yield url, backend
     finally:  # `kb ui` runs streamlit as its child: stop the whole process group this test started
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -88,12 +96,13 @@ def served_app(tmp_path):
 def test_question_answered_in_chromium(served_app, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    screenshot = tmp_path / "ask.png"
+    url, backend = served_app
+    screenshot = tmp_path / f"ask-{backend}.png"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            page.goto(served_app)
+            page.goto(url)
             chat = page.get_by_test_id("stChatInputTextArea")
             expect(chat).to_be_visible(timeout=120_000)
             chat.fill(QUESTION)
@@ -101,7 +110,7 @@ def test_question_answered_in_chromium(served_app, tmp_path):
             answer = page.get_by_test_id("stChatMessage").filter(has_text=FIGURE).first
             expect(answer).to_be_visible(timeout=180_000)
             expect(page.get_by_text("来源", exact=True).first).to_be_visible()
-            expect(page.get_by_test_id("stSidebar")).to_contain_text("后端 embedded", timeout=180_000)
+            expect(page.get_by_test_id("stSidebar")).to_contain_text(f"后端 {backend}", timeout=180_000)
             expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)  # the run finished
             expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_attached(timeout=60_000)
             expect(page.get_by_test_id("stException")).to_have_count(0)

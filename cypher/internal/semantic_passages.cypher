@@ -8,3 +8,4 @@ OPTIONAL MATCH (p)-[:PART_OF]->(g:Program)
 RETURN p.project_id AS project_id, u.name AS unit, p.year AS year, p.name AS project, p.amount AS amount,
        p.overview AS overview, p.basis_text AS basis_text, p.goal AS goal, p.file AS file, p.line AS line,
        titles, doc_nos, collect(g.name) AS programs
+ORDER BY project_id

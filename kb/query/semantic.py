@@ -85,7 +85,7 @@ def _index(store: Any, vocab: Vocabulary) -> tuple[list[dict], np.ndarray, np.nd
         rows = run_internal(store, "semantic_passages")
         names = [expand(row["project"] or "") for row in rows]
         passages = [expand(" ".join(filter(None, [row["project"], row["overview"], row["basis_text"], row["goal"],
-                                                  *[title for title in row["titles"] if title]])))
+                                                  *sorted(title for title in row["titles"] if title)])))
                     for row in rows]
         # the model reads names only (short texts encode fast); the lexical side reads whole passages
         model_vectors = embed(names) if uses_model() and len(names) <= MODEL_MAX_PASSAGES else None
@@ -113,7 +113,7 @@ def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit
     scores = lexical.copy()
     if model_vectors is not None:
         scores = scores + MODEL_WEIGHT * (model_vectors @ embed([text])[0] - 0.5)
-    order = np.argsort(-scores)
+    order = np.argsort(-scores, kind="stable")  # ties keep the passages' order (by project_id)
     hits = []
     for index in order[:top_k]:
         if lexical[index] < MIN_SCORE:

@@ -2,50 +2,180 @@
 
 Configuration (environment): ``NEO4J_URI`` (e.g. bolt://localhost:7687, required), ``NEO4J_USER``
 (default neo4j), ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (default: the server's default database).
-Install with ``pip install 'budget-kb[neo4j]'``. Start a server with the official image::
+Install with ``pip install 'budget-kb[neo4j]'``. ``make neo4j`` starts a local Neo4j 5.26 Community server
+(tools/neo4j, from Maven Central) on bolt://localhost:7687 with user neo4j / budget-kb-secret.
 
-    docker run -p7687:7687 -e NEO4J_AUTH=neo4j/budget-kb-secret neo4j:5
+Schema, once: on open, the engine lists the server's constraints and indexes and creates only those
+missing: a uniqueness constraint per node key (``Unit.unit_id``, ``PolicyDocument.doc_no``, …) and the
+full-text index ``kb_names`` (Neo4j's own, CJK analyzer) on the ``name``/``title`` of the named labels,
+used by ``search_names``.
 
-On open, a uniqueness constraint is created on every key (``Unit.unit_id``, ``PolicyDocument.doc_no``, …).
-Writing the graph runs in one write transaction: every node of the schema's labels is deleted, then nodes
-and relationships are created in UNWIND batches, so other sessions see the old graph or the new one.
-Reads run in read transactions. The parsed documents stay in the local database folder (``--db``).
+Writes suit a server: a new graph is compared by key with the stored one and only the difference is sent
+(``graph_delta``), as ``UNWIND $rows`` batches of MERGE-by-key (nodes and relationships added or
+changed) and DELETE-by-key (gone), in one transaction, so readers see the graph before or after.
+Re-ingesting unchanged files writes nothing. Reads run in read transactions. The parsed documents stay
+in the local database folder (``--db``).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from kb.core.errors import StoreUnavailable
-from kb.store.base import Store
-from kb.store.neo4j_delta import Neo4jDeltaMixin, meta_statements
 from kb.core.schema import NODE_TABLES, REL_TABLES
+from kb.store.base import Store
 
-BATCH = 5000
+BATCH = 2000
+META_LABEL = "KbStoreMeta"
+FULLTEXT_INDEX = "kb_names"
+NAMED_LABELS = tuple(label for label, table in NODE_TABLES.items()
+                     if "name" in table.properties or "title" in table.properties)
 
-DELETE_CYPHER = "MATCH (n) WHERE any(label IN labels(n) WHERE label IN $labels) DETACH DELETE n"
-
-
-def constraint_statements() -> list[str]:
-    """One uniqueness constraint per node key, e.g. ``unit_id_key`` on ``Unit.unit_id``."""
-    return [f"CREATE CONSTRAINT {table.key}_key IF NOT EXISTS FOR (n:{table.label}) REQUIRE n.{table.key} IS UNIQUE"
-            for table in NODE_TABLES.values()]
-
-
-def create_nodes_cypher(label: str) -> str:
-    """Create a batch of ``label`` nodes from ``$rows`` (a list of property maps without nulls)."""
-    return f"UNWIND $rows AS row CREATE (n:{NODE_TABLES[label].label}) SET n = row"
+RelKey = tuple[str, str, str]
 
 
-def create_relationships_cypher(rel_type: str, source_label: str, target_label: str) -> str:
-    """Create a batch of relationships from ``$rows``: ``{"source": key, "target": key, "properties": map}``."""
+# ---- the Cypher this engine runs (labels and keys come from kb.core.schema, values from $parameters) ----
+
+def constraint_statements() -> dict[str, str]:
+    """One uniqueness constraint per node key, by name, e.g. ``unit_id_key`` on ``Unit.unit_id``."""
+    return {f"{table.key}_key": f"CREATE CONSTRAINT {table.key}_key IF NOT EXISTS FOR (n:{table.label}) "
+                                f"REQUIRE n.{table.key} IS UNIQUE"
+            for table in NODE_TABLES.values()}
+
+
+def fulltext_statement() -> str:
+    """The full-text index on the names and titles of the named labels (CJK bigram analyzer)."""
+    return (f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{'|'.join(NAMED_LABELS)}) "
+            "ON EACH [n.name, n.title] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
+
+
+def merge_nodes_cypher(label: str) -> str:
+    """MERGE a batch of ``label`` nodes by key from ``$rows`` (property maps without nulls); every property
+    is overwritten (``SET n = row`` also removes properties the row no longer has)."""
+    key = NODE_TABLES[label].key
+    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.{key}}}) SET n = row"
+
+
+def delete_nodes_cypher(label: str) -> str:
+    """Delete the ``label`` nodes whose keys are in ``$keys``, with their relationships."""
+    return f"UNWIND $keys AS key MATCH (n:{label} {{{NODE_TABLES[label].key}: key}}) DETACH DELETE n"
+
+
+def merge_relationships_cypher(rel_type: str, source_label: str, target_label: str) -> str:
+    """MERGE a batch of relationships from ``$rows`` (``{"source": key, "target": key, "properties": map}``):
+    one relationship of a type per pair of nodes, its properties overwritten."""
     source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
     return (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source}}) "
             f"MATCH (b:{target_label} {{{target_key}: row.target}}) "
-            f"CREATE (a)-[r:{REL_TABLES[rel_type].type}]->(b) SET r = row.properties")
+            f"MERGE (a)-[r:{REL_TABLES[rel_type].type}]->(b) SET r = row.properties")
+
+
+def delete_relationships_cypher(rel_type: str, source_label: str, target_label: str) -> str:
+    """Delete the relationships named in ``$rows`` (``{"source": key, "target": key}``)."""
+    source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
+    return (f"UNWIND $rows AS row MATCH (a:{source_label} {{{source_key}: row.source}})"
+            f"-[r:{REL_TABLES[rel_type].type}]->(b:{target_label} {{{target_key}: row.target}}) DELETE r")
+
+
+WRITE_META_CYPHER = f"MERGE (m:{META_LABEL} {{name: 'budget-kb'}}) SET m += $meta"
+READ_META_CYPHER = f"MATCH (m:{META_LABEL} {{name: 'budget-kb'}}) RETURN properties(m) AS meta"
+SEARCH_NAMES_CYPHER = (f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $text, {{limit: $limit}}) "
+                       "YIELD node, score WHERE $label = '' OR $label IN labels(node) "
+                       "RETURN labels(node)[0] AS label, coalesce(node.name, node.title) AS name, score "
+                       "ORDER BY score DESC, name")
+
+
+def statements() -> dict[str, tuple[str, dict]]:
+    """Every statement this engine runs, by name, with sample parameters (for Neo4j's linter)."""
+    found = {name: (cypher, {}) for name, cypher in constraint_statements().items()}
+    found["fulltext"] = (fulltext_statement(), {})
+    found["write_meta"] = (WRITE_META_CYPHER, {"meta": {}})
+    found["read_meta"] = (READ_META_CYPHER, {})
+    found["search_names"] = (SEARCH_NAMES_CYPHER, {"text": "", "limit": 1, "label": ""})
+    for label in NODE_TABLES:
+        found[f"merge_{label}"] = (merge_nodes_cypher(label), {"rows": []})
+        found[f"delete_{label}"] = (delete_nodes_cypher(label), {"keys": []})
+    for rel_type, table in REL_TABLES.items():
+        for source, target in table.endpoints:
+            found[f"merge_{rel_type}_{source}"] = (merge_relationships_cypher(rel_type, source, target), {"rows": []})
+            found[f"delete_{rel_type}_{source}"] = (delete_relationships_cypher(rel_type, source, target),
+                                                    {"rows": []})
+    return found
+
+
+# ---- the difference between two graphs, by key ----
+
+@dataclass
+class GraphChange:
+    """What turns one graph into another, by key (the shape of the store interface's delta).
+
+    Attributes:
+        added_nodes / changed_nodes: label -> property maps (every schema property, None when missing).
+        removed_nodes: label -> keys.
+        added_relationships / changed_relationships: (type, source label, target label) ->
+            [(source key, target key, properties)].
+        removed_relationships: (type, source label, target label) -> [(source key, target key)].
+        meta: store metadata written with the change.
+    """
+
+    added_nodes: dict[str, list[dict]] = field(default_factory=dict)
+    changed_nodes: dict[str, list[dict]] = field(default_factory=dict)
+    removed_nodes: dict[str, list[str]] = field(default_factory=dict)
+    added_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
+    changed_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
+    removed_relationships: dict[RelKey, list[tuple[str, str]]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def size(self) -> int:
+        """Nodes and relationships added, changed or removed."""
+        groups = (self.added_nodes, self.changed_nodes, self.removed_nodes, self.added_relationships,
+                  self.changed_relationships, self.removed_relationships)
+        return sum(len(rows) for group in groups for rows in group.values())
+
+
+def graph_delta(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> GraphChange:
+    """Compare two graphs shaped like ``kb.graph.build_graph`` output (nodes ``"<Label>:<key>"``, edges keyed
+    by type) property by property.
+
+    Example:
+        >>> new = nx.MultiDiGraph(); new.add_node("Issuer:渝府办发", label="Issuer", issuer_code="渝府办发")
+        >>> graph_delta(nx.MultiDiGraph(), new).added_nodes["Issuer"][0]["issuer_code"]
+        '渝府办发'
+    """
+    change = GraphChange()
+    for node, data in new.nodes(data=True):
+        before = old.nodes[node] if node in old else None
+        if before != data:
+            row = {name: data.get(name) for name in NODE_TABLES[data["label"]].properties}
+            group = change.added_nodes if before is None else change.changed_nodes
+            group.setdefault(data["label"], []).append(row)
+    gone = set(old.nodes) - set(new.nodes)
+    for node in gone:
+        data = old.nodes[node]
+        change.removed_nodes.setdefault(data["label"], []).append(data[NODE_TABLES[data["label"]].key])
+
+    def endpoints(graph: nx.MultiDiGraph, source: str, target: str, rel_type: str) -> tuple:
+        source_node, target_node = graph.nodes[source], graph.nodes[target]
+        return ((rel_type, source_node["label"], target_node["label"]),
+                source_node[NODE_TABLES[source_node["label"]].key], target_node[NODE_TABLES[target_node["label"]].key])
+
+    for source, target, rel_type, data in new.edges(keys=True, data=True):
+        before = old.edges[source, target, rel_type] if old.has_edge(source, target, rel_type) else None
+        if before != data:
+            key, source_key, target_key = endpoints(new, source, target, rel_type)
+            row = (source_key, target_key, {name: data.get(name) for name in REL_TABLES[rel_type].properties})
+            (change.added_relationships if before is None else change.changed_relationships).setdefault(
+                key, []).append(row)
+    for source, target, rel_type in old.edges(keys=True):
+        if source in gone or target in gone or new.has_edge(source, target, rel_type):
+            continue  # a relationship of a removed node goes with it
+        key, source_key, target_key = endpoints(old, source, target, rel_type)
+        change.removed_relationships.setdefault(key, []).append((source_key, target_key))
+    return change
 
 
 def _batches(rows: list, size: int = BATCH):
@@ -58,7 +188,7 @@ def _present(values: dict) -> dict:
     return {name: value for name, value in values.items() if value is not None}
 
 
-class Neo4jStore(Neo4jDeltaMixin, Store):
+class Neo4jStore(Store):
     """The graph in a Neo4j database.
 
     Args:
@@ -71,16 +201,16 @@ class Neo4jStore(Neo4jDeltaMixin, Store):
 
     backend = "neo4j"
 
-    def __init__(self, folder: Path):
-        super().__init__(folder)
+    def __init__(self, folder: Path, **options):
+        super().__init__(folder, **options)
         try:
             import neo4j
         except ImportError as error:
-            raise StoreUnavailable("neo4j 后端需要驱动程序：pip install 'budget-kb[neo4j]'") from error
+            raise StoreUnavailable("the neo4j backend needs the driver: pip install 'budget-kb[neo4j]'") from error
         uri = os.environ.get("NEO4J_URI")
         if not uri:
-            raise StoreUnavailable("neo4j 后端需要设置 NEO4J_URI（例如 bolt://localhost:7687）、NEO4J_USER "
-                                   "和 NEO4J_PASSWORD")
+            raise StoreUnavailable("the neo4j backend needs NEO4J_URI (e.g. bolt://localhost:7687), NEO4J_USER "
+                                   "and NEO4J_PASSWORD")
         self._neo4j = neo4j
         self.database = os.environ.get("NEO4J_DATABASE") or None
         self.location = f"Neo4j {uri}" + (f" database {self.database}" if self.database else "")
@@ -89,11 +219,21 @@ class Neo4jStore(Neo4jDeltaMixin, Store):
             self.folder.mkdir(parents=True, exist_ok=True)
             self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
             self._driver.verify_connectivity()
-            with self._driver.session(database=self.database) as session:
-                for statement in constraint_statements():
-                    session.run(statement).consume()
+            self._create_schema()
         except (OSError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as error:
-            raise StoreUnavailable(f"无法连接 {self.location}：{error}") from error
+            raise StoreUnavailable(f"cannot reach {self.location}: {error}") from error
+
+    def _create_schema(self) -> None:
+        """Create the constraints and the full-text index that do not exist yet, and wait until they are online."""
+        with self._session(self._neo4j.WRITE_ACCESS) as session:
+            existing = {record["name"] for record in session.run("SHOW CONSTRAINTS YIELD name RETURN name")}
+            existing |= {record["name"] for record in session.run("SHOW INDEXES YIELD name RETURN name")}
+            wanted = {**constraint_statements(), FULLTEXT_INDEX: fulltext_statement()}
+            missing = [cypher for name, cypher in wanted.items() if name not in existing]
+            for cypher in missing:
+                session.run(cypher).consume()
+            if missing:
+                session.run("CALL db.awaitIndexes(300)").consume()
 
     def _session(self, mode: str):
         return self._driver.session(database=self.database, default_access_mode=mode)
@@ -106,29 +246,61 @@ class Neo4jStore(Neo4jDeltaMixin, Store):
         with self._session(self._neo4j.WRITE_ACCESS) as session:
             return session.execute_write(lambda tx: [record.data() for record in tx.run(cypher, params)])
 
-    def _replace_graph(self, graph: nx.MultiDiGraph, meta: dict[str, str]) -> None:
-        nodes: dict[str, list[dict]] = {label: [] for label in NODE_TABLES}
-        for _, data in graph.nodes(data=True):
-            nodes[data["label"]].append(_present({name: data.get(name) for name in NODE_TABLES[data["label"]].properties}))
-        edges: dict[tuple[str, str, str], list[dict]] = {}
-        for source, target, data in graph.edges(data=True):
-            source_node, target_node = graph.nodes[source], graph.nodes[target]
-            key = (data["type"], source_node["label"], target_node["label"])
-            edges.setdefault(key, []).append({
-                "source": source_node[NODE_TABLES[key[1]].key], "target": target_node[NODE_TABLES[key[2]].key],
-                "properties": _present({name: data.get(name) for name in REL_TABLES[key[0]].properties})})
+    def _replace_graph(self, graph: nx.MultiDiGraph, meta: dict[str, str] | None = None) -> None:
+        """Make the stored graph ``graph`` by writing only its difference from what is stored."""
+        change = graph_delta(self.to_networkx(), graph)
+        change.meta = dict(meta or {})
+        self._apply_delta(change)
+
+    def _apply_delta(self, delta) -> None:
+        """Write a ``GraphChange`` (or the store interface's delta of the same shape) in one transaction.
+
+        Order: relationships removed, nodes removed (with their relationships), nodes changed and added
+        (MERGE by key), relationships added and changed (MERGE by endpoints); then the metadata.
+        """
         with self._session(self._neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
-            tx.run(DELETE_CYPHER, {"labels": list(NODE_TABLES)}).consume()
-            for label, rows in nodes.items():
+            for (rel_type, source, target), pairs in delta.removed_relationships.items():
+                rows = [{"source": source_key, "target": target_key} for source_key, target_key in pairs]
                 for batch in _batches(rows):
-                    tx.run(create_nodes_cypher(label), {"rows": batch}).consume()
-            for (rel_type, source_label, target_label), rows in edges.items():
-                cypher = create_relationships_cypher(rel_type, source_label, target_label)
-                for batch in _batches(rows):
-                    tx.run(cypher, {"rows": batch}).consume()
-            for cypher, params in meta_statements(meta):
-                tx.run(cypher, params).consume()
+                    tx.run(delete_relationships_cypher(rel_type, source, target), {"rows": batch}).consume()
+            for label, keys in delta.removed_nodes.items():
+                for batch in _batches(list(keys)):
+                    tx.run(delete_nodes_cypher(label), {"keys": batch}).consume()
+            for group in (delta.changed_nodes, delta.added_nodes):
+                for label, rows in group.items():
+                    for batch in _batches([_present(row) for row in rows]):
+                        tx.run(merge_nodes_cypher(label), {"rows": batch}).consume()
+            for group in (delta.added_relationships, delta.changed_relationships):
+                for (rel_type, source, target), triples in group.items():
+                    rows = [{"source": source_key, "target": target_key, "properties": _present(properties)}
+                            for source_key, target_key, properties in triples]
+                    for batch in _batches(rows):
+                        tx.run(merge_relationships_cypher(rel_type, source, target), {"rows": batch}).consume()
+            if delta.meta:
+                tx.run(WRITE_META_CYPHER, {"meta": dict(delta.meta)}).consume()
             tx.commit()
+
+    def _read_meta(self) -> dict[str, str]:
+        """The stored metadata (``schema_version``, ``generation``); {} before any was written."""
+        rows = self._read(READ_META_CYPHER, {})
+        return {name: str(value) for name, value in rows[0]["meta"].items() if name != "name"} if rows else {}
+
+    def search_names(self, text: str, label: str = "", limit: int = 10) -> list[dict]:
+        """Nodes whose name (or a policy document's title) matches ``text`` in the full-text index ``kb_names``.
+
+        Args:
+            text: words of a name, e.g. "社会保险 事务" (Lucene query syntax; reserved characters are escaped).
+            label: only nodes of this label ("" = every named label).
+            limit: at most this many rows.
+
+        Returns:
+            ``[{"label": "Unit", "name": "重庆市荣昌区社会保险事务中心", "score": 3.2}, …]``, best first.
+
+        Raises:
+            StoreQueryFailed: the index query failed.
+        """
+        escaped = "".join(f"\\{char}" if char in '+-&|!(){}[]^"~*?:\\/' else char for char in text)
+        return self.read(SEARCH_NAMES_CYPHER, {"text": escaped, "limit": limit, "label": label}, "search names")
 
     def _close(self) -> None:
         self._driver.close()
