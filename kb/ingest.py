@@ -158,7 +158,8 @@ def _digest(path: Path) -> str:
 
 
 def _source_path(path: Path) -> str:
-    return str(Path(path).resolve())
+    """The absolute path a document is known by, displayable (an undecodable name's bytes shown as U+FFFD)."""
+    return display(str(Path(path).resolve()))
 
 
 def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult:

@@ -61,7 +61,7 @@ def parse_file(path: str | Path) -> Extraction:
     found = coverage(extraction)
     has_table = any(row.is_table and any(parse_amount(cell) is not None for cell in row.cells) for row in rows)
     if not (has_table or any(found[field] for field in ("unit", "year", "kind", "totals", "projects", "doc_nos"))):
-        raise UnreadableDocument(path, "未识别出预算表格、单位、金额或文号，不像预算公开文件")
+        raise UnreadableDocument(path, "未识别出预算表格、单位或金额（也没有文号），不像预算公开文件")
     missing = missing_parts(found)
     if missing:
         extraction.notes.append(f"{INCOMPLETE_NOTE}: {', '.join(missing)}.")

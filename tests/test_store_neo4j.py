@@ -87,14 +87,13 @@ def test_the_fulltext_index_finds_units_and_projects_by_words_of_their_names(neo
 def test_a_changed_document_rewrites_only_its_own_nodes(neo4j_store, tmp_path):
     """Writes are the difference: the renamed project line of 004 is replaced, and the 51 other project
     nodes keep their Neo4j element ids (nothing deleted and recreated)."""
-    ingest_paths([CORPUS], neo4j_store)
+    copies = corpus_copy(tmp_path)  # documents are known by content and path: change the file in place
+    ingest_paths([copies], neo4j_store)
     identity = ("MATCH (u:Unit)-[:RUNS]->(p:Project) RETURN u.name AS unit, p.project_id AS project, "
                 "p.name AS name, elementId(p) AS element ORDER BY project")
     before = {row["project"]: row for row in neo4j_store.read(identity, {})}
-    original = CORPUS / "004_db523993c574d7b7.txt"  # 项目支出预算表 line 451: 年金征缴工作经费 2.50
-    changed = tmp_path / "changed" / original.name
-    changed.parent.mkdir()
-    changed.write_text(original.read_text(encoding="utf-8").replace("\t年金征缴工作经费\t", "\t职业年金征缴工作经费\t"),
+    changed = copies / "004_db523993c574d7b7.txt"  # 项目支出预算表 line 451: 年金征缴工作经费 2.50
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\t年金征缴工作经费\t", "\t职业年金征缴工作经费\t"),
                        encoding="utf-8")
     assert ingest_paths([changed], neo4j_store).ingested == 1
     after = {row["project"]: row for row in neo4j_store.read(identity, {})}

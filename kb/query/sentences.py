@@ -83,7 +83,9 @@ def _aggregate_policies(rows, params, lead):
 
 
 def _unique_sources(row):
-    return list({(s.get("unit"), s.get("project")): s for s in row.get("sources") or []}.values())
+    """A row's sources, one per (unit, project), in a fixed order (Cypher's collect() has none)."""
+    unique = {(s.get("unit"), s.get("project")): s for s in row.get("sources") or []}
+    return [unique[key] for key in sorted(unique, key=lambda key: (str(key[0] or ""), str(key[1] or "")))]
 
 
 def _several_units(rows, params):
@@ -106,7 +108,7 @@ def _most_cited(rows, params):
 
 
 def _co_cited(rows, params):
-    items = [f"{row['doc_no']}（{row['project_count']} 个项目，{'、'.join(short_unit(u) for u in row['units'])}）"
+    items = [f"{row['doc_no']}（{row['project_count']} 个项目，{'、'.join(sorted(short_unit(u) for u in row['units']))}）"
              for row in rows]
     return f"与 {params['doc_no']} 一起被引用的文件有 {len(rows)} 个：{_listing(items)}。"
 
