@@ -157,3 +157,27 @@ def test_title_wordings(tmp_path, title, expected):
     path.write_text(title + "\n一、收入合计100万元。\n", encoding="utf-8")
     unit = parse_file(path).unit
     assert (unit.name, unit.year, unit.kind) == expected
+
+
+REAL = Path(__file__).resolve().parent / "data" / "real"
+
+
+def test_a_document_without_title_or_field_is_named_by_the_unit_it_mentions_most():
+    """r082 (dev) prints its unit only in a part heading, r094 (dev) only in a flattened PDF line."""
+    archive = parse_file(REAL / "r082.txt")  # "汨罗市档案馆部门(单位)概况"; 市档案局 is another body
+    assert archive.unit.name == "汨罗市档案馆" and archive.unit.kind == "决算"
+    assert archive.unit.sources["name"].startswith("most mentioned name")
+    bureau = parse_file(REAL / "r094.txt")  # "2021 年 10 月 辛集市农业农村局 2020 年度决算公开文本"
+    assert bureau.unit.name == "辛集市农业农村局" and bureau.unit.year == 2020
+
+
+def test_mentions_count_place_prefixed_names_and_prefer_the_full_name():
+    from loaders.unit_mentions import mentions, most_mentioned
+
+    lines = ["禄丰市黑井中心卫生院2023年度部门决算", "禄丰市黑井中心卫生院贯彻执行党和国家关于卫生健康工作的法律法规",
+             "(二)民政和社区事务办公室", "协助市档案局研究制定规划"]
+    counts = mentions(lines)
+    assert counts["禄丰市黑井中心卫生院"] == 2 and "禄丰市黑井中心" not in counts  # only ever inside the longer name
+    assert "民政和社区事务办公室" not in counts  # 民政和社区 is no place
+    assert most_mentioned(lines) == ("禄丰市黑井中心卫生院", 2)
+    assert most_mentioned(["协助市档案局研究制定规划"]) is None  # one mention is too weak
