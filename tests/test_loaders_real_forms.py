@@ -180,4 +180,17 @@ def test_mentions_count_place_prefixed_names_and_prefer_the_full_name():
     assert counts["禄丰市黑井中心卫生院"] == 2 and "禄丰市黑井中心" not in counts  # only ever inside the longer name
     assert "民政和社区事务办公室" not in counts  # 民政和社区 is no place
     assert most_mentioned(lines) == ("禄丰市黑井中心卫生院", 2)
-    assert most_mentioned(["协助市档案局研究制定规划"]) is None  # one mention is too weak
+    assert most_mentioned(["协助市档案局研究制定规划"]) == ("协助市档案局", 1)  # the only name mentioned
+    assert most_mentioned(["丰都县水利局", "丰都县财政局"]) is None  # two names once each: too weak
+
+
+def test_mentions_skip_quoted_titles_and_split_a_joint_signature():
+    from loaders.unit_mentions import mentions, most_mentioned, signed_name
+
+    text = (REAL / "r113.txt").read_text(encoding="utf-8").splitlines()  # dev: a notice body run into one line
+    counts = mentions(text)
+    assert counts["温州市财政局"] == 1 and counts["温州市农业农村局"] == 1  # "…明细表.doc温州市财政局温州市农业农村局2023年…"
+    assert not any(name.startswith("浙江省") for name in counts)  # the issuers of the 《notices》 it cites
+    assert most_mentioned(text) is None  # two names once each: neither is named by frequency
+    assert signed_name(text) == "温州市财政局"  # the lead signer, glued to the date 2023年4月14日
+    assert parse_file(REAL / "r113.txt").unit.name == "温州市财政局"
