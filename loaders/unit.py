@@ -31,6 +31,7 @@ from kb.core.places import region_of
 from kb.core.records import UnitInfo
 from loaders.rows import Row, clean_markup
 from loaders.sections import Section, clean_cell
+from loaders.unit_mentions import most_mentioned, signed_name
 
 # Head nouns of a unit name, longest first (structural vocabulary, not a list of units).
 UNIT_HEADS = ("街道办事处", "人民政府", "办事处", "委员会", "事务所", "幼儿园", "卫生院", "医院", "学校", "学院", "大学",
@@ -354,6 +355,14 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
             found["year"].append(_Candidate(years.most_common(1)[0][0], 0.5, None, "table titles"))
         titles_text = " ".join(section.title for section in sections)
         found["kind"].append(_Candidate("决算" if "决算" in titles_text else "预算", 0.5, None, "table titles"))
+    if not found["name"]:  # no title, field or frame names it: the signer, else the name mentioned most often
+        texts = [" ".join(row.cells) for row in rows[:300]]
+        signer = signed_name(texts[-40:])
+        mentioned = most_mentioned(texts)
+        if signer:
+            found["name"].append(_Candidate(signer, 0.45, None, "names before a date"))
+        elif mentioned:
+            found["name"].append(_Candidate(mentioned[0], 0.4, None, f"most mentioned name ({mentioned[1]} times)"))
     if not found["year"]:
         years = Counter(int(y) for row in rows[:200] for cell in row.cells
                         for y in re.findall(r"(20\d\d)\s*年(?:预算|基本支出|预算数)", cell))

@@ -157,3 +157,40 @@ def test_title_wordings(tmp_path, title, expected):
     path.write_text(title + "\n一、收入合计100万元。\n", encoding="utf-8")
     unit = parse_file(path).unit
     assert (unit.name, unit.year, unit.kind) == expected
+
+
+REAL = Path(__file__).resolve().parent / "data" / "real"
+
+
+def test_a_document_without_title_or_field_is_named_by_the_unit_it_mentions_most():
+    """r082 (dev) prints its unit only in a part heading, r094 (dev) only in a flattened PDF line."""
+    archive = parse_file(REAL / "r082.txt")  # "汨罗市档案馆部门(单位)概况"; 市档案局 is another body
+    assert archive.unit.name == "汨罗市档案馆" and archive.unit.kind == "决算"
+    assert archive.unit.sources["name"].startswith("most mentioned name")
+    bureau = parse_file(REAL / "r094.txt")  # "2021 年 10 月 辛集市农业农村局 2020 年度决算公开文本"
+    assert bureau.unit.name == "辛集市农业农村局" and bureau.unit.year == 2020
+
+
+def test_mentions_count_place_prefixed_names_and_prefer_the_full_name():
+    from loaders.unit_mentions import mentions, most_mentioned
+
+    lines = ["禄丰市黑井中心卫生院2023年度部门决算", "禄丰市黑井中心卫生院贯彻执行党和国家关于卫生健康工作的法律法规",
+             "(二)民政和社区事务办公室", "协助市档案局研究制定规划"]
+    counts = mentions(lines)
+    assert counts["禄丰市黑井中心卫生院"] == 2 and "禄丰市黑井中心" not in counts  # only ever inside the longer name
+    assert "民政和社区事务办公室" not in counts  # 民政和社区 is no place
+    assert most_mentioned(lines) == ("禄丰市黑井中心卫生院", 2)
+    assert most_mentioned(["协助市档案局研究制定规划"]) == ("协助市档案局", 1)  # the only name mentioned
+    assert most_mentioned(["丰都县水利局", "丰都县财政局"]) is None  # two names once each: too weak
+
+
+def test_mentions_skip_quoted_titles_and_split_a_joint_signature():
+    from loaders.unit_mentions import mentions, most_mentioned, signed_name
+
+    text = (REAL / "r113.txt").read_text(encoding="utf-8").splitlines()  # dev: a notice body run into one line
+    counts = mentions(text)
+    assert counts["温州市财政局"] == 1 and counts["温州市农业农村局"] == 1  # "…明细表.doc温州市财政局温州市农业农村局2023年…"
+    assert not any(name.startswith("浙江省") for name in counts)  # the issuers of the 《notices》 it cites
+    assert most_mentioned(text) is None  # two names once each: neither is named by frequency
+    assert signed_name(text) == "温州市财政局"  # the lead signer, glued to the date 2023年4月14日
+    assert parse_file(REAL / "r113.txt").unit.name == "温州市财政局"
