@@ -64,7 +64,7 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
     content = content_words(frame.mentions)
     unknown_unit = _unknown_unit(frame.mentions, content, vocab)
     if unknown_unit:
-        near = closest_names(vocab, [unknown_unit], 3)
+        near = [name for name in closest_names(vocab, [unknown_unit], 20) if name in vocab.units][:3]  # units only
         known = "、".join(short_unit(name) for name in sorted(vocab.units))
         text = render("Q_UNKNOWN_UNIT", word=unknown_unit, known=known,
                       near=f"最接近的已知名称：{'、'.join(near)}。" if near else "")
