@@ -38,7 +38,7 @@ CASES = {
                   "E_FILE_TOO_LARGE", "文件过大（32.9 KB，上限 10.2 KB）"),
     "rows.xlsx": (lambda path: hostile.long_sheet(path, 200), {"KB_MAX_TABLE_ROWS": "50"}, "E_TOO_MANY_ROWS",
                   "表格行数超过上限 50 行（工作表 一般公共预算支出表）"),
-    "slow.txt": (hostile.slow_text, {"KB_PARSE_TIMEOUT": "2"}, "E_PARSE_TIMEOUT", "解析超时（超过 2 秒）"),
+    "slow.txt": (hostile.slow_text, {"KB_PARSE_TIMEOUT": "0.5"}, "E_PARSE_TIMEOUT", "解析超时（超过 0.5 秒）"),
     "wide.txt": (hostile.wide_text, {"KB_PARSE_MEMORY_MB": "300"}, "E_PARSE_MEMORY", "内存超过上限 300 MB"),
 }
 FAST = {"HF_HUB_OFFLINE": "1", "KB_EMBEDDING_MODEL": "lexical"}  # linking is not under test: no model to load
@@ -136,7 +136,7 @@ def test_good_files_named_beside_bad_ones_are_ingested(files, tmp_path):
 
 def test_parse_files_keeps_order_and_isolates_each_failure(files):
     """Two workers, five files: results in the order given; a killed or over-limit worker costs only its file."""
-    limits = Limits(timeout_seconds=2, memory_bytes=300 * MB)
+    limits = Limits(timeout_seconds=0.5, memory_bytes=300 * MB)  # slow.txt takes about 1.3 s of CPU
     paths = [hostile.SMALL, files["slow.txt"], files["wide.txt"], files["encrypted.pdf"], files["bomb.docx"],
              hostile.CORPUS / "001_f91b7b473888f42b.txt"]
     results = list(parse_files(paths, limits, workers=2))
