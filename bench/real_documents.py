@@ -43,11 +43,11 @@ def markdown(results: list[dict]) -> str:
 
 
 def main() -> int:
-    """Command line: [--json]; prints dev and holdout figures."""
+    """Command line: [--json]; prints dev, holdout and fresh figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     arguments = parser.parse_args()
-    results = [figures("dev"), figures("holdout")]
+    results = [figures("dev"), figures("holdout"), figures("fresh")]
     print(json.dumps(results, ensure_ascii=False, indent=2) if arguments.json else markdown(results))
     return 0
 
