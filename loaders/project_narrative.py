@@ -19,12 +19,39 @@ _PROJECT_SENTENCE = re.compile(
 _NOT_A_PROJECT = re.compile(
     r"三公|公用经费|人员经费|工作经费总额|收入|支出|拨款|合计|总计|预算|基本|一般公共|政府性基金|国有资本|结转|结余|采购|"
     r"（类）|（款）|（项）|\(类\)|其中|增加|减少|比上年|共涉及|涉及|因公出国|公务接待|公务用车|会议费|培训费|每|标准")
-# a funding notice's split by source (中央资金…, 市级资金…) is not a project
-_FUNDING_SOURCE = re.compile(r"^(?:其中)?(?:中央|省|市|县|区|乡|镇|本级|上级|地方|自筹|配套|其他|财政|省级|市级|县级|区级)"
-                             r"(?:级|财政|预算内|专项|补助|配套)*(?:资金|补助|补助资金|专项资金|投资|拨款)$")
+# Words that say where money comes from or what state it is in, never what it is for. A name whose stem
+# (the name without its 资金/经费/项目 suffix) is made of these words only is a funding split or a funding
+# figure (中央资金, 市级配套资金, 实际到位资金, 年初批复资金, 结转结余资金, 资金来源), not a project.
+_FUNDING_WORDS = sorted({
+    # sources
+    "中央", "省", "市", "县", "区", "州", "乡", "镇", "本级", "上级", "地方", "自筹", "配套", "其他", "财政", "省级", "市级",
+    "县级", "区级", "州级", "乡级", "镇级", "预算内", "社会", "单位", "自有", "银行", "贷款", "债券", "专项", "补助", "一般",
+    "转移支付", "统筹", "整合", "筹集", "投入", "来源", "资金来源",
+    # states and steps of money
+    "实际", "到位", "到账", "拨付", "拨入", "下达", "下拨", "批复", "安排", "年初", "年中", "全年", "当年", "本年", "上年",
+    "调整", "调整后", "追加", "调减", "执行", "支付", "使用", "已", "未", "应", "累计", "剩余", "结余", "结转", "计划",
+    "总", "合计", "共", "申请", "申报", "落实", "争取", "预算", "项目", "各类", "相关", "所需", "全部", "部分",
+}, key=len, reverse=True)
+_FUNDING_STEM = re.compile("(?:" + "|".join(map(re.escape, _FUNDING_WORDS)) + ")+")
+_GENERIC_SUFFIX = re.compile(r"(?:项目)?(?:资金|经费|补助资金|专项资金|补助|补贴|投资|拨款|项目)$")
 _LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|主要用于|用于|安排|包括|其中|共有|"
                            r"现(?:将|下达|拨付|分配|下拨|预拨|安排)?(?:给)?(?:你们|你区|你县|你市|你单位|贵单位|你)?|"
                            r"20\d\d\s*年度?|下达|拨付|分配)+")
+
+
+def is_funding_phrase(name: str) -> bool:
+    """True when ``name`` names a source or a state of money (a funding split), not what the money is for.
+
+    The stem left when the generic suffix (资金, 经费, 补助, 项目 …) is taken off must hold a word of its own;
+    a stem made only of source and state words (中央, 市级, 配套, 实际, 到位, 结余 …) is a funding phrase.
+
+    Example:
+        >>> [is_funding_phrase(n) for n in ("实际到位资金", "其中：中央资金", "市级配套资金", "社保服务专项", "项目资金")]
+        [True, True, True, False, True]
+    """
+    key = re.sub(r"^(?:其中|包括|含)[:：]?", "", "".join(name.split()))
+    stem = _GENERIC_SUFFIX.sub("", key)
+    return not stem or bool(_FUNDING_STEM.fullmatch(stem))
 
 
 def narrative_entries(rows: list) -> list[Entry]:
@@ -51,7 +78,7 @@ def narrative_entries(rows: list) -> list[Entry]:
             if not match:
                 continue
             name, amount = _LEADING_MARK.sub("", match.group("name")).strip(), read_amount(match.group("amount"))
-            if not amount or _NOT_A_PROJECT.search(name) or _FUNDING_SOURCE.match(name) or (name, amount) in seen:
+            if not amount or _NOT_A_PROJECT.search(name) or is_funding_phrase(name) or (name, amount) in seen:
                 continue
             seen.add((name, amount))
             entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,
