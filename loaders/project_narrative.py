@@ -33,6 +33,10 @@ _FUNDING_WORDS = sorted({
     "总", "合计", "共", "申请", "申报", "落实", "争取", "预算", "项目", "各类", "相关", "所需", "全部", "部分",
 }, key=len, reverse=True)
 _FUNDING_STEM = re.compile("(?:" + "|".join(map(re.escape, _FUNDING_WORDS)) + ")+")
+# A purpose with an allocation verb (产业发展安排资金), a region's share (我市…补助资金, 全县…资金) or a fund named
+# by its level of government (2022年州级财政衔接…补助资金) is an allocation of a fund, not a project.
+_ALLOCATION = re.compile(r"(?:安排|下达|分配|拨付|落实|筹集|整合|统筹|到位)(?:资金|经费)$|^(?:[我你全本][市县区州省镇乡])|"
+                         r"(?:中央|省级|州级|市级|县级|区级)财政|^(?:省|市|县|区)财政(?!局)")
 _GENERIC_SUFFIX = re.compile(r"(?:项目)?(?:资金|经费|补助资金|专项资金|补助|补贴|投资|拨款|项目)$")
 _LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|主要用于|用于|安排|包括|其中|共有|"
                            r"现(?:将|下达|拨付|分配|下拨|预拨|安排)?(?:给)?(?:你们|你区|你县|你市|你单位|贵单位|你)?|"
@@ -48,8 +52,12 @@ def is_funding_phrase(name: str) -> bool:
     Example:
         >>> [is_funding_phrase(n) for n in ("实际到位资金", "其中：中央资金", "市级配套资金", "社保服务专项", "项目资金")]
         [True, True, True, False, True]
+        >>> [is_funding_phrase(n) for n in ("产业发展安排资金", "我市2022年州级财政衔接推进乡村振兴补助", "科技活动交流经费")]
+        [True, True, False]
     """
     key = re.sub(r"^(?:其中|包括|含)[:：]?", "", "".join(name.split()))
+    if _ALLOCATION.search(key):
+        return True
     stem = _GENERIC_SUFFIX.sub("", key)
     return not stem or bool(_FUNDING_STEM.fullmatch(stem))
 

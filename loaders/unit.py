@@ -57,6 +57,8 @@ _OTHER_TITLE = re.compile(r"^(?P<name>[^\d]{3,40}?)\s*(?P<year>20\d\d)" + _YEAR_
 _YEAR_IN_TITLE = re.compile(r"^(?P<title>\D{2,30}表)\s*[（(](?P<year>20\d\d)\s*年度?[)）]")
 _NOTICE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）() ]{3,60}?)\s*关于(?P<rest>.*(?:下达|分配|拨付|安排|清算|预拨|提前下|追加|调整)"
                      r".*(?:资金|预算|经费|补助|指标|计划).*)的(?:通知|批复|函)$")
+# a notice or allocation 公告 titled without its issuer ("关于泽库县2023年…资金分配计划的公告")
+_NOTICE_HEAD = re.compile(r"^关于.*(?:下达|分配|拨付|安排|清算|预拨|提前下|追加|调整).*(?:资金|经费|补助|指标|计划).*的(?:通知|批复|函|公告|公示)$")
 _CODE_LABEL = re.compile(r"(?:单位|部门|预算)\s*(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
 _CODE_NAME = re.compile(r"^(?:(?P<code>\d{3,9})\s*[-－]\s*|[\[【［(（](?P<code2>\d{3,9})[\]】］)）]\s*)"
                         r"(?P<name>[\u4e00-\u9fff][^\t]{3,40})$")
@@ -76,7 +78,8 @@ _YEAR_KIND = re.compile(r"(?<![与比较])(?P<year>20\d\d)\s*(?:年度|年)\s*(?
 _DATE_LINE = re.compile(r"^(?:20\d\d|二[〇○零]\S{2})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$")
 _FORM_YEAR = re.compile(r"(?P<form>绩效自评表|绩效目标表|自评表|目标表|自评报告)\s*[（(]?\s*(?P<year>20\d\d)\s*年度?")
 _NOTICE_BODY = re.compile(r"现(?:将|下达|拨付|分配|下拨|预拨)(?:你们?|你区|你县|你市|你单位)?(?P<year>20\d\d)?\s*年?.{0,60}?"
-                          r"(?:下达|下拨|拨付|分配|安排)?给?(?:你们|你区|你县|你市|你单位|各)|通知如下")
+                          r"(?:下达|下拨|拨付|分配|安排)?给?(?:你们|你区|你县|你市|你单位|各)|通知如下|"
+                          r"(?:下达|下拨|拨付)[我你](?:市|县|区|州|镇|乡)|资金分配(?:计划|方案|结果)")
 _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财政拨款|收支|收入|支出|政府性基金|国有资本|“三公”|三公|整体|项目)")
 _QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
 
@@ -163,6 +166,8 @@ def _title_kind(tail: str) -> str | None:
 
 def _from_titles(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for text, raw, line in _title_lines(rows):
+        if _NOTICE_HEAD.match(raw) or _NOTICE_HEAD.match(text):
+            found["kind"].append(_Candidate("通知", 0.9, line, "notice title without issuer"))
         notice = _NOTICE.match(raw) or _NOTICE.match(text)
         if notice:
             name = _first_unit(notice.group("name").strip())

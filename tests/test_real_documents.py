@@ -1,9 +1,9 @@
 """The real-disclosure test set (tests/data/real/, issue 12): its integrity, and the loaders' scores on it.
 
-The thresholds below are the scores measured on main's loaders when the set was built, floored to two
-decimals, so this test passes now and fails on a regression. The lead raises them after the loaders
-merge (issue 12's goal: unit, year, kind and totals >= 95 % of fields right, projects F1 >= 0.90,
-文号 F1 >= 0.95, no document refused). Holdout documents are never used for tuning the loaders.
+The thresholds below are the scores measured per group, floored to two decimals, so this test passes now
+and fails on a regression (issue 12's goal: unit, year, kind and totals >= 95 % of fields right, projects
+F1 >= 0.90, 文号 F1 >= 0.95, no document refused). Three groups: dev (tuned to), holdout (id divisible by
+3, never tuned to) and fresh (r118-r140, gathered later and scored untouched first, never tuned to).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from kb.core.doc_no import split_doc_no
 from kb.core.normalize import match_key
 from tests.real_scoring import TOTAL_FIELDS, documents, score, summary_line
 
-THRESHOLDS = {  # measured on 116 documents with the signer/mentioned-name fallback (dev 99.2 %, holdout 94.9 %), floored
-    "dev": {"field_accuracy": 0.99, "projects_f1": 0.85, "doc_nos_f1": 1.0, "max_refused": 0, "max_wrong_projects": 0},
-    "holdout": {"field_accuracy": 0.94, "projects_f1": 0.8, "doc_nos_f1": 1.0, "max_refused": 0,
-                "max_wrong_projects": 1},
+THRESHOLDS = {  # measured on 145 documents (issue 12, real2 branch), floored to two decimals; see the module docstring
+    "dev": {"field_accuracy": 0.99, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0, "max_wrong_projects": 0},
+    "holdout": {"field_accuracy": 0.94, "projects_f1": 0.57, "doc_nos_f1": 1.0, "max_refused": 0,
+                "max_wrong_projects": 2},
     "fresh": {"field_accuracy": 0.98, "projects_f1": 0.4, "doc_nos_f1": 0.92, "max_refused": 0, "max_wrong_projects": 5},
 }
 KINDS = {"预算", "决算", "通知", None}
-FIRST_FRESH = 118  # r118 and later: the fresh group, gathered after the loaders were last tuned (never tuned to)
+FRESH = range(118, 141)  # r118-r140: the fresh group, gathered after the loaders were last tuned (never tuned to)
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
@@ -40,7 +40,7 @@ def test_set_covers_provinces_kinds_and_splits():
     assert kinds["预算"] >= 5 and kinds["决算"] >= 5 and kinds["通知"] >= 3, kinds
     for record in records:
         number = int(record["id"][1:])
-        rule = "fresh" if number >= FIRST_FRESH else ("holdout" if number % 3 == 0 else "dev")
+        rule = "fresh" if number in FRESH else ("holdout" if number % 3 == 0 else "dev")
         assert record["split"] == rule, record["id"]
         assert record["source"].startswith("http"), record["id"]
         assert record["expected"]["kind"] in KINDS, record["id"]

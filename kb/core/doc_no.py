@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_OPEN = "〔【[［(（"
-_CLOSE = "〕】]］)）"
+_OPEN = "〔【[［(（﹝"
+_CLOSE = "〕】]］)）﹞"
 # Words that often stand right before a 文号 and are never part of an issuer code.
 _LEAD_WORDS = ("根据", "按照", "依据", "依照", "参照", "遵照", "执行", "落实", "贯彻", "关于", "以及", "印发",
                "转发", "文件", "和", "及", "与", "或", "并", "见", "按", "据", "是", "由", "经", "的", "等", "对")
@@ -27,7 +27,7 @@ _MAX_PREFIX = 8
 _INNER_LEAD = re.compile("^.*(?:" + "|".join([word for word in _LEAD_WORDS if len(word) > 1] + list("和及与或的是等并")) + ")")
 
 DOC_NO_PATTERN = re.compile(
-    r"(?P<prefix>(?:[渝川]\s)?[\u4e00-\u9fff]{1,12}(?:[(（][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?)"
+    r"(?P<prefix>(?:[渝川]\s|(?<=[(（《“])[\u4e00-\u9fff]\s)?[\u4e00-\u9fff]{1,12}(?:[(（][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?)"
     rf"\s*[{re.escape(_OPEN)}]\s*(?P<year>(?:19|20)\d\d)\s*[{re.escape(_CLOSE)}]"
     r"\s*第?\s*(?P<number>\d{1,5})\s*号(?P<wen>文(?!件))?"
 )

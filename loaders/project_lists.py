@@ -1,0 +1,61 @@
+"""Projects listed one per numbered item, the name on its own line and the amount on the next.
+
+Funding notices and allocation 公告 often print their projects as a numbered list::
+
+    1.西卜沙乡三个村游牧民定居点人饮巩固提升工程
+    投资:500万元 实施单位:泽库县农牧水利和科技局
+
+An item is a short numbered text line holding no figure; its amount is the first ``money label: N万元``
+(投资, 资金, 金额, 补助, 预算 …) that opens the next text line. Used by ``loaders.projects.extract_projects``
+when no project table, form or block was found, before the running-text reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.project_fields import read_amount
+from loaders.project_narrative import is_funding_phrase
+from loaders.project_tables import Entry
+
+_ITEM = re.compile(r"^\s*[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）.、．]\s*(?P<name>[^，。；,;:：\d][^，。；;:：]{3,79})$")
+_MONEY_LINE = re.compile(r"^\s*(?:总投资|投资|项目资金|补助资金|下达资金|安排资金|资金|金额|补助|预算|预算资金|资金规模)"
+                         r"\s*[:：]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
+
+
+def _text(row) -> str:
+    return " ".join(cell.strip() for cell in row.cells if cell.strip())
+
+
+def listed_entries(rows: list) -> list[Entry]:
+    """Projects of a numbered list whose amounts stand on the line after each name.
+
+    Args:
+        rows: the document's ``loaders.rows.Row`` records; text rows (``is_table`` False) are read.
+
+    Returns:
+        One ``Entry`` per item with an amount (万元), in order; empty when the document has no such list.
+
+    Example:
+        >>> from loaders.rows import Row
+        >>> rows = [Row(["1.西卜沙乡人饮巩固提升工程"], 5), Row(["投资:500万元 实施单位:某局"], 6)]
+        >>> [(e.name, e.amount) for e in listed_entries(rows)]
+        [('西卜沙乡人饮巩固提升工程', 500.0)]
+    """
+    entries: list[Entry] = []
+    text_rows = [row for row in rows if not row.is_table]
+    for row, following in zip(text_rows, text_rows[1:]):
+        item = _ITEM.match(_text(row))
+        money = _MONEY_LINE.match(_text(following)) if item else None
+        if not money:
+            continue
+        name = item.group("name").strip()
+        amount = read_amount(money.group("amount"))
+        if amount is None or is_funding_phrase(name):
+            continue
+        if money.group("unit") == "元":
+            amount = round(amount / 10000, 6)
+        entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,
+                             last_line=following.end_line or following.line,
+                             notes=[f"Numbered list: name on line {row.line}, amount on line {following.line}."]))
+    return entries
