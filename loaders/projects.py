@@ -25,6 +25,7 @@ from kb.core.records import Extraction, Project
 from loaders.indicators import indicator_columns, read_indicator_rows
 from kb.core.normalize import match_key
 from loaders.project_forms import form_entries
+from loaders.project_header_tables import header_table_entries
 from loaders.project_lists import listed_entries
 from loaders.project_narrative import narrative_entries
 from loaders.project_fields import (amount_in_yuan, category_from_title, clean_text, field_of, is_title,
@@ -359,7 +360,8 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
         if entry.amount is None:
             entry.notes.append("No amount printed in the block.")
     if not performance and not budget_lines:
-        performance = form_entries(rows) or listed_entries(rows) or narrative_entries(rows)
+        performance = (header_table_entries(rows) or form_entries(rows) or listed_entries(rows)
+                       or narrative_entries(rows))
     merged = _merge(performance, budget_lines, extraction)
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
     _check_project_total(extraction)

@@ -1,0 +1,99 @@
+"""Project tables found by their header row, whatever their title (资金分配表, 项目安排表, 附件 tables …).
+
+A table lists projects when its header row names a project-name column (项目名称, 项目) and a money
+column (金额, 预算数, 补助资金, 安排资金, 下达资金, 投资 …). Each row below it that holds a name under the
+name column and a figure under the money column is a project; 合计/小计 rows and rows naming a region
+or a funding source (省级, 中央资金 …) are not. The amount unit is read from the money header
+("补助资金(万元)", "金额（元）") or from a 单位：元/万元 line printed just above the header; 万元 otherwise.
+
+Used by ``loaders.projects.extract_projects`` when no 项目支出预算表, performance table or project block
+was found (those carry their own readers in ``loaders.project_tables`` and ``loaders.projects``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.indicators import indicator_columns, label_key
+from loaders.project_fields import is_title, read_amount, split_code
+from loaders.project_narrative import is_funding_phrase
+from loaders.project_tables import Entry
+
+_NAME_HEADER = re.compile(r"^(?:项目名称|项目|项目(?:及|和)?内容|建设项目|项目名称及内容)$")
+_MONEY_HEADER = re.compile(r"^(?:\d{4}年)?(?:金额|预算数|预算金额|预算|补助资金|补助金额|安排资金|下达资金|分配资金|资金|"
+                           r"投资|总投资|计划投资|资金规模|本次下达|下达金额|安排金额|项目金额|合计)$")
+_UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元|千元)\s*[)）]")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:人、)?(万元|元|千元)")
+_SUBTOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计|其中)")
+_SCALE = {"万元": 1.0, "元": 1 / 10000, "千元": 1 / 10}
+
+
+def _header(cells: list[str]) -> tuple[int, int, str | None] | None:
+    """(name column, money column, unit printed in the money header) of a project table header, or None."""
+    name_column = money_column = None
+    unit = None
+    for index, cell in enumerate(cells):
+        printed = "".join(cell.split())
+        key = label_key(_UNIT_IN_HEADER.sub("", printed))
+        if name_column is None and _NAME_HEADER.match(key):
+            name_column = index
+        elif money_column is None and name_column is not None and _MONEY_HEADER.match(key):
+            money_column = index
+            found = _UNIT_IN_HEADER.search(printed)
+            unit = found.group(1) if found else None
+    if name_column is None or money_column is None:
+        return None
+    return name_column, money_column, unit
+
+
+def _unit_above(rows: list, index: int) -> str | None:
+    """The unit of a 单位：元 line among the three rows above ``index``."""
+    for row in rows[max(0, index - 3):index]:
+        found = _UNIT_LINE.search("".join(" ".join(row.cells).split()))
+        if found:
+            return found.group(1)
+    return None
+
+
+def header_table_entries(rows: list) -> list[Entry]:
+    """Projects of every table whose header names a project column and a money column.
+
+    Args:
+        rows: the document's ``loaders.rows.Row`` records.
+
+    Returns:
+        One ``Entry`` per project row (amount in 万元), in order.
+
+    Example:
+        >>> from loaders.rows import Row
+        >>> rows = [Row(["单位：元"], 1), Row(["序号", "项目名称", "补助资金", "备注"], 2, is_table=True),
+        ...         Row(["1", "村道硬化项目", "150000", ""], 3, is_table=True),
+        ...         Row(["合计", "", "150000", ""], 4, is_table=True)]
+        >>> [(e.name, e.amount) for e in header_table_entries(rows)]
+        [('村道硬化项目', 15.0)]
+    """
+    entries: list[Entry] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        header = _header(row.cells) if row.is_table and not indicator_columns(row.cells) else None
+        if header is None:
+            index += 1
+            continue
+        name_column, money_column, unit = header
+        unit = unit or _unit_above(rows, index) or "万元"
+        index += 1
+        while index < len(rows) and rows[index].is_table and not is_title(rows[index].cells) \
+                and _header(rows[index].cells) is None:
+            cells = rows[index].cells
+            name = cells[name_column].strip() if name_column < len(cells) else ""
+            amount = read_amount(cells[money_column]) if money_column < len(cells) else None
+            if name and amount is not None and not _SUBTOTAL.match(name) and read_amount(name) is None \
+                    and not is_funding_phrase(name):
+                code, name = split_code(name)
+                entries.append(Entry(name=name, code=code, amount=round(amount * _SCALE[unit], 6),
+                                     source_table=None, first_line=rows[index].line,
+                                     last_line=rows[index].end_line or rows[index].line,
+                                     notes=[f"Project table found by its header (line {row.line}); amounts in {unit}."]))
+            index += 1
+    return entries
