@@ -26,6 +26,10 @@ _UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元|千元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:人、)?(万元|元|千元)")
 _SUBTOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计|其中)")
 _SCALE = {"万元": 1.0, "元": 1 / 10000, "千元": 1 / 10}
+# other column names a project table prints beside its name and money columns
+_COLUMN_WORD = re.compile(r"^(?:序号|编号|备注|说明|实施单位|项目单位|建设单位|责任单位|主管部门|申报单位|单位|地区|区域|乡镇|"
+                          r"建设内容|建设地点|建设性质|建设规模|实施地点|实施期限|资金来源|受益对象|绩效目标|项目类型|项目类别|"
+                          r"项目编码|项目代码|其中|省级|市级|县级|区级|中央|小计|合计)$")
 
 
 def _header(cells: list[str]) -> tuple[int, int, str | None] | None:
@@ -46,6 +50,29 @@ def _header(cells: list[str]) -> tuple[int, int, str | None] | None:
     return name_column, money_column, unit
 
 
+def is_project_table_header(cells: list[str]) -> bool:
+    """True for the header row of a project table: a name and a money column, every other cell a column name.
+
+    A label/value row of a form (``项目名称 | 某项目 | 金额 | 100``) holds values, so it is no header.
+
+    Example:
+        >>> is_project_table_header(["序号", "项目名称", "补助资金（万元）", "实施单位"])
+        True
+        >>> is_project_table_header(["项目名称", "社保服务专项", "金额", "100"])
+        False
+    """
+    header = _header(cells)
+    if header is None:
+        return False
+    for index, cell in enumerate(cells):
+        key = label_key(_UNIT_IN_HEADER.sub("", "".join(cell.split())))
+        if not key or index in header[:2]:
+            continue
+        if read_amount(cell) is not None or not (_COLUMN_WORD.match(key) or _MONEY_HEADER.match(key)):
+            return False
+    return True
+
+
 def _unit_above(rows: list, index: int) -> str | None:
     """The unit of a 单位：元 line among the three rows above ``index``."""
     for row in rows[max(0, index - 3):index]:
@@ -55,11 +82,22 @@ def _unit_above(rows: list, index: int) -> str | None:
     return None
 
 
-def header_table_entries(rows: list) -> list[Entry]:
+def _as_printed(cell: str, row, lines: list[str] | None) -> bool:
+    """True when ``cell`` stands in the row's source lines as printed (not already rescaled to 万元 by the
+    parse pass, which rewrites the figures of tables whose 单位 line it recognised)."""
+    if not lines:
+        return True
+    text = "".join(lines[max(row.line - 1, 0):(row.end_line or row.line)])
+    return re.search(r"(?<![\d.,])" + re.escape(cell.strip()) + r"(?![\d.,])", text) is not None
+
+
+def header_table_entries(rows: list, lines: list[str] | None = None) -> list[Entry]:
     """Projects of every table whose header names a project column and a money column.
 
     Args:
         rows: the document's ``loaders.rows.Row`` records.
+        lines: the document's text lines (``Extraction.lines``), to tell figures still as printed (scaled
+            here by the header's unit) from figures the parse pass already rescaled to 万元.
 
     Returns:
         One ``Entry`` per project row (amount in 万元), in order.
@@ -76,7 +114,8 @@ def header_table_entries(rows: list) -> list[Entry]:
     index = 0
     while index < len(rows):
         row = rows[index]
-        header = _header(row.cells) if row.is_table and not indicator_columns(row.cells) else None
+        header = _header(row.cells) if row.is_table and is_project_table_header(row.cells) \
+            and not indicator_columns(row.cells) else None
         if header is None:
             index += 1
             continue
@@ -84,14 +123,15 @@ def header_table_entries(rows: list) -> list[Entry]:
         unit = unit or _unit_above(rows, index) or "万元"
         index += 1
         while index < len(rows) and rows[index].is_table and not is_title(rows[index].cells) \
-                and _header(rows[index].cells) is None:
+                and not is_project_table_header(rows[index].cells):
             cells = rows[index].cells
             name = cells[name_column].strip() if name_column < len(cells) else ""
             amount = read_amount(cells[money_column]) if money_column < len(cells) else None
             if name and amount is not None and not _SUBTOTAL.match(name) and read_amount(name) is None \
                     and not is_funding_phrase(name):
                 code, name = split_code(name)
-                entries.append(Entry(name=name, code=code, amount=round(amount * _SCALE[unit], 6),
+                scale = _SCALE[unit] if _as_printed(cells[money_column], rows[index], lines) else 1.0
+                entries.append(Entry(name=name, code=code, amount=round(amount * scale, 6),
                                      source_table=None, first_line=rows[index].line,
                                      last_line=rows[index].end_line or rows[index].line,
                                      notes=[f"Project table found by its header (line {row.line}); amounts in {unit}."]))

@@ -25,7 +25,7 @@ from kb.core.records import Extraction, Project
 from loaders.indicators import indicator_columns, read_indicator_rows
 from kb.core.normalize import match_key
 from loaders.project_forms import form_entries
-from loaders.project_header_tables import header_table_entries
+from loaders.project_header_tables import header_table_entries, is_project_table_header
 from loaders.project_lists import listed_entries
 from loaders.project_narrative import narrative_entries
 from loaders.project_fields import (amount_in_yuan, category_from_title, clean_text, field_of, is_title,
@@ -41,7 +41,7 @@ _CLOSE_NAME = 85  # rapidfuzz ratio (0-100) above which two names with the same 
 
 def _anchor(row) -> bool:
     """True for a row printing a project name label with its value (a block's anchor)."""
-    if not row.cells or indicator_columns(row.cells):
+    if not row.cells or indicator_columns(row.cells) or is_project_table_header(row.cells):
         return False
     return any(field == "name" and value for field, _, value in label_values(row.cells))
 
@@ -360,7 +360,7 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
         if entry.amount is None:
             entry.notes.append("No amount printed in the block.")
     if not performance and not budget_lines:
-        performance = (header_table_entries(rows) or form_entries(rows) or listed_entries(rows)
+        performance = (header_table_entries(rows, extraction.lines) or form_entries(rows) or listed_entries(rows)
                        or narrative_entries(rows))
     merged = _merge(performance, budget_lines, extraction)
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
