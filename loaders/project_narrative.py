@@ -15,7 +15,7 @@ from loaders.project_tables import Entry
 
 _PROJECT_SENTENCE = re.compile(
     r"(?P<name>[\u4e00-\u9fff“”\"（）()A-Za-z0-9]{2,40}?(?:项目|专项|经费|补助|补贴|资金))"
-    r"(?:预算数?|安排|资金)?(?:为|共计|计|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*万元")
+    r"(?:预算数?|安排|(?:奖补|补助|专项|项目)?资金|经费)?(?:为|共计|计|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*万元")
 _NOT_A_PROJECT = re.compile(
     r"三公|公用经费|人员经费|工作经费总额|收入|支出|拨款|合计|总计|预算|基本|一般公共|政府性基金|国有资本|结转|结余|采购|"
     r"（类）|（款）|（项）|\(类\)|其中|增加|减少|比上年|共涉及|涉及|因公出国|公务接待|公务用车|会议费|培训费|每|标准")
@@ -36,7 +36,7 @@ _FUNDING_STEM = re.compile("(?:" + "|".join(map(re.escape, _FUNDING_WORDS)) + ")
 # A purpose with an allocation verb (产业发展安排资金), a region's share (我市…补助资金, 全县…资金) or a fund named
 # by its level of government (2022年州级财政衔接…补助资金) is an allocation of a fund, not a project.
 _ALLOCATION = re.compile(r"(?:安排|下达|分配|拨付|落实|筹集|整合|统筹|到位)(?:资金|经费)$|^(?:[我你全本][市县区州省镇乡])|"
-                         r"(?:中央|省级|州级|市级|县级|区级)财政|^(?:省|市|县|区)财政(?!局)")
+                         r"(?:中央|省级|州级|市级|县级|区级|本级)财政|^(?:省|市|县|区)财政(?!局)|下达|下拨|拨付")
 _GENERIC_SUFFIX = re.compile(r"(?:项目)?(?:资金|经费|补助资金|专项资金|补助|补贴|投资|拨款|项目)$")
 _LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|主要用于|用于|安排|包括|其中|共有|"
                            r"现(?:将|下达|拨付|分配|下拨|预拨|安排)?(?:给)?(?:你们|你区|你县|你市|你单位|贵单位|你)?|"
