@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.core.errors import EncryptedPdf, UnreadableDocument
-from kb.core.normalize import normalize_text
+from kb.core.normalize import normalize_lines
 from loaders.limits import check_file, limited_rows
 from loaders.rows import detect_layout
 
@@ -114,9 +114,7 @@ def read_source(path: str | Path) -> SourceText:
         raw_lines, fmt = _docx_lines(file), "docx"
     else:
         raw_lines, fmt = _xlsx_lines(file), "xlsx"
-    normalised: dict[str, str] = {}  # blank lines, repeated headers and rows: each distinct line normalised once
-    lines = [normalised[line] if line in normalised else normalised.setdefault(line, normalize_text(line))
-             for line in raw_lines]
+    lines = normalize_lines(list(raw_lines))  # one pass per rule over the whole text, the same as line by line
     if not any(_CJK.search(line) for line in lines):
         if fmt == "pdf" and not any(line.strip() for line in lines):
             raise UnreadableDocument(path, "PDF 没有文字层（扫描件需先做 OCR 文字识别）")
