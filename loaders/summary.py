@@ -25,7 +25,8 @@ from kb.core.records import EconomicSubjectLine, Extraction, FunctionSubjectLine
 from loaders.narrative import narrative_figures
 from kb.core.amounts import parse_amount
 from loaders.rows import Row
-from loaders.sections import Section, clean_cell, find_sections, scale_to_wan_yuan, sections_of
+from loaders.sections import Section, clean_cell, sections_of
+from loaders.stream import Stream
 from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, is_column_number_row,
                               line_total, read_coded_table)
 from loaders.unit import read_unit
@@ -145,18 +146,19 @@ def _expense_checks(table: list[CodedLine], total: CodedLine, title: str, discre
                                  f"{len(classes)} top-level coded lines sum to {summed:,.2f}.")
 
 
-def summarize(extraction: Extraction, rows: list[Row]) -> None:
+def summarize(extraction: Extraction, stream: Stream) -> None:
     """Fill ``extraction``'s unit, totals, function/economic subjects, discrepancies and notes.
 
     Args:
         extraction: the record to fill (``file``/``lines`` already set); modified in place.
-        rows: ``loaders.rows.rebuild_rows`` output for the document.
+        stream: the document's typed stream (``loaders.stream.Stream``): its sections and text rows are read.
 
     Returns:
-        None. Amounts are 万元 as printed; every record carries its source line.
+        None. Amounts are 万元 (tables printed in 元 were scaled by the stream); every record carries its
+        source line.
     """
-    sections = find_sections(rows)
-    extraction.notes.extend(scale_to_wan_yuan(sections))
+    sections, rows = stream.sections, stream.rows
+    extraction.notes.extend(stream.notes)
     unit, unit_notes = read_unit(rows, sections, extraction.file)
     extraction.unit = unit
     extraction.notes.extend(unit_notes)
@@ -170,7 +172,7 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
                  "carryover": summary, "basic_expense": expense_tables or general_tables,
                  "project_expense": expense_tables or general_tables,
                  "three_public": sections_of(sections, "three_public")}
-    _narrative_totals(rows, has_table, values, sources, extraction.discrepancies, unit.year, unit.kind)
+    _narrative_totals(stream.text_rows(), has_table, values, sources, extraction.discrepancies, unit.year, unit.kind)
     totals = Totals()
     for field, (value, line) in values.items():
         setattr(totals, field, value)
