@@ -56,6 +56,9 @@ _AMOUNT_TOKEN = r"(?:-?\d[\d,]*(?:\.\d+)?%?|单位不需填列|—|－|-|/)"
 _SPACED_ROW = re.compile(r"^(?P<label>[^\d\s|][^\t|]{0,40}?[\u4e00-\u9fff）)\]】”])\s+(?P<rest>" + _AMOUNT_TOKEN +
                          r"(?:\s+" + _AMOUNT_TOKEN + r")*)$")
 
+# what makes a tab row more than its cells split on tabs: markup, pipes, double spaces, or whitespace other
+# than a tab at a cell's edge (``clean_markup`` would remove it); a blank or rule line (only tabs, blanks, dashes)
+_NOT_PLAIN = re.compile(r"[<*_#|]|  |[^\S\t](?:\t|$)|(?:^|\t)[^\S\t]|^[\s:\-–—]*$")
 _NUMBERING = re.compile(r"^(?:附表|附件|表|第|图|页)")
 _SENTENCE_MARK = re.compile(r"[，。；]")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
@@ -152,6 +155,9 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
             rows.append(Row(pending, start, len(lines), is_table=True))
         return rows
     for number, line in enumerate(lines, start=1):
+        if "\t" in line and not _NOT_PLAIN.search(line):  # a plain tab row: its cells need no cleaning
+            rows.append(Row(line.split("\t"), number, number, is_table=True))
+            continue
         if not line.strip() or (_RULE_ROW.match(line) and "-" in line):
             continue
         cells = _split_cells(line)

@@ -87,20 +87,23 @@ def find_sections(rows: list[Row]) -> list[Section]:
     """
     sections: list[Section] = []
     current: Section | None = None
+    has_table_row = False  # whether ``current`` holds a table row yet (``current.table_rows`` non-empty)
     for row in rows:
         text = _single_cell(row)
         kind = title_kind(text) if text is not None else None
         if kind is not None:
             current = Section(kind=kind, title=clean_title(text), line=row.line)
+            has_table_row = False
             if "政府预算支出经济分类" in current.title or "政府经济分类" in current.title:
                 current.scheme = "gov_economic"
             sections.append(current)
             continue
         if current is None:
             continue
-        if text is not None and not current.table_rows and "经济分类" in text:
+        if text is not None and not has_table_row and "经济分类" in text:
             current.scheme = "gov_economic" if "政府" in text else "economic"
         current.rows.append(row)
+        has_table_row = has_table_row or (row.is_table and len(row.cells) > 1)
     return sections
 
 

@@ -48,9 +48,9 @@ class Item:
     kind: str
     row: Row
     index: int
-    labels: tuple = ()
     indicator: IndicatorColumns | None = None
     table_title: str | None = None
+    _labels: tuple | None = None
 
     @property
     def is_title(self) -> bool:
@@ -58,9 +58,20 @@ class Item:
         return self.kind == TITLE
 
     @property
+    def labels(self) -> tuple:
+        """The row's (field, label, value) triples (``loaders.project_fields.label_values``), read once."""
+        if self._labels is None:
+            self._labels = tuple(label_values(self.row.cells))
+        return self._labels
+
+    @property
     def anchors_block(self) -> bool:
-        """True for a row printing a project name label with its value (a project block's anchor)."""
-        return self.indicator is None and any(name == "name" and value for name, _, value in self.labels)
+        """True for a row printing a project name label with its value (a project block's anchor).
+
+        Every name label (项目名称, 专项资金名称 …) holds 名, so a row without it is not read for labels.
+        """
+        return self.indicator is None and any("名" in cell for cell in self.row.cells) and any(
+            name == "name" and value for name, _, value in self.labels)
 
 
 @dataclass
@@ -100,8 +111,8 @@ class Stream:
         title: str | None = None
         for index, row in enumerate(rows):
             cells = row.cells
-            labels = tuple(label_values(cells))
-            header = indicator_columns(cells, row.line)
+            # every indicator header names its indicator column (三级指标, 指标名称 …): a cell holding 标
+            header = indicator_columns(cells, row.line) if any("标" in cell for cell in cells) else None
             if is_title(cells):
                 title = title_text(cells)
                 kind = TITLE
@@ -111,7 +122,7 @@ class Stream:
                 kind = DATA
             else:
                 kind = HEADER
-            items.append(Item(kind, row, index, labels, header, title))
+            items.append(Item(kind, row, index, header, title))
         return cls(printed, rows, items, sections, notes)
 
     @property

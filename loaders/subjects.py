@@ -173,6 +173,12 @@ def _is_total_row(cells: list[str]) -> bool:
     return label_at is not None and any(parse_amount(cell) is not None for cell in cells[label_at + 1:])
 
 
+@functools.lru_cache(maxsize=65536)
+def _clean_coded_cell(cell: str) -> str:
+    """A cell of a coded table without indentation or markup (``clean_cell``), once per distinct cell."""
+    return clean_cell(_INDENT.sub("", cell))
+
+
 def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | None]:
     """Read a classification table's coded lines and its 合计 row.
 
@@ -184,7 +190,7 @@ def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | Non
         printed form minus indentation; amounts are 万元 with blank cells None.
     """
     rows = section.table_rows
-    cleaned = [[clean_cell(_INDENT.sub("", cell)) for cell in row.cells] for row in rows]
+    cleaned = [[_clean_coded_cell(cell) for cell in row.cells] for row in rows]
     first_data = next((i for i, cells in enumerate(cleaned) if split_code(cells) or _is_total_row(cells)), len(rows))
     name_index, labels = _header_labels(section, first_data)
     lines: list[CodedLine] = []

@@ -214,6 +214,9 @@ _FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 
 
 def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
+        text = "\t".join(row.cells)
+        if len(text) <= 300 and not _FIELD_MARKS.search(text) and "位" not in text and "门" not in text:
+            continue  # no cell is a labelled or coded name, and no cell a unit label (they all hold 单位/部门)
         if row.is_table:  # a label cell followed by its value cell (forms, one label per line)
             for label, value in zip(row.cells, row.cells[1:]):
                 if len(label) >= 16 or ("位" not in label and "门" not in label):  # every form label has 单位/部门

@@ -30,6 +30,8 @@ _PINYIN_NOTE = re.compile(r"(?<=[\u3400-\u9fff])\s?[(（]\s*(?P<syllable>[a-z" +
                           r"(?:\s[a-z" + _TONED + r"]{1,7}[1-5]?)?)\s*[)）]")
 # the same, for many lines joined by "\n": no match runs over a line break
 _PINYIN_NOTE_LINES = re.compile(_PINYIN_NOTE.pattern.replace(r"\s", r"[^\S\n]"))
+# what every pinyin annotation starts with: a bracket and a Latin letter (searched for before the slower pattern)
+_PINYIN_HINT = re.compile(r"[(（][^\S\n]*[a-z" + _TONED + r"]")
 _FULLWIDTH_ANY = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FULLWIDTH)) + "]")
 _SPACE_AT_CELL_EDGE = re.compile(r" ?([\t\n]) ?")
 _SPACE_RUN = re.compile(r" {2,}")
@@ -171,7 +173,7 @@ def normalize_lines(lines: list[str]) -> list[str]:
         text = text.translate(_FULLWIDTH)
     if _has_traditional(text):
         text = "\n".join(to_simplified(line) for line in text.split("\n"))
-    if "(" in text or "（" in text:
+    if ("(" in text or "（" in text) and _PINYIN_HINT.search(text):
         text = _PINYIN_NOTE_LINES.sub(_drop_pinyin, text)
     if "，" in text:
         text = _FULLWIDTH_THOUSANDS.sub(",", text)
