@@ -13,8 +13,10 @@ returned as free-text notes for the project's ``notes``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 from kb.core.records import PolicyReference
@@ -103,6 +105,8 @@ def non_doc_no_references(text: str) -> list[str]:
         >>> non_doc_no_references("国家标准《社会保险业务档案管理规范》和渝人社发【2016】132号")
         ['《社会保险业务档案管理规范》']
     """
+    if "《" not in text and "号文" not in text:  # neither a title nor a number without a year
+        return []
     matches = find_doc_nos(text)
     attached = {match.title for match in matches if match.title}
     spans = [(match.start, match.end) for match in matches]
@@ -116,6 +120,18 @@ def non_doc_no_references(text: str) -> list[str]:
         if not any(start <= number.start() < end for start, end in spans):
             found.append(number.group(0))
     return _distinct(found)
+
+
+_MARKED = threading.local()  # per thread: the last document's lines and the numbers of its lines holding 号
+
+
+def _lines_with_number_mark(lines: list[str]) -> list[int]:
+    """1-based numbers of the lines holding 号 (only they can hold a 文号), found once per document: every
+    project block of a document looks up its own range in them."""
+    memo = getattr(_MARKED, "memo", None)
+    if memo is None or memo[0] is not lines or memo[1] != len(lines):
+        memo = _MARKED.memo = (lines, len(lines), [number for number, line in enumerate(lines, start=1) if "号" in line])
+    return memo[2]
 
 
 def block_references(lines: list[str], first_line: int, last_line: int, basis_text: str | None) -> BlockReferences:
@@ -136,17 +152,16 @@ def block_references(lines: list[str], first_line: int, last_line: int, basis_te
         ['渝人社〔2017〕225号', '渝委办发〔2003〕167号']
     """
     result = BlockReferences()
-    block_text: list[str] = []
-    for number in range(max(first_line, 1), min(last_line, len(lines)) + 1):
-        line = lines[number - 1]
-        block_text.append(line)
-        for match in line_doc_nos(line):
+    first, last = max(first_line, 1), min(last_line, len(lines))
+    numbers = _lines_with_number_mark(lines)
+    for number in numbers[bisect.bisect_left(numbers, first):bisect.bisect_right(numbers, last)]:
+        for match in line_doc_nos(lines[number - 1]):
             result.ref_lines.setdefault(match.doc_no, number)
             result.all_refs.append(match.doc_no)
     result.all_refs = _distinct(result.all_refs)
     if basis_text:
         result.basis_refs = _distinct([match.doc_no for match in find_doc_nos(basis_text)])
-    others = non_doc_no_references("\n".join(block_text))
+    others = non_doc_no_references("\n".join(lines[first - 1:last])) if last >= first else []
     if others:
         result.notes.append("Non-文号 references (notes only): " + "; ".join(others) + ".")
     return result

@@ -149,8 +149,9 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
             if pending:
                 rows.append(Row(pending, start, number - 1, is_table=True))
                 pending = []
-            if line.strip() and clean_markup(line):
-                rows.append(Row([clean_markup(line)], number, number))
+            text = clean_markup(line) if line.strip() else ""
+            if text:
+                rows.append(Row([text], number, number))
         if pending:
             rows.append(Row(pending, start, len(lines), is_table=True))
         return rows

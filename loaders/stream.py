@@ -32,6 +32,17 @@ from loaders.structure import refine_rows
 TITLE, HEADER, DATA, TEXT = "title", "header", "data", "text"
 
 
+def _two_filled(cells: list[str]) -> bool:
+    """True when at least two cells are not blank."""
+    filled = 0
+    for cell in cells:
+        if cell and cell.strip():
+            filled += 1
+            if filled == 2:
+                return True
+    return False
+
+
 @dataclass(slots=True)
 class Item:
     """One typed row of the stream.
@@ -132,8 +143,7 @@ class Stream:
 
     def text_rows(self) -> list[Row]:
         """The rows read as running text: text lines, titles and table rows with at most one filled cell."""
-        return [item.row for item in self.items
-                if not (item.row.is_table and sum(1 for cell in item.row.cells if cell.strip()) > 1)]
+        return [item.row for item in self.items if not (item.row.is_table and _two_filled(item.row.cells))]
 
     def has_table_figure(self) -> bool:
         """True when a table row prints at least one figure."""
