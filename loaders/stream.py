@@ -20,6 +20,7 @@ reads the same rows and tables instead of rebuilding them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kb.core.amounts import parse_amount
@@ -30,6 +31,7 @@ from loaders.sections import Section, find_sections, scale_to_wan_yuan
 from loaders.structure import refine_rows
 
 TITLE, HEADER, DATA, TEXT = "title", "header", "data", "text"
+_DIGIT = re.compile(r"\d")  # every figure holds a digit
 
 
 def _two_filled(cells: list[str]) -> bool:
@@ -54,6 +56,7 @@ class Item:
         labels: its (field, label, value) triples (``loaders.project_fields.label_values``).
         indicator: its indicator header columns, or None when it is no indicator header.
         table_title: the title of the table it sits in (the last title row at or above it), or None.
+        text: the row's cells joined by tabs.
     """
 
     kind: str
@@ -61,6 +64,7 @@ class Item:
     index: int
     indicator: IndicatorColumns | None = None
     table_title: str | None = None
+    text: str = ""
     _labels: tuple | None = None
 
     @property
@@ -81,7 +85,7 @@ class Item:
 
         Every name label (项目名称, 专项资金名称 …) holds 名, so a row without it is not read for labels.
         """
-        return self.indicator is None and any("名" in cell for cell in self.row.cells) and any(
+        return self.indicator is None and "名" in self.text and any(
             name == "name" and value for name, _, value in self.labels)
 
 
@@ -122,18 +126,19 @@ class Stream:
         title: str | None = None
         for index, row in enumerate(rows):
             cells = row.cells
+            text = cells[0] if len(cells) == 1 else "\t".join(cells)
             # every indicator header names its indicator column (三级指标, 指标名称 …): a cell holding 标
-            header = indicator_columns(cells, row.line) if any("标" in cell for cell in cells) else None
-            if is_title(cells):
+            header = indicator_columns(cells, row.line) if "标" in text else None
+            if not _two_filled(cells) and is_title(cells):  # a title is a row's only filled cell
                 title = title_text(cells)
                 kind = TITLE
             elif not row.is_table and len(cells) == 1:
                 kind = TEXT
-            elif any(parse_amount(cell) is not None for cell in cells):
+            elif _DIGIT.search(text) and any(parse_amount(cell) is not None for cell in cells):
                 kind = DATA
             else:
                 kind = HEADER
-            items.append(Item(kind, row, index, header, title))
+            items.append(Item(kind, row, index, header, title, text))
         return cls(printed, rows, items, sections, notes)
 
     @property
