@@ -117,7 +117,9 @@ def concatenation_throughput(corpus: Path, work: Path, timeout: float = 1800) ->
     code = ("import json, sys, time; from loaders import parse_file; t = time.perf_counter(); c = time.process_time(); "
             "e = parse_file(sys.argv[1]); print(json.dumps({'seconds': time.perf_counter() - t, "
             "'cpu_seconds': time.process_time() - c, 'projects': len(e.projects), 'lines': len(e.lines)}))")
-    child = run_child([sys.executable, "-c", code, str(big)], timeout)
+    # the concatenation has more lines than a disclosure may (loaders.limits): the limit is lifted for it
+    env = {**os.environ, "KB_MAX_TABLE_ROWS": str(10 ** 8)}
+    child = run_child([sys.executable, "-c", code, str(big)], timeout, env)
     if child["returncode"] != 0 or child["timed_out"]:
         return {"error": "timed out" if child["timed_out"] else child["stderr"].strip().splitlines()[-1:]}
     figures = json.loads(child["stdout"].strip().splitlines()[-1])

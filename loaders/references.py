@@ -160,7 +160,7 @@ def block_references(lines: list[str], first_line: int, last_line: int, basis_te
             result.all_refs.append(match.doc_no)
     result.all_refs = _distinct(result.all_refs)
     if basis_text:
-        result.basis_refs = _distinct([match.doc_no for match in find_doc_nos(basis_text)])
+        result.basis_refs = _distinct([match.doc_no for match in line_doc_nos(basis_text)])
     others = non_doc_no_references("\n".join(lines[first - 1:last])) if last >= first else []
     if others:
         result.notes.append("Non-文号 references (notes only): " + "; ".join(others) + ".")

@@ -141,6 +141,15 @@ class Stream:
             items.append(Item(kind, row, index, header, title, text))
         return cls(printed, rows, items, sections, notes)
 
+    def __getstate__(self) -> dict:
+        """A stream sent to another process (``kb.isolation`` returns extractions from its workers) keeps its
+        printed rows and notes only: what the consistency checks read; its typed items are the parse's own."""
+        return {"printed": self.printed, "notes": self.notes}
+
+    def __setstate__(self, state: dict) -> None:
+        self.printed, self.notes = state["printed"], state["notes"]
+        self.rows, self.items, self.sections = [], [], []
+
     @property
     def titles(self) -> list[str | None]:
         """For each row, the title of the table it sits in (``loaders.project_fields.row_titles``)."""
