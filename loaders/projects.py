@@ -55,7 +55,7 @@ def _block_spans(items: list[Item], used: set[int]) -> list[tuple[int, int, int]
         for index in range(span[1] + 1, limit + 1):
             item = items[index]
             ends = item.is_title or index in used or (seen_indicators and not item.row.is_table) \
-                or any(field == "end" for field, _, _ in item.labels)
+                or ("明" in item.text and any(field == "end" for field, _, _ in item.labels))  # 其他说明
             if ends:
                 limit = index - 1
                 break

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kb.core.errors import EncryptedPdf, UnreadableDocument
 from kb.core.normalize import normalize_lines
-from loaders.limits import check_file, limited_rows
+from loaders.limits import active_limits, check_file, limited_rows
 from loaders.rows import detect_layout
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -106,7 +106,9 @@ def read_source(path: str | Path) -> SourceText:
         text, encoding = decode_text(data, path)
         if "\ufffd" in text:
             notes.append(f"{text.count(chr(0xFFFD))} damaged byte sequence(s) replaced by U+FFFD while decoding.")
-        raw_lines = list(limited_rows(_LINE_BREAK.split(text), path, "文本行"))
+        raw_lines = _LINE_BREAK.split(text)
+        if len(raw_lines) > active_limits().max_table_rows:
+            list(limited_rows(raw_lines, path, "文本行"))  # raises TooManyRows
         fmt = "text"
     elif suffix == ".pdf":
         raw_lines, fmt = _pdf_lines(file), "pdf"

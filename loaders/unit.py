@@ -71,6 +71,10 @@ _BODY_FRAMES = (
                r"主要职责|主要职能|负责|作为|现有|共有|编制)"),
     re.compile(r"(?:设立|成立了?)(?P<name>[\u4e00-\u9fff（）()]{4,40}?" + _HEAD + r")[。,，]"),
 )
+# the words each body frame needs (searched for first: the frames try a name at every position)
+_FRAME_HINTS = (re.compile("纳入"),
+                re.compile("内设|下设|下辖|位于|成立于|隶属|是|主要职责|主要职能|负责|作为|现有|共有|编制"),
+                re.compile("设立|成立"))
 _YEAR_KIND = re.compile(r"(?<![与比较])(?P<year>20\d\d)\s*(?:年度|年)\s*(?:部门|单位|本单位|我单位|本年)?\s*(?:一般公共)?(?P<kind>预算|决算)"
                         r"(?!草案|执行)|(?P<year2>20\d\d)\s*(?:年度|年)\s*(?:本年)?(?:收入|支出)(?:总计|合计)")
 _DATE_LINE = re.compile(r"^(?:20\d\d|二[〇○零]\S{2})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$")
@@ -290,16 +294,18 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
         if row.is_table:
             continue
         text = _QUOTED.sub("", compact(" ".join(row.cells)))  # names inside 《titles》 are other bodies
-        for frame in _BODY_FRAMES:
+        for frame, hint in zip(_BODY_FRAMES, _FRAME_HINTS):
+            if not hint.search(text):  # the frame's verb is not there: the slower frame cannot match
+                continue
             for match in frame.finditer(text):
                 name = _strip_name(match.group("name"))
                 if _good_name(name, head_required=True):
                     found["name"].append(_Candidate(name, 0.6, row.line, "body sentence"))
-        for match in _YEAR_KIND.finditer(text):
+        for match in (_YEAR_KIND.finditer(text) if "20" in text else ()):
             year = int(match.group("year") or match.group("year2"))
             years[year] += 1
             first_line.setdefault(year, row.line)
-        for match in _KIND_WORD.finditer(text):
+        for match in (_KIND_WORD.finditer(text) if "算" in text else ()):
             kinds[match.group(0)] += 1
     if years:
         year, _ = max(years.items(), key=lambda item: (item[1], -first_line[item[0]]))

@@ -33,7 +33,6 @@ _PINYIN_NOTE_LINES = re.compile(_PINYIN_NOTE.pattern.replace(r"\s", r"[^\S\n]"))
 # what every pinyin annotation starts with: a bracket and a Latin letter (searched for before the slower pattern)
 _PINYIN_HINT = re.compile(r"[(（][^\S\n]*[a-z" + _TONED + r"]")
 _FULLWIDTH_ANY = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FULLWIDTH)) + "]")
-_SPACE_AT_CELL_EDGE = re.compile(r" ?([\t\n]) ?")
 _SPACE_RUN = re.compile(r" {2,}")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6});")
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # "２，２３５．５８" -> "2,235.58"
@@ -178,8 +177,9 @@ def normalize_lines(lines: list[str]) -> list[str]:
     if "，" in text:
         text = _FULLWIDTH_THOUSANDS.sub(",", text)
     text = _ODD_SPACES.sub(" ", text)
-    if " " in text:
-        text = _SPACE_AT_CELL_EDGE.sub(r"\1", _SPACE_RUN.sub(" ", text)).strip(" ")
+    if " " in text:  # runs of spaces made one, then the space at either edge of a cell or line dropped
+        text = _SPACE_RUN.sub(" ", text).replace(" \t", "\t").replace("\t ", "\t").replace(" \n", "\n")
+        text = text.replace("\n ", "\n").strip(" ")
     result = text.split("\n")
     for index in special:
         result[index] = normalize_text(lines[index])
