@@ -106,7 +106,7 @@ def read_source(path: str | Path) -> SourceText:
         text, encoding = decode_text(data, path)
         if "\ufffd" in text:
             notes.append(f"{text.count(chr(0xFFFD))} damaged byte sequence(s) replaced by U+FFFD while decoding.")
-        raw_lines = _LINE_BREAK.split(text)
+        raw_lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
         if len(raw_lines) > active_limits().max_table_rows:
             list(limited_rows(raw_lines, path, "文本行"))  # raises TooManyRows
         fmt = "text"

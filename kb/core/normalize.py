@@ -160,14 +160,16 @@ def normalize_lines(lines: list[str]) -> list[str]:
         >>> normalize_lines(["２０８０１０１\t服務 ", "a&amp;b", "  x  y "])
         ['2080101\t服务', 'a&b', 'x y']
     """
-    special = [index for index, line in enumerate(lines) if "&" in line or "\n" in line or "\r" in line]
-    if special:
+    if not lines:
+        return []
+    text = "\n".join(lines)
+    special: list[int] = []
+    if "&" in text or "\r" in text or text.count("\n") != max(len(lines) - 1, 0):
+        special = [index for index, line in enumerate(lines) if "&" in line or "\n" in line or "\r" in line]
         batch = list(lines)
         for index in special:
             batch[index] = ""
-    else:
-        batch = lines
-    text = "\n".join(batch)
+        text = "\n".join(batch)
     if _FULLWIDTH_ANY.search(text):
         text = text.translate(_FULLWIDTH)
     if _has_traditional(text):
