@@ -71,8 +71,11 @@ def title_kind(text: str) -> str | None:
 
 
 def _single_cell(row: Row) -> str | None:
-    filled = [cell for cell in row.cells if cell.strip()]
-    return filled[0] if len(filled) == 1 and row.cells and row.cells[0].strip() else None
+    """The row's first cell when it is its only filled cell, else None."""
+    cells = row.cells
+    if not cells or not cells[0].strip() or any(cell.strip() for cell in cells[1:]):
+        return None
+    return cells[0]
 
 
 def find_sections(rows: list[Row]) -> list[Section]:
@@ -162,6 +165,7 @@ def scale_to_wan_yuan(sections: list[Section]) -> list[str]:
     return notes
 
 
+@functools.lru_cache(maxsize=65536)
 def is_total_label(cell: str) -> bool:
     """True for a 合计/总计/小计 label (spaces and markup ignored, "收入合计" etc. included)."""
     return bool(_TOTAL_LABEL.match(clean_cell(cell).replace(" ", "")))

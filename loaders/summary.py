@@ -19,6 +19,7 @@ figure of the table named above.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kb.core.records import EconomicSubjectLine, Extraction, FunctionSubjectLine, Totals
@@ -34,9 +35,11 @@ from loaders.unit import read_unit
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|其中[:：]?)\s*")
 _INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "总计", "合计", "本年收入合计")
 _EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "总计", "合计", "本年支出合计")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")
 
 
+@functools.lru_cache(maxsize=65536)
 def _label(cell: str) -> str:
     return _ORDINAL.sub("", clean_cell(cell)).replace(" ", "")
 
@@ -53,7 +56,7 @@ def _pairs(section: Section) -> list[tuple[str, float | None, int, int]]:
             continue
         for column, cell in enumerate(cells[:-1]):
             label = labels[column]
-            if label and parse_amount(cell) is None and re.search(r"[\u4e00-\u9fff]", label):
+            if label and parse_amount(cell) is None and _CJK.search(label):
                 value_at = column + 2 if column + 1 in line_number_columns else column + 1
                 value = parse_amount(cells[value_at]) if value_at < len(cells) else None
                 pairs.append((label, value, column, row.line))

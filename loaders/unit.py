@@ -99,6 +99,7 @@ def compact(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", clean_cell(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def _good_name(name: str | None, head_required: bool = False) -> bool:
     if not name or len(name) < 3 or len(name) > 45 or _GENERIC_NAME.match(name) or _NOT_A_NAME.search(name):
         return False
@@ -114,6 +115,7 @@ _ORDINAL = re.compile(r"^(?:\d{1,2}\s*[、.．]|[一二三四五六七八九十]
 _TRAILING_BRACKET = re.compile(r"\s*(?:（[^（）]{1,30}）|\([^()]{1,30}\))$")
 
 
+@functools.lru_cache(maxsize=65536)
 def _strip_name(name: str) -> str:
     """A name without a trailing 部门/单位, a leading list number or a trailing bracket ((本级), (城市管理局))."""
     name = _ORDINAL.sub("", name.strip(" -—·:：")).split("关于")[0].removesuffix("部门").removesuffix("单位").strip()
@@ -148,6 +150,7 @@ def _title_lines(rows: list[Row]) -> list[tuple[str, str, int]]:
     return result
 
 
+@functools.lru_cache(maxsize=65536)
 def _joinable(text: str) -> bool:
     """A title's first half: a unit name, a year ("2022年度") or a name ending in a year (梧州市实验幼儿园 2022)."""
     return bool(re.fullmatch(r"20\d\d\s*(?:年度|年)?", text) or re.search(r"\D\s*20\d\d\s*(?:年度|年)?$", text)
