@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, field
 
 from kb.core.records import PolicyReference
-from kb.core.doc_no import DocNoMatch, find_doc_nos
+from kb.core.doc_no import DocNoMatch, attached_titles, find_doc_nos
 
 _TITLE = re.compile(r"《([^《》]{2,120})》")
 _NUMBER_WITHOUT_YEAR = re.compile(r"(?<![\d〕】\]］)）])(\d{1,4})号文(?!件)")
@@ -107,16 +107,19 @@ def non_doc_no_references(text: str) -> list[str]:
     """
     if "《" not in text and "号文" not in text:  # neither a title nor a number without a year
         return []
-    matches = find_doc_nos(text)
-    attached = {match.title for match in matches if match.title}
-    spans = [(match.start, match.end) for match in matches]
-    found: list[str] = []
-    for title in _TITLE.finditer(text):
-        inner = title.group(1).strip()
-        if inner in attached or line_doc_nos(inner):
-            continue
-        found.append(f"《{inner}》")
-    for number in _NUMBER_WITHOUT_YEAR.finditer(text):
+    titles = [title.group(1).strip() for title in _TITLE.finditer(text)]
+    titles = [inner for inner in titles if not line_doc_nos(inner)]  # a title holding a 文号 is one
+    numbers = list(_NUMBER_WITHOUT_YEAR.finditer(text))
+    if not titles and not numbers:
+        return []
+    if numbers:
+        matches = find_doc_nos(text)
+        attached = {match.title for match in matches if match.title}
+        spans = [(match.start, match.end) for match in matches]
+    else:  # only the titles a 文号 follows are needed: found without searching the whole text
+        attached, spans = attached_titles(text), []
+    found: list[str] = [f"《{inner}》" for inner in titles if inner not in attached]
+    for number in numbers:
         if not any(start <= number.start() < end for start, end in spans):
             found.append(number.group(0))
     return _distinct(found)

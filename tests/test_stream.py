@@ -77,3 +77,9 @@ def test_doc_no_search_around_anchors_equals_the_full_scan(path):
 
 def test_corpus_000_doc_nos_are_found():
     assert len(doc_no._matches("\n".join(parse_file(CORPUS / "000_7c3d463bfeea7d61.txt").lines))) >= 5
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda path: path.stem[:3])
+def test_attached_titles_equal_those_of_the_full_search(path):
+    text = "\n".join(parse_file(path).lines)
+    assert doc_no.attached_titles(text) == {match.title for match in doc_no.find_doc_nos(text) if match.title}

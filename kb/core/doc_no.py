@@ -186,6 +186,29 @@ def _matches(text: str) -> list[re.Match]:
     return matches
 
 
+def attached_titles(text: str) -> set[str]:
+    """The 《titles》 ``find_doc_nos(text)`` attaches to a 文号: ``{m.title for m in find_doc_nos(text)} - {None}``.
+
+    Only the places right after a 》 (past spaces and opening brackets) are searched: a 文号 gets a title only
+    when it starts there (no match can start earlier and run over a 》), so the whole text is not searched.
+    """
+    titles: set[str] = set()
+    closing = text.find("》")
+    while closing >= 0:
+        start = closing + 1
+        while start < len(text) and text[start] in " (（":
+            start += 1
+        match = DOC_NO_PATTERN.match(text, start)
+        if match is not None:
+            prefix, dropped = _trim_prefix(match.group("prefix"))
+            if len(prefix.replace(" ", "")) >= 2:
+                title = _title_before(text, match.start("prefix") + dropped)
+                if title:
+                    titles.add(title)
+        closing = text.find("》", closing + 1)
+    return titles
+
+
 def canonicalize(text: str) -> str | None:
     """Canonicalise a single 文号 typed or printed in any bracket style; None if ``text`` holds none.
 
