@@ -77,8 +77,8 @@ def document_policy_docs(lines: list[str]) -> list[PolicyReference]:
         ['渝府发〔2006〕2号']
     """
     found: dict[str, PolicyReference] = {}
-    for number, line in enumerate(lines, start=1):
-        for match in line_doc_nos(line):
+    for number in _lines_with_number_mark(lines):
+        for match in line_doc_nos(lines[number - 1]):
             reference = found.setdefault(match.doc_no, PolicyReference(doc_no=match.doc_no))
             if match.title and match.title not in reference.titles:
                 reference.titles.append(match.title)

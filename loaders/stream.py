@@ -57,6 +57,7 @@ class Item:
         indicator: its indicator header columns, or None when it is no indicator header.
         table_title: the title of the table it sits in (the last title row at or above it), or None.
         text: the row's cells joined by tabs.
+        wide: True when at least two of its cells are filled.
     """
 
     kind: str
@@ -65,6 +66,7 @@ class Item:
     indicator: IndicatorColumns | None = None
     table_title: str | None = None
     text: str = ""
+    wide: bool = False
     _labels: tuple | None = None
 
     @property
@@ -129,7 +131,8 @@ class Stream:
             text = cells[0] if len(cells) == 1 else "\t".join(cells)
             # every indicator header names its indicator column (三级指标, 指标名称 …): a cell holding 标
             header = indicator_columns(cells, row.line) if "标" in text else None
-            if not _two_filled(cells) and is_title(cells):  # a title is a row's only filled cell
+            wide = _two_filled(cells)
+            if not wide and is_title(cells):  # a title is a row's only filled cell
                 title = title_text(cells)
                 kind = TITLE
             elif not row.is_table and len(cells) == 1:
@@ -138,7 +141,7 @@ class Stream:
                 kind = DATA
             else:
                 kind = HEADER
-            items.append(Item(kind, row, index, header, title, text))
+            items.append(Item(kind, row, index, header, title, text, wide))
         return cls(printed, rows, items, sections, notes)
 
     def __getstate__(self) -> dict:
@@ -157,7 +160,7 @@ class Stream:
 
     def text_rows(self) -> list[Row]:
         """The rows read as running text: text lines, titles and table rows with at most one filled cell."""
-        return [item.row for item in self.items if not (item.row.is_table and _two_filled(item.row.cells))]
+        return [item.row for item in self.items if not (item.row.is_table and item.wide)]
 
     def has_table_figure(self) -> bool:
         """True when a table row prints at least one figure."""
