@@ -164,7 +164,8 @@ class Extraction(Record):
     @property
     def stream(self):
         """The ``loaders.stream.Stream`` this document was parsed through, or None for an Extraction built
-        otherwise (read back from JSON or a store)."""
+        otherwise (read back from JSON or a store). An extraction sent from a worker process (``kb.isolation``)
+        keeps the stream's printed rows only (``table_rows``)."""
         return self._stream
 
     @property
