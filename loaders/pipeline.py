@@ -1,7 +1,7 @@
 """One disclosure file -> ``kb.core.records.Extraction`` (what ``kb parse --json`` prints).
 
-read (loaders/read.py) -> rows (loaders/rows.py) -> unit, totals, subjects (loaders/summary.py)
--> projects, indicators, policy documents (loaders/projects.py, when present).
+read (loaders/read.py) -> the one typed stream of rows and tables (loaders/stream.py) -> unit, totals,
+subjects (loaders/summary.py) -> projects, indicators, policy documents (loaders/projects.py, when present).
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from kb.core.errors import UnreadableDocument
 from kb.core.records import Extraction
 from loaders.projects import extract_projects
 from loaders.read import read_source
-from loaders.rows import Row, rebuild_rows
-from loaders.structure import refine_rows
+from loaders.stream import Stream
 from loaders.coverage import INCOMPLETE_NOTE, coverage, missing_parts
 from loaders.summary import summarize
-from kb.core.amounts import parse_amount
 
 
 def parse_file(path: str | Path) -> Extraction:
@@ -40,26 +38,20 @@ def parse_file(path: str | Path) -> Extraction:
         2235.58
     """
     source = read_source(path)
-    first_rows = rebuild_rows(source.lines, source.layout)
-    rows = refine_rows(first_rows)
+    stream = Stream.from_lines(source.lines, source.layout)
     extraction = Extraction(file=Path(path).name, path=str(path), doc_id=source.doc_id, layout=source.layout,
                             lines=source.lines)
-    printed_cells = [row.cells for row in first_rows]
     if source.format != "text":
         extraction.notes.append(f"read from {source.format.upper()}: tables as tab rows, line numbers are those of the "
                                 f"intermediate text ({len(source.lines)} lines).")
     elif source.encoding not in ("utf-8", None):
         extraction.notes.append(f"text decoded as {source.encoding}.")
     extraction.notes.extend(source.notes)
-    summarize(extraction, rows)
-    extract_projects(extraction, rows)
-    # tables printed in 元 were given new cells in 万元 (loaders.sections.scale_to_wan_yuan): the checks read
-    # the rows as printed
-    extraction.keep_table_rows([row if row.cells is cells else Row(cells, row.line, row.end_line, row.is_table,
-                                                                    row.cell_line)
-                                for row, cells in zip(first_rows, printed_cells)])
+    summarize(extraction, stream)
+    extract_projects(extraction, stream)
+    extraction.keep_stream(stream)  # the checks read its rows as printed (before 元 tables were scaled)
     found = coverage(extraction)
-    has_table = any(row.is_table and any(parse_amount(cell) is not None for cell in row.cells) for row in rows)
+    has_table = stream.has_table_figure()
     if not (has_table or any(found[field] for field in ("unit", "year", "kind", "totals", "projects", "doc_nos"))):
         raise UnreadableDocument(path, "未识别出预算表格、单位或金额（也没有文号），不像预算公开文件")
     missing = missing_parts(found)

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from kb.core.records import Indicator
-from loaders.indicators import IndicatorColumns, alignment_shift, indicator_columns, label_key, read_indicator
-from loaders.project_fields import field_of, is_title, read_amount, split_code
+from loaders.indicators import IndicatorColumns, alignment_shift, label_key, read_indicator
+from loaders.project_fields import field_of, read_amount, split_code
 
 _SUBTOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计)$")
 _NAME_COLUMNS = {"项目名称": 3, "项目": 1, "单位名称": 2}
@@ -79,16 +79,17 @@ def is_budget_list_title(title: str | None) -> bool:
         and "经济分类" not in title and "预算" in title
 
 
-def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entry], set[int], list[str]]:
+def budget_list_entries(items: list, titles: list[str | None]) -> tuple[list[Entry], set[int], list[str]]:
     """Project lines of every 项目支出预算表 (coded lines with a name and an amount).
 
     Args:
-        rows: the document's rows; titles: ``row_titles(rows)``.
+        items: the document's typed rows (``loaders.stream.Item``); titles: the table title of each row.
 
     Returns:
         (entries in order, indexes of the rows read as project lines, discrepancies: a table whose printed
         合计 differs from the sum of its project lines, with both figures in 万元).
     """
+    rows = [item.row for item in items]
     entries: list[Entry] = []
     used: set[int] = set()
     discrepancies: list[str] = []
@@ -97,14 +98,14 @@ def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entr
         row, title = rows[index], titles[index]
         name_column = _best_column(row.cells, _NAME_COLUMNS) if is_budget_list_title(title) else None
         amount_column = _best_column(row.cells, _AMOUNT_COLUMNS) if name_column is not None else None
-        if name_column is None or amount_column is None or indicator_columns(row.cells):
+        if name_column is None or amount_column is None or items[index].indicator:
             index += 1
             continue
         named_projects = label_key(row.cells[name_column]) != "单位名称"
         extra = {field_of(cell): i for i, cell in enumerate(row.cells) if field_of(cell) in ("code", "category")}
         index += 1
         first_entry, printed_total = len(entries), None
-        while index < len(rows) and not is_title(rows[index].cells) and rows[index].is_table:
+        while index < len(rows) and not items[index].is_title and rows[index].is_table:
             cells = rows[index].cells
             name = cells[name_column].strip() if name_column < len(cells) else ""
             amount = read_amount(cells[amount_column]) if amount_column < len(cells) else None
@@ -127,9 +128,9 @@ def budget_list_entries(rows: list, titles: list[str | None]) -> tuple[list[Entr
     return entries, used, discrepancies
 
 
-def _wide_header(cells: list[str]) -> tuple[IndicatorColumns, dict[str, int]] | None:
-    """A wide performance header: project fields left of the indicator columns, or None."""
-    columns = indicator_columns(cells)
+def _wide_header(cells: list[str], columns: IndicatorColumns | None) -> tuple[IndicatorColumns, dict[str, int]] | None:
+    """A wide performance header (``columns``: the row's indicator header) with project fields left of the
+    indicator columns, or None."""
     if columns is None:
         return None
     left: dict[str, int] = {}
@@ -168,20 +169,21 @@ def _map_left(left: list[str], fields: dict[str, int], width: int) -> dict[str, 
     return mapped
 
 
-def wide_performance_entries(rows: list, titles: list[str | None]) -> tuple[list[Entry], set[int]]:
+def wide_performance_entries(items: list, titles: list[str | None]) -> tuple[list[Entry], set[int]]:
     """Projects of wide performance tables (one indicator per row, project fields on the left).
 
     Args:
-        rows: the document's rows; titles: ``row_titles(rows)``.
+        items: the document's typed rows (``loaders.stream.Item``); titles: the table title of each row.
 
     Returns:
         (entries with their indicators in order, indexes of the rows consumed).
     """
+    rows = [item.row for item in items]
     entries: list[Entry] = []
     used: set[int] = set()
     index = 0
     while index < len(rows):
-        header = _wide_header(rows[index].cells)
+        header = _wide_header(rows[index].cells, items[index].indicator)
         if header is None:
             index += 1
             continue
@@ -191,9 +193,9 @@ def wide_performance_entries(rows: list, titles: list[str | None]) -> tuple[list
         table_first, first_entry = rows[index].line, len(entries)
         index += 1
         current: Entry | None = None
-        while index < len(rows) and rows[index].is_table and not is_title(rows[index].cells):
+        while index < len(rows) and rows[index].is_table and not items[index].is_title:
             row = rows[index]
-            if _wide_header(row.cells):  # header repeated after a page break
+            if _wide_header(row.cells, items[index].indicator):  # header repeated after a page break
                 used.add(index)
                 index += 1
                 continue

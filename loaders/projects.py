@@ -1,6 +1,6 @@
 """Projects of one disclosure: blocks, project lines, indicators and 文号, merged into ``Extraction``.
 
-Entry point ``extract_projects(extraction, rows)``, called by ``loaders.pipeline.parse_file`` after the
+Entry point ``extract_projects(extraction, stream)``, called by ``loaders.pipeline.parse_file`` after the
 unit and totals are read. It reads, in any layout (recognised by field labels, never by line numbers):
 
 - label blocks of 项目支出绩效目标表 (000, 001, 002): 项目名称 / 当年预算 / 项目分类 / 项目概述 / 立项依据 /
@@ -22,59 +22,53 @@ import re
 from rapidfuzz import fuzz
 
 from kb.core.records import Extraction, Project
-from loaders.indicators import indicator_columns, read_indicator_rows
+from loaders.indicators import read_indicator_rows
 from kb.core.normalize import match_key
 from loaders.project_forms import form_entries
 from loaders.project_header_tables import header_table_entries, is_project_table_header
 from loaders.project_lists import listed_entries
 from loaders.project_narrative import narrative_entries
-from loaders.project_fields import (amount_in_yuan, category_from_title, clean_text, field_of, is_title,
-                                    label_values, read_amount, row_titles, split_code)
+from loaders.project_fields import amount_in_yuan, category_from_title, clean_text, read_amount, split_code
 from loaders.project_tables import Entry, budget_list_entries, wide_performance_entries
 from kb.core.doc_no import find_doc_nos
 from loaders.references import block_references, document_policy_docs
+from loaders.stream import Item, Stream
 
 _LEADING_FIELDS = {"unit", "department", "code", "other"}
 _MENTIONED_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*万元")
 _CLOSE_NAME = 85  # rapidfuzz ratio (0-100) above which two names with the same amount are one project
 
 
-def _anchor(row) -> bool:
-    """True for a row printing a project name label with its value (a block's anchor)."""
-    if not row.cells or indicator_columns(row.cells) or is_project_table_header(row.cells):
-        return False
-    return any(field == "name" and value for field, _, value in label_values(row.cells))
-
-
-def _block_spans(rows: list, used: set[int]) -> list[tuple[int, int, int]]:
+def _block_spans(items: list[Item], used: set[int]) -> list[tuple[int, int, int]]:
     """(first row, anchor row, last row) of each label block, in order."""
-    anchors = [i for i, row in enumerate(rows) if i not in used and _anchor(row)]
+    anchors = [i for i, item in enumerate(items) if i not in used and item.row.cells and item.anchors_block
+               and not is_project_table_header(item.row.cells)]
     spans: list[tuple[int, int, int]] = []
     for number, anchor in enumerate(anchors):
         start = anchor
         floor = anchors[number - 1] if number else -1
-        while start - 1 > floor and rows[start - 1].is_table and not is_title(rows[start - 1].cells):
-            fields = {field for field, _, _ in label_values(rows[start - 1].cells)}
+        while start - 1 > floor and items[start - 1].row.is_table and not items[start - 1].is_title:
+            fields = {field for field, _, _ in items[start - 1].labels}
             if not fields or not fields <= _LEADING_FIELDS:
                 break
             start -= 1
-        spans.append([start, anchor, len(rows) - 1])
+        spans.append([start, anchor, len(items) - 1])
     for number, span in enumerate(spans):
-        limit = spans[number + 1][0] - 1 if number + 1 < len(spans) else len(rows) - 1
+        limit = spans[number + 1][0] - 1 if number + 1 < len(spans) else len(items) - 1
         seen_indicators = False
         for index in range(span[1] + 1, limit + 1):
-            row = rows[index]
-            ends = is_title(row.cells) or index in used or (seen_indicators and not row.is_table) \
-                or any(field == "end" for field, _, _ in label_values(row.cells))
+            item = items[index]
+            ends = item.is_title or index in used or (seen_indicators and not item.row.is_table) \
+                or ("明" in item.text and any(field == "end" for field, _, _ in item.labels))  # 其他说明
             if ends:
                 limit = index - 1
                 break
-            seen_indicators = seen_indicators or indicator_columns(row.cells) is not None
+            seen_indicators = seen_indicators or item.indicator is not None
         span[2] = limit
     return [tuple(span) for span in spans]
 
 
-def _read_block(rows: list, span: tuple[int, int, int], title: str | None) -> Entry:
+def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None) -> Entry:
     """Read the fields and indicators of one label block."""
     first, _, last = span
     values: dict[str, str] = {}
@@ -82,19 +76,18 @@ def _read_block(rows: list, span: tuple[int, int, int], title: str | None) -> En
     funding: list[str] = []
     header_at = None
     for index in range(first, last + 1):
-        row = rows[index]
-        if indicator_columns(row.cells):
+        if items[index].indicator:
             header_at = index
             break
-        for field, label, value in label_values(row.cells):
+        for field, label, value in items[index].labels:
             if field == "funding":
                 funding.append(f"{label} {value}" if value else f"{label} (blank)")
             elif field not in values or (not values[field] and value) or (
                     field == "amount" and read_amount(values[field]) is None and read_amount(value) is not None):
                 values[field], labels[field] = value, label
     code, name = split_code(values.get("name", ""))
-    entry = Entry(name=name, source_table=title, first_line=rows[first].line,
-                  last_line=rows[last].end_line or rows[last].line,
+    entry = Entry(name=name, source_table=title, first_line=items[first].row.line,
+                  last_line=items[last].row.end_line or items[last].row.line,
                   code=values.get("code") or code, category=values.get("category") or category_from_title(title),
                   overview=clean_text(values.get("overview")), basis=clean_text(values.get("basis")),
                   goal=clean_text(values.get("goal")), unit=values.get("unit") or None,
@@ -108,8 +101,8 @@ def _read_block(rows: list, span: tuple[int, int, int], title: str | None) -> En
     if funding:
         entry.notes.append("; ".join(funding) + ".")
     if header_at is not None:
-        columns = indicator_columns(rows[header_at].cells, rows[header_at].line)
-        entry.indicators = read_indicator_rows(rows[header_at + 1:last + 1], columns)
+        columns = items[header_at].indicator
+        entry.indicators = read_indicator_rows([item.row for item in items[header_at + 1:last + 1]], columns)
     return entry
 
 
@@ -249,18 +242,19 @@ def _to_project(entry: Entry, extraction: Extraction) -> Project:
     )
 
 
-def _unit_indicators(rows: list, titles: list[str | None], used: set[int], extraction: Extraction) -> None:
+def _unit_indicators(items: list[Item], titles: list[str | None], used: set[int], extraction: Extraction) -> None:
     """Indicator tables outside every project block: 整体绩效目标表 rows go to ``unit_indicators``."""
+    rows = [item.row for item in items]
     for index, row in enumerate(rows):
         if index in used:
             continue
-        columns = indicator_columns(row.cells, row.line)
+        columns = items[index].indicator
         if columns is None:
             continue
         end = index + 1
-        while end < len(rows) and end not in used and rows[end].is_table and not is_title(rows[end].cells) \
-                and not indicator_columns(rows[end].cells) \
-                and not any(field in {"name", "end"} for field, _, _ in label_values(rows[end].cells)):
+        while end < len(rows) and end not in used and rows[end].is_table and not items[end].is_title \
+                and not items[end].indicator \
+                and not any(field in {"name", "end"} for field, _, _ in items[end].labels):
             end += 1
         indicators = read_indicator_rows(rows[index + 1:end], columns)
         title = titles[index] or ""
@@ -327,12 +321,12 @@ def _notice_basis(extraction: Extraction) -> None:
             project.notes.append("Funding notice: its 根据 clause gives the basis " + "、".join(basis) + ".")
 
 
-def extract_projects(extraction: Extraction, rows: list) -> None:
+def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
     """Fill ``projects``, ``unit_indicators`` and ``policy_docs`` of ``extraction`` from its rows.
 
     Args:
         extraction: the document's extraction; ``lines`` (normalised text) and ``unit`` already read.
-        rows: ``loaders.rows.Row`` records of the document (``rebuild_rows(extraction.lines)``).
+        stream: the document's typed stream (``loaders.stream.Stream``), or its ``rebuild_rows`` output.
 
     Returns:
         None. Appends to ``extraction.projects`` (amounts in 万元), ``unit_indicators``, ``policy_docs``,
@@ -346,13 +340,15 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
         >>> [(p.code, p.name, p.amount, p.basis_refs) for p in extraction.projects]
         [('5001T01', '示例项目', 12.5, ['渝府发〔2006〕2号'])]
     """
-    titles = row_titles(rows)
-    budget_lines, used, budget_discrepancies = budget_list_entries(rows, titles)
+    if not isinstance(stream, Stream):
+        stream = Stream.from_rows(stream)
+    rows, items, titles = stream.rows, stream.items, stream.titles
+    budget_lines, used, budget_discrepancies = budget_list_entries(items, titles)
     extraction.discrepancies.extend(budget_discrepancies)
-    wide, wide_used = wide_performance_entries(rows, titles)
+    wide, wide_used = wide_performance_entries(items, titles)
     used |= wide_used
-    spans = _block_spans(rows, used)
-    blocks = [_read_block(rows, span, titles[span[1]]) for span in spans]
+    spans = _block_spans(items, used)
+    blocks = [_read_block(items, span, titles[span[1]]) for span in spans]
     for first, _, last in spans:
         used.update(range(first, last + 1))
     performance = _screen_units(sorted(blocks + wide, key=lambda e: e.first_line), extraction)
@@ -365,7 +361,7 @@ def extract_projects(extraction: Extraction, rows: list) -> None:
     merged = _merge(performance, budget_lines, extraction)
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
     _check_project_total(extraction)
-    _unit_indicators(rows, titles, used, extraction)
+    _unit_indicators(items, titles, used, extraction)
     _check_indicator_units(extraction)
     extraction.policy_docs.extend(document_policy_docs(extraction.lines))
     if extraction.unit.kind == "通知":

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.core.errors import EncryptedPdf, UnreadableDocument
-from kb.core.normalize import normalize_text
-from loaders.limits import check_file, limited_rows
+from kb.core.normalize import normalize_lines
+from loaders.limits import active_limits, check_file, limited_rows
 from loaders.rows import detect_layout
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -106,7 +106,9 @@ def read_source(path: str | Path) -> SourceText:
         text, encoding = decode_text(data, path)
         if "\ufffd" in text:
             notes.append(f"{text.count(chr(0xFFFD))} damaged byte sequence(s) replaced by U+FFFD while decoding.")
-        raw_lines = list(limited_rows(_LINE_BREAK.split(text), path, "文本行"))
+        raw_lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
+        if len(raw_lines) > active_limits().max_table_rows:
+            list(limited_rows(raw_lines, path, "文本行"))  # raises TooManyRows
         fmt = "text"
     elif suffix == ".pdf":
         raw_lines, fmt = _pdf_lines(file), "pdf"
@@ -114,9 +116,7 @@ def read_source(path: str | Path) -> SourceText:
         raw_lines, fmt = _docx_lines(file), "docx"
     else:
         raw_lines, fmt = _xlsx_lines(file), "xlsx"
-    normalised: dict[str, str] = {}  # blank lines, repeated headers and rows: each distinct line normalised once
-    lines = [normalised[line] if line in normalised else normalised.setdefault(line, normalize_text(line))
-             for line in raw_lines]
+    lines = normalize_lines(list(raw_lines))  # one pass per rule over the whole text, the same as line by line
     if not any(_CJK.search(line) for line in lines):
         if fmt == "pdf" and not any(line.strip() for line in lines):
             raise UnreadableDocument(path, "PDF 没有文字层（扫描件需先做 OCR 文字识别）")

@@ -13,12 +13,14 @@ returned as free-text notes for the project's ``notes``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 from kb.core.records import PolicyReference
-from kb.core.doc_no import DocNoMatch, find_doc_nos
+from kb.core.doc_no import DocNoMatch, attached_titles, find_doc_nos
 
 _TITLE = re.compile(r"《([^《》]{2,120})》")
 _NUMBER_WITHOUT_YEAR = re.compile(r"(?<![\d〕】\]］)）])(\d{1,4})号文(?!件)")
@@ -75,8 +77,8 @@ def document_policy_docs(lines: list[str]) -> list[PolicyReference]:
         ['渝府发〔2006〕2号']
     """
     found: dict[str, PolicyReference] = {}
-    for number, line in enumerate(lines, start=1):
-        for match in line_doc_nos(line):
+    for number in _lines_with_number_mark(lines):
+        for match in line_doc_nos(lines[number - 1]):
             reference = found.setdefault(match.doc_no, PolicyReference(doc_no=match.doc_no))
             if match.title and match.title not in reference.titles:
                 reference.titles.append(match.title)
@@ -103,19 +105,36 @@ def non_doc_no_references(text: str) -> list[str]:
         >>> non_doc_no_references("国家标准《社会保险业务档案管理规范》和渝人社发【2016】132号")
         ['《社会保险业务档案管理规范》']
     """
-    matches = find_doc_nos(text)
-    attached = {match.title for match in matches if match.title}
-    spans = [(match.start, match.end) for match in matches]
-    found: list[str] = []
-    for title in _TITLE.finditer(text):
-        inner = title.group(1).strip()
-        if inner in attached or line_doc_nos(inner):
-            continue
-        found.append(f"《{inner}》")
-    for number in _NUMBER_WITHOUT_YEAR.finditer(text):
+    if "《" not in text and "号文" not in text:  # neither a title nor a number without a year
+        return []
+    titles = [title.group(1).strip() for title in _TITLE.finditer(text)]
+    titles = [inner for inner in titles if not line_doc_nos(inner)]  # a title holding a 文号 is one
+    numbers = list(_NUMBER_WITHOUT_YEAR.finditer(text))
+    if not titles and not numbers:
+        return []
+    if numbers:
+        matches = find_doc_nos(text)
+        attached = {match.title for match in matches if match.title}
+        spans = [(match.start, match.end) for match in matches]
+    else:  # only the titles a 文号 follows are needed: found without searching the whole text
+        attached, spans = attached_titles(text), []
+    found: list[str] = [f"《{inner}》" for inner in titles if inner not in attached]
+    for number in numbers:
         if not any(start <= number.start() < end for start, end in spans):
             found.append(number.group(0))
     return _distinct(found)
+
+
+_MARKED = threading.local()  # per thread: the last document's lines and the numbers of its lines holding 号
+
+
+def _lines_with_number_mark(lines: list[str]) -> list[int]:
+    """1-based numbers of the lines holding 号 (only they can hold a 文号), found once per document: every
+    project block of a document looks up its own range in them."""
+    memo = getattr(_MARKED, "memo", None)
+    if memo is None or memo[0] is not lines or memo[1] != len(lines):
+        memo = _MARKED.memo = (lines, len(lines), [number for number, line in enumerate(lines, start=1) if "号" in line])
+    return memo[2]
 
 
 def block_references(lines: list[str], first_line: int, last_line: int, basis_text: str | None) -> BlockReferences:
@@ -136,17 +155,16 @@ def block_references(lines: list[str], first_line: int, last_line: int, basis_te
         ['渝人社〔2017〕225号', '渝委办发〔2003〕167号']
     """
     result = BlockReferences()
-    block_text: list[str] = []
-    for number in range(max(first_line, 1), min(last_line, len(lines)) + 1):
-        line = lines[number - 1]
-        block_text.append(line)
-        for match in line_doc_nos(line):
+    first, last = max(first_line, 1), min(last_line, len(lines))
+    numbers = _lines_with_number_mark(lines)
+    for number in numbers[bisect.bisect_left(numbers, first):bisect.bisect_right(numbers, last)]:
+        for match in line_doc_nos(lines[number - 1]):
             result.ref_lines.setdefault(match.doc_no, number)
             result.all_refs.append(match.doc_no)
     result.all_refs = _distinct(result.all_refs)
     if basis_text:
-        result.basis_refs = _distinct([match.doc_no for match in find_doc_nos(basis_text)])
-    others = non_doc_no_references("\n".join(block_text))
+        result.basis_refs = _distinct([match.doc_no for match in line_doc_nos(basis_text)])
+    others = non_doc_no_references("\n".join(lines[first - 1:last])) if last >= first else []
     if others:
         result.notes.append("Non-文号 references (notes only): " + "; ".join(others) + ".")
     return result

@@ -56,6 +56,9 @@ _AMOUNT_TOKEN = r"(?:-?\d[\d,]*(?:\.\d+)?%?|单位不需填列|—|－|-|/)"
 _SPACED_ROW = re.compile(r"^(?P<label>[^\d\s|][^\t|]{0,40}?[\u4e00-\u9fff）)\]】”])\s+(?P<rest>" + _AMOUNT_TOKEN +
                          r"(?:\s+" + _AMOUNT_TOKEN + r")*)$")
 
+# what makes a tab row more than its cells split on tabs: markup, pipes, double spaces, or whitespace other
+# than a tab at a cell's edge (``clean_markup`` would remove it); a blank or rule line (only tabs, blanks, dashes)
+_NOT_PLAIN = re.compile(r"[<*_#|]|  |[^\S\t](?:\t|$)|(?:^|\t)[^\S\t]|^[\s:\-–—]*$")
 _NUMBERING = re.compile(r"^(?:附表|附件|表|第|图|页)")
 _SENTENCE_MARK = re.compile(r"[，。；]")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
@@ -110,6 +113,25 @@ def detect_layout(lines: list[str]) -> str:
     A document where most tab-holding lines hold exactly one leading tab and nothing else tab-separated
     is "cells"; one with markdown rule rows or headings is "markdown"; otherwise "tabs".
     """
+    text = "\n".join(lines)
+    if text.count("\n") != max(len(lines) - 1, 0):  # a line holding a line break: line by line
+        return _detect_layout_by_line(lines)
+    tab_lines = len(_TAB_LINE.findall(text))
+    if not tab_lines:
+        return "tabs"
+    if len(_SINGLE_LEADING_TAB.findall(text)) > 0.6 * tab_lines:
+        return "cells"
+    markdown = sum(1 for line in _RULE_LINE.findall(text) if "-" in line) + text.count("\n#") + text.startswith("#")
+    return "markdown" if markdown >= 2 else "tabs"
+
+
+# ``detect_layout``'s tests over the lines joined by "\n" (one regular-expression pass instead of one per line)
+_TAB_LINE = re.compile(r"^[^\n\t]*\t", re.MULTILINE)
+_SINGLE_LEADING_TAB = re.compile(r"^\t[^\t\n]*$", re.MULTILINE)
+_RULE_LINE = re.compile(r"^(?:[^\S\n]|[|:\-–—])+$", re.MULTILINE)
+
+
+def _detect_layout_by_line(lines: list[str]) -> str:
     tab_lines = [line for line in lines if "\t" in line]
     if not tab_lines:
         return "tabs"
@@ -146,12 +168,16 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
             if pending:
                 rows.append(Row(pending, start, number - 1, is_table=True))
                 pending = []
-            if line.strip() and clean_markup(line):
-                rows.append(Row([clean_markup(line)], number, number))
+            text = clean_markup(line) if line.strip() else ""
+            if text:
+                rows.append(Row([text], number, number))
         if pending:
             rows.append(Row(pending, start, len(lines), is_table=True))
         return rows
     for number, line in enumerate(lines, start=1):
+        if "\t" in line and not _NOT_PLAIN.search(line):  # a plain tab row: its cells need no cleaning
+            rows.append(Row(line.split("\t"), number, number, is_table=True))
+            continue
         if not line.strip() or (_RULE_ROW.match(line) and "-" in line):
             continue
         cells = _split_cells(line)

@@ -71,8 +71,11 @@ def title_kind(text: str) -> str | None:
 
 
 def _single_cell(row: Row) -> str | None:
-    filled = [cell for cell in row.cells if cell.strip()]
-    return filled[0] if len(filled) == 1 and row.cells and row.cells[0].strip() else None
+    """The row's first cell when it is its only filled cell, else None."""
+    cells = row.cells
+    if not cells or not cells[0].strip() or any(cell.strip() for cell in cells[1:]):
+        return None
+    return cells[0]
 
 
 def find_sections(rows: list[Row]) -> list[Section]:
@@ -87,20 +90,23 @@ def find_sections(rows: list[Row]) -> list[Section]:
     """
     sections: list[Section] = []
     current: Section | None = None
+    has_table_row = False  # whether ``current`` holds a table row yet (``current.table_rows`` non-empty)
     for row in rows:
         text = _single_cell(row)
         kind = title_kind(text) if text is not None else None
         if kind is not None:
             current = Section(kind=kind, title=clean_title(text), line=row.line)
+            has_table_row = False
             if "政府预算支出经济分类" in current.title or "政府经济分类" in current.title:
                 current.scheme = "gov_economic"
             sections.append(current)
             continue
         if current is None:
             continue
-        if text is not None and not current.table_rows and "经济分类" in text:
+        if text is not None and not has_table_row and "经济分类" in text:
             current.scheme = "gov_economic" if "政府" in text else "economic"
         current.rows.append(row)
+        has_table_row = has_table_row or (row.is_table and len(row.cells) > 1)
     return sections
 
 
@@ -159,6 +165,7 @@ def scale_to_wan_yuan(sections: list[Section]) -> list[str]:
     return notes
 
 
+@functools.lru_cache(maxsize=65536)
 def is_total_label(cell: str) -> bool:
     """True for a 合计/总计/小计 label (spaces and markup ignored, "收入合计" etc. included)."""
     return bool(_TOTAL_LABEL.match(clean_cell(cell).replace(" ", "")))

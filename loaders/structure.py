@@ -47,6 +47,8 @@ def is_label(text: str) -> bool:
 
 
 def _single(row: Row) -> str | None:
+    if row.is_table:
+        return None
     filled = [cell for cell in row.cells if cell.strip()]
     return filled[0].strip() if len(filled) == 1 and not row.is_table else None
 

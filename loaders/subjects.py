@@ -173,6 +173,12 @@ def _is_total_row(cells: list[str]) -> bool:
     return label_at is not None and any(parse_amount(cell) is not None for cell in cells[label_at + 1:])
 
 
+@functools.lru_cache(maxsize=65536)
+def _clean_coded_cell(cell: str) -> str:
+    """A cell of a coded table without indentation or markup (``clean_cell``), once per distinct cell."""
+    return clean_cell(_INDENT.sub("", cell))
+
+
 def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | None]:
     """Read a classification table's coded lines and its 合计 row.
 
@@ -184,7 +190,7 @@ def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | Non
         printed form minus indentation; amounts are 万元 with blank cells None.
     """
     rows = section.table_rows
-    cleaned = [[clean_cell(_INDENT.sub("", cell)) for cell in row.cells] for row in rows]
+    cleaned = [[_clean_coded_cell(cell) for cell in row.cells] for row in rows]
     first_data = next((i for i, cells in enumerate(cleaned) if split_code(cells) or _is_total_row(cells)), len(rows))
     name_index, labels = _header_labels(section, first_data)
     lines: list[CodedLine] = []
@@ -224,10 +230,20 @@ def first_amount(line: CodedLine) -> float | None:
 
 def line_total(line: CodedLine) -> float | None:
     """A coded line's total: the 小计/合计/总计 column, else the first amount column."""
-    labelled = [label for label in line.amounts if any(_label_matches(p, label) for p in TOTAL_COLUMN)]
-    if labelled:
-        return line.pick(*TOTAL_COLUMN)
-    basic_only = [label for label in line.amounts if _label_matches(r"基本支出|项目支出", label)]
+    label = _total_label(tuple(line.amounts))
+    return None if label is None else line.amounts[label]
+
+
+@functools.lru_cache(maxsize=4096)
+def _total_label(labels: tuple[str, ...]) -> str | None:
+    """Which column holds a line's total, by the table's column labels (every line of a table has the same):
+    the first 小计/合计/总计 column (``CodedLine.pick(*TOTAL_COLUMN)``), else the one 基本支出 or 项目支出 column
+    of a table that has only one of them, else the first column; None for a line without amounts."""
+    for pattern in TOTAL_COLUMN:
+        for label in labels:
+            if _label_matches(pattern, label):
+                return label
+    basic_only = [label for label in labels if _label_matches(r"基本支出|项目支出", label)]
     if len(basic_only) == 1:
-        return line.amounts[basic_only[0]]
-    return first_amount(line)
+        return basic_only[0]
+    return labels[0] if labels else None

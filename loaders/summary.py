@@ -19,13 +19,15 @@ figure of the table named above.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kb.core.records import EconomicSubjectLine, Extraction, FunctionSubjectLine, Totals
 from loaders.narrative import narrative_figures
 from kb.core.amounts import parse_amount
 from loaders.rows import Row
-from loaders.sections import Section, clean_cell, find_sections, scale_to_wan_yuan, sections_of
+from loaders.sections import Section, clean_cell, sections_of
+from loaders.stream import Stream
 from loaders.subjects import (BASIC_COLUMN, FUNCTION_CLASSES, PROJECT_COLUMN, CodedLine, is_column_number_row,
                               line_total, read_coded_table)
 from loaders.unit import read_unit
@@ -33,9 +35,11 @@ from loaders.unit import read_unit
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|其中[:：]?)\s*")
 _INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "总计", "合计", "本年收入合计")
 _EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "总计", "合计", "本年支出合计")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")
 
 
+@functools.lru_cache(maxsize=65536)
 def _label(cell: str) -> str:
     return _ORDINAL.sub("", clean_cell(cell)).replace(" ", "")
 
@@ -52,7 +56,7 @@ def _pairs(section: Section) -> list[tuple[str, float | None, int, int]]:
             continue
         for column, cell in enumerate(cells[:-1]):
             label = labels[column]
-            if label and parse_amount(cell) is None and re.search(r"[\u4e00-\u9fff]", label):
+            if label and parse_amount(cell) is None and _CJK.search(label):
                 value_at = column + 2 if column + 1 in line_number_columns else column + 1
                 value = parse_amount(cells[value_at]) if value_at < len(cells) else None
                 pairs.append((label, value, column, row.line))
@@ -145,18 +149,19 @@ def _expense_checks(table: list[CodedLine], total: CodedLine, title: str, discre
                                  f"{len(classes)} top-level coded lines sum to {summed:,.2f}.")
 
 
-def summarize(extraction: Extraction, rows: list[Row]) -> None:
+def summarize(extraction: Extraction, stream: Stream) -> None:
     """Fill ``extraction``'s unit, totals, function/economic subjects, discrepancies and notes.
 
     Args:
         extraction: the record to fill (``file``/``lines`` already set); modified in place.
-        rows: ``loaders.rows.rebuild_rows`` output for the document.
+        stream: the document's typed stream (``loaders.stream.Stream``): its sections and text rows are read.
 
     Returns:
-        None. Amounts are 万元 as printed; every record carries its source line.
+        None. Amounts are 万元 (tables printed in 元 were scaled by the stream); every record carries its
+        source line.
     """
-    sections = find_sections(rows)
-    extraction.notes.extend(scale_to_wan_yuan(sections))
+    sections, rows = stream.sections, stream.rows
+    extraction.notes.extend(stream.notes)
     unit, unit_notes = read_unit(rows, sections, extraction.file)
     extraction.unit = unit
     extraction.notes.extend(unit_notes)
@@ -170,7 +175,7 @@ def summarize(extraction: Extraction, rows: list[Row]) -> None:
                  "carryover": summary, "basic_expense": expense_tables or general_tables,
                  "project_expense": expense_tables or general_tables,
                  "three_public": sections_of(sections, "three_public")}
-    _narrative_totals(rows, has_table, values, sources, extraction.discrepancies, unit.year, unit.kind)
+    _narrative_totals(stream.text_rows(), has_table, values, sources, extraction.discrepancies, unit.year, unit.kind)
     totals = Totals()
     for field, (value, line) in values.items():
         setattr(totals, field, value)

@@ -73,6 +73,10 @@ _BODY_FRAMES = (
                r"主要职责|主要职能|负责|作为|现有|共有|编制)"),
     re.compile(r"(?:设立|成立了?)(?P<name>[\u4e00-\u9fff（）()]{4,40}?" + _HEAD + r")[。,，]"),
 )
+# the words each body frame needs (searched for first: the frames try a name at every position)
+_FRAME_HINTS = (re.compile("纳入"),
+                re.compile("内设|下设|下辖|位于|成立于|隶属|是|主要职责|主要职能|负责|作为|现有|共有|编制"),
+                re.compile("设立|成立"))
 _YEAR_KIND = re.compile(r"(?<![与比较])(?P<year>20\d\d)\s*(?:年度|年)\s*(?:部门|单位|本单位|我单位|本年)?\s*(?:一般公共)?(?P<kind>预算|决算)"
                         r"(?!草案|执行)|(?P<year2>20\d\d)\s*(?:年度|年)\s*(?:本年)?(?:收入|支出)(?:总计|合计)")
 _DATE_LINE = re.compile(r"^(?:20\d\d|二[〇○零]\S{2})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$|"
@@ -100,6 +104,7 @@ def compact(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", clean_cell(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def _good_name(name: str | None, head_required: bool = False) -> bool:
     if not name or len(name) < 3 or len(name) > 45 or _GENERIC_NAME.match(name) or _NOT_A_NAME.search(name):
         return False
@@ -115,6 +120,7 @@ _ORDINAL = re.compile(r"^(?:\d{1,2}\s*[、.．]|[一二三四五六七八九十]
 _TRAILING_BRACKET = re.compile(r"\s*(?:（[^（）]{1,30}）|\([^()]{1,30}\))$")
 
 
+@functools.lru_cache(maxsize=65536)
 def _strip_name(name: str) -> str:
     """A name without a trailing 部门/单位, a leading list number or a trailing bracket ((本级), (城市管理局))."""
     name = _ORDINAL.sub("", name.strip(" -—·:：")).split("关于")[0].removesuffix("部门").removesuffix("单位").strip()
@@ -149,6 +155,7 @@ def _title_lines(rows: list[Row]) -> list[tuple[str, str, int]]:
     return result
 
 
+@functools.lru_cache(maxsize=65536)
 def _joinable(text: str) -> bool:
     """A title's first half: a unit name, a year ("2022年度") or a name ending in a year (梧州市实验幼儿园 2022)."""
     return bool(re.fullmatch(r"20\d\d\s*(?:年度|年)?", text) or re.search(r"\D\s*20\d\d\s*(?:年度|年)?$", text)
@@ -221,6 +228,9 @@ _FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 
 
 def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
+        text = "\t".join(row.cells)
+        if len(text) <= 300 and not _FIELD_MARKS.search(text) and "位" not in text and "门" not in text:
+            continue  # no cell is a labelled or coded name, and no cell a unit label (they all hold 单位/部门)
         if row.is_table:  # a label cell followed by its value cell (forms, one label per line)
             for label, value in zip(row.cells, row.cells[1:]):
                 if len(label) >= 16 or ("位" not in label and "门" not in label):  # every form label has 单位/部门
@@ -294,16 +304,18 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
         if row.is_table:
             continue
         text = _QUOTED.sub("", compact(" ".join(row.cells)))  # names inside 《titles》 are other bodies
-        for frame in _BODY_FRAMES:
+        for frame, hint in zip(_BODY_FRAMES, _FRAME_HINTS):
+            if not hint.search(text):  # the frame's verb is not there: the slower frame cannot match
+                continue
             for match in frame.finditer(text):
                 name = _strip_name(match.group("name"))
                 if _good_name(name, head_required=True):
                     found["name"].append(_Candidate(name, 0.6, row.line, "body sentence"))
-        for match in _YEAR_KIND.finditer(text):
+        for match in (_YEAR_KIND.finditer(text) if "20" in text else ()):
             year = int(match.group("year") or match.group("year2"))
             years[year] += 1
             first_line.setdefault(year, row.line)
-        for match in _KIND_WORD.finditer(text):
+        for match in (_KIND_WORD.finditer(text) if "算" in text else ()):
             kinds[match.group(0)] += 1
     if years:
         year, _ = max(years.items(), key=lambda item: (item[1], -first_line[item[0]]))

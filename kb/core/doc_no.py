@@ -31,6 +31,9 @@ DOC_NO_PATTERN = re.compile(
     rf"\s*[{re.escape(_OPEN)}]\s*(?P<year>(?:19|20)\d\d)\s*[{re.escape(_CLOSE)}]"
     r"\s*第?\s*(?P<number>\d{1,5})\s*号(?P<wen>文(?!件))?"
 )
+# the year in brackets and the number: every 文号 holds one; texts without it are not searched further
+_ANCHOR = re.compile(rf"[{re.escape(_OPEN)}]\s*(?:19|20)\d\d\s*[{re.escape(_CLOSE)}]\s*第?\s*\d{{1,5}}\s*号")
+_WINDOW = 48  # characters before an anchor where its issuer prefix may start (the prefix holds at most 26)
 _CANONICAL = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,12}(?:[(（][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?)〔(?P<year>\d{4})〕(?P<number>\d+)号$")
 
 
@@ -144,7 +147,7 @@ def find_doc_nos(text: str) -> list[DocNoMatch]:
     found: list[DocNoMatch] = []
     if "号" not in text:
         return found
-    for match in DOC_NO_PATTERN.finditer(text):
+    for match in _matches(text):
         prefix, dropped = _trim_prefix(match.group("prefix"))
         issuer = prefix.replace(" ", "")
         if len(issuer) < 2:
@@ -157,6 +160,53 @@ def find_doc_nos(text: str) -> list[DocNoMatch]:
             raw=text[start:end], start=start, end=end, title=_title_before(text, start),
         ))
     return found
+
+
+def _matches(text: str) -> list[re.Match]:
+    """``DOC_NO_PATTERN.finditer(text)``, searched only around each year-and-number anchor.
+
+    The pattern tries to start at every Chinese character (an issuer prefix of up to 12 of them), which made
+    it the slowest regular expression of a parse; each match holds one anchor, so each anchor is searched
+    from ``_WINDOW`` characters before it (or the end of the previous match), which gives the same matches.
+    A prefix followed by a long run of spaces before its bracket is searched over the whole text.
+    """
+    matches: list[re.Match] = []
+    position = 0
+    for anchor in _ANCHOR.finditer(text):
+        if anchor.start() < position:
+            continue
+        start = max(position, anchor.start() - _WINDOW)
+        if start > position and text[start:anchor.start()].count(" ") + text[start:anchor.start()].count("\t") > 8:
+            start = position
+        match = DOC_NO_PATTERN.search(text, start, anchor.end() + 2)
+        if match is None or match.end() > anchor.end() + 1:
+            continue
+        matches.append(match)
+        position = match.end()
+    return matches
+
+
+def attached_titles(text: str) -> set[str]:
+    """The 《titles》 ``find_doc_nos(text)`` attaches to a 文号: ``{m.title for m in find_doc_nos(text)} - {None}``.
+
+    Only the places right after a 》 (past spaces and opening brackets) are searched: a 文号 gets a title only
+    when it starts there (no match can start earlier and run over a 》), so the whole text is not searched.
+    """
+    titles: set[str] = set()
+    closing = text.find("》")
+    while closing >= 0:
+        start = closing + 1
+        while start < len(text) and text[start] in " (（":
+            start += 1
+        match = DOC_NO_PATTERN.match(text, start)
+        if match is not None:
+            prefix, dropped = _trim_prefix(match.group("prefix"))
+            if len(prefix.replace(" ", "")) >= 2:
+                title = _title_before(text, match.start("prefix") + dropped)
+                if title:
+                    titles.add(title)
+        closing = text.find("》", closing + 1)
+    return titles
 
 
 def canonicalize(text: str) -> str | None:

@@ -28,6 +28,12 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # "預(yù)算", "预（yu4）算": a pinyin syllable (or two) in brackets right after a Chinese character
 _PINYIN_NOTE = re.compile(r"(?<=[\u3400-\u9fff])\s?[(（]\s*(?P<syllable>[a-z" + _TONED + r"]{1,7}[1-5]?"
                           r"(?:\s[a-z" + _TONED + r"]{1,7}[1-5]?)?)\s*[)）]")
+# the same, for many lines joined by "\n": no match runs over a line break
+_PINYIN_NOTE_LINES = re.compile(_PINYIN_NOTE.pattern.replace(r"\s", r"[^\S\n]"))
+# what every pinyin annotation starts with: a bracket and a Latin letter (searched for before the slower pattern)
+_PINYIN_HINT = re.compile(r"[(（][^\S\n]*[a-z" + _TONED + r"]")
+_FULLWIDTH_ANY = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FULLWIDTH)) + "]")
+_SPACE_RUN = re.compile(r" {2,}")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6});")
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")  # "２，２３５．５８" -> "2,235.58"
 
@@ -65,8 +71,21 @@ def _traditional_chars() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def _traditional_pattern() -> re.Pattern[str]:
-    """One character class of every traditional character (a C-speed search instead of a Python loop)."""
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(_traditional_chars())) + "]")
+    """One character class of every traditional character of the Basic Multilingual Plane, plus every character
+    beyond it (a class holding a few hundred scattered astral characters makes ``re`` test each character
+    slowly: 1 µs per character instead of 10 ns); an astral hit is confirmed by ``_has_traditional``."""
+    bmp = "".join(re.escape(ch) for ch in sorted(_traditional_chars()) if ord(ch) <= 0xFFFF)
+    return re.compile("[" + bmp + "\U00010000-\U0010FFFF]")
+
+
+def _has_traditional(text: str) -> bool:
+    """True when ``text`` holds a character OpenCC t2s maps to another one."""
+    found = _traditional_pattern().search(text)
+    while found is not None:
+        if found.group(0) in _traditional_chars():
+            return True
+        found = _traditional_pattern().search(text, found.end())
+    return False
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,7 +102,7 @@ def to_simplified(text: str) -> str:
         >>> to_simplified("社會保險服務")
         '社会保险服务'
     """
-    if not _traditional_pattern().search(text):
+    if not _has_traditional(text):
         return text
     return _t2s().convert(text)
 
@@ -123,6 +142,50 @@ def normalize_text(text: str) -> str:
         return _RUNS_OF_SPACE.sub(" ", text).strip(" ")
     cells = [_RUNS_OF_SPACE.sub(" ", cell).strip(" ") for cell in text.split("\t")]
     return "\t".join(cells)
+
+
+def normalize_lines(lines: list[str]) -> list[str]:
+    r"""``normalize_text`` of every line, computed over the lines joined (one regular-expression pass per rule over
+    the whole text instead of one per line; the result is identical, line for line).
+
+    Lines holding an HTML entity (its unescaping may give a line break) or a line break are normalised alone.
+
+    Args:
+        lines: raw lines as split from the decoded file (no line breaks inside).
+
+    Returns:
+        The normalised lines, as many as given.
+
+    Example:
+        >>> normalize_lines(["２０８０１０１\t服務 ", "a&amp;b", "  x  y "])
+        ['2080101\t服务', 'a&b', 'x y']
+    """
+    if not lines:
+        return []
+    text = "\n".join(lines)
+    special: list[int] = []
+    if "&" in text or "\r" in text or text.count("\n") != max(len(lines) - 1, 0):
+        special = [index for index, line in enumerate(lines) if "&" in line or "\n" in line or "\r" in line]
+        batch = list(lines)
+        for index in special:
+            batch[index] = ""
+        text = "\n".join(batch)
+    if _FULLWIDTH_ANY.search(text):
+        text = text.translate(_FULLWIDTH)
+    if _has_traditional(text):
+        text = "\n".join(to_simplified(line) for line in text.split("\n"))
+    if ("(" in text or "（" in text) and _PINYIN_HINT.search(text):
+        text = _PINYIN_NOTE_LINES.sub(_drop_pinyin, text)
+    if "，" in text:
+        text = _FULLWIDTH_THOUSANDS.sub(",", text)
+    text = _ODD_SPACES.sub(" ", text)
+    if " " in text:  # runs of spaces made one, then the space at either edge of a cell or line dropped
+        text = _SPACE_RUN.sub(" ", text).replace(" \t", "\t").replace("\t ", "\t").replace(" \n", "\n")
+        text = text.replace("\n ", "\n").strip(" ")
+    result = text.split("\n")
+    for index in special:
+        result[index] = normalize_text(lines[index])
+    return result
 
 
 def match_key(text: str | None) -> str:

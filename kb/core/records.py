@@ -157,19 +157,25 @@ class Extraction(Record):
     path: str | None = None  # path as given when parsed
     layout: str | None = None  # which table layout the reader recognised
     lines: list[str] = Field(default_factory=list, exclude=True)  # normalised text lines (not printed)
-    # The parse's one pass over ``lines``: the table rows (``loaders.rows.Row``) as first rebuilt, before
-    # refinement, kept so consistency checks read them instead of rebuilding them; never serialised.
-    _table_rows: list | None = PrivateAttr(default=None)
+    # The parse's one pass over ``lines`` (``loaders.stream.Stream``: rows typed once, table sections), kept so
+    # the consistency checks read it instead of rebuilding rows; never serialised.
+    _stream: object | None = PrivateAttr(default=None)
+
+    @property
+    def stream(self):
+        """The ``loaders.stream.Stream`` this document was parsed through, or None for an Extraction built
+        otherwise (read back from JSON or a store). An extraction sent from a worker process (``kb.isolation``)
+        keeps the stream's printed rows only (``table_rows``)."""
+        return self._stream
 
     @property
     def table_rows(self) -> list | None:
-        """The rows ``loaders.rows.rebuild_rows(self.lines)`` gave when this document was parsed, or None
-        for an Extraction built otherwise (read back from JSON or a store)."""
-        return self._table_rows
+        """The rows as printed (``loaders.rows.rebuild_rows(self.lines)``) of the parse's stream, or None."""
+        return None if self._stream is None else self._stream.printed
 
-    def keep_table_rows(self, rows: list) -> None:
-        """Keep the parse's rows of ``self.lines`` (see ``table_rows``)."""
-        self._table_rows = rows
+    def keep_stream(self, stream: object) -> None:
+        """Keep the parse's stream of ``self.lines`` (see ``stream``)."""
+        self._stream = stream
 
     def schema_dict(self) -> dict:
         """Return the JSON-ready dict printed by ``kb parse --json`` (``lines`` left out)."""
