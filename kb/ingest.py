@@ -29,15 +29,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.core.errors import KBError
+from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import MAX_MESSAGE_CHARS, display, shorten
 from kb.isolation import parse_files
 from kb.core.records import Extraction, LinkResult
-from kb.graph import build_graph
+from kb.graph import DocumentPart, build_graph, document_part, node_id
 from kb.store import Store, open_store
 from kb.store.base import new_meta
 from kb.store.delta import GraphIndex, graph_delta, index_graph, save_index
-from linking import link
+from kb.store.derived import DerivedCache
+from linking import link, link_inputs
+from linking.inputs import DocumentInput, document_input
 from linking.decisions import load_decisions
 from loaders.limits import Limits
 
@@ -194,25 +196,56 @@ class _Run:
         return self.summary
 
 
-def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: _Run, rebuild: bool):
+def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Extraction],
+                  staged_findings: dict[str, list]) -> tuple[list[DocumentPart], list[DocumentInput]]:
+    """Every kept document's graph part and linking input: computed now for the records parsed by this run
+    (and any whose kept entry is missing or outdated, read back from the archive), read from the
+    ``DerivedCache`` for the others."""
+    cache = DerivedCache(store.folder)
+    parts: list[DocumentPart] = []
+    inputs: list[DocumentInput] = []
+    missing = []
+    for doc_id in keep:
+        kept = None if doc_id in staged else cache.get(doc_id)
+        if kept is None:
+            missing.append(doc_id)
+        else:
+            parts.append(kept[0])
+            inputs.append(kept[1])
+    archived = [doc_id for doc_id in missing if doc_id not in staged]
+    findings = {**store.archive.findings(archived), **staged_findings}
+    records = store.archive.load(archived) + [staged[doc_id] for doc_id in missing if doc_id in staged]
+    for record in records:
+        part, document = document_part(record, findings.get(record.doc_id)), document_input(record)
+        try:
+            cache.put(part, document)
+        except OSError as error:
+            raise StoreUnavailable(f"无法在 {store.folder} 写入文档的图缓存：{error}") from error
+        parts.append(part)
+        inputs.append(document)
+    return parts, inputs
+
+
+def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: _Run, rebuild: bool,
+             staged_findings: dict[str, list] | None = None):
     """Link and build the corpus ``keep`` (doc_ids) and write it as a delta (or whole), then publish.
 
     Args:
         keep: doc_ids of the corpus after the change.
         staged: doc_id -> record of the documents parsed by this run (already staged in the archive).
         rebuild: write the whole graph (empty or outdated store).
+        staged_findings: doc_id -> consistency findings of the staged records.
 
     Returns:
         The graph now stored (networkx, ``kb.graph.build_graph`` output).
     """
-    stored = [doc_id for doc_id in keep if doc_id not in staged]
-    corpus = store.archive.load(stored) + [staged[doc_id] for doc_id in keep if doc_id in staged]
-    findings = store.archive.findings(keep)
+    staged_findings = staged_findings or {}
+    parts, inputs = _corpus_parts(store, keep, staged, staged_findings)
     run.lap("archive")
     run.report(0, 0, "linking")
-    links = link_corpus(corpus, store.folder)
+    links = link_inputs(inputs, load_decisions(store.folder))
     run.lap("link")
-    graph = build_graph(corpus, links, findings)
+    graph = build_graph([], links, parts=parts)
     run.lap("build")
     run.report(0, 0, "writing")
     new_index = index_graph(graph)
@@ -232,8 +265,15 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: 
         meta["generation"] = old_index.generation  # nothing written: the stored graph is as it was
     new_index.generation = meta["generation"]
     save_index(store.folder, new_index)
-    published = {record.doc_id: {"file": record.file, "path": record.path or ""} for record in corpus}
-    store.archive.publish(published, corpus, findings)
+    published = {part.doc_id: {"file": part.file,
+                               "path": part.nodes.get(node_id("Document", part.doc_id), {}).get("path") or ""}
+                 for part in parts}
+    every = [staged[doc_id] for doc_id in keep if doc_id in staged]
+    if len(every) == len(keep):  # every record at hand (a first ingest): they become the archive's corpus cache
+        store.archive.publish(published, every, staged_findings)
+    else:
+        store.archive.publish(published)
+    DerivedCache(store.folder).keep_only(set(keep))
     run.lap("write")
     return graph
 
@@ -298,6 +338,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
                 digests[path] = digest
                 wanted.append(path)
         staged: dict[str, Extraction] = {}
+        staged_findings: dict[str, list] = {}
         replaced: dict[str, str] = {}
         from kb.checks import check_extraction
 
@@ -307,7 +348,8 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
                 run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
             else:
                 result.doc_id, result.path = digests[path], _source_path(path)
-                store.archive.stage(result, check_extraction(result))  # findings once per content
+                staged_findings[result.doc_id] = check_extraction(result)  # findings once per content
+                store.archive.stage(result, staged_findings[result.doc_id])
                 result.lines = []  # kept on disk; linking and building do not read them
                 staged[result.doc_id] = result
                 earlier = by_path.get(result.path)
@@ -321,7 +363,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
             if outdated:
                 keep = list(dict.fromkeys(_migrate(store) + keep))
-            graph = _publish(store, keep, staged, run, rebuild=outdated)
+            graph = _publish(store, keep, staged, run, rebuild=outdated, staged_findings=staged_findings)
             if outdated:
                 store.archive.drop_legacy()
             return run.finish(store, graph)
