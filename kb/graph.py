@@ -228,17 +228,16 @@ def document_part(extraction: Extraction, findings: list | None = None) -> Docum
 def _merge(builder: _Builder, part: DocumentPart) -> None:
     """Add ``part`` to the graph being built exactly as ``_add_document`` would have: a node already there
     gets the values it lacks (None or []), a policy document every title not yet listed; an edge is
-    overwritten."""
+    overwritten. The part's property maps become the graph's (not copied: a part is merged once)."""
     graph = builder.graph
     for identifier, data in part.nodes.items():
         current = graph.nodes.get(identifier)
         if current is None:
-            graph.add_node(identifier, **{name: list(value) if isinstance(value, list) else value
-                                          for name, value in data.items()})
+            graph.add_node(identifier, **data)
             continue
         for name, value in data.items():
             if current.get(name) in (None, []) and value not in (None, []):
-                current[name] = list(value) if isinstance(value, list) else value
+                current[name] = value
         if data["label"] == "PolicyDocument":
             current["titles"] = list(dict.fromkeys([*current["titles"], *data["titles"]]))
             current["title"] = current["titles"][0] if current["titles"] else ""
@@ -274,9 +273,11 @@ def build_graph(extractions: list[Extraction], links: LinkResult | None = None,
     for extraction in extractions:
         known = findings.get(extraction.doc_id) if findings is not None and extraction.doc_id else None
         built.append(document_part(extraction, known))
+    built.sort(key=lambda part: part.order)  # in file order, so merged titles and names never depend on input order
     builder = _Builder()
-    for part in sorted(built, key=lambda part: part.order):
-        _merge(builder, part)  # in file order, so merged titles and names never depend on input order
+    for index, part in enumerate(built):
+        _merge(builder, part)
+        built[index] = None  # let a merged part go
     if links is not None:
         _add_links(builder, links)
     _add_subject_hierarchy(builder)

@@ -196,56 +196,66 @@ class _Run:
         return self.summary
 
 
-def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Extraction],
-                  staged_findings: dict[str, list]) -> tuple[list[DocumentPart], list[DocumentInput]]:
-    """Every kept document's graph part and linking input: computed now for the records parsed by this run
-    (and any whose kept entry is missing or outdated, read back from the archive), read from the
-    ``DerivedCache`` for the others."""
+Derived = tuple[DocumentPart, DocumentInput]
+
+
+def _derive(store: Store, record: Extraction, findings: list | None) -> Derived:
+    """One document's graph part and linking input, kept in the store's ``DerivedCache``."""
+    derived = document_part(record, findings), document_input(record)
+    try:
+        DerivedCache(store.folder).put(*derived)
+    except OSError as error:
+        raise StoreUnavailable(f"无法在 {store.folder} 写入文档的图缓存：{error}") from error
+    return derived
+
+
+def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived]) -> list[Derived]:
+    """Every kept document's graph part and linking input: those of this run's documents as computed when
+    parsed, the others read from the ``DerivedCache`` (or, when an entry is missing or outdated, computed
+    again from the archived record)."""
     cache = DerivedCache(store.folder)
-    parts: list[DocumentPart] = []
-    inputs: list[DocumentInput] = []
+    derived: list[Derived] = []
     missing = []
     for doc_id in keep:
-        kept = None if doc_id in staged else cache.get(doc_id)
+        kept = staged.get(doc_id) or cache.get(doc_id)
         if kept is None:
             missing.append(doc_id)
         else:
-            parts.append(kept[0])
-            inputs.append(kept[1])
-    archived = [doc_id for doc_id in missing if doc_id not in staged]
-    findings = {**store.archive.findings(archived), **staged_findings}
-    records = store.archive.load(archived) + [staged[doc_id] for doc_id in missing if doc_id in staged]
-    for record in records:
-        part, document = document_part(record, findings.get(record.doc_id)), document_input(record)
-        try:
-            cache.put(part, document)
-        except OSError as error:
-            raise StoreUnavailable(f"无法在 {store.folder} 写入文档的图缓存：{error}") from error
-        parts.append(part)
-        inputs.append(document)
-    return parts, inputs
+            derived.append(kept)
+    findings = store.archive.findings(missing)
+    derived += [_derive(store, record, findings.get(record.doc_id)) for record in store.archive.load(missing)]
+    return derived
 
 
-def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: _Run, rebuild: bool,
-             staged_findings: dict[str, list] | None = None):
+def _drain(derived: list[Derived]) -> Iterator[DocumentPart]:
+    """The parts of ``derived``, each taken out of the list as it is yielded (so merged parts can be freed)."""
+    derived.reverse()
+    while derived:
+        yield derived.pop()[0]
+
+
+def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool):
     """Link and build the corpus ``keep`` (doc_ids) and write it as a delta (or whole), then publish.
 
     Args:
         keep: doc_ids of the corpus after the change.
-        staged: doc_id -> record of the documents parsed by this run (already staged in the archive).
+        staged: doc_id -> (graph part, linking input) of the documents parsed by this run (their records
+            already staged in the archive).
         rebuild: write the whole graph (empty or outdated store).
-        staged_findings: doc_id -> consistency findings of the staged records.
 
     Returns:
         The graph now stored (networkx, ``kb.graph.build_graph`` output).
     """
-    staged_findings = staged_findings or {}
-    parts, inputs = _corpus_parts(store, keep, staged, staged_findings)
+    derived = _corpus_parts(store, keep, staged)
+    staged.clear()  # held by ``derived`` now; each part is let go once merged into the graph
+    published = {part.doc_id: {"file": part.file,
+                               "path": part.nodes.get(node_id("Document", part.doc_id), {}).get("path") or ""}
+                 for part, _ in derived}
     run.lap("archive")
     run.report(0, 0, "linking")
-    links = link_inputs(inputs, load_decisions(store.folder))
+    links = link_inputs([document for _, document in derived], load_decisions(store.folder))
     run.lap("link")
-    graph = build_graph([], links, parts=parts)
+    graph = build_graph([], links, parts=_drain(derived))
     run.lap("build")
     run.report(0, 0, "writing")
     new_index = index_graph(graph)
@@ -265,14 +275,7 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: 
         meta["generation"] = old_index.generation  # nothing written: the stored graph is as it was
     new_index.generation = meta["generation"]
     save_index(store.folder, new_index)
-    published = {part.doc_id: {"file": part.file,
-                               "path": part.nodes.get(node_id("Document", part.doc_id), {}).get("path") or ""}
-                 for part in parts}
-    every = [staged[doc_id] for doc_id in keep if doc_id in staged]
-    if len(every) == len(keep):  # every record at hand (a first ingest): they become the archive's corpus cache
-        store.archive.publish(published, every, staged_findings)
-    else:
-        store.archive.publish(published)
+    store.archive.publish(published)
     DerivedCache(store.folder).keep_only(set(keep))
     run.lap("write")
     return graph
@@ -337,8 +340,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             else:
                 digests[path] = digest
                 wanted.append(path)
-        staged: dict[str, Extraction] = {}
-        staged_findings: dict[str, list] = {}
+        staged: dict[str, Derived] = {}
         replaced: dict[str, str] = {}
         from kb.checks import check_extraction
 
@@ -348,10 +350,9 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
                 run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
             else:
                 result.doc_id, result.path = digests[path], _source_path(path)
-                staged_findings[result.doc_id] = check_extraction(result)  # findings once per content
-                store.archive.stage(result, staged_findings[result.doc_id])
-                result.lines = []  # kept on disk; linking and building do not read them
-                staged[result.doc_id] = result
+                findings = check_extraction(result)  # findings once per content
+                store.archive.stage(result, findings)
+                staged[result.doc_id] = _derive(store, result, findings)  # the record itself is not kept
                 earlier = by_path.get(result.path)
                 if earlier and earlier != result.doc_id:
                     replaced[earlier] = result.path
@@ -363,7 +364,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
             if outdated:
                 keep = list(dict.fromkeys(_migrate(store) + keep))
-            graph = _publish(store, keep, staged, run, rebuild=outdated, staged_findings=staged_findings)
+            graph = _publish(store, keep, staged, run, rebuild=outdated)
             if outdated:
                 store.archive.drop_legacy()
             return run.finish(store, graph)

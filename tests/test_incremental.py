@@ -143,7 +143,7 @@ def test_stored_documents_are_linked_and_built_from_their_kept_parts(tmp_path):
         for doc_id in published:  # the stored records unreadable: the next add must not need them
             shutil.copy(db / "documents" / f"{doc_id}.json", hidden)
             (db / "documents" / f"{doc_id}.json").write_text("not a record", encoding="utf-8")
-        (db / "documents" / "corpus.pickle").unlink()
+        (db / "documents" / "corpus.pickle").unlink(missing_ok=True)
         shutil.copy(CORPUS / FILES[3], folder)
         summary = ingest_paths([folder / FILES[3]], store)
         assert (summary.ingested, summary.documents) == (1, 4)
