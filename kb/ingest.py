@@ -7,14 +7,18 @@ says so); two files with the same name and different bytes are two documents.
 
 One run, holding the store's writer lock (``Store.writer``) from start to end:
 
-1. hash each file; parse only the new or changed ones (``_parse_paths``); compute their consistency
-   findings once (``kb.checks.check_extraction``) and stage record + findings in the archive;
-2. link the whole corpus (``linking.link`` with the review decisions: programs and 文号 links are corpus
-   wide) and build the whole new graph in memory (``kb.graph.build_graph``, reusing stored findings);
-3. diff it by key against the stored graph (``kb.store.delta``) and write only what was added, changed or
-   removed (``Store.apply_delta``, one atomic change), or the whole graph when most of it changed or the
-   store is empty or outdated (``Store.write_graph``);
-4. publish: the graph now names the documents; the archive drops records no graph holds.
+1. hash each file; parse only the new or changed ones (``_parse_paths``); for each, once: its consistency
+   findings (``kb.checks.check_extraction``), its record staged in the archive, and its graph part and
+   linking input (``kb.graph.document_part``, ``linking.inputs.document_input``) kept in ``<db>/derived``
+   (``kb.store.derived.DerivedCache``) by content hash;
+2. link the whole corpus from the kept inputs (``linking.link_inputs`` with the review decisions: programs
+   and 文号 links are corpus wide; no stored record is loaded or normalised again) and build the whole new
+   graph by merging the kept parts (``kb.graph.build_graph(parts=…)``);
+3. diff it by key against the stored graph's index, digesting only what the changed documents and linking
+   touch (``kb.store.delta.patched_index``), and write only what was added, changed or removed
+   (``Store.apply_delta``, one atomic change), or the whole graph when most of it changed or the store is
+   empty or outdated (``Store.write_graph``);
+4. publish: the graph now names the documents; the archive and ``derived/`` drop what no graph holds.
 
 A process killed at any point leaves the store as it was before (step 3 is atomic) or after; a later
 open clears its staged records (``Store.recover``).
@@ -36,7 +40,7 @@ from kb.core.records import Extraction, LinkResult
 from kb.graph import DocumentPart, build_graph, document_part, node_id
 from kb.store import Store, open_store
 from kb.store.base import new_meta
-from kb.store.delta import GraphIndex, graph_delta, index_graph, save_index
+from kb.store.delta import GraphIndex, graph_delta, index_graph, patched_index, save_index
 from kb.store.derived import DerivedCache
 from linking import link, link_inputs
 from linking.inputs import DocumentInput, document_input
@@ -209,10 +213,14 @@ def _derive(store: Store, record: Extraction, findings: list | None) -> Derived:
     return derived
 
 
-def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived]) -> list[Derived]:
+def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived]) -> tuple[list[Derived], list[DocumentPart]]:
     """Every kept document's graph part and linking input: those of this run's documents as computed when
     parsed, the others read from the ``DerivedCache`` (or, when an entry is missing or outdated, computed
-    again from the archived record)."""
+    again from the archived record).
+
+    Returns:
+        (part and input of each kept document, the parts computed by this run: staged or rebuilt).
+    """
     cache = DerivedCache(store.folder)
     derived: list[Derived] = []
     missing = []
@@ -223,8 +231,14 @@ def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived]) -> 
         else:
             derived.append(kept)
     findings = store.archive.findings(missing)
-    derived += [_derive(store, record, findings.get(record.doc_id)) for record in store.archive.load(missing)]
-    return derived
+    rebuilt = [_derive(store, record, findings.get(record.doc_id)) for record in store.archive.load(missing)]
+    return derived + rebuilt, [part for part, _ in [*staged.values(), *rebuilt]]
+
+
+def _published_before(store: Store, keep: list[str]) -> list[str]:
+    """doc_ids of the stored graph that the change takes away (replaced or removed documents)."""
+    kept = set(keep)
+    return [doc_id for doc_id in store.published_documents() if doc_id not in kept]
 
 
 def _drain(derived: list[Derived]) -> Iterator[DocumentPart]:
@@ -246,7 +260,13 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Ru
     Returns:
         The graph now stored (networkx, ``kb.graph.build_graph`` output).
     """
-    derived = _corpus_parts(store, keep, staged)
+    removed = [] if rebuild else [DerivedCache(store.folder).get(doc_id) for doc_id in _published_before(store, keep)]
+    patchable = None not in removed  # every removed document's part known: only their keys can lose a value
+    removed = [entry[0] for entry in removed if entry is not None]
+    derived, changed = _corpus_parts(store, keep, staged)
+    touched_nodes = {node for part in [*changed, *removed] for node in part.nodes}
+    touched_edges = {edge for part in [*changed, *removed] for edge in part.edges}
+    del removed, changed
     staged.clear()  # held by ``derived`` now; each part is let go once merged into the graph
     published = {part.doc_id: {"file": part.file,
                                "path": part.nodes.get(node_id("Document", part.doc_id), {}).get("path") or ""}
@@ -258,8 +278,11 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Ru
     graph = build_graph([], links, parts=_drain(derived))
     run.lap("build")
     run.report(0, 0, "writing")
-    new_index = index_graph(graph)
     old_index = GraphIndex() if rebuild else store.graph_index()
+    if old_index.nodes and patchable:  # digest only what can have changed
+        new_index = patched_index(old_index, graph, touched_nodes, touched_edges)
+    else:
+        new_index = index_graph(graph)
     delta = graph_delta(old_index, graph, new_index) if old_index.nodes else None  # an empty store: write whole
     run.lap("diff")
     whole = delta is None or delta.size() > FULL_REWRITE_SHARE * (len(new_index.nodes) + len(new_index.edges))
