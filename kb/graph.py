@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -187,8 +188,66 @@ def _add_links(builder: _Builder, links: LinkResult) -> None:
                      parameters=json.dumps(links.program_model, ensure_ascii=False))
 
 
+@dataclass
+class DocumentPart:
+    """What one document alone contributes to the graph, kept per content hash so it is built once.
+
+    Attributes:
+        doc_id / file: the document (parts are merged in (file, doc_id) order, as ``build_graph`` adds them).
+        nodes: node id -> data (``label`` and schema properties), as ``_add_document`` made them.
+        edges: (source id, target id, type) -> data (``type`` and schema properties).
+        version: ``PART_VERSION`` when built.
+    """
+
+    doc_id: str
+    file: str
+    nodes: dict[str, dict]
+    edges: dict[tuple[str, str, str], dict]
+    version: int = 0
+
+    @property
+    def order(self) -> tuple[str, str]:
+        """The document's place in a corpus: (file, doc_id)."""
+        return self.file, self.doc_id
+
+
+PART_VERSION = 1
+"""Bumped whenever ``_add_document`` changes what it builds: a kept part of another version is built again."""
+
+
+def document_part(extraction: Extraction, findings: list | None = None) -> DocumentPart:
+    """Build the part of the graph one document contributes (see ``build_graph`` for ``findings``)."""
+    builder = _Builder()
+    _add_document(builder, extraction, findings)
+    graph = builder.graph
+    return DocumentPart(extraction.doc_id or "", extraction.file, dict(graph.nodes(data=True)),
+                        {(source, target, key): data for source, target, key, data in graph.edges(keys=True, data=True)},
+                        PART_VERSION)
+
+
+def _merge(builder: _Builder, part: DocumentPart) -> None:
+    """Add ``part`` to the graph being built exactly as ``_add_document`` would have: a node already there
+    gets the values it lacks (None or []), a policy document every title not yet listed; an edge is
+    overwritten. The part's property maps become the graph's (not copied: a part is merged once)."""
+    graph = builder.graph
+    for identifier, data in part.nodes.items():
+        current = graph.nodes.get(identifier)
+        if current is None:
+            graph.add_node(identifier, **data)
+            continue
+        for name, value in data.items():
+            if current.get(name) in (None, []) and value not in (None, []):
+                current[name] = value
+        if data["label"] == "PolicyDocument":
+            current["titles"] = list(dict.fromkeys([*current["titles"], *data["titles"]]))
+            current["title"] = current["titles"][0] if current["titles"] else ""
+    for (source, target, rel_type), data in part.edges.items():
+        graph.add_edge(source, target, key=rel_type, **data)
+
+
 def build_graph(extractions: list[Extraction], links: LinkResult | None = None,
-                findings: Mapping[str, list] | None = None) -> nx.MultiDiGraph:
+                findings: Mapping[str, list] | None = None,
+                parts: Iterable[DocumentPart] = ()) -> nx.MultiDiGraph:
     """Build the property graph of a corpus.
 
     Args:
@@ -197,6 +256,8 @@ def build_graph(extractions: list[Extraction], links: LinkResult | None = None,
         findings: doc_id -> ``kb.checks.Finding`` list already computed for that content (the store's
             archive keeps them); a document missing here is checked now (``check_extraction``, which needs
             its ``lines``).
+        parts: documents already built (``document_part``, kept per content by the ingest), merged with
+            ``extractions`` in (file, doc_id) order: the graph is the same as building their records.
 
     Returns:
         A MultiDiGraph: nodes ``"<Label>:<key>"`` with ``label`` and the schema's properties; edges keyed by
@@ -208,10 +269,15 @@ def build_graph(extractions: list[Extraction], links: LinkResult | None = None,
         >>> sorted({data["label"] for _, data in graph.nodes(data=True)})
         ['Budget', 'Document', 'Unit']
     """
-    builder = _Builder()
-    for extraction in sorted(extractions, key=lambda record: (record.file, record.doc_id or "")):
+    built = list(parts)
+    for extraction in extractions:
         known = findings.get(extraction.doc_id) if findings is not None and extraction.doc_id else None
-        _add_document(builder, extraction, known)  # in file order, so merged titles and names never depend on input order
+        built.append(document_part(extraction, known))
+    built.sort(key=lambda part: part.order)  # in file order, so merged titles and names never depend on input order
+    builder = _Builder()
+    for index, part in enumerate(built):
+        _merge(builder, part)
+        built[index] = None  # let a merged part go
     if links is not None:
         _add_links(builder, links)
     _add_subject_hierarchy(builder)

@@ -7,14 +7,18 @@ says so); two files with the same name and different bytes are two documents.
 
 One run, holding the store's writer lock (``Store.writer``) from start to end:
 
-1. hash each file; parse only the new or changed ones (``_parse_paths``); compute their consistency
-   findings once (``kb.checks.check_extraction``) and stage record + findings in the archive;
-2. link the whole corpus (``linking.link`` with the review decisions: programs and 文号 links are corpus
-   wide) and build the whole new graph in memory (``kb.graph.build_graph``, reusing stored findings);
-3. diff it by key against the stored graph (``kb.store.delta``) and write only what was added, changed or
-   removed (``Store.apply_delta``, one atomic change), or the whole graph when most of it changed or the
-   store is empty or outdated (``Store.write_graph``);
-4. publish: the graph now names the documents; the archive drops records no graph holds.
+1. hash each file; parse only the new or changed ones (``_parse_paths``); for each, once: its consistency
+   findings (``kb.checks.check_extraction``), its record staged in the archive, and its graph part and
+   linking input (``kb.graph.document_part``, ``linking.inputs.document_input``) kept in ``<db>/derived``
+   (``kb.store.derived.DerivedCache``) by content hash;
+2. link the whole corpus from the kept inputs (``linking.link_inputs`` with the review decisions: programs
+   and 文号 links are corpus wide; no stored record is loaded or normalised again) and build the whole new
+   graph by merging the kept parts (``kb.graph.build_graph(parts=…)``);
+3. diff it by key against the stored graph's index, digesting only what the changed documents and linking
+   touch (``kb.store.delta.patched_index``), and write only what was added, changed or removed
+   (``Store.apply_delta``, one atomic change), or the whole graph when most of it changed or the store is
+   empty or outdated (``Store.write_graph``);
+4. publish: the graph now names the documents; the archive and ``derived/`` drop what no graph holds.
 
 A process killed at any point leaves the store as it was before (step 3 is atomic) or after; a later
 open clears its staged records (``Store.recover``).
@@ -22,22 +26,26 @@ open clears its staged records (``Store.recover``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.core.errors import KBError
+from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import MAX_MESSAGE_CHARS, display, shorten
 from kb.isolation import parse_files
 from kb.core.records import Extraction, LinkResult
-from kb.graph import build_graph
+from kb.graph import DocumentPart, build_graph, document_part, node_id
 from kb.store import Store, open_store
 from kb.store.base import new_meta
-from kb.store.delta import GraphIndex, graph_delta, index_graph, save_index
-from linking import link
+from kb.store.delta import GraphIndex, graph_delta, index_graph, patched_index, save_index
+from kb.store.derived import DerivedCache
+from linking import link, link_inputs
+from linking.inputs import DocumentInput, document_input
 from linking.decisions import load_decisions
 from loaders.limits import Limits
 
@@ -194,29 +202,108 @@ class _Run:
         return self.summary
 
 
-def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: _Run, rebuild: bool):
+Derived = tuple[DocumentPart, DocumentInput]
+
+
+def _derive(store: Store, record: Extraction, findings: list | None) -> Derived:
+    """One document's graph part and linking input, kept in the store's ``DerivedCache``."""
+    derived = document_part(record, findings), document_input(record)
+    try:
+        DerivedCache(store.folder).put(*derived)
+    except OSError as error:
+        raise StoreUnavailable(f"无法在 {store.folder} 写入文档的图缓存：{error}") from error
+    return derived
+
+
+def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived]) -> tuple[list[Derived], list[DocumentPart]]:
+    """Every kept document's graph part and linking input: those of this run's documents as computed when
+    parsed, the others read from the ``DerivedCache`` (or, when an entry is missing or outdated, computed
+    again from the archived record).
+
+    Returns:
+        (part and input of each kept document, the parts computed by this run: staged or rebuilt).
+    """
+    cache = DerivedCache(store.folder)
+    derived: list[Derived] = []
+    missing = []
+    for doc_id in keep:
+        kept = staged.get(doc_id) or cache.get(doc_id)
+        if kept is None:
+            missing.append(doc_id)
+        else:
+            derived.append(kept)
+    findings = store.archive.findings(missing)
+    rebuilt = [_derive(store, record, findings.get(record.doc_id)) for record in store.archive.load(missing)]
+    return derived + rebuilt, [part for part, _ in [*staged.values(), *rebuilt]]
+
+
+def _published_before(store: Store, keep: list[str]) -> list[str]:
+    """doc_ids of the stored graph that the change takes away (replaced or removed documents)."""
+    kept = set(keep)
+    return [doc_id for doc_id in store.published_documents() if doc_id not in kept]
+
+
+def _drain(derived: list[Derived]) -> Iterator[DocumentPart]:
+    """The parts of ``derived``, each taken out of the list as it is yielded (so merged parts can be freed)."""
+    derived.reverse()
+    while derived:
+        yield derived.pop()[0]
+
+
+def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool):
     """Link and build the corpus ``keep`` (doc_ids) and write it as a delta (or whole), then publish.
 
     Args:
         keep: doc_ids of the corpus after the change.
-        staged: doc_id -> record of the documents parsed by this run (already staged in the archive).
+        staged: doc_id -> (graph part, linking input) of the documents parsed by this run (their records
+            already staged in the archive).
         rebuild: write the whole graph (empty or outdated store).
 
     Returns:
         The graph now stored (networkx, ``kb.graph.build_graph`` output).
     """
-    stored = [doc_id for doc_id in keep if doc_id not in staged]
-    corpus = store.archive.load(stored) + [staged[doc_id] for doc_id in keep if doc_id in staged]
-    findings = store.archive.findings(keep)
+    with _no_cyclic_gc():
+        return _publish_corpus(store, keep, staged, run, rebuild)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: reading and merging many small parts (no cycles among them)
+    otherwise triggers full collections that rescan every object already made, super-linearly."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool):
+    """``_publish`` itself (same arguments and result)."""
+    removed = [] if rebuild else [DerivedCache(store.folder).get(doc_id) for doc_id in _published_before(store, keep)]
+    patchable = None not in removed  # every removed document's part known: only their keys can lose a value
+    removed = [entry[0] for entry in removed if entry is not None]
+    derived, changed = _corpus_parts(store, keep, staged)
+    touched_nodes = {node for part in [*changed, *removed] for node in part.nodes}
+    touched_edges = {edge for part in [*changed, *removed] for edge in part.edges}
+    del removed, changed
+    staged.clear()  # held by ``derived`` now; each part is let go once merged into the graph
+    published = {part.doc_id: {"file": part.file,
+                               "path": part.nodes.get(node_id("Document", part.doc_id), {}).get("path") or ""}
+                 for part, _ in derived}
     run.lap("archive")
     run.report(0, 0, "linking")
-    links = link_corpus(corpus, store.folder)
+    links = link_inputs([document for _, document in derived], load_decisions(store.folder))
     run.lap("link")
-    graph = build_graph(corpus, links, findings)
+    graph = build_graph([], links, parts=_drain(derived))
     run.lap("build")
     run.report(0, 0, "writing")
-    new_index = index_graph(graph)
     old_index = GraphIndex() if rebuild else store.graph_index()
+    if old_index.nodes and patchable:  # digest only what can have changed
+        new_index = patched_index(old_index, graph, touched_nodes, touched_edges)
+    else:
+        new_index = index_graph(graph)
     delta = graph_delta(old_index, graph, new_index) if old_index.nodes else None  # an empty store: write whole
     run.lap("diff")
     whole = delta is None or delta.size() > FULL_REWRITE_SHARE * (len(new_index.nodes) + len(new_index.edges))
@@ -232,8 +319,8 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Extraction], run: 
         meta["generation"] = old_index.generation  # nothing written: the stored graph is as it was
     new_index.generation = meta["generation"]
     save_index(store.folder, new_index)
-    published = {record.doc_id: {"file": record.file, "path": record.path or ""} for record in corpus}
-    store.archive.publish(published, corpus, findings)
+    store.archive.publish(published)
+    DerivedCache(store.folder).keep_only(set(keep))
     run.lap("write")
     return graph
 
@@ -297,7 +384,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             else:
                 digests[path] = digest
                 wanted.append(path)
-        staged: dict[str, Extraction] = {}
+        staged: dict[str, Derived] = {}
         replaced: dict[str, str] = {}
         from kb.checks import check_extraction
 
@@ -307,9 +394,9 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
                 run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
             else:
                 result.doc_id, result.path = digests[path], _source_path(path)
-                store.archive.stage(result, check_extraction(result))  # findings once per content
-                result.lines = []  # kept on disk; linking and building do not read them
-                staged[result.doc_id] = result
+                findings = check_extraction(result)  # findings once per content
+                store.archive.stage(result, findings)
+                staged[result.doc_id] = _derive(store, result, findings)  # the record itself is not kept
                 earlier = by_path.get(result.path)
                 if earlier and earlier != result.doc_id:
                     replaced[earlier] = result.path

@@ -7,9 +7,10 @@ decisions live in ``linking.decisions`` and ``kb links`` reads ``linking.report`
 from __future__ import annotations
 
 from kb.core.records import Extraction, LinkResult, PolicyCitation
-from linking.features import project_features
+from linking.features import with_refs
+from linking.inputs import DocumentInput, document_input
 from linking.learned import ProgramModel
-from linking.policy import link_policies
+from linking.policy import link_policy_inputs
 from linking.programs import cluster_programs, member_link_id
 
 
@@ -36,10 +37,24 @@ def link(extractions: list[Extraction], decisions: dict[str, str] | None = None,
         >>> [d.doc_no for d in result.policy_documents if d.doc_no.startswith("渝府办发")]  # doctest: +SKIP
         ['渝府办发〔2017〕84号']
     """
-    decisions = decisions or {}
     ordered = sorted(extractions, key=lambda extraction: (extraction.file, extraction.doc_id or ""))
-    policies = link_policies(ordered, decisions)
-    features = project_features(ordered, policies.project_refs, vocabulary=vocabulary)
+    return link_inputs([document_input(extraction, vocabulary) for extraction in ordered], decisions)
+
+
+def link_inputs(inputs: list[DocumentInput], decisions: dict[str, str] | None = None) -> LinkResult:
+    """``link`` of documents already read by ``linking.inputs.document_input`` (what an ingest keeps per content).
+
+    Args:
+        inputs: one ``DocumentInput`` per document of the corpus, in any order (sorted here by (file, doc_id)).
+        decisions: review decisions, as for ``link``.
+
+    Returns:
+        The same ``LinkResult`` as ``link`` of the documents the inputs were computed from.
+    """
+    decisions = decisions or {}
+    ordered = sorted(inputs, key=lambda document: document.order)
+    policies = link_policy_inputs(ordered, decisions)
+    features = with_refs([item for document in ordered for item in document.features], policies.project_refs)
     model = ProgramModel(features)
     programs = cluster_programs(features, decisions, model)
     citations = [PolicyCitation(project_id=citation.project_id, doc_no=citation.doc_no, role=citation.role,
@@ -49,4 +64,4 @@ def link(extractions: list[Extraction], decisions: dict[str, str] | None = None,
                       program_model=model.model.to_dict())
 
 
-__all__ = ["link", "member_link_id"]
+__all__ = ["DocumentInput", "document_input", "link", "link_inputs", "member_link_id"]

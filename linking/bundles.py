@@ -42,6 +42,8 @@ def is_running_cost(features: ProjectFeatures) -> bool:
 @functools.lru_cache(maxsize=1 << 16)
 def searchable_text(features: ProjectFeatures) -> str:
     """The match key of a project's overview, goal, 立项依据 and indicator names, where groups are named."""
+    if features.searchable:
+        return features.searchable
     return match_key(" ".join([features.text, *features.indicators]))
 
 

@@ -154,16 +154,32 @@ class PairComparer:
             a, b = b, a
         return sum(weight * b.get(gram, 0.0) for gram, weight in a.items())
 
+    def _often(self, group: NameGroup) -> tuple[str, ...]:
+        """The 文号 of several units that ``group`` often cites (share ≥ ``_OFTEN``), computed once per group."""
+        cache = self.__dict__.setdefault("_often_cache", {})
+        found = cache.get(id(group))
+        if found is None:
+            found = cache[id(group)] = tuple(ref for ref, share in group.refs.items()
+                                             if share >= _OFTEN and self.units_citing[ref] > 1)
+        return found
+
+    def _mass(self, group: NameGroup) -> float:
+        """Σ share × rarity over the 文号 ``group`` cites, computed once per group (a pair costs its overlap only)."""
+        cache = self.__dict__.setdefault("_mass_cache", {})
+        mass = cache.get(id(group))
+        if mass is None:
+            mass = cache[id(group)] = sum(share * self.rarity[ref] for ref, share in group.refs.items())
+        return mass
+
     def _own_refs(self, a: NameGroup, b: NameGroup) -> bool:
         """True when ``a`` often cites (share ≥ ``_OFTEN``) a 文号 of several units that ``b`` never cites."""
-        return any(share >= _OFTEN and self.units_citing[ref] > 1 and ref not in b.refs for ref, share in a.refs.items())
+        return any(ref not in b.refs for ref in self._often(a))
 
     def _doc_no_overlap(self, a: NameGroup, b: NameGroup) -> float | None:
         if not a.refs or not b.refs:
             return None
         shared = sum(min(a.refs[ref], b.refs[ref]) * self.rarity[ref] for ref in a.refs.keys() & b.refs.keys())
-        mass_a = sum(share * self.rarity[ref] for ref, share in a.refs.items())
-        mass_b = sum(share * self.rarity[ref] for ref, share in b.refs.items())
+        mass_a, mass_b = self._mass(a), self._mass(b)
         return shared / min(mass_a, mass_b) if min(mass_a, mass_b) else 0.0
 
     def levels(self, first: int, second: int) -> list[int]:

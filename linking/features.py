@@ -8,7 +8,7 @@ and 代发民办教师养老和医疗补助资金 compare as 民师生活医疗�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from kb.core.places import PLACE
 from kb.core.records import Extraction
@@ -38,6 +38,8 @@ class ProjectFeatures:
         amount: its amount in 万元, or None.
         indicators: its indicator names (match keys), in printed order.
         text: its overview, goal and 立项依据 text joined (as printed), "" when none is printed.
+        searchable: the match key of ``text`` and the indicator names (``bundles.searchable_text``), kept so it
+            is computed once per document content; "" when not computed (then computed when read).
     """
 
     project_id: str
@@ -52,6 +54,7 @@ class ProjectFeatures:
     amount: float | None = None
     indicators: tuple[str, ...] = ()
     text: str = ""
+    searchable: str = field(default="", compare=False, repr=False)
 
 
 def unit_places(*texts: str | None) -> tuple[str, ...]:
@@ -120,6 +123,36 @@ def _names(terms: list[Term]) -> tuple[str, ...]:
     return tuple(term.name for term in terms)
 
 
+def document_features(extraction: Extraction, vocabulary: bool = True) -> list[ProjectFeatures]:
+    """Features of one document's projects, in project order, with ``refs`` empty and ``searchable`` filled.
+
+    Args:
+        extraction: a parsed document.
+        vocabulary: False reads no beneficiary group or topic (see ``project_features``).
+    """
+    groups, topics = (beneficiary_groups(), program_topics()) if vocabulary else ((), ())
+    unit = extraction.unit.name or extraction.file
+    places = unit_places(extraction.unit.region, extraction.unit.name)
+    features = []
+    for project, project_id in zip(extraction.projects, extraction.project_ids()):
+        name_groups = _names(find_terms(project.name, groups))
+        text = " ".join(part for part in (project.overview, project.goal, project.basis_text) if part)
+        text_groups = () if name_groups else _names(find_terms(text, groups))
+        indicators = tuple(match_key(item.name) for item in project.indicators)
+        features.append(ProjectFeatures(
+            project_id=project_id, unit=unit, name=project.name, core=core_name(project.name, places),
+            groups=name_groups, topics=_names(find_terms(project.name, topics)), text_groups=text_groups,
+            refs=frozenset(), subject_code=project.subject_code, amount=project.amount, indicators=indicators,
+            text=text, searchable=match_key(" ".join([text, *indicators])),
+        ))
+    return features
+
+
+def with_refs(features: list[ProjectFeatures], project_refs: dict[str, set[str]]) -> list[ProjectFeatures]:
+    """``features`` with each project's cited policy keys (``PolicyIndex.project_refs``) filled in."""
+    return [replace(item, refs=frozenset(project_refs.get(item.project_id, ()))) for item in features]
+
+
 def project_features(extractions: list[Extraction], project_refs: dict[str, set[str]],
                      vocabulary: bool = True) -> list[ProjectFeatures]:
     """Features of every project of ``extractions``, in document and project order.
@@ -133,20 +166,5 @@ def project_features(extractions: list[Extraction], project_refs: dict[str, set[
     Returns:
         One ``ProjectFeatures`` per project.
     """
-    groups, topics = (beneficiary_groups(), program_topics()) if vocabulary else ((), ())
-    features = []
-    for extraction in extractions:
-        unit = extraction.unit.name or extraction.file
-        places = unit_places(extraction.unit.region, extraction.unit.name)
-        for project, project_id in zip(extraction.projects, extraction.project_ids()):
-            name_groups = _names(find_terms(project.name, groups))
-            text = " ".join(part for part in (project.overview, project.goal, project.basis_text) if part)
-            text_groups = () if name_groups else _names(find_terms(text, groups))
-            features.append(ProjectFeatures(
-                project_id=project_id, unit=unit, name=project.name, core=core_name(project.name, places),
-                groups=name_groups, topics=_names(find_terms(project.name, topics)), text_groups=text_groups,
-                refs=frozenset(project_refs.get(project_id, ())), subject_code=project.subject_code,
-                amount=project.amount, indicators=tuple(match_key(item.name) for item in project.indicators),
-                text=text,
-            ))
-    return features
+    return with_refs([item for extraction in extractions for item in document_features(extraction, vocabulary)],
+                     project_refs)

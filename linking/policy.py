@@ -21,12 +21,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from kb.core.records import Extraction, Issuer, PolicyDocumentNode, PolicyLink, stable_id
 from linking import scoring
 from linking.vocabulary import issuer_for
 from kb.core.doc_no import DOC_NO_PATTERN, find_doc_nos, split_doc_no
 from kb.core.normalize import match_key, normalize_text
+
+if TYPE_CHECKING:
+    from linking.inputs import DocumentInput
 
 _TITLE_ONLY_NOTE = "Non-文号 references"
 _TOP_LEVEL_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
@@ -114,29 +118,30 @@ class _Builder:
 
     def add_title(self, doc_no: str, title: str) -> None:
         title = normalize_text(title).strip()
-        if not title or match_key(title) in self.title_seen[doc_no]:
+        self.add_normalised(doc_no, title, match_key(title))
+
+    def add_normalised(self, doc_no: str, title: str, key: str) -> None:
+        """Add a title already normalised (``normalize_text(...).strip()``) with its match key."""
+        if not title or key in self.title_seen[doc_no]:
             return
-        self.title_seen[doc_no].add(match_key(title))
+        self.title_seen[doc_no].add(key)
         node = self.node(doc_no)
         node.titles = [*node.titles, title]
 
-    def collect(self, extractions: list[Extraction]) -> list[tuple[str, str, str, int | None]]:
+    def collect(self, inputs: list[DocumentInput]) -> list[tuple[str, str, str, int | None]]:
         """Add every 文号 node and title; return the title-only citations still to resolve."""
         pending: list[tuple[str, str, str, int | None]] = []  # (project_id, title, role, line)
-        for extraction in extractions:
-            for reference in extraction.policy_docs:
+        for document in inputs:
+            for reference in document.references:
                 self.node(reference.doc_no)
-                for title in reference.titles:
-                    self.add_title(reference.doc_no, title)
-            for project, project_id in zip(extraction.projects, extraction.project_ids()):
-                refs = self.index.project_refs.setdefault(project_id, set())
-                for doc_no in dict.fromkeys([*project.basis_refs, *project.all_refs]):
+                for title, key in reference.titles:
+                    self.add_normalised(reference.doc_no, title, key)
+            for project in document.projects:
+                refs = self.index.project_refs.setdefault(project.project_id, set())
+                for doc_no in project.doc_nos:
                     self.node(doc_no)
                     refs.add(doc_no)
-                basis = match_key(project.basis_text)
-                for title in title_only_references(project.notes):
-                    role = "basis" if basis and _BRACKETS.sub("", match_key(title)) in basis else "mention"
-                    pending.append((project_id, title, role, project.line))
+                pending.extend((project.project_id, title, role, line) for title, role, line in project.titles)
         return pending
 
     def resolve_titles(self, pending: list[tuple[str, str, str, int | None]]) -> None:
@@ -240,10 +245,17 @@ def _title_links(index: PolicyIndex, decisions: dict[str, str],
 
 
 def link_policies(extractions: list[Extraction], decisions: dict[str, str] | None = None) -> PolicyIndex:
+    """``link_policy_inputs`` of the documents' ``linking.inputs.document_input`` (same arguments and result)."""
+    from linking.inputs import document_input
+
+    return link_policy_inputs([document_input(extraction) for extraction in extractions], decisions)
+
+
+def link_policy_inputs(inputs: list[DocumentInput], decisions: dict[str, str] | None = None) -> PolicyIndex:
     """Build the policy documents of a corpus, their issuers, possible links and title-only citations.
 
     Args:
-        extractions: parsed documents (``loaders.parse_file`` output or gold JSON).
+        inputs: linking's view of each parsed document (``linking.inputs.document_input``), in corpus order.
         decisions: link id -> "accepted" | "rejected" from earlier reviews (``linking.decisions``).
 
     Returns:
@@ -258,7 +270,7 @@ def link_policies(extractions: list[Extraction], decisions: dict[str, str] | Non
     """
     decisions = decisions or {}
     builder = _Builder()
-    builder.resolve_titles(builder.collect(extractions))
+    builder.resolve_titles(builder.collect(inputs))
     index = builder.index
     index.documents = dict(sorted(index.documents.items()))
     found = _near_duplicates(index, decisions)

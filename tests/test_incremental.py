@@ -113,3 +113,46 @@ def test_removing_what_is_not_stored_is_reported(store, tmp_path):
     summary = remove_paths([tmp_path / "nothing.txt"], store)
     assert summary.removed == [] and summary.skipped[0].path == str(tmp_path / "nothing.txt")
     assert summary.documents == 1
+
+
+def test_stored_documents_are_linked_and_built_from_their_kept_parts(tmp_path):
+    """Adding a document reads each stored document's kept graph part and linking input (``<db>/derived``),
+    not its archived record: with the stored records hidden the add still gives the from-scratch graph."""
+    from kb.graph import document_part
+    from kb.store.derived import DerivedCache
+    from linking.inputs import document_input
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    db = tmp_path / "incremental"
+    for name in FILES[:3]:
+        shutil.copy(CORPUS / name, folder)
+    with open_store(db) as store:
+        ingest_paths([folder], store)
+        published = store.published_documents()
+        cache = DerivedCache(db)
+        for record in store.documents(lines=False):  # each kept entry is what the record gives now
+            part, document = cache.get(record.doc_id)
+            fresh = document_part(record, store.archive.findings([record.doc_id])[record.doc_id])
+            assert (part.nodes, part.edges) == (fresh.nodes, fresh.edges)
+            assert document == document_input(record)
+            assert [item.searchable for item in document.features] == \
+                [item.searchable for item in document_input(record).features]
+        hidden = tmp_path / "hidden"
+        hidden.mkdir()
+        for doc_id in published:  # the stored records unreadable: the next add must not need them
+            shutil.copy(db / "documents" / f"{doc_id}.json", hidden)
+            (db / "documents" / f"{doc_id}.json").write_text("not a record", encoding="utf-8")
+        (db / "documents" / "corpus.pickle").unlink(missing_ok=True)
+        shutil.copy(CORPUS / FILES[3], folder)
+        summary = ingest_paths([folder / FILES[3]], store)
+        assert (summary.ingested, summary.documents) == (1, 4)
+        assert summary.written.get("added_nodes", 0) > 0  # written as a delta
+        for path in hidden.iterdir():
+            shutil.copy(path, db / "documents" / path.name)
+        incremental = _graph_sets(store)
+        assert sorted(path.name.split(".")[0] for path in (db / "derived").iterdir()) == \
+            sorted(store.published_documents())
+    with open_store(tmp_path / "scratch") as store:
+        ingest_paths([folder], store)
+        assert _graph_sets(store) == incremental

@@ -270,7 +270,8 @@ class Store(ABC):
     def _recover_files(self) -> list[str]:
         """Clear a dead writer's temporary files in the folder (a decisions file or graph index being
         written); engines add their own (half-built databases, WAL). One Chinese line per kind cleared."""
-        temporary = [*self.folder.glob(".link_decisions.*.json"), *self.folder.glob(".graph.index.tmp-*")]
+        temporary = [*self.folder.glob(".link_decisions.*.json"), *self.folder.glob(".graph.index.tmp-*"),
+                     *self.folder.glob("derived/.*.tmp-*")]
         for path in temporary:
             path.unlink(missing_ok=True)
         return [f"已清除上次中断的写入留下的 {len(temporary)} 个临时文件"] if temporary else []

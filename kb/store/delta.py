@@ -168,6 +168,43 @@ def graph_delta(old: GraphIndex, new: nx.MultiDiGraph, new_index: GraphIndex | N
     return delta
 
 
+LINKED_LABELS = frozenset({"Issuer", "PolicyDocument", "Program", "LinkModel"})
+"""Labels whose nodes linking (``kb.graph._add_links``) may change whatever documents changed."""
+LINKED_TYPES = frozenset({"PART_OF", "POSSIBLY_SAME_AS", "CHILD_OF", "CITES", "ISSUED_BY"})
+"""Relationship types linking or the subject hierarchy may add or change whatever documents changed."""
+
+
+def patched_index(old: GraphIndex, new: nx.MultiDiGraph, nodes: set[str], edges: set[EdgeId]) -> GraphIndex:
+    """The index of ``new`` computed only where it can differ from ``old``: the ``nodes`` and ``edges`` of the
+    documents added, changed or removed (their ``kb.graph.DocumentPart``), every node and relationship
+    linking makes (``LINKED_LABELS``, ``LINKED_TYPES``) and anything ``old`` lacks; every other digest is
+    ``old``'s. A node or relationship only unchanged documents contribute is merged from the same parts in
+    the same order, so its digest is the one stored.
+
+    Args:
+        old: the index of the stored graph (the one ``new`` was changed from).
+        new: the new whole graph.
+        nodes / edges: node ids and (source, target, type) of the changed documents' parts.
+
+    Returns:
+        A ``GraphIndex`` equal to ``index_graph(new)`` (generation "").
+    """
+    index = GraphIndex()
+    old_nodes, old_edges = old.nodes, old.edges
+    for node, data in new.nodes(data=True):
+        digest = old_nodes.get(node)
+        if digest is None or node in nodes or data["label"] in LINKED_LABELS:
+            digest = _digest(node_values(data))
+        index.nodes[node] = digest
+    for source, target, data in new.edges(data=True):
+        edge = (source, target, data["type"])
+        digest = old_edges.get(edge)
+        if digest is None or edge in edges or data["type"] in LINKED_TYPES:
+            digest = _digest(edge_values(data))
+        index.edges[edge] = digest
+    return index
+
+
 def load_index(folder: Path, generation: str) -> GraphIndex | None:
     """The index kept in ``folder`` if it describes ``generation``; None otherwise (missing, stale, damaged)."""
     try:
