@@ -19,20 +19,17 @@ from kb.core.records import stable_id
 from kb.store import open_store
 from linking.decisions import DECISIONS_FILE, load_decisions, record_decision
 from linking.report import links_report, links_text
+from corpus_units import QIJIANG, RONGCHANG
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SHARED_BY_BOTH = ("渝国资发〔2011〕9号", "渝委办发〔2019〕66号", "渝府办发〔2017〕84号", "渝教人〔2013〕13号")
-RONGCHANG, QIJIANG = "重庆市荣昌区社会保险事务中心", "重庆市綦江区社会保险事务中心"
 MISPRINT_ID = stable_id("policy_link", "渝教人〔2013〕13号", "渝教文〔2013〕13号")
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory) -> Path:
+def ingested(make_corpus_folder) -> Path:
     """A database folder holding the ingested corpus; the review tests below record decisions in it, in order."""
-    folder = tmp_path_factory.mktemp("review") / "kb-data"
-    with open_store(folder, "embedded") as store:
-        ingest_paths([CORPUS], store)
-    return folder
+    return make_corpus_folder("review")
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,7 @@ import pytest
 from kb.core.errors import InvalidTemplate, MissingParameter, TemplateNotFound
 from kb.query.templates import CYPHER_DIR, load_registry, parse_template, run_template
 
-RONGCHANG = "重庆市荣昌区社会保险事务中心"
-QIJIANG = "重庆市綦江区社会保险事务中心"
-WANSHENG = "重庆市万盛经济技术开发区社会保险事务中心"
-CANGXI = "苍溪县社会保险事务中心"
-GUANGYUAN = "广元市社会保险事务中心"
+from corpus_units import CANGXI, GUANGYUAN, QIJIANG, RONGCHANG, WANSHENG
 
 
 def _close(values, expected: float) -> bool:
