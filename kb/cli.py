@@ -6,9 +6,8 @@ A ``KBError`` becomes one line on stderr (``错误[CODE]: …``, the code's Chin
 and shows the library's log.
 
 Everything ``kb --help`` shows is Chinese: the help texts below (a command's docstring is its help), and
-typer's own words (用法, the panel titles, the ``--help`` line, [默认：…]) through ``_ChineseCommand`` /
-``_ChineseGroup`` and ``_chinese_help_words``. A usage error (unknown option, missing argument, bad value)
-is one Chinese line too (``_usage_message``).
+typer's own words (用法, the panel titles, the ``--help`` line, [默认：…]) through ``kb.cli_chinese``.
+A usage error (unknown option, missing argument, bad value) is one Chinese line too.
 """
 
 from __future__ import annotations
@@ -16,71 +15,20 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
-from typer import rich_utils
-from typer.core import TyperCommand, TyperGroup
 
+from kb.cli_chinese import ChineseTyper, chinese_help_words, usage_message
 from kb.core.errors import KBError
 from kb.core.messages import error_line, render
 
-HELP_OPTION_TEXT = "显示本帮助并退出。"
-
-
-def _chinese_help_words() -> None:
-    """Typer's panel titles and markers in Chinese (typer reads these module constants when it draws help)."""
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.ERRORS_PANEL_TITLE = "错误"
-    rich_utils.DEFAULT_STRING = "[默认：{}]"
-    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-    rich_utils.DEPRECATED_STRING = "（已弃用）"
-    rich_utils.ABORTED_TEXT = "已中止。"
-
-
-class _ChineseHelp:
-    """What a command and a group share: "用法：" for "Usage:", [选项] for [OPTIONS], a Chinese --help line."""
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION_TEXT
-        return option
-
-    def format_usage(self, ctx, formatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
-
-
-class _ChineseCommand(_ChineseHelp, TyperCommand):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **{**kwargs, "options_metavar": "[选项]"})
-
-
-class _ChineseGroup(_ChineseHelp, TyperGroup):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **{**kwargs, "options_metavar": "[选项]", "subcommand_metavar": "命令 [参数]..."})
-
-
-class _ChineseTyper(typer.Typer):
-    """A typer app whose commands and groups print their help in Chinese."""
-
-    def __init__(self, **kwargs):
-        super().__init__(cls=_ChineseGroup, **kwargs)
-
-    def command(self, *args, **kwargs):
-        return super().command(*args, cls=_ChineseCommand, **kwargs)
-
-
-_chinese_help_words()
-app = _ChineseTyper(add_completion=False, no_args_is_help=True,
-                    help="budget-kb 预算知识库：从部门预算、决算公开文件追踪财政资金的去向。")
-links_app = _ChineseTyper(help="政策文件与项目群的关联：列出、确认、否决。", invoke_without_command=True)
+chinese_help_words()
+app = ChineseTyper(add_completion=False, no_args_is_help=True,
+                   help="budget-kb 预算知识库：从部门预算、决算公开文件追踪财政资金的去向。")
+links_app = ChineseTyper(help="政策文件与项目群的关联：列出、确认、否决。", invoke_without_command=True)
 app.add_typer(links_app, name="links")
 
 DB_OPTION = typer.Option(Path("kb-data"), "--db", envvar="KB_DB", help="数据库文件夹")
@@ -168,10 +116,12 @@ def stats(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, as_json: bool = J
     if as_json:
         _print_json(counts)
     else:
-        for group, title in (("nodes", "节点"), ("relationships", "关系")):
+        from kb.query.labels import LABEL_NAMES, RELATIONSHIP_NAMES
+
+        for group, title, names in (("nodes", "节点", LABEL_NAMES), ("relationships", "关系", RELATIONSHIP_NAMES)):
             typer.echo(f"{title}：")
             for name, count in sorted(counts[group].items()):
-                typer.echo(f"  {name:<18} {count}")
+                typer.echo(f"  {names.get(name, name)}（{name}）  {count}")
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -343,43 +293,6 @@ def ui(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, port: int = typer.Op
     raise typer.Exit(serve_ui(db=db, backend=backend, port=port, host=host, read_only=read_only))
 
 
-PARAMETER_KINDS = {"option": "选项", "argument": "参数"}
-
-
-def _parameter_hint(error) -> str:
-    """The parameter a usage error is about, as typed (--docs, paths), without typer's quotes."""
-    param = getattr(error, "param", None)
-    hint = getattr(error, "param_hint", None) or (param.get_error_hint() if param is not None else "")
-    hint = " / ".join(hint) if isinstance(hint, (list, tuple)) else str(hint or "")
-    return hint.replace("'", "").replace('"', "")
-
-
-def _usage_message(error) -> str:
-    """A typer usage error (``typer._click.exceptions``) as a Chinese clause, e.g. "没有选项 --foo"."""
-    from typer._click import exceptions
-
-    param = getattr(error, "param", None)
-    kind = PARAMETER_KINDS.get(getattr(param, "param_type_name", ""), "参数")
-    if isinstance(error, exceptions.NoSuchOption):
-        maybe = "，是否想用 " + "、".join(sorted(error.possibilities)) if error.possibilities else ""
-        return f"没有选项 {error.option_name}{maybe}"
-    if isinstance(error, exceptions.MissingParameter):
-        return f"缺少{kind} {_parameter_hint(error)}"
-    if isinstance(error, exceptions.BadParameter):
-        allowed = param._get_number_range_help_str() if param is not None else ""
-        return f"{kind} {_parameter_hint(error)} 的取值无效" + (f"（要求 {allowed}）" if allowed else "")
-    if isinstance(error, exceptions.BadOptionUsage):
-        return f"选项 {error.option_name} 需要一个值"
-    message = error.format_message()
-    command = re.match(r"No such command '(.+?)'", message)
-    extra = re.match(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)", message)
-    if command:
-        return f"没有命令 {command.group(1)}"
-    if extra:
-        return f"多余的参数：{extra.group(1)}"
-    return message
-
-
 def main() -> None:
     """Console entry point: run the app, turning errors into one line and exit 1.
 
@@ -409,7 +322,7 @@ def main() -> None:
             typer.echo(error.format_message())
             sys.exit(error.exit_code)
         if callable(getattr(error, "format_message", None)):  # a click usage error (typer vendors click)
-            typer.echo(error_line("E_USAGE", render("E_USAGE", message=_usage_message(error))), err=True)
+            typer.echo(error_line("E_USAGE", render("E_USAGE", message=usage_message(error))), err=True)
             sys.exit(getattr(error, "exit_code", 2))
         if os.environ.get("KB_DEBUG"):
             raise

@@ -28,6 +28,8 @@ from linking.vocabulary import issuer_for
 from kb.core.doc_no import DOC_NO_PATTERN, find_doc_nos, split_doc_no
 from kb.core.normalize import match_key, normalize_text
 
+ROLE_NAMES = {"basis": "立项依据", "mention": "文中提及"}
+"""How a citation's role (``CITES.role``) reads to a user."""
 _TITLE_ONLY_NOTE = "Non-文号 references"
 _TOP_LEVEL_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
 _BRACKETS = re.compile(r"[《》〈〉<>\"“”]")

@@ -186,7 +186,7 @@ def test_template_runs_on_the_corpus(backend_store, name):
         if "line" in row and row.get("file") and row["line"] is not None:
             assert row["line"] > 0
     assert result.to_dict()["template"] == name
-    assert result.to_text().endswith(f"({len(result.rows)} rows)")
+    assert result.to_text().endswith(f"（共 {len(result.rows)} 行）")
 
 
 def test_a_source_line_holds_the_figure(corpus_store):

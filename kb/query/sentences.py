@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from linking.policy import ROLE_NAMES
+
 MAX_ITEMS = 12
 FIELD_LABELS = {"income_total": "收入总计", "expense_total": "支出总计", "general_public_budget": "一般公共预算拨款",
                 "basic_expense": "基本支出", "project_expense": "项目支出", "carryover": "上年结转",
                 "three_public": "“三公”经费"}
 SCHEME_LABELS = {"function": "功能分类", "economic": "部门经济分类", "gov_economic": "政府经济分类"}
-ROLE_LABELS = {"basis": "立项依据", "mention": "文中提及"}
 ABSENT = "未公开"
 """How an answer states a figure the disclosure does not give."""
 _NOT_FIGURES = {"year", "line", "score", "weight", "unit_count", "project_count", "core"}
@@ -70,7 +71,7 @@ def _projects_by_policy(rows, params):
     units = {p[0] for p in projects}
     title = f"（《{rows[0]['title']}》）" if rows[0].get("title") else ""
     cited = "作为立项依据" if params.get("role") == "basis" else "文中提及" if params.get("role") == "mention" else ""
-    items = [f"{short_unit(u)} {name} {wan_yuan(a)}（{ROLE_LABELS.get(r, r)}）" for u, name, _, a, r in projects]
+    items = [f"{short_unit(u)} {name} {wan_yuan(a)}（{ROLE_NAMES.get(r, r)}）" for u, name, _, a, r in projects]
     return (f"{params['doc_no']}{title} 被 {len(units)} 个单位的 {len({(p[0], p[1]) for p in projects})} 个项目{cited}引用，"
             f"合计 {wan_yuan(amount)}：{_listing(items)}。")
 
@@ -80,7 +81,7 @@ def _policies_of_project(rows, params):
     by_role: dict[str, list[str]] = {}
     for doc_no, title, role in _distinct(rows, "doc_no", "title", "role"):
         by_role.setdefault(role, []).append(doc_no + (f"《{title}》" if title else ""))
-    parts = [f"{ROLE_LABELS.get(role, role)}：{'、'.join(docs)}" for role, docs in sorted(by_role.items())]
+    parts = [f"{ROLE_NAMES.get(role, role)}：{'、'.join(docs)}" for role, docs in sorted(by_role.items())]
     units = {row["unit"] for row in rows}
     where = short_unit(first["unit"]) if len(units) == 1 else f"{len(units)} 个单位"
     return (f"{first['project']}（{where}，{wan_yuan(first.get('amount'))}）引用了 "

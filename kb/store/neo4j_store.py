@@ -105,6 +105,17 @@ def statements() -> dict[str, tuple[str, dict]]:
     return found
 
 
+def _unreachable_reason(neo4j, error: Exception) -> str:
+    """Why the server could not be used, in Chinese (the driver's own message is English)."""
+    if isinstance(error, neo4j.exceptions.AuthError):
+        return "用户名或密码不对（NEO4J_USER、NEO4J_PASSWORD）"
+    if isinstance(error, (neo4j.exceptions.ServiceUnavailable, OSError)):
+        return "服务器没有响应，请确认它已启动（make neo4j 启动本地服务器）"
+    if isinstance(error, (ValueError, neo4j.exceptions.ConfigurationError)):
+        return "NEO4J_URI 的格式不对（应如 bolt://localhost:7687）"
+    return f"服务器拒绝了请求（{type(error).__name__}）"
+
+
 def _batches(rows: list, size: int = BATCH):
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
@@ -133,14 +144,14 @@ class Neo4jStore(Store):
         try:
             import neo4j
         except ImportError as error:
-            raise StoreUnavailable("the neo4j backend needs the driver: pip install 'budget-kb[neo4j]'") from error
+            raise StoreUnavailable("neo4j 后端需要驱动，请安装：pip install 'budget-kb[neo4j]'") from error
         uri = os.environ.get("NEO4J_URI")
         if not uri:
-            raise StoreUnavailable("the neo4j backend needs NEO4J_URI (e.g. bolt://localhost:7687), NEO4J_USER "
-                                   "and NEO4J_PASSWORD")
+            raise StoreUnavailable("neo4j 后端需要环境变量 NEO4J_URI（如 bolt://localhost:7687）、NEO4J_USER "
+                                   "和 NEO4J_PASSWORD")
         self._neo4j = neo4j
         self.database = os.environ.get("NEO4J_DATABASE") or None
-        self.location = f"Neo4j {uri}" + (f" database {self.database}" if self.database else "")
+        self.location = f"Neo4j {uri}" + (f"（数据库 {self.database}）" if self.database else "")
         auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -148,7 +159,7 @@ class Neo4jStore(Store):
             self._driver.verify_connectivity()
             self._create_schema()
         except (OSError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as error:
-            raise StoreUnavailable(f"cannot reach {self.location}: {error}") from error
+            raise StoreUnavailable(f"无法连接 {self.location}：{_unreachable_reason(neo4j, error)}") from error
 
     def _create_schema(self) -> None:
         """Create the constraints and the full-text index that do not exist yet, and wait until they are online."""
