@@ -33,7 +33,7 @@ import streamlit as st
 
 from kb.core.errors import KBError, ReadOnly
 from kb.core.messages import error_line, render
-from kb.query.labels import column_label
+from kb.query.labels import VALUE_LABELS, column_label, value_label
 
 DEFAULT_DB = "kb-data"
 DEFAULT_BACKEND = "embedded"
@@ -235,7 +235,10 @@ def rows_frame(columns: list[str], rows: list[Any]) -> pd.DataFrame:
 
 
 def labelled(frame: pd.DataFrame, template: str | None = None) -> pd.DataFrame:
-    """The same table with Chinese column headers for display (``kb.query.labels.column_label``)."""
+    """The same table with Chinese column headers and coded values by name, for display (``kb.query.labels``)."""
+    frame = frame.copy()
+    for column in set(frame.columns) & set(VALUE_LABELS):
+        frame[column] = frame[column].map(lambda value, column=column: value_label(column, value))
     return frame.rename(columns={column: column_label(column, template) for column in frame.columns})
 
 

@@ -5,6 +5,11 @@ result columns. The CLI's tables (``kb query``, ``kb ask``, ``kb stats``) and th
 
 from __future__ import annotations
 
+from typing import Any
+
+from kb.query.sentences import SCHEME_LABELS
+from linking.policy import ROLE_NAMES
+
 LABEL_NAMES = {
     "Unit": "单位", "Document": "公开文件", "Budget": "预算", "Project": "项目", "PolicyDocument": "政策文件",
     "Issuer": "发文机关", "Subject": "科目", "Indicator": "绩效指标", "Program": "同类项目", "Finding": "核查发现",
@@ -33,6 +38,9 @@ COLUMN_LABELS = {
 }
 """Result column (a template's ``RETURN … AS name``) -> Chinese header."""
 
+VALUE_LABELS = {"scheme": SCHEME_LABELS, "role": ROLE_NAMES}
+"""Columns whose values are codes with a Chinese name: scheme (function -> 功能分类), role (basis -> 立项依据)."""
+
 _PROJECT_IS_AMOUNT = {"subject_across_units", "unit_subjects"}
 """Templates whose "project" column is an amount (项目支出 of a subject line), not a project name."""
 
@@ -54,3 +62,14 @@ def column_label(column: str, template: str | None = None) -> str:
     if column not in COLUMN_LABELS and column.endswith("_line") and column[:-5] in COLUMN_LABELS:
         return COLUMN_LABELS[column[:-5]].removesuffix("（万元）") + "所在行"
     return COLUMN_LABELS.get(column, column)
+
+
+def value_label(column: str, value: Any) -> Any:
+    """A cell's value as shown: a scheme or role code by its Chinese name, anything else unchanged.
+
+    Example:
+        >>> value_label("scheme", "function"), value_label("role", "basis"), value_label("amount", 170.0)
+        ('功能分类', '立项依据', 170.0)
+    """
+    names = VALUE_LABELS.get(column)
+    return names.get(value, value) if names and isinstance(value, str) else value
