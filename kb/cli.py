@@ -2,12 +2,18 @@
 
 A ``KBError`` becomes one line on stderr (``错误[CODE]: …``, the code's Chinese message from
 ``kb.core.messages``, at most 300 characters) and exit code 1; so does any unexpected exception
-(``错误[E_UNEXPECTED]``, with its type name), so a user never sees a traceback. ``KB_DEBUG=1`` re-raises instead.
+(``错误[E_UNEXPECTED]``, with its type name), so a user never sees a traceback. ``KB_DEBUG=1`` re-raises instead
+and shows the library's log.
+
+Everything ``kb --help`` shows is Chinese: the help texts below (a command's docstring is its help), and
+typer's own words (用法, the panel titles, the ``--help`` line, [默认：…]) through ``kb.cli_chinese``.
+A usage error (unknown option, missing argument, bad value) is one Chinese line too.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -15,18 +21,22 @@ from typing import Optional
 
 import typer
 
+from kb.cli_chinese import ChineseTyper, chinese_help_words, usage_message
 from kb.core.errors import KBError
 from kb.core.messages import error_line, render
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="budget-kb: trace public money through Chinese budget disclosures.")
-links_app = typer.Typer(help="Policy-document and program links: list, accept, reject.", invoke_without_command=True)
+chinese_help_words()
+app = ChineseTyper(add_completion=False, no_args_is_help=True,
+                   help="budget-kb 预算知识库：从部门预算、决算公开文件追踪财政资金的去向。")
+links_app = ChineseTyper(help="政策文件与项目群的关联：列出、确认、否决。", invoke_without_command=True)
 app.add_typer(links_app, name="links")
 
-DB_OPTION = typer.Option(Path(os.environ.get("KB_DB", "kb-data")), "--db", help="database folder (embedded store)")
-BACKEND_OPTION = typer.Option(os.environ.get("KB_BACKEND", "embedded"), "--backend", help="embedded | neo4j")
+DB_OPTION = typer.Option(Path("kb-data"), "--db", envvar="KB_DB", help="数据库文件夹")
+BACKEND_OPTION = typer.Option("embedded", "--backend", envvar="KB_BACKEND",
+                              help="图数据库：embedded（内嵌）或 neo4j（服务器）")
 WAIT_OPTION = typer.Option(None, "--wait", min=0,
-                           help="seconds to wait while another process writes the store (env KB_WRITER_WAIT; "
-                                "default 0: refuse at once)")
+                           help="等待写入锁的秒数（环境变量 KB_WRITER_WAIT）；默认 0，即立即拒绝")
+JSON_OPTION = typer.Option(False, "--json", help="以 JSON 输出")
 
 
 def _print_json(value: object) -> None:
@@ -45,9 +55,9 @@ def _open_store(db: Path, backend: str):
 
 
 @app.command()
-def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf .docx .xlsx)"),
-          as_json: bool = typer.Option(False, "--json", help="print the EXTRACTION_SCHEMA.md object")) -> None:
-    """Parse one disclosure and print its records (no store)."""
+def parse(file: Path = typer.Argument(..., help="一份公开文件（.txt .pdf .docx .xlsx）"),
+          as_json: bool = typer.Option(False, "--json", help="输出 EXTRACTION_SCHEMA.md 规定的 JSON 对象")) -> None:
+    """解析一份公开文件并显示其中的记录（不写入数据库）。"""
     from kb.isolation import parse_files
     from kb.report import extraction_summary
 
@@ -61,12 +71,15 @@ def parse(file: Path = typer.Argument(..., help="one disclosure file (.txt .pdf 
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), db: Path = DB_OPTION,
+def ingest(paths: list[Path] = typer.Argument(..., help="文件或文件夹"), db: Path = DB_OPTION,
            backend: str = BACKEND_OPTION, wait: Optional[float] = WAIT_OPTION,
-           report: bool = typer.Option(False, "--report", help="one line per document: what was found and what not"),
+           report: bool = typer.Option(False, "--report", help="逐份文件报告找到与缺少的内容"),
            max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", min=0.001,
-                                                       help="largest file accepted, MB (env KB_MAX_FILE_MB; 50)")) -> None:
-    """Parse, link and store disclosures incrementally; idempotent; bad files are reported and skipped."""
+                                                       help="可接受的最大文件，单位 MB（环境变量 KB_MAX_FILE_MB；默认 50）")) -> None:
+    """导入公开文件：解析、关联，增量写入数据库。
+
+    重复导入结果不变；无法读取的文件会报告并跳过。
+    """
     from kb.ingest import ingest_with_progress
     from loaders.limits import Limits
 
@@ -82,9 +95,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"), db:
 
 
 @app.command()
-def remove(files: list[Path] = typer.Argument(..., help="files as ingested (path, or a unique file name)"),
+def remove(files: list[Path] = typer.Argument(..., help="已导入的文件（路径，或不重名的文件名）"),
            db: Path = DB_OPTION, backend: str = BACKEND_OPTION, wait: Optional[float] = WAIT_OPTION) -> None:
-    """Take documents out of the store, with everything only they said."""
+    """从数据库中移除文件，连同只有这些文件提供的内容。"""
     from kb.ingest import remove_paths
     from kb.store import open_store
 
@@ -96,18 +109,19 @@ def remove(files: list[Path] = typer.Argument(..., help="files as ingested (path
 
 
 @app.command()
-def stats(db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
-          as_json: bool = typer.Option(False, "--json")) -> None:
-    """Node counts by label and relationship counts by type."""
+def stats(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """按标签统计节点数，按类型统计关系数。"""
     with _open_store(db, backend) as store:
         counts = store.stats()
     if as_json:
         _print_json(counts)
     else:
-        for group, title in (("nodes", "节点"), ("relationships", "关系")):
+        from kb.query.labels import LABEL_NAMES, RELATIONSHIP_NAMES
+
+        for group, title, names in (("nodes", "节点", LABEL_NAMES), ("relationships", "关系", RELATIONSHIP_NAMES)):
             typer.echo(f"{title}：")
             for name, count in sorted(counts[group].items()):
-                typer.echo(f"  {name:<18} {count}")
+                typer.echo(f"  {names.get(name, name)}（{name}）  {count}")
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -121,9 +135,10 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 @app.command()
-def query(name: str, param: list[str] = typer.Option([], "--param", help="k=v, repeatable"), db: Path = DB_OPTION,
-          backend: str = BACKEND_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Run one cypher/ template by name with parameters."""
+def query(name: str = typer.Argument(..., help="模板名（kb templates 列出全部模板）"),
+          param: list[str] = typer.Option([], "--param", help="模板参数，写作 名=值，可重复"), db: Path = DB_OPTION,
+          backend: str = BACKEND_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """按名称运行一个 cypher/ 查询模板。"""
     from kb.query.templates import run_template
 
     with _open_store(db, backend) as store:
@@ -135,8 +150,8 @@ def query(name: str, param: list[str] = typer.Option([], "--param", help="k=v, r
 
 
 @app.command()
-def templates(as_json: bool = typer.Option(False, "--json")) -> None:
-    """List the query templates: name, description, params, example questions."""
+def templates(as_json: bool = JSON_OPTION) -> None:
+    """列出查询模板：名称、说明、参数、示例问题。"""
     from kb.query.templates import load_registry
 
     registry = load_registry()
@@ -148,9 +163,9 @@ def templates(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command()
-def ask(question: str, db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
-        as_json: bool = typer.Option(False, "--json")) -> None:
-    """Answer a question in Chinese through a template or semantic search, with sources."""
+def ask(question: str = typer.Argument(..., help="中文问题，例如“綦江区有哪些项目？”"), db: Path = DB_OPTION,
+        backend: str = BACKEND_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """用中文提问：经查询模板或语义检索作答，并给出来源。"""
     from kb.core.errors import QuestionTooLong
     from kb.query.ask import ask as ask_question
 
@@ -165,8 +180,11 @@ def ask(question: str, db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
 
 @app.command()
 def chat(db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
-         jsonl: bool = typer.Option(False, "--jsonl", help="one question per stdin line, one JSON answer per line")) -> None:
-    """A conversation: follow-ups (那綦江呢？ 其中最大的是哪个？ 这些一共多少钱？) read against the last answer."""
+         jsonl: bool = typer.Option(False, "--jsonl", help="从标准输入每行读一个问题，每行输出一个 JSON 答案")) -> None:
+    """对话：追问按上一个答案理解。
+
+    例如先问“荣昌区有哪些项目？”，再问“那綦江呢？”“其中最大的是哪个？”“这些一共多少钱？”。
+    """
     from kb.query.conversation import Conversation
 
     with _open_store(db, backend) as store:
@@ -195,9 +213,8 @@ def chat(db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
 
 
 @links_app.callback()
-def links(ctx: typer.Context, db: Path = DB_OPTION, backend: str = BACKEND_OPTION,
-          as_json: bool = typer.Option(False, "--json")) -> None:
-    """Policy documents with their citing projects, possible 文号 links and program clusters."""
+def links(ctx: typer.Context, db: Path = DB_OPTION, backend: str = BACKEND_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """政策文件及引用它们的项目、可能相同的文号、项目群；accept / reject 审核一条关联。"""
     if ctx.invoked_subcommand is not None:
         return
     from linking.report import links_report, links_text
@@ -215,21 +232,24 @@ def _decide(link_id: str, status: str, db: Path, backend: str) -> None:
     typer.echo(message)
 
 
+LINK_ID_ARGUMENT = typer.Argument(..., help="关联编号（kb links 列出）")
+
+
 @links_app.command("accept")
-def links_accept(link_id: str, db: Path = DB_OPTION, backend: str = BACKEND_OPTION) -> None:
-    """Accept a possible link (kept across re-ingests)."""
+def links_accept(link_id: str = LINK_ID_ARGUMENT, db: Path = DB_OPTION, backend: str = BACKEND_OPTION) -> None:
+    """确认一条可能的关联（重新导入后仍然保留）。"""
     _decide(link_id, "accepted", db, backend)
 
 
 @links_app.command("reject")
-def links_reject(link_id: str, db: Path = DB_OPTION, backend: str = BACKEND_OPTION) -> None:
-    """Reject a possible link (kept across re-ingests)."""
+def links_reject(link_id: str = LINK_ID_ARGUMENT, db: Path = DB_OPTION, backend: str = BACKEND_OPTION) -> None:
+    """否决一条可能的关联（重新导入后仍然保留）。"""
     _decide(link_id, "rejected", db, backend)
 
 
 @app.command()
-def check(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Consistency findings per document (totals that do not add up, …)."""
+def check(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """逐份文件的一致性核查结果（合计对不上等）。"""
     from kb.checks import check_store
 
     with _open_store(db, backend) as store:
@@ -238,10 +258,10 @@ def check(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, as_json: bool = t
 
 
 @app.command()
-def export(format: str = typer.Option(..., "--format", help="graphml | gexf | json | csv"),
-           out: Path = typer.Option(..., "--out", help="file (graphml/gexf/json) or folder (csv)"),
+def export(format: str = typer.Option(..., "--format", help="导出格式：graphml、gexf、json 或 csv"),
+           out: Path = typer.Option(..., "--out", help="输出文件（graphml、gexf、json）或文件夹（csv）"),
            db: Path = DB_OPTION, backend: str = BACKEND_OPTION) -> None:
-    """Export the graph for Gephi, networkx or neo4j-admin import."""
+    """导出图谱，供 Gephi、networkx 或 neo4j-admin import 使用。"""
     from kb.export import export_graph
 
     with _open_store(db, backend) as store:
@@ -250,9 +270,10 @@ def export(format: str = typer.Option(..., "--format", help="graphml | gexf | js
 
 
 @app.command()
-def synth(docs: int = typer.Option(..., "--docs", min=1), out: Path = typer.Option(..., "--out"),
-          seed: int = typer.Option(0, "--seed")) -> None:
-    """Write N synthetic disclosures and a ground-truth JSON beside them."""
+def synth(docs: int = typer.Option(..., "--docs", min=1, help="生成的文件数"),
+          out: Path = typer.Option(..., "--out", help="输出文件夹"),
+          seed: int = typer.Option(0, "--seed", help="随机种子（同一种子生成同样的文件）")) -> None:
+    """生成 N 份合成的预算公开文件，并在旁边写出标准答案 truth.json。"""
     from kb.synth import generate_corpus
 
     truth = generate_corpus(docs, out, seed=seed)
@@ -260,17 +281,27 @@ def synth(docs: int = typer.Option(..., "--docs", min=1), out: Path = typer.Opti
 
 
 @app.command()
-def ui(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, port: int = typer.Option(8501, "--port"),
-       host: str = typer.Option("localhost", "--host"),
-       read_only: bool = typer.Option(False, "--read-only", help="no uploads, no link decisions (to share on a network)")) -> None:
-    """Serve the Streamlit app over the store."""
+def ui(db: Path = DB_OPTION, backend: str = BACKEND_OPTION, port: int = typer.Option(8501, "--port", help="端口"),
+       host: str = typer.Option("localhost", "--host", help="监听地址（localhost 只允许本机访问）"),
+       read_only: bool = typer.Option(False, "--read-only", help="只读：不能上传文件、不能审核关联")) -> None:
+    """启动 Streamlit 应用，在浏览器中查看数据库。
+
+    在网络上共享时加 --read-only。
+    """
     from kb.serve import serve_ui
 
     raise typer.Exit(serve_ui(db=db, backend=backend, port=port, host=host, read_only=read_only))
 
 
 def main() -> None:
-    """Console entry point: run the app, turning errors into one line and exit 1."""
+    """Console entry point: run the app, turning errors into one line and exit 1.
+
+    The library's log (``logging``) is shown only with ``KB_DEBUG=1``; a user sees the one error line.
+    """
+    if os.environ.get("KB_DEBUG"):
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
     try:
         # without standalone mode click returns (not raises) the code of a `typer.Exit(code)`
         code = app(standalone_mode=False)
@@ -285,8 +316,13 @@ def main() -> None:
         typer.echo("已中止。", err=True)
         sys.exit(1)
     except Exception as error:  # click usage errors and anything unexpected: one line, never a traceback
+        from typer._click.exceptions import NoArgsIsHelpError
+
+        if isinstance(error, NoArgsIsHelpError):  # `kb` alone: the help, as --help prints it
+            typer.echo(error.format_message())
+            sys.exit(error.exit_code)
         if callable(getattr(error, "format_message", None)):  # a click usage error (typer vendors click)
-            typer.echo(error_line("E_USAGE", render("E_USAGE", message=error.format_message())), err=True)
+            typer.echo(error_line("E_USAGE", render("E_USAGE", message=usage_message(error))), err=True)
             sys.exit(getattr(error, "exit_code", 2))
         if os.environ.get("KB_DEBUG"):
             raise

@@ -32,6 +32,7 @@ from pathlib import Path
 import networkx as nx
 
 from kb.core.errors import KBError
+from kb.core.messages import os_error_reason
 from kb.core.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRING_LIST
 
 FORMATS = ("graphml", "gexf", "json", "csv")
@@ -212,7 +213,7 @@ def export_graph(store, fmt: str, out: Path) -> Path:
             text = json.dumps(data, ensure_ascii=False, indent=1)
             _atomic(out, lambda path: path.write_text(text, encoding="utf-8"))
     except OSError as error:
-        raise ExportNotWritten(path=out, reason=error.strerror or error) from error
+        raise ExportNotWritten(path=out, reason=os_error_reason(error)) from error
     return out
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.core.errors import KBError, StoreUnavailable
-from kb.core.messages import MAX_MESSAGE_CHARS, display, shorten
+from kb.core.messages import MAX_MESSAGE_CHARS, display, os_error_reason, shorten
 from kb.isolation import parse_files
 from kb.core.records import Extraction, LinkResult
 from kb.graph import DocumentPart, build_graph, document_part, node_id
@@ -377,7 +377,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             try:
                 digest = _digest(path)
             except OSError as error:
-                run.summary.skipped.append(SkippedFile(str(path), f"无法读取：{error.strerror or error}"))
+                run.summary.skipped.append(SkippedFile(str(path), f"无法读取：{os_error_reason(error)}"))
                 continue
             if digest in published or digest in digests.values():
                 run.summary.unchanged += 1

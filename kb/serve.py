@@ -32,7 +32,8 @@ def streamlit_command(port: int, host: str) -> list[str]:
         ['-m', 'streamlit', 'run']
     """
     return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-            "--server.port", str(port), "--server.address", host, "--browser.gatherUsageStats", "false"]
+            "--server.port", str(port), "--server.address", host, "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer"]  # no English "Deploy" button or developer menu
 
 
 def serve_ui(db: Path, backend: str = "embedded", port: int = 8501, host: str = "localhost",

@@ -24,6 +24,8 @@ from linking.programs import SPLIT, member_link_id
 
 DECISIONS_FILE = "link_decisions.json"
 STATUSES = ("accepted", "rejected")
+STATUS_NAMES = {"accepted": "已接受", "rejected": "已拒绝", "possible": "待审核"}
+"""How a decision reads to a user (the app's review page and `kb links accept/reject` say the same)."""
 
 FIND_POLICY_LINK = """
 MATCH (a:PolicyDocument)-[r:POSSIBLY_SAME_AS]->(b:PolicyDocument)
@@ -70,7 +72,7 @@ def _read_file(db_folder: Path) -> dict[str, dict]:
                 and isinstance(entry.get("share", 0.0), (int, float)) for entry in decisions.values()):
             raise ValueError("unexpected entries")
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InvalidDecision(f"{path}: damaged decisions file ({error}); fix or remove it") from error
+        raise InvalidDecision(f"{path}：审核决定文件已损坏，请修复或删除它") from error
     return decisions
 
 
@@ -116,7 +118,7 @@ def _find(store, link_id: str) -> tuple[str, str, dict]:
             if member_link_id(row["program_id"], row["project_id"]) == link_id:
                 return row["project"], row["program"], {"project_id": row["project_id"],
                                                         "program_id": row["program_id"]}
-    raise LinkNotFound(f"no link {link_id!r} in the store: `kb links` lists the link ids")
+    raise LinkNotFound(f"库中没有关联“{link_id}”（kb links 列出全部关联编号）")
 
 
 def record_decision(store, link_id: str, status: str) -> str:
@@ -129,7 +131,7 @@ def record_decision(store, link_id: str, status: str) -> str:
         status: "accepted" or "rejected".
 
     Returns:
-        One line for the user, e.g. "rejected policy_link:f83da41bc77cf8ad: 渝教人〔2013〕13号 ~ 渝教文〔2013〕13号".
+        One line for the user, e.g. "已拒绝 policy_link:f83da41bc77cf8ad：渝教人〔2013〕13号 ~ 渝教文〔2013〕13号".
 
     Raises:
         InvalidDecision: ``status`` is not accepted/rejected, or the decisions file is damaged.
@@ -137,7 +139,7 @@ def record_decision(store, link_id: str, status: str) -> str:
         StoreQueryFailed: the store failed the update (the decisions file is then left unchanged).
     """
     if status not in STATUSES:
-        raise InvalidDecision(f"unknown decision {status!r}: use one of {', '.join(STATUSES)}")
+        raise InvalidDecision(f"未知的审核决定“{status}”，可选：{'、'.join(STATUSES)}")
     first, second, params = _find(store, link_id)
     if "link_id" in params:
         store.write(SET_POLICY_LINK_STATUS, {**params, "status": status}, name="set policy link status")
@@ -147,7 +149,7 @@ def record_decision(store, link_id: str, status: str) -> str:
     decisions[link_id] = {"status": status, "a": first, "b": second,
                           "decided_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     _write_file(store.folder, decisions)
-    return f"{status} {link_id}: {first} ~ {second}"
+    return f"{STATUS_NAMES[status]} {link_id}：{first} ~ {second}"
 
 
 def record_split(store, shares: dict[str, float]) -> str:

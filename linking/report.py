@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from linking.decisions import STATUS_NAMES
+from linking.policy import ROLE_NAMES
 from linking.programs import member_link_id
 
 POLICY_DOCUMENTS = """
@@ -103,38 +105,42 @@ def _weights(text: str | None) -> dict:
 
 
 def links_text(report: dict) -> str:
-    """The report of ``links_report`` as text for ``kb links`` (Chinese names as printed, scores 0..1).
+    """The report of ``links_report`` as text for ``kb links`` (Chinese names as printed, scores 0..1, each
+    link's review status as ``STATUS_NAMES`` says it, method names as stored).
 
     Example:
         >>> print(links_text({"policy_documents": [], "policy_links": [], "programs": []}))
-        Policy documents (0)
-        Possible 文号 links (0)
-        Programs (0)
-        Review a link: kb links accept ID | kb links reject ID
+        政策文件（0 个）
+        可能相同的文号（0 对）
+        项目群（0 个）
+        审核一条关联：kb links accept 编号 | kb links reject 编号
     """
-    lines = [f"Policy documents ({len(report['policy_documents'])})"]
+    lines = [f"政策文件（{len(report['policy_documents'])} 个）"]
     for document in report["policy_documents"]:
         units = {citation["unit"] for citation in document["cited_by"]}
-        issuer = document["issuer"] or document["issuer_code"] or "-"
-        lines.append(f"  {document['doc_no']}  {issuer}  cited by {len(document['cited_by'])} project(s) in "
-                     f"{len(units)} unit(s)")
+        issuer = document["issuer"] or document["issuer_code"] or "发文机关不详"
+        lines.append(f"  {document['doc_no']}  {issuer}  被 {len(units)} 个单位的 {len(document['cited_by'])} 个项目引用")
         lines += [f"      《{title}》" for title in document["titles"]]
-        lines += [f"      - {citation['unit']} / {citation['project']} ({citation['role']})"
+        lines += [f"      - {citation['unit']} / {citation['project']}（{ROLE_NAMES.get(citation['role'], citation['role'])}）"
                   for citation in document["cited_by"]]
-    lines.append(f"Possible 文号 links ({len(report['policy_links'])})")
-    lines += [f"  [{link['status']}] {link['score']:.3f}  {link['a']} ~ {link['b']}  ({link['method']})  id {link['id']}"
+    lines.append(f"可能相同的文号（{len(report['policy_links'])} 对）")
+    lines += [f"  [{_status(link)}] {link['score']:.3f}  {link['a']} ~ {link['b']}  方法 {link['method']}  编号 {link['id']}"
               for link in report["policy_links"]]
-    lines.append(f"Programs ({len(report['programs'])})")
+    lines.append(f"项目群（{len(report['programs'])} 个）")
     for program in report["programs"]:
-        lines.append(f"  {program['name']}  ({program['program_id']})")
+        lines.append(f"  {program['name']}  编号 {program['program_id']}")
         for member in program["members"]:
             kind = "  合并项目（金额不计入）" if member.get("kind") == "bundle" else ""
-            lines.append(f"      [{member['status']}] {member['score']:.3f}  {member['unit']} / {member['project']}  "
-                         f"{_member_figure(member)}{kind}  ({member['method']})  id {member['id']}")
+            lines.append(f"      [{_status(member)}] {member['score']:.3f}  {member['unit']} / {member['project']}  "
+                         f"{_member_figure(member)}{kind}  方法 {member['method']}  编号 {member['id']}")
             if member.get("weights"):
                 lines.append(f"          {waterfall(member['weights'])}")
-    lines.append("Review a link: kb links accept ID | kb links reject ID")
+    lines.append("审核一条关联：kb links accept 编号 | kb links reject 编号")
     return "\n".join(lines)
+
+
+def _status(link: dict) -> str:
+    return STATUS_NAMES.get(link["status"], link["status"])
 
 
 def _member_figure(member: dict) -> str:

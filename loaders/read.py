@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.core.errors import EncryptedPdf, UnreadableDocument
+from kb.core.messages import os_error_reason
 from kb.core.normalize import normalize_lines
 from loaders.limits import active_limits, check_file, limited_rows
 from loaders.rows import detect_layout
@@ -93,7 +94,7 @@ def read_source(path: str | Path) -> SourceText:
         check_file(file)  # size and zip-expansion limits, before anything is read (loaders/limits.py)
         data = file.read_bytes()
     except OSError as error:
-        raise UnreadableDocument(path, f"无法读取（{error.strerror or error}）") from None
+        raise UnreadableDocument(path, f"无法读取（{os_error_reason(error)}）") from None
     if not data.strip():
         raise UnreadableDocument(path, "空文件")
     doc_id = hashlib.sha256(data).hexdigest()

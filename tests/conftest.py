@@ -73,3 +73,27 @@ def corpus_store(tmp_path_factory):
     with open_store(tmp_path_factory.mktemp("corpus") / "kb-data", "embedded") as opened:
         ingest_paths([CORPUS], opened)
         yield opened
+
+
+@pytest.fixture(scope="session")
+def vocab(corpus_store):
+    """The ``kb.query.vocabulary.Vocabulary`` of the ingested corpus (units, projects, 文号, …)."""
+    from kb.query.vocabulary import vocabulary
+
+    return vocabulary(corpus_store)
+
+
+@pytest.fixture(scope="session")
+def make_corpus_folder(tmp_path_factory):
+    """A factory: ``make_corpus_folder(name)`` ingests the corpus into a new embedded database folder
+    ``<tmp>/<name>/kb-data``, closes the store again (so a test can reopen it, record link decisions in it,
+    or open it from a child process) and returns the folder."""
+    from kb.ingest import ingest_paths
+
+    def make(name: str) -> Path:
+        folder = tmp_path_factory.mktemp(name) / "kb-data"
+        with open_store(folder, "embedded") as store:
+            ingest_paths([CORPUS], store)
+        return folder
+
+    return make

@@ -13,6 +13,23 @@ SMALL = CORPUS / "004_db523993c574d7b7.txt"  # 广元市社会保险事务中心
 LARGE = CORPUS / "000_7c3d463bfeea7d61.txt"  # 2,536 lines
 
 
+def _inflate_member(plain: Path, path: Path, member: str, head: bytes, chunk: bytes, tail: bytes,
+                    inflated_mb: int) -> Path:
+    """Copy the office file ``plain`` to ``path`` with ``member`` rewritten as ``head``, ``chunk`` repeated
+    to about ``inflated_mb`` MB, ``tail`` (deflated, so it compresses as a zip bomb does); ``plain`` is removed."""
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != member:
+                target.writestr(item, source.read(item.filename))
+        with target.open(member, "w") as handle:
+            handle.write(head)
+            for _ in range(inflated_mb * 1024 * 1024 // len(chunk)):
+                handle.write(chunk)
+            handle.write(tail)
+    plain.unlink()
+    return path
+
+
 def docx_bomb(path: Path, inflated_mb: int = 24) -> Path:
     """A real DOCX (python-docx) whose word/document.xml inflates to ``inflated_mb`` MB of empty paragraphs
     (about 1000:1 compressed, as a zip bomb is)."""
@@ -22,19 +39,9 @@ def docx_bomb(path: Path, inflated_mb: int = 24) -> Path:
     document = docx.Document()
     document.add_paragraph("广元市社会保险事务中心2024年部门预算")
     document.save(plain)
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename != "word/document.xml":
-                target.writestr(item, source.read(item.filename))
-        with target.open("word/document.xml", "w") as handle:
-            head = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-            handle.write(head)
-            chunk = b"<w:p/>" * (1 << 17)
-            for _ in range(inflated_mb * 1024 * 1024 // len(chunk)):
-                handle.write(chunk)
-            handle.write(b"</w:body></w:document>")
-    plain.unlink()
-    return path
+    head = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    return _inflate_member(plain, path, "word/document.xml", head, b"<w:p/>" * (1 << 17), b"</w:body></w:document>",
+                           inflated_mb)
 
 
 def xlsx_bomb(path: Path, inflated_mb: int = 24) -> Path:
@@ -45,19 +52,10 @@ def xlsx_bomb(path: Path, inflated_mb: int = 24) -> Path:
     workbook = openpyxl.Workbook()
     workbook.active.append(["科目编码", "科目名称", "合计"])
     workbook.save(plain)
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename != "xl/worksheets/sheet1.xml":
-                target.writestr(item, source.read(item.filename))
-        with target.open("xl/worksheets/sheet1.xml", "w") as handle:
-            handle.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-            row = b'<row><c t="inlineStr"><is><t>208</t></is></c><c><v>1.5</v></c></row>'
-            chunk = row * 4096
-            for _ in range(inflated_mb * 1024 * 1024 // len(chunk)):
-                handle.write(chunk)
-            handle.write(b"</sheetData></worksheet>")
-    plain.unlink()
-    return path
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    row = b'<row><c t="inlineStr"><is><t>208</t></is></c><c><v>1.5</v></c></row>'
+    return _inflate_member(plain, path, "xl/worksheets/sheet1.xml", head, row * 4096, b"</sheetData></worksheet>",
+                           inflated_mb)
 
 
 def encrypted_pdf(path: Path) -> Path:

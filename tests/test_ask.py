@@ -106,6 +106,16 @@ def test_answer_sentence_states_the_figures(corpus_store):
     assert "207" in answer.answer and "81.99" in answer.answer
 
 
+def test_a_figure_the_disclosure_leaves_blank_reads_as_undisclosed(corpus_store):
+    """荣昌 2026's 行政运行 line (2080101) fills 基本支出 757.49 and leaves the 项目支出 cell blank."""
+    answer = ask(corpus_store, "荣昌区2026年行政运行支出是多少？")
+    assert answer.template == "subject_across_units"
+    [row] = answer.rows
+    assert row["basic"] == 757.49 and row["project"] is None
+    assert "757.49 万元（基本 757.49，项目 未公开）" in answer.answer
+    assert "—" not in answer.answer and "未公开 万元" not in answer.answer
+
+
 def test_sources_quote_the_source_line(corpus_store):
     answer = ask(corpus_store, "綦江区社会保险事务中心2023年收入总计多少？")
     assert any("3,094.17" in source["text"] and source["file"].startswith("001_") for source in answer.sources)

@@ -20,16 +20,9 @@ from kb.query.gazetteer import issuer_forms, title_forms
 from kb.query.intent import MODEL_FILE, classify
 from kb.query.messages import MESSAGES, render
 from kb.query.vocabulary import vocabulary
+from corpus_units import CANGXI, QIJIANG, RONGCHANG
 
 REPO = Path(__file__).resolve().parents[1]
-QIJIANG = "重庆市綦江区社会保险事务中心"
-RONGCHANG = "重庆市荣昌区社会保险事务中心"
-CANGXI = "苍溪县社会保险事务中心"
-
-
-@pytest.fixture(scope="module")
-def vocab(corpus_store):
-    return vocabulary(corpus_store)
 
 
 @pytest.mark.parametrize("question, doc_no", [

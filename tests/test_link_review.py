@@ -19,20 +19,17 @@ from kb.core.records import stable_id
 from kb.store import open_store
 from linking.decisions import DECISIONS_FILE, load_decisions, record_decision
 from linking.report import links_report, links_text
+from corpus_units import QIJIANG, RONGCHANG
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SHARED_BY_BOTH = ("渝国资发〔2011〕9号", "渝委办发〔2019〕66号", "渝府办发〔2017〕84号", "渝教人〔2013〕13号")
-RONGCHANG, QIJIANG = "重庆市荣昌区社会保险事务中心", "重庆市綦江区社会保险事务中心"
 MISPRINT_ID = stable_id("policy_link", "渝教人〔2013〕13号", "渝教文〔2013〕13号")
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory) -> Path:
+def ingested(make_corpus_folder) -> Path:
     """A database folder holding the ingested corpus; the review tests below record decisions in it, in order."""
-    folder = tmp_path_factory.mktemp("review") / "kb-data"
-    with open_store(folder, "embedded") as store:
-        ingest_paths([CORPUS], store)
-    return folder
+    return make_corpus_folder("review")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +67,7 @@ def test_report_lists_possible_links_and_programs_with_scores(report):
     assert all(0 <= member["score"] <= 1 and member["method"] and member["id"].startswith("program_member:")
                for program in report["programs"] for member in program["members"])
     text = links_text(report)
-    assert f"[possible] 0.733  渝教人〔2013〕13号 ~ 渝教文〔2013〕13号" in text and MISPRINT_ID in text
+    assert f"[待审核] 0.733  渝教人〔2013〕13号 ~ 渝教文〔2013〕13号" in text and MISPRINT_ID in text
     assert "企业军转干部生活补助" in text
 
 
@@ -99,7 +96,7 @@ def test_accept_and_reject_persist_and_survive_a_reingest(ingested):
                     if member["project"] == "荣昌区17号文、离休建工生活医疗补助")
         assert weak["status"] == "possible"
         message = record_decision(store, MISPRINT_ID, "rejected")
-        assert message == f"rejected {MISPRINT_ID}: 渝教人〔2013〕13号 ~ 渝教文〔2013〕13号"
+        assert message == f"已拒绝 {MISPRINT_ID}：渝教人〔2013〕13号 ~ 渝教文〔2013〕13号"
         record_decision(store, weak["id"], "accepted")
     assert load_decisions(ingested) == {MISPRINT_ID: "rejected", weak["id"]: "accepted"}
     assert _status(ingested, MISPRINT_ID) == "rejected"  # set in the store at once, before any re-ingest
@@ -115,15 +112,15 @@ def test_accept_and_reject_persist_and_survive_a_reingest(ingested):
 
 def test_unknown_link_and_bad_status_are_clear_errors(ingested):
     with open_store(ingested, "embedded") as store:
-        with pytest.raises(LinkNotFound, match="no link 'policy_link:0000000000000000'"):
+        with pytest.raises(LinkNotFound, match="库中没有关联“policy_link:0000000000000000”"):
             record_decision(store, "policy_link:0000000000000000", "accepted")
-        with pytest.raises(InvalidDecision, match="unknown decision 'maybe'"):
+        with pytest.raises(InvalidDecision, match="未知的审核决定“maybe”"):
             record_decision(store, MISPRINT_ID, "maybe")
 
 
 def test_damaged_decisions_file_is_a_clear_error(tmp_path):
     (tmp_path / DECISIONS_FILE).write_text("{not json", encoding="utf-8")
-    with pytest.raises(InvalidDecision, match="damaged decisions file"):
+    with pytest.raises(InvalidDecision, match="审核决定文件已损坏"):
         load_decisions(tmp_path)
     assert load_decisions(tmp_path / "absent") == {}
 
@@ -151,9 +148,9 @@ def test_cli_links_json_and_review(ingested):
     missing = subprocess.run([*command, "reject", "policy_link:ffff", "--db", str(ingested)], capture_output=True,
                              text=True)
     assert missing.returncode == 1
-    assert missing.stderr.strip() == "错误[E_LINK_NOT_FOUND]: no link 'policy_link:ffff' in the store: `kb links` lists the link ids"
+    assert missing.stderr.strip() == "错误[E_LINK_NOT_FOUND]: 库中没有关联“policy_link:ffff”（kb links 列出全部关联编号）"
     rejected = subprocess.run([*command, "reject", MISPRINT_ID, "--db", str(ingested)], capture_output=True, text=True)
-    assert rejected.returncode == 0 and rejected.stdout.startswith(f"rejected {MISPRINT_ID}")
+    assert rejected.returncode == 0 and rejected.stdout.startswith(f"已拒绝 {MISPRINT_ID}")
     assert load_decisions(ingested)[MISPRINT_ID] == "rejected"
 
 

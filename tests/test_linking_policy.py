@@ -16,10 +16,10 @@ from linking.policy import title_key, title_only_references
 from linking.vocabulary import issuer_registry
 from kb.core.doc_no import find_doc_nos, split_doc_no
 from kb.core.normalize import normalize_text
+from corpus_units import QIJIANG, RONGCHANG
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_BY_BOTH = ("渝国资发〔2011〕9号", "渝委办发〔2019〕66号", "渝府办发〔2017〕84号", "渝教人〔2013〕13号")
-RONGCHANG, QIJIANG = "重庆市荣昌区社会保险事务中心", "重庆市綦江区社会保险事务中心"
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ import pytest
 
 from question_scoring import (answer_passes, load_conversations, load_questions, run_conversations, run_questions,
                               store_amounts, summary)
-from store_contract import CORPUS
 
 from kb.store import open_store
 
@@ -36,15 +35,10 @@ CATEGORIES = {"unit_totals", "unit_projects", "project_detail", "doc_no", "doc_n
 
 
 @pytest.fixture(scope="module")
-def question_db(tmp_path_factory) -> Path:
+def question_db(make_corpus_folder) -> Path:
     """The five corpus documents ingested once into an embedded store; the store is closed again, so the
     CLI tests below can open the same folder from a child process."""
-    from kb.ingest import ingest_paths
-
-    folder = tmp_path_factory.mktemp("question-set") / "kb-data"
-    with open_store(folder, "embedded") as store:
-        ingest_paths([CORPUS], store)
-    return folder
+    return make_corpus_folder("question-set")
 
 
 @pytest.fixture(scope="module")

@@ -7,18 +7,9 @@ import pytest
 from kb.query.mentions import read_mentions
 from kb.query.frame import read_frame as route
 from kb.query.templates import load_registry
-from kb.query.vocabulary import derive_aliases, vocabulary
+from kb.query.vocabulary import derive_aliases
 
-RONGCHANG = "重庆市荣昌区社会保险事务中心"
-QIJIANG = "重庆市綦江区社会保险事务中心"
-WANSHENG = "重庆市万盛经济技术开发区社会保险事务中心"
-CANGXI = "苍溪县社会保险事务中心"
-GUANGYUAN = "广元市社会保险事务中心"
-
-
-@pytest.fixture(scope="module")
-def vocab(corpus_store):
-    return vocabulary(corpus_store)
+from corpus_units import CANGXI, GUANGYUAN, QIJIANG, RONGCHANG, WANSHENG
 
 
 def test_derive_aliases_gives_the_short_forms():

@@ -17,7 +17,8 @@ import pytest
 from kb.graph import build_graph
 from kb.ingest import ingest_paths
 from kb.core.schema import NODE_TABLES
-from kb.store.neo4j_store import FULLTEXT_INDEX, graph_delta
+from kb.store.delta import graph_delta, index_graph
+from kb.store.neo4j_store import FULLTEXT_INDEX
 from neo4j_support import MARKS, REPO, open_empty_neo4j_store
 from store_contract import (CORPUS, assert_changed_file_replaces_its_facts, assert_corpus_ingested,
                             assert_graph_round_trip, assert_query_errors_carry_name_and_params,
@@ -108,7 +109,7 @@ def test_a_changed_document_rewrites_only_its_own_nodes(neo4j_store, tmp_path):
 def test_the_delta_of_an_unchanged_graph_is_empty_and_metadata_is_kept(neo4j_store):
     graph = build_graph(gold_extractions())
     neo4j_store._replace_graph(graph, {"schema_version": "2", "generation": "g-test"})
-    assert graph_delta(neo4j_store.to_networkx(), graph).size() == 0
+    assert graph_delta(index_graph(neo4j_store.to_networkx()), graph).size() == 0
     assert neo4j_store._read_meta() == {"schema_version": "2", "generation": "g-test"}
     counts = neo4j_store.stats()
     assert counts["nodes"]["Document"] == 3 and counts["nodes"]["Unit"] == 3

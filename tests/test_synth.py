@@ -151,5 +151,6 @@ def test_kb_synth_into_a_file_is_one_line_error(tmp_path):
     blocker.write_text("x", encoding="utf-8")
     run = _kb("synth", "--docs", "2", "--out", str(blocker))
     assert run.returncode == 1
-    assert run.stderr.startswith("错误[E_KB]: cannot create") and "Traceback" not in run.stderr
+    assert run.stderr.startswith("错误[E_KB]: 无法创建输出文件夹") and "已有同名文件" in run.stderr
+    assert "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

@@ -14,11 +14,7 @@ import pytest
 from kb.core.errors import InvalidTemplate, MissingParameter, TemplateNotFound
 from kb.query.templates import CYPHER_DIR, load_registry, parse_template, run_template
 
-RONGCHANG = "重庆市荣昌区社会保险事务中心"
-QIJIANG = "重庆市綦江区社会保险事务中心"
-WANSHENG = "重庆市万盛经济技术开发区社会保险事务中心"
-CANGXI = "苍溪县社会保险事务中心"
-GUANGYUAN = "广元市社会保险事务中心"
+from corpus_units import CANGXI, GUANGYUAN, QIJIANG, RONGCHANG, WANSHENG
 
 
 def _close(values, expected: float) -> bool:
@@ -190,7 +186,7 @@ def test_template_runs_on_the_corpus(backend_store, name):
         if "line" in row and row.get("file") and row["line"] is not None:
             assert row["line"] > 0
     assert result.to_dict()["template"] == name
-    assert result.to_text().endswith(f"({len(result.rows)} rows)")
+    assert result.to_text().endswith(f"（共 {len(result.rows)} 行）")
 
 
 def test_a_source_line_holds_the_figure(corpus_store):

@@ -151,15 +151,22 @@ def test_a_killed_link_decision_leaves_a_store_that_opens(tmp_path):
     assert subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db)), capture_output=True, env=ENV).returncode == 0
 
 
+def _ingested_with_ladybug_run(db: Path, path: Path, statements: str, check: bool = True) -> dict:
+    """Ingest ``path`` into a new store at ``db`` and close it; then run ``statements`` (Python, with ``c`` a
+    LadybugDB connection to its graph) in a child process, as another program would. Returns the counts
+    the store had before."""
+    with open_store(db) as store:
+        ingest_paths([path], store)
+        counts = store.stats()
+    script = f"import os, signal, ladybug; d = ladybug.Database({str(db / 'graph.lbdb')!r}); c = ladybug.Connection(d); "
+    subprocess.run([sys.executable, "-c", script + statements], env=ENV, check=check)
+    return counts
+
+
 def test_a_wal_left_by_a_killed_in_place_writer_is_recovered(tmp_path):
     db = tmp_path / "kb-data"
-    with open_store(db) as store:
-        ingest_paths([FILES[4]], store)
-        counts = store.stats()
-    script = ("import os, signal, ladybug; d = ladybug.Database(%r); c = ladybug.Connection(d); "
-              "c.execute(\"MATCH (u:Unit) SET u.code = 'X'\"); os.kill(os.getpid(), signal.SIGKILL)"
-              % str(db / "graph.lbdb"))
-    subprocess.run([sys.executable, "-c", script], env=ENV)
+    counts = _ingested_with_ladybug_run(db, FILES[4], "c.execute(\"MATCH (u:Unit) SET u.code = 'X'\"); "
+                                        "os.kill(os.getpid(), signal.SIGKILL)", check=False)
     assert (db / "graph.lbdb.wal").exists()  # what an older budget-kb's killed `kb links reject` left
     (db / ".link_decisions.k1ll3d.json").write_text('{"version": 1, "decis', encoding="utf-8")  # cut short
     with open_store(db) as store:
@@ -172,13 +179,8 @@ def test_a_wal_left_by_a_killed_in_place_writer_is_recovered(tmp_path):
 
 
 def test_a_store_of_an_older_schema_says_reingest_and_ingest_rebuilds_it(tmp_path):
-    db = tmp_path / "kb-data"
-    with open_store(db) as store:
-        ingest_paths([FILES[0]], store)
-        counts = store.stats()
-    script = ("import ladybug; d = ladybug.Database(%r); c = ladybug.Connection(d); "
-              "c.execute('DROP TABLE KbMeta'); c.execute('CHECKPOINT')" % str(db / "graph.lbdb"))
-    subprocess.run([sys.executable, "-c", script], check=True, env=ENV)  # as budget-kb before the version
+    db = tmp_path / "kb-data"  # as budget-kb before the version
+    counts = _ingested_with_ladybug_run(db, FILES[0], "c.execute('DROP TABLE KbMeta'); c.execute('CHECKPOINT')")
     with pytest.raises(StoreOutdated, match="请重新入库"):
         open_store(db)
     stats = subprocess.run(_kb("stats", "--db", str(db)), capture_output=True, text=True, env=ENV)

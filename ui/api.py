@@ -33,6 +33,7 @@ import streamlit as st
 
 from kb.core.errors import KBError, ReadOnly
 from kb.core.messages import error_line, render
+from kb.query.labels import VALUE_LABELS, column_label, value_label
 
 DEFAULT_DB = "kb-data"
 DEFAULT_BACKEND = "embedded"
@@ -233,26 +234,12 @@ def rows_frame(columns: list[str], rows: list[Any]) -> pd.DataFrame:
     return pd.DataFrame([[_cell(value) for value in row] for row in rows], columns=columns or None)
 
 
-COLUMN_LABELS = {
-    "unit": "单位", "year": "年度", "project": "项目", "amount": "金额（万元）", "role": "引用方式", "file": "文件",
-    "line": "行", "doc_no": "文号", "title": "标题", "code": "编码", "category": "类别", "program": "同类项目",
-    "region": "地区", "score": "分数", "method": "方法", "subject": "科目", "scheme": "科目体系", "total": "合计（万元）",
-    "basic": "基本支出（万元）", "subject_code": "科目编码", "kind": "类型", "units": "单位", "unit_count": "引用单位数",
-    "project_count": "引用项目数", "indicator": "指标", "level1": "一级指标", "level2": "二级指标", "op": "符号",
-    "value": "指标值", "income_total": "收入总计", "expense_total": "支出总计", "general_public_budget": "一般公共预算",
-    "basic_expense": "基本支出", "project_expense": "项目支出", "carryover": "上年结转", "three_public": "三公经费",
-    "issuer": "发文机关", "issuer_code": "发文机关代字",
-}
-# Templates whose "project" column is an amount (项目支出 of a subject line), not a project name.
-_PROJECT_IS_AMOUNT = {"subject_across_units", "unit_subjects"}
-
-
 def labelled(frame: pd.DataFrame, template: str | None = None) -> pd.DataFrame:
-    """The same table with Chinese column headers for display (unknown columns keep their names)."""
-    labels = dict(COLUMN_LABELS)
-    if template in _PROJECT_IS_AMOUNT:
-        labels["project"] = "项目支出（万元）"
-    return frame.rename(columns={column: labels.get(column, column) for column in frame.columns})
+    """The same table with Chinese column headers and coded values by name, for display (``kb.query.labels``)."""
+    frame = frame.copy()
+    for column in set(frame.columns) & set(VALUE_LABELS):
+        frame[column] = frame[column].map(lambda value, column=column: value_label(column, value))
+    return frame.rename(columns={column: column_label(column, template) for column in frame.columns})
 
 
 def sources_frame(sources: list[dict[str, Any]]) -> pd.DataFrame:

@@ -17,15 +17,13 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-# Colours per label (pyvis), and the label names shown in the app.
+from kb.query.labels import LABEL_NAMES
+
+# Colours per label (pyvis); the names shown beside them are kb.query.labels.LABEL_NAMES.
 LABEL_COLOURS = {
     "Unit": "#1f77b4", "Document": "#7f7f7f", "Budget": "#9467bd", "Project": "#2ca02c",
     "PolicyDocument": "#d62728", "Issuer": "#ff7f0e", "Subject": "#8c564b", "Indicator": "#17becf",
     "Program": "#e377c2", "Finding": "#bcbd22",
-}
-LABEL_NAMES = {
-    "Unit": "单位", "Document": "公开文件", "Budget": "预算", "Project": "项目", "PolicyDocument": "政策文件",
-    "Issuer": "发文机关", "Subject": "科目", "Indicator": "绩效指标", "Program": "同类项目", "Finding": "核查发现",
 }
 _CAPTION_KEYS = ("doc_no", "name", "issuer_code", "file", "title", "message", "budget_id")
 

@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 import streamlit as st
 
+from kb.query.sentences import ABSENT
 from ui import api, graph_view
 
 
@@ -22,10 +24,22 @@ def show_graph(subgraph: nx.MultiDiGraph, *, height: int = 460, centre: Any = No
 
 
 def blank_cells(frame):
-    """The frame styled for ``st.dataframe``: empty cells (None, NaN) shown blank, never "None" or "nan";
-    amounts as printed (540.0 as "540", 1000.3 as "1000.3"). The data keep their types (numbers sort as numbers).
+    """The frame styled for ``st.dataframe``: amounts as printed (540.0 as "540", 1000.3 as "1000.3").
+
+    Streamlit draws its own "None" for a missing value whatever the styler says, so a text column's gaps
+    become blank and an amount column (header ending in （万元）) with no figure at all reads "未公开"; a
+    numeric column keeps its type and its gaps (numbers sort as numbers).
     """
-    return frame.style.format(_cell_text, na_rep="")
+    shown = frame.copy()
+    for position, column in enumerate(shown.columns):
+        values = shown.iloc[:, position]
+        missing = values.isna()
+        textual = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+        if not missing.any() or not textual or not all(isinstance(v, str) for v in values[~missing]):
+            continue
+        fill = ABSENT if str(column).endswith("（万元）") and missing.all() else ""
+        shown.isetitem(position, values.where(~missing, fill))
+    return shown.style.format(_cell_text, na_rep="")
 
 
 def _cell_text(value) -> str:

@@ -19,10 +19,10 @@ from typing import Any
 
 import networkx as nx
 
+from linking.policy import ROLE_NAMES
 from ui.graph_view import node_label
 
 PENDING = "possible"
-ROLE_NAMES = {"basis": "立项依据", "mention": "文中提及"}
 
 
 @dataclass

@@ -17,6 +17,8 @@ from kb.core.records import Record, stable_id
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+"""How a severity reads in `kb check` (error: beyond rounding; warning: within the rounding tolerance)."""
 
 
 def rounding_tolerance(addends: int) -> float:
@@ -139,14 +141,14 @@ class CheckReport(Record):
         }
 
     def to_text(self) -> str:
-        """Plain text: one heading per document, then one line per finding (severity, kind, file:line)."""
+        """Plain text: one heading per document, then one line per finding (severity in Chinese, kind, file:line)."""
         if not self.documents:
-            return "No documents in the store."
+            return "库中没有文件。"
         out: list[str] = []
         for document in self.documents:
             findings = document["findings"]
-            out.append(f"{document['file']}: {len(findings)} finding(s)")
+            out.append(f"{document['file']}：{len(findings)} 条核查发现")
             for finding in findings:
                 where = f"{document['file']}:{finding.line}" if finding.line else document["file"]
-                out.append(f"  [{finding.severity}] {finding.kind} {where}  {finding.message}")
+                out.append(f"  [{SEVERITY_NAMES.get(finding.severity, finding.severity)}] {finding.kind} {where}  {finding.message}")
         return "\n".join(out)

@@ -10,6 +10,8 @@ The question engine's own messages live in ``kb/query/messages.py``.
 
 from __future__ import annotations
 
+import errno
+
 MAX_MESSAGE_CHARS = 300
 """Longest message a user is shown (characters); longer ones end in "…"."""
 
@@ -105,6 +107,24 @@ def render(code: str, **params: object) -> str:
             return "?"
 
     return shorten(template.format_map(_Fields(params)), MAX_MESSAGE_CHARS)
+
+
+OS_ERROR_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在", errno.EEXIST: "已有同名文件", errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是文件夹，不是文件", errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "只读的文件系统", errno.ENAMETOOLONG: "文件名过长", errno.EIO: "读写出错",
+}
+"""What an operating-system error (``OSError.errno``) means, said in Chinese."""
+
+
+def os_error_reason(error: OSError) -> str:
+    """The Chinese reason of an ``OSError`` for a message (its ``strerror`` is the system's English).
+
+    Example:
+        >>> os_error_reason(FileNotFoundError(errno.ENOENT, "No such file or directory"))
+        '文件或文件夹不存在'
+    """
+    return OS_ERROR_REASONS.get(error.errno, f"系统错误 {error.errno}" if error.errno else "系统错误")
 
 
 def error_line(code: str, message: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from kb.query.labels import column_label, value_label
 from kb.query.sentences import figure_sources, money, printed_forms
 from kb.query.vocabulary import Vocabulary, source_line
 
@@ -65,8 +66,8 @@ class Answer:
         lines = [self.answer]
         if self.rows:
             shown = [c for c in self.columns if c != "sources"]
-            lines += ["", "\t".join(shown)]
-            lines += ["\t".join(_cell(row.get(c)) for c in shown) for row in self.rows[:50]]
+            lines += ["", "\t".join(column_label(c, self.template) for c in shown)]
+            lines += ["\t".join(_cell(value_label(c, row.get(c))) for c in shown) for row in self.rows[:50]]
             if len(self.rows) > 50:
                 lines.append(f"……另有 {len(self.rows) - 50} 行")
         if self.sources:

@@ -24,7 +24,7 @@ from kb.query.mentions import Mentions, content_words
 from kb.query.messages import question_error, render
 from kb.query.operations import (apply_operation, bound_rows, distinct_items, field_label, filter_rows,
                                  item_key, measure_of, operation_sentence, sort_rows)
-from kb.query.sentences import FIELD_LABELS, money, sentence, short_unit
+from kb.query.sentences import FIELD_LABELS, sentence, short_unit, wan_yuan
 from kb.query.templates import run_internal, run_template
 from kb.query.vocabulary import Vocabulary, vocabulary
 
@@ -181,13 +181,13 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
             ordered = [row for row in ordered if item_key(row) in keep]
             measure = measure_of(ordered)
             items = [f"{short_unit(row.get('unit'))} {row.get('project') or row.get('doc_no') or row.get('year')} "
-                     f"{money(row[measure])} 万元" for row in distinct_items(ordered)]
+                     f"{wan_yuan(row[measure])}" for row in distinct_items(ordered)]
             order = "从小到大" if operation == "min" else "从大到小"
             return f"按金额{order}排前 {top[0]} 的是：{'；'.join(items)}。", ordered
         picked = apply_operation(ordered, operation)
         lead = operation_sentence(ordered, operation, picked, what)
         if template == "budget_ranking":
-            items = [f"{short_unit(row['unit'])} {row['year']} 年 {money(row['value'])} 万元" for row in ordered]
+            items = [f"{short_unit(row['unit'])} {row['year']} 年 {wan_yuan(row['value'])}" for row in ordered]
             return f"{lead}排名：{'；'.join(items)}。", ordered
         return f"{lead}{sentence(template, ordered, params, focus=focus)}", ordered
     return sentence(template, rows, params, focus=focus), rows
@@ -309,7 +309,7 @@ def _semantic_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
             return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), [], note + text, [],
                           "semantic", content, [], fuzzy=frame.mentions.fuzzy, frame=frame)
         rows, hits = inside, [hit for hit in hits if hit.unit in frame.units]
-    items = [f"{short_unit(h.unit)} {h.year} 年 {h.project} {money(h.amount)} 万元（相似度 {h.score:.2f}）" for h in hits]
+    items = [f"{short_unit(h.unit)} {h.year} 年 {h.project} {wan_yuan(h.amount)}（相似度 {h.score:.2f}）" for h in hits]
     units = "、".join(dict.fromkeys(short_unit(h.unit) for h in hits))
     text = f"{lead}最接近的 {len(hits)} 个项目分布在 {units}：{'；'.join(items)}。{_shared_context(hits)}"
     return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), rows, note + text,

@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from kb.query.sentences import FIELD_LABELS, money, short_unit
+from kb.query.sentences import FIELD_LABELS, short_unit, wan_yuan
 
 MEASURES = ("amount", "value", "total")
 OPERATION_LABELS = {"max": "最大", "min": "最小", "sum": "合计", "count": "计数"}
@@ -118,14 +118,14 @@ def operation_sentence(rows: list[dict], operation: str, picked: list[dict], wha
     label = what or ("金额" if measure == "amount" else "数额")
     if operation == "sum":
         total = round(sum(float(row[measure]) for row in figures), 2)
-        return f"{len(figures)} {noun}的{label}合计 {money(total)} 万元。"
+        return f"{len(figures)} {noun}的{label}合计 {wan_yuan(total)}。"
     if operation in ("max", "min"):
         top = distinct_items(picked)
         word = "最大" if operation == "max" else "最小"
         if measure == "value" and what:
             word = "最多" if operation == "max" else "最少"
         tie = "（并列）" if len(top) > 1 else ""
-        names = "、".join(f"{_label(row)}（{money(row[measure])} 万元）" for row in top)
+        names = "、".join(f"{_label(row)}（{wan_yuan(row[measure])}）" for row in top)
         return f"{label}{word}的是 {names}{tie}。"
     return ""
 

@@ -10,21 +10,35 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from linking.policy import ROLE_NAMES
+
 MAX_ITEMS = 12
 FIELD_LABELS = {"income_total": "收入总计", "expense_total": "支出总计", "general_public_budget": "一般公共预算拨款",
                 "basic_expense": "基本支出", "project_expense": "项目支出", "carryover": "上年结转",
                 "three_public": "“三公”经费"}
 SCHEME_LABELS = {"function": "功能分类", "economic": "部门经济分类", "gov_economic": "政府经济分类"}
-ROLE_LABELS = {"basis": "立项依据", "mention": "文中提及"}
+ABSENT = "未公开"
+"""How an answer states a figure the disclosure does not give."""
 _NOT_FIGURES = {"year", "line", "score", "weight", "unit_count", "project_count", "core"}
 
 
 def money(value: Any) -> str:
-    """An amount in 万元 as printed in answers: "418.99", "130", "1,000.3" is written "1000.3"."""
+    """An amount in 万元 as printed in answers: "418.99", "130", "1,000.3" is written "1000.3"; a figure the
+    disclosure does not give (None, e.g. a blank 项目支出 cell) is ``ABSENT`` ("未公开")."""
     if value is None:
-        return "—"
+        return ABSENT
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def wan_yuan(value: Any) -> str:
+    """An amount with its unit, "418.99 万元"; a missing figure reads "未公开", without a unit.
+
+    Example:
+        >>> wan_yuan(1000.30), wan_yuan(None)
+        ('1000.3 万元', '未公开')
+    """
+    return ABSENT if value is None else f"{money(value)} 万元"
 
 
 def total(rows: list[dict], column: str = "amount") -> float:
@@ -57,9 +71,9 @@ def _projects_by_policy(rows, params):
     units = {p[0] for p in projects}
     title = f"（《{rows[0]['title']}》）" if rows[0].get("title") else ""
     cited = "作为立项依据" if params.get("role") == "basis" else "文中提及" if params.get("role") == "mention" else ""
-    items = [f"{short_unit(u)} {name} {money(a)} 万元（{ROLE_LABELS.get(r, r)}）" for u, name, _, a, r in projects]
+    items = [f"{short_unit(u)} {name} {wan_yuan(a)}（{ROLE_NAMES.get(r, r)}）" for u, name, _, a, r in projects]
     return (f"{params['doc_no']}{title} 被 {len(units)} 个单位的 {len({(p[0], p[1]) for p in projects})} 个项目{cited}引用，"
-            f"合计 {money(amount)} 万元：{_listing(items)}。")
+            f"合计 {wan_yuan(amount)}：{_listing(items)}。")
 
 
 def _policies_of_project(rows, params):
@@ -67,18 +81,18 @@ def _policies_of_project(rows, params):
     by_role: dict[str, list[str]] = {}
     for doc_no, title, role in _distinct(rows, "doc_no", "title", "role"):
         by_role.setdefault(role, []).append(doc_no + (f"《{title}》" if title else ""))
-    parts = [f"{ROLE_LABELS.get(role, role)}：{'、'.join(docs)}" for role, docs in sorted(by_role.items())]
+    parts = [f"{ROLE_NAMES.get(role, role)}：{'、'.join(docs)}" for role, docs in sorted(by_role.items())]
     units = {row["unit"] for row in rows}
     where = short_unit(first["unit"]) if len(units) == 1 else f"{len(units)} 个单位"
-    return (f"{first['project']}（{where}，{money(first.get('amount'))} 万元）引用了 "
+    return (f"{first['project']}（{where}，{wan_yuan(first.get('amount'))}）引用了 "
             f"{len({row['doc_no'] for row in rows})} 个文件 — {'；'.join(parts)}。")
 
 
 def _aggregate_policies(rows, params, lead):
     items = []
     for row in rows:
-        amount = money(round(sum((s.get("amount") or 0) for s in _unique_sources(row)), 2))
-        items.append(f"{row['doc_no']}（{row['unit_count']} 个单位、{row['project_count']} 个项目，合计 {amount} 万元）")
+        amount = wan_yuan(round(sum((s.get("amount") or 0) for s in _unique_sources(row)), 2))
+        items.append(f"{row['doc_no']}（{row['unit_count']} 个单位、{row['project_count']} 个项目，合计 {amount}）")
     return f"{lead}{_listing(items)}。"
 
 
@@ -93,7 +107,7 @@ def _several_units(rows, params):
         named = "和".join(short_unit(unit) for unit in params["units"])
         items = []
         for row in rows:
-            projects = "、".join(f"{short_unit(s.get('unit'))} {s.get('project')} {money(s.get('amount'))} 万元"
+            projects = "、".join(f"{short_unit(s.get('unit'))} {s.get('project')} {wan_yuan(s.get('amount'))}"
                                  for s in _unique_sources(row))
             items.append(f"{row['doc_no']}（{projects}）")
         return f"{named}共同引用的文件有 {len(rows)} 个：{_listing(items)}。"
@@ -117,9 +131,9 @@ def _by_issuer(rows, params):
     docs = sorted({row["doc_no"] for row in rows})
     cited = [row for row in rows if row.get("project")]
     issuer = f"（{rows[0]['issuer']}）" if rows[0].get("issuer") else ""
-    items = [f"{row['doc_no']} → {short_unit(row['unit'])} {row['project']} {money(row['amount'])} 万元" for row in cited]
+    items = [f"{row['doc_no']} → {short_unit(row['unit'])} {row['project']} {wan_yuan(row['amount'])}" for row in cited]
     return (f"{params['issuer_code']}{issuer} 有 {len(docs)} 个文件被引用：{'、'.join(docs)}；"
-            f"涉及 {len({(r['unit'], r['project']) for r in cited})} 个项目，合计 {money(total(cited))} 万元：{_listing(items)}。")
+            f"涉及 {len({(r['unit'], r['project']) for r in cited})} 个项目，合计 {wan_yuan(total(cited))}：{_listing(items)}。")
 
 
 def _unit_budget(rows, params, focus=None):
@@ -127,7 +141,7 @@ def _unit_budget(rows, params, focus=None):
     for row in rows:
         fields = [focus] if focus else []
         fields += [name for name in FIELD_LABELS if name != focus]
-        parts = [f"{FIELD_LABELS[name]} {money(row[name])} 万元" for name in fields if row.get(name) is not None]
+        parts = [f"{FIELD_LABELS[name]} {wan_yuan(row[name])}" for name in fields if row.get(name) is not None]
         sentences.append(f"{short_unit(row['unit'])} {row['year']} 年{row.get('kind') or '预算'}：{'，'.join(parts)}")
     return "；".join(sentences) + "。"
 
@@ -135,8 +149,8 @@ def _unit_budget(rows, params, focus=None):
 def _unit_projects(rows, params):
     units = {row["unit"] for row in rows}
     year = f" {params['year']} 年" if params.get("year") else ""
-    items = [f"{row['project']} {money(row['amount'])} 万元" for row in rows]
-    return (f"{'、'.join(short_unit(u) for u in units)}{year}共有 {len(rows)} 个项目，合计 {money(total(rows))} 万元："
+    items = [f"{row['project']} {wan_yuan(row['amount'])}" for row in rows]
+    return (f"{'、'.join(short_unit(u) for u in units)}{year}共有 {len(rows)} 个项目，合计 {wan_yuan(total(rows))}："
             f"{_listing(items)}。")
 
 
@@ -148,7 +162,7 @@ def _subject(rows, params):
             continue
         seen.add(key)
         split = f"（基本 {money(row['basic'])}，项目 {money(row['project'])}）" if row.get("basic") or row.get("project") else ""
-        items.append(f"{short_unit(row['unit'])} {row['year']} 年 {money(row['total'])} 万元{split}")
+        items.append(f"{short_unit(row['unit'])} {row['year']} 年 {wan_yuan(row['total'])}{split}")
     codes = "、".join(sorted({row["code"] for row in rows}))
     return f"{rows[0]['subject']}（科目 {codes}）：{_listing(items)}。"
 
@@ -158,15 +172,15 @@ def _ranking(rows, params):
     top = rows[0]["value"]
     leaders = [short_unit(row["unit"]) for row in rows if row["value"] == top]
     tie = "（并列）" if len(leaders) > 1 else ""
-    items = [f"{short_unit(row['unit'])} {row['year']} 年 {money(row['value'])} 万元" for row in rows]
-    return f"{label}最多的是 {'、'.join(leaders)}{tie}，{money(top)} 万元。排名：{_listing(items)}。"
+    items = [f"{short_unit(row['unit'])} {row['year']} 年 {wan_yuan(row['value'])}" for row in rows]
+    return f"{label}最多的是 {'、'.join(leaders)}{tie}，{wan_yuan(top)}。排名：{_listing(items)}。"
 
 
 def _program(rows, params):
     items = [f"{short_unit(row['unit'])} {row['year']} 年 {row['project']}"
-             + (f" {money(row['amount'])} 万元" if row.get("amount") is not None else f"（{row.get('note') or '金额不详'}）")
+             + (f" {wan_yuan(row['amount'])}" if row.get("amount") is not None else f"（{row.get('note') or '金额不详'}）")
              for row in rows]
-    return (f"{params['program']} 在 {len({row['unit'] for row in rows})} 个单位有预算，合计 {money(total(rows))} 万元："
+    return (f"{params['program']} 在 {len({row['unit'] for row in rows})} 个单位有预算，合计 {wan_yuan(total(rows))}："
             f"{_listing(items)}。")
 
 
@@ -188,8 +202,8 @@ def _by_indicator(rows, params):
 
 
 def _topic(rows, params):
-    items = [f"{short_unit(row['unit'])} {row['project']} {money(row['amount'])} 万元" for row in rows]
-    return f"提到“{params['keyword']}”的项目有 {len(rows)} 个，合计 {money(total(rows))} 万元：{_listing(items)}。"
+    items = [f"{short_unit(row['unit'])} {row['project']} {wan_yuan(row['amount'])}" for row in rows]
+    return f"提到“{params['keyword']}”的项目有 {len(rows)} 个，合计 {wan_yuan(total(rows))}：{_listing(items)}。"
 
 
 def _project_detail(rows, params):
@@ -197,19 +211,19 @@ def _project_detail(rows, params):
     for row in {(r["unit"], r["project"], r["year"]): r for r in rows}.values():
         extra = f"，项目群“{row['program']}”" if row.get("program") else ""
         code = f"，编码 {row['code']}" if row.get("code") else ""
-        items.append(f"{short_unit(row['unit'])} {row['year']} 年的 {row['project']} 预算 {money(row['amount'])} 万元{code}{extra}")
+        items.append(f"{short_unit(row['unit'])} {row['year']} 年的 {row['project']} 预算 {wan_yuan(row['amount'])}{code}{extra}")
     return "；".join(items) + "。"
 
 
 def _list_units(rows, params):
-    items = [f"{short_unit(row['unit'])}（{row['year']} 年{row.get('kind') or ''}，支出总计 {money(row['expense_total'])} 万元）"
+    items = [f"{short_unit(row['unit'])}（{row['year']} 年{row.get('kind') or ''}，支出总计 {wan_yuan(row['expense_total'])}）"
              for row in rows]
     return f"知识库里有 {len({row['unit'] for row in rows})} 个单位：{_listing(items)}。"
 
 
 def _unit_subjects(rows, params):
     scheme = SCHEME_LABELS.get(params.get("scheme", "function"), params.get("scheme"))
-    items = [f"{row['code']} {row['subject']} {money(row['total'])} 万元" for row in rows]
+    items = [f"{row['code']} {row['subject']} {wan_yuan(row['total'])}" for row in rows]
     return f"{short_unit(rows[0]['unit'])} 按{scheme}科目的支出（{len(rows)} 行）：{_listing(items)}。"
 
 
@@ -289,4 +303,4 @@ def printed_forms(figure: float) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-__all__ = ["FIELD_LABELS", "figure_sources", "money", "sentence", "short_unit", "total"]
+__all__ = ["ABSENT", "FIELD_LABELS", "figure_sources", "money", "sentence", "short_unit", "total", "wan_yuan"]

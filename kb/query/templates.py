@@ -27,6 +27,7 @@ from typing import Any, Iterator
 
 from kb.core.errors import InvalidParameter, InvalidTemplate, MissingParameter, TemplateNotFound
 from kb.core.messages import shorten
+from kb.query.labels import column_label
 
 CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _HEADER_LINE = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")
@@ -356,10 +357,10 @@ class QueryResult:
 
     def to_text(self) -> str:
         """A plain table: one tab-separated line per row under a header line; lists as JSON."""
-        lines = ["\t".join(self.columns)]
+        lines = ["\t".join(column_label(column, self.template) for column in self.columns)]
         for row in self.rows:
             lines.append("\t".join(_cell(row.get(column)) for column in self.columns))
-        lines.append(f"({len(self.rows)} rows)")
+        lines.append(f"（共 {len(self.rows)} 行）")
         return "\n".join(lines)
 
 

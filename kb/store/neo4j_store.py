@@ -11,7 +11,7 @@ full-text index ``kb_names`` (Neo4j's own, CJK analyzer) on the ``name``/``title
 used by ``search_names``.
 
 Writes suit a server: a new graph is compared by key with the stored one and only the difference is sent
-(``graph_delta``), as ``UNWIND $rows`` batches of MERGE-by-key (nodes and relationships added or
+(``kb.store.delta.graph_delta``), as ``UNWIND $rows`` batches of MERGE-by-key (nodes and relationships added or
 changed) and DELETE-by-key (gone), in one transaction, so readers see the graph before or after.
 Re-ingesting unchanged files writes nothing. Reads run in read transactions. The parsed documents stay
 in the local database folder (``--db``).
@@ -20,7 +20,6 @@ in the local database folder (``--db``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -28,14 +27,13 @@ import networkx as nx
 from kb.core.errors import StoreUnavailable
 from kb.core.schema import NODE_TABLES, REL_TABLES
 from kb.store.base import Store
+from kb.store.delta import GraphDelta, graph_delta, index_graph
 
 BATCH = 2000
 META_LABEL = "KbStoreMeta"
 FULLTEXT_INDEX = "kb_names"
 NAMED_LABELS = tuple(label for label, table in NODE_TABLES.items()
                      if "name" in table.properties or "title" in table.properties)
-
-RelKey = tuple[str, str, str]
 
 
 # ---- the Cypher this engine runs (labels and keys come from kb.core.schema, values from $parameters) ----
@@ -107,75 +105,15 @@ def statements() -> dict[str, tuple[str, dict]]:
     return found
 
 
-# ---- the difference between two graphs, by key ----
-
-@dataclass
-class GraphChange:
-    """What turns one graph into another, by key (the shape of the store interface's delta).
-
-    Attributes:
-        added_nodes / changed_nodes: label -> property maps (every schema property, None when missing).
-        removed_nodes: label -> keys.
-        added_relationships / changed_relationships: (type, source label, target label) ->
-            [(source key, target key, properties)].
-        removed_relationships: (type, source label, target label) -> [(source key, target key)].
-        meta: store metadata written with the change.
-    """
-
-    added_nodes: dict[str, list[dict]] = field(default_factory=dict)
-    changed_nodes: dict[str, list[dict]] = field(default_factory=dict)
-    removed_nodes: dict[str, list[str]] = field(default_factory=dict)
-    added_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
-    changed_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
-    removed_relationships: dict[RelKey, list[tuple[str, str]]] = field(default_factory=dict)
-    meta: dict[str, str] = field(default_factory=dict)
-
-    def size(self) -> int:
-        """Nodes and relationships added, changed or removed."""
-        groups = (self.added_nodes, self.changed_nodes, self.removed_nodes, self.added_relationships,
-                  self.changed_relationships, self.removed_relationships)
-        return sum(len(rows) for group in groups for rows in group.values())
-
-
-def graph_delta(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> GraphChange:
-    """Compare two graphs shaped like ``kb.graph.build_graph`` output (nodes ``"<Label>:<key>"``, edges keyed
-    by type) property by property.
-
-    Example:
-        >>> new = nx.MultiDiGraph(); new.add_node("Issuer:渝府办发", label="Issuer", issuer_code="渝府办发")
-        >>> graph_delta(nx.MultiDiGraph(), new).added_nodes["Issuer"][0]["issuer_code"]
-        '渝府办发'
-    """
-    change = GraphChange()
-    for node, data in new.nodes(data=True):
-        before = old.nodes[node] if node in old else None
-        if before != data:
-            row = {name: data.get(name) for name in NODE_TABLES[data["label"]].properties}
-            group = change.added_nodes if before is None else change.changed_nodes
-            group.setdefault(data["label"], []).append(row)
-    gone = set(old.nodes) - set(new.nodes)
-    for node in gone:
-        data = old.nodes[node]
-        change.removed_nodes.setdefault(data["label"], []).append(data[NODE_TABLES[data["label"]].key])
-
-    def endpoints(graph: nx.MultiDiGraph, source: str, target: str, rel_type: str) -> tuple:
-        source_node, target_node = graph.nodes[source], graph.nodes[target]
-        return ((rel_type, source_node["label"], target_node["label"]),
-                source_node[NODE_TABLES[source_node["label"]].key], target_node[NODE_TABLES[target_node["label"]].key])
-
-    for source, target, rel_type, data in new.edges(keys=True, data=True):
-        before = old.edges[source, target, rel_type] if old.has_edge(source, target, rel_type) else None
-        if before != data:
-            key, source_key, target_key = endpoints(new, source, target, rel_type)
-            row = (source_key, target_key, {name: data.get(name) for name in REL_TABLES[rel_type].properties})
-            (change.added_relationships if before is None else change.changed_relationships).setdefault(
-                key, []).append(row)
-    for source, target, rel_type in old.edges(keys=True):
-        if source in gone or target in gone or new.has_edge(source, target, rel_type):
-            continue  # a relationship of a removed node goes with it
-        key, source_key, target_key = endpoints(old, source, target, rel_type)
-        change.removed_relationships.setdefault(key, []).append((source_key, target_key))
-    return change
+def _unreachable_reason(neo4j, error: Exception) -> str:
+    """Why the server could not be used, in Chinese (the driver's own message is English)."""
+    if isinstance(error, neo4j.exceptions.AuthError):
+        return "用户名或密码不对（NEO4J_USER、NEO4J_PASSWORD）"
+    if isinstance(error, (neo4j.exceptions.ServiceUnavailable, OSError)):
+        return "服务器没有响应，请确认它已启动（make neo4j 启动本地服务器）"
+    if isinstance(error, (ValueError, neo4j.exceptions.ConfigurationError)):
+        return "NEO4J_URI 的格式不对（应如 bolt://localhost:7687）"
+    return f"服务器拒绝了请求（{type(error).__name__}）"
 
 
 def _batches(rows: list, size: int = BATCH):
@@ -206,14 +144,14 @@ class Neo4jStore(Store):
         try:
             import neo4j
         except ImportError as error:
-            raise StoreUnavailable("the neo4j backend needs the driver: pip install 'budget-kb[neo4j]'") from error
+            raise StoreUnavailable("neo4j 后端需要驱动，请安装：pip install 'budget-kb[neo4j]'") from error
         uri = os.environ.get("NEO4J_URI")
         if not uri:
-            raise StoreUnavailable("the neo4j backend needs NEO4J_URI (e.g. bolt://localhost:7687), NEO4J_USER "
-                                   "and NEO4J_PASSWORD")
+            raise StoreUnavailable("neo4j 后端需要环境变量 NEO4J_URI（如 bolt://localhost:7687）、NEO4J_USER "
+                                   "和 NEO4J_PASSWORD")
         self._neo4j = neo4j
         self.database = os.environ.get("NEO4J_DATABASE") or None
-        self.location = f"Neo4j {uri}" + (f" database {self.database}" if self.database else "")
+        self.location = f"Neo4j {uri}" + (f"（数据库 {self.database}）" if self.database else "")
         auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -221,7 +159,7 @@ class Neo4jStore(Store):
             self._driver.verify_connectivity()
             self._create_schema()
         except (OSError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as error:
-            raise StoreUnavailable(f"cannot reach {self.location}: {error}") from error
+            raise StoreUnavailable(f"无法连接 {self.location}：{_unreachable_reason(neo4j, error)}") from error
 
     def _create_schema(self) -> None:
         """Create the constraints and the full-text index that do not exist yet, and wait until they are online."""
@@ -248,12 +186,12 @@ class Neo4jStore(Store):
 
     def _replace_graph(self, graph: nx.MultiDiGraph, meta: dict[str, str] | None = None) -> None:
         """Make the stored graph ``graph`` by writing only its difference from what is stored."""
-        change = graph_delta(self.to_networkx(), graph)
-        change.meta = dict(meta or {})
-        self._apply_delta(change)
+        delta = graph_delta(index_graph(self.to_networkx()), graph)
+        delta.meta = dict(meta or {})
+        self._apply_delta(delta)
 
-    def _apply_delta(self, delta) -> None:
-        """Write a ``GraphChange`` (or the store interface's delta of the same shape) in one transaction.
+    def _apply_delta(self, delta: GraphDelta) -> None:
+        """Write a ``kb.store.delta.GraphDelta`` in one transaction.
 
         Order: relationships removed, nodes removed (with their relationships), nodes changed and added
         (MERGE by key), relationships added and changed (MERGE by endpoints); then the metadata.

@@ -15,6 +15,7 @@ import random
 from pathlib import Path
 
 from kb.core.errors import KBError
+from kb.core.messages import os_error_reason
 from kb.synth.build import build_document
 from kb.synth.build import ALL_FAMILIES
 from kb.synth.content import FAMILIES, PLANT_KINDS, YEARS, all_units
@@ -57,7 +58,7 @@ def generate_corpus(n: int, out: Path, seed: int = 0, plant_rate: float = 0.25) 
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SynthOutputUnwritable(f"cannot create {out}: {error.strerror or error}") from error
+        raise SynthOutputUnwritable(f"无法创建输出文件夹 {out}：{os_error_reason(error)}") from error
     documents, bundles = [], []
     programs = {f.key: {"label": f.label, "kind": f.kind, "group": f.group, "in_vocabulary": f in FAMILIES,
                         "members": []} for f in ALL_FAMILIES}
@@ -69,7 +70,7 @@ def generate_corpus(n: int, out: Path, seed: int = 0, plant_rate: float = 0.25) 
         try:
             (out / document.file).write_text(render(document), encoding="utf-8")
         except OSError as error:
-            raise SynthOutputUnwritable(f"cannot write {out / document.file}: {error.strerror or error}") from error
+            raise SynthOutputUnwritable(f"无法写出 {out / document.file}：{os_error_reason(error)}") from error
         for key, project in zip(document.families, document.record["projects"]):
             entry = {"file": document.file, "project": project["name"], "code": project["code"]}
             if key.startswith("bundle:"):

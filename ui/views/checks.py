@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kb.checks.findings import SEVERITY_NAMES
 from ui import api, render
 
 st.title("数据核查")
 st.caption("与 `kb check` 相同的一致性核查：每份公开文件中对不上的合计、金额与文字不符等。")
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 COLUMNS = {"severity": "级别", "kind": "类型", "line": "行", "message": "说明", "figure_a": "所列数",
            "figure_b": "应为", "difference": "差额（万元）"}
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from linking.decisions import STATUS_NAMES
 from ui import api, render
 from ui.review_items import decided_links, pending_bundles, pending_links
-
-STATUS_NAMES = {"possible": "待审核", "accepted": "已接受", "rejected": "已拒绝"}
 
 st.title("关联审核")
 st.caption("可能相同的文件（文号相近）与低分的同类项目归属。接受或拒绝与 `kb links accept/reject` 相同，"

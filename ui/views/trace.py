@@ -10,11 +10,11 @@ import streamlit as st
 
 from kb.core.doc_no import canonicalize
 from kb.core.normalize import match_key
+from linking.policy import ROLE_NAMES
 from ui import api, graph_view, render
 
 PROJECT_COLUMNS = {"unit": "单位", "year": "年度", "project": "项目", "amount": "金额（万元）", "role": "引用方式",
                    "file": "文件", "line": "行", "doc_no_line": "文号所在行"}
-ROLE_NAMES = {"basis": "立项依据", "mention": "文中提及"}
 CO_CITED_COLUMNS = {"doc_no": "文号", "title": "标题", "project_count": "共同引用项目数", "units": "单位"}
 
 
