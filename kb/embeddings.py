@@ -82,11 +82,15 @@ def uses_model() -> bool:
 def _lexical_vector(text: str) -> np.ndarray:
     """Hash the character 1/2/3-grams of ``match_key(text)`` into a normalised count vector."""
     key = match_key(text)
-    vector = np.zeros(_LEXICAL_DIMENSIONS, dtype=np.float32)
+    weights: dict[int, float] = {}
     for size, weight in ((1, 0.5), (2, 1.0), (3, 1.0)):
         for start in range(max(len(key) - size + 1, 0)):
-            gram = key[start:start + size]
-            vector[zlib.crc32(gram.encode("utf-8")) % _LEXICAL_DIMENSIONS] += weight
+            slot = zlib.crc32(key[start:start + size].encode("utf-8")) % _LEXICAL_DIMENSIONS
+            weights[slot] = weights.get(slot, 0.0) + weight
+    vector = np.zeros(_LEXICAL_DIMENSIONS, dtype=np.float32)
+    if weights:  # one numpy assignment per text, not one per gram
+        vector[np.fromiter(weights, dtype=np.int64, count=len(weights))] = np.fromiter(
+            weights.values(), dtype=np.float32, count=len(weights))
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm else vector
 
@@ -96,6 +100,14 @@ def lexical_embed(texts: list[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, _LEXICAL_DIMENSIONS), dtype=np.float32)
     return np.stack([_lexical_vector(text) for text in texts])
+
+
+def model_named() -> str:
+    """The model the user named in ``KB_EMBEDDING_MODEL`` (a local folder or a cached model name), or "" when
+    none is named or it is "lexical". Semantic search and linking use a model only when one is named; the
+    shipped all-MiniLM-L6-v2 (English) is what ``embed`` falls back to when it is called without one."""
+    choice = os.environ.get("KB_EMBEDDING_MODEL", "").strip()
+    return "" if choice.lower() in ("", "lexical") else choice
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -129,4 +141,4 @@ def embed(texts: list[str]) -> np.ndarray:
         return np.stack([_cache[key] for key in keys])
 
 
-__all__ = ["LEXICAL", "embed", "embedder_name", "lexical_embed", "uses_model"]
+__all__ = ["LEXICAL", "embed", "embedder_name", "lexical_embed", "model_named", "uses_model"]
