@@ -79,27 +79,33 @@ def uses_model() -> bool:
     return _model() is not None
 
 
-def _lexical_vector(text: str) -> np.ndarray:
-    """Hash the character 1/2/3-grams of ``match_key(text)`` into a normalised count vector."""
-    key = match_key(text)
+def _lexical_weights(key: str, slots: dict[str, int]) -> dict[int, float]:
+    """Slot -> weight of the character 1/2/3-grams of a match key (1-grams weigh 0.5); ``slots`` caches the
+    hash of each gram seen (texts of one corpus share most of their grams)."""
     weights: dict[int, float] = {}
     for size, weight in ((1, 0.5), (2, 1.0), (3, 1.0)):
         for start in range(max(len(key) - size + 1, 0)):
-            slot = zlib.crc32(key[start:start + size].encode("utf-8")) % _LEXICAL_DIMENSIONS
+            gram = key[start:start + size]
+            slot = slots.get(gram)
+            if slot is None:
+                slot = slots[gram] = zlib.crc32(gram.encode("utf-8")) % _LEXICAL_DIMENSIONS
             weights[slot] = weights.get(slot, 0.0) + weight
-    vector = np.zeros(_LEXICAL_DIMENSIONS, dtype=np.float32)
-    if weights:  # one numpy assignment per text, not one per gram
-        vector[np.fromiter(weights, dtype=np.int64, count=len(weights))] = np.fromiter(
-            weights.values(), dtype=np.float32, count=len(weights))
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
+    return weights
 
 
 def lexical_embed(texts: list[str]) -> np.ndarray:
-    """Lexical (character n-gram) vectors of ``texts``, whatever model is configured; shape (n, 2048)."""
-    if not texts:
-        return np.zeros((0, _LEXICAL_DIMENSIONS), dtype=np.float32)
-    return np.stack([_lexical_vector(text) for text in texts])
+    """Lexical (character n-gram) vectors of ``texts``, whatever model is configured; shape (n, 2048), each row
+    L2-normalised (an empty text gives a zero row)."""
+    unique = {text: row for row, text in enumerate(dict.fromkeys(texts))}  # like projects repeat their texts
+    matrix = np.zeros((len(unique), _LEXICAL_DIMENSIONS), dtype=np.float32)
+    slots: dict[str, int] = {}
+    for text, row in unique.items():
+        weights = _lexical_weights(match_key(text), slots)
+        if weights:  # one numpy assignment per text, not one per gram
+            matrix[row, list(weights)] = list(weights.values())
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms > 0, norms, 1.0)
+    return matrix[[unique[text] for text in texts]] if len(unique) < len(texts) else matrix
 
 
 def model_named() -> str:

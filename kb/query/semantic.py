@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -67,6 +68,7 @@ class Hit:
 COLUMNS = ["unit", "year", "project", "amount", "score", "programs", "doc_nos", "file", "line"]
 
 
+@functools.lru_cache(maxsize=65536)
 def expand(text: str) -> str:
     """``text`` followed by the full name of each beneficiary group it names only by a short form (linking's
     vocabulary, linking/data/beneficiary_groups.csv: 民师 -> 民办教师, 军转干 -> 军转干部), then by the full form of
