@@ -1,6 +1,7 @@
-"""The question index is built at ingest: `kb ingest` writes the gazetteer (query-index.pkl) and the semantic
-passages with their vectors (semantic-index.npz, the named model's vectors included); a question reads them and
-computes no passage vector again. Real CLI, real corpus, the shipped all-MiniLM-L6-v2 named as the model."""
+"""The question index is built at ingest: `kb ingest` writes the gazetteer (query-index.pkl), the citation
+aggregations (query-aggregates.pkl) and the semantic passages with their vectors (semantic-index.npz, the named
+model's vectors included); a question reads them and computes no passage vector or aggregation again. Real CLI,
+real corpus, the shipped all-MiniLM-L6-v2 named as the model."""
 
 from __future__ import annotations
 
@@ -118,3 +119,33 @@ def test_a_stale_index_is_rebuilt_not_trusted(model_db, tmp_path):
     with np.load(db / semantic.INDEX_FILE, allow_pickle=False) as arrays:
         units = {row["unit"] for row in json.loads(str(arrays["rows"]))}
     assert units == {"重庆市綦江区社会保险事务中心"} and {hit.unit for hit in hits} == units
+
+
+def test_the_citation_aggregations_are_precomputed_at_ingest_and_served_from_there(model_db):
+    """most_cited_policies and policies_cited_by_several_units (``// precompute: yes``) are written by `kb ingest`
+    to query-aggregates.pkl; a question reads them (the file is not rewritten) and gets what the Cypher returns."""
+    import pickle
+
+    from kb.query.ask import ask
+    from kb.query.index import AGGREGATES_FILE
+    from kb.query.templates import run_template
+    from kb.store import open_store
+
+    path = model_db / AGGREGATES_FILE
+    written = path.stat().st_mtime_ns
+    with path.open("rb") as handle:
+        _, _, stored = pickle.load(handle)
+    assert set(stored) == {"most_cited_policies", "policies_cited_by_several_units"}
+    shared = [(row["doc_no"], row["unit_count"], row["project_count"])
+              for row in stored["policies_cited_by_several_units"].rows]
+    assert shared == [("渝委办发〔2019〕66号", 2, 3), ("渝府办发〔2017〕84号", 2, 3), ("渝国资发〔2011〕9号", 2, 2),
+                      ("渝教人〔2013〕13号", 2, 2)]
+    with open_store(model_db) as store:
+        answer = ask(store, "哪些文件被不止一个单位引用？")
+        assert answer.rows == run_template(store, "policies_cited_by_several_units", {}).rows
+        top = ask(store, "被引用次数最多的文件有哪些？")
+        assert top.rows == run_template(store, "most_cited_policies", {}).rows and top.rows[0]["unit_count"] == 2
+        both = ask(store, "荣昌跟綦江都引用过的文号")  # two units named: filtered in Cypher, not precomputed
+        assert both.params["first_unit"] and [row["doc_no"] for row in both.rows] == [doc_no for doc_no, _, _ in shared]
+        assert ask(store, "綦江区和苍溪县共同引用了哪些文件？").rows == []
+    assert path.stat().st_mtime_ns == written
