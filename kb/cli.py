@@ -81,10 +81,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help="文件或文件夹"), d
     重复导入结果不变；无法读取的文件会报告并跳过。
     """
     from kb.ingest import ingest_with_progress
+    from kb.query.index import build_query_index
     from loaders.limits import Limits
 
     summary = ingest_with_progress(paths, db=db, backend=backend, wait_seconds=wait,
-                                   limits=Limits.from_env(max_file_mb))
+                                   limits=Limits.from_env(max_file_mb), after=build_query_index)
     if report:
         from loaders.coverage import coverage_report
 
@@ -101,8 +102,12 @@ def remove(files: list[Path] = typer.Argument(..., help="已导入的文件（�
     from kb.ingest import remove_paths
     from kb.store import open_store
 
+    from kb.query.index import build_query_index
+
     with open_store(db, backend, wait_seconds=wait) as store:
         summary = remove_paths(files, store)
+        if summary.removed:
+            build_query_index(store)
     typer.echo(summary.describe())
     if not summary.removed:
         raise typer.Exit(1)

@@ -79,23 +79,41 @@ def uses_model() -> bool:
     return _model() is not None
 
 
-def _lexical_vector(text: str) -> np.ndarray:
-    """Hash the character 1/2/3-grams of ``match_key(text)`` into a normalised count vector."""
-    key = match_key(text)
-    vector = np.zeros(_LEXICAL_DIMENSIONS, dtype=np.float32)
+def _lexical_weights(key: str, slots: dict[str, int]) -> dict[int, float]:
+    """Slot -> weight of the character 1/2/3-grams of a match key (1-grams weigh 0.5); ``slots`` caches the
+    hash of each gram seen (texts of one corpus share most of their grams)."""
+    weights: dict[int, float] = {}
     for size, weight in ((1, 0.5), (2, 1.0), (3, 1.0)):
         for start in range(max(len(key) - size + 1, 0)):
             gram = key[start:start + size]
-            vector[zlib.crc32(gram.encode("utf-8")) % _LEXICAL_DIMENSIONS] += weight
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
+            slot = slots.get(gram)
+            if slot is None:
+                slot = slots[gram] = zlib.crc32(gram.encode("utf-8")) % _LEXICAL_DIMENSIONS
+            weights[slot] = weights.get(slot, 0.0) + weight
+    return weights
 
 
 def lexical_embed(texts: list[str]) -> np.ndarray:
-    """Lexical (character n-gram) vectors of ``texts``, whatever model is configured; shape (n, 2048)."""
-    if not texts:
-        return np.zeros((0, _LEXICAL_DIMENSIONS), dtype=np.float32)
-    return np.stack([_lexical_vector(text) for text in texts])
+    """Lexical (character n-gram) vectors of ``texts``, whatever model is configured; shape (n, 2048), each row
+    L2-normalised (an empty text gives a zero row)."""
+    unique = {text: row for row, text in enumerate(dict.fromkeys(texts))}  # like projects repeat their texts
+    matrix = np.zeros((len(unique), _LEXICAL_DIMENSIONS), dtype=np.float32)
+    slots: dict[str, int] = {}
+    for text, row in unique.items():
+        weights = _lexical_weights(match_key(text), slots)
+        if weights:  # one numpy assignment per text, not one per gram
+            matrix[row, list(weights)] = list(weights.values())
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms > 0, norms, 1.0)
+    return matrix[[unique[text] for text in texts]] if len(unique) < len(texts) else matrix
+
+
+def model_named() -> str:
+    """The model the user named in ``KB_EMBEDDING_MODEL`` (a local folder or a cached model name), or "" when
+    none is named or it is "lexical". Semantic search and linking use a model only when one is named; the
+    shipped all-MiniLM-L6-v2 (English) is what ``embed`` falls back to when it is called without one."""
+    choice = os.environ.get("KB_EMBEDDING_MODEL", "").strip()
+    return "" if choice.lower() in ("", "lexical") else choice
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -129,4 +147,4 @@ def embed(texts: list[str]) -> np.ndarray:
         return np.stack([_cache[key] for key in keys])
 
 
-__all__ = ["LEXICAL", "embed", "embedder_name", "lexical_embed", "uses_model"]
+__all__ = ["LEXICAL", "embed", "embedder_name", "lexical_embed", "model_named", "uses_model"]

@@ -457,7 +457,8 @@ def remove_paths(paths: Iterable[Path], store: Store) -> IngestSummary:
 
 
 def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedded",
-                         wait_seconds: float | None = None, limits: Limits | None = None) -> IngestSummary:
+                         wait_seconds: float | None = None, limits: Limits | None = None,
+                         after: Callable[[Store], object] | None = None) -> IngestSummary:
     """``kb ingest``: ``ingest_paths`` with a rich progress bar on stderr.
 
     Args:
@@ -466,6 +467,8 @@ def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedd
         backend: "embedded" or "neo4j".
         wait_seconds: how long to wait for another writer (``--wait``) before ``StoreLocked``.
         limits: see ``ingest_paths``.
+        after: called with the open store once the ingest is written (the CLI builds the question index,
+            ``kb.query.index.build_query_index``, a layer above this one).
 
     Returns:
         The ``IngestSummary`` (the CLI prints ``describe()``).
@@ -488,4 +491,8 @@ def ingest_with_progress(paths: Iterable[Path], db: Path, backend: str = "embedd
             else:
                 progress.update(task, what=what)
 
-        return ingest_paths(paths, store, on_progress, limits)
+        summary = ingest_paths(paths, store, on_progress, limits)
+        if after is not None:
+            progress.update(task, what="index")
+            after(store)
+        return summary

@@ -392,6 +392,10 @@ def ingest_uploads(files: list[tuple[str, bytes]], on_progress: Callable[..., An
             path.write_bytes(content)
             paths.append(path)
         summary = ingest_paths(paths, get_store(), on_progress)
+    if summary.ingested:
+        from kb.query.index import build_query_index
+
+        build_query_index(get_store())
     data_changed()
     return summary
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from kb.query.answer import Answer, closest_names, sources_of
 from kb.query.frame import Frame, read_frame
+from kb.query.index import precomputed_result
 from kb.query.mentions import Mentions, content_words
 from kb.query.messages import question_error, render
 from kb.query.operations import (apply_operation, bound_rows, distinct_items, field_label, filter_rows,
@@ -104,20 +105,24 @@ def _fuzzy_note(frame: Frame) -> str:
     return "".join(dict.fromkeys(notes))
 
 
-def _run(store: Any, frame: Frame):
-    """Run the frame's template (once per unit named when it takes one unit); returns the result."""
-    result = run_template(store, frame.template, frame.params)
+def _run(store: Any, vocab: Vocabulary, frame: Frame):
+    """Run the frame's template (once per unit named when it takes one unit; a whole-graph aggregation is
+    read from the question index, ``kb.query.index``); returns the result."""
+    units = frame.units
+    params = frame.params
+    if frame.template == "policies_cited_by_several_units" and units:  # 荣昌和綦江共同引用的文件: filtered in Cypher
+        params = {**params, "first_unit": units[0], "second_unit": units[1] if len(units) > 1 else ""}
+    result = precomputed_result(store, vocab, frame.template, params) or run_template(store, frame.template, params)
     codes = frame.mentions.issuer_codes
     if frame.params.get("issuer_code") and len(codes) > 1:  # 重庆市财政局: every code of that issuer
         for code in codes[1:]:
             result.rows += run_template(store, frame.template, {**frame.params, "issuer_code": code}).rows
-    units = frame.units
     if len(units) > 1 and frame.params.get("unit") in units and not frame.mentions.projects:
         for unit in units:  # "荣昌和綦江的住房公积金": the same template for each unit named
             if unit != frame.params["unit"]:
                 result.rows += run_template(store, frame.template, {**frame.params, "unit": unit}).rows
         result.params = {**result.params, "unit": " | ".join(units)}
-    if result.template == "policies_cited_by_several_units" and units:
+    if result.template == "policies_cited_by_several_units" and units:  # a third unit named is filtered here
         result.rows = [row for row in result.rows if set(units) <= set(row.get("units") or [])]
         result.params = {**result.params, "units": list(units)}
     if result.template == "projects_by_topic" and not result.rows:
@@ -132,7 +137,7 @@ def _run(store: Any, frame: Frame):
 
 def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, content: list[str],
                      previous: Answer | None) -> Answer:
-    result = _run(store, frame)
+    result = _run(store, vocab, frame)
     focus = frame.mentions.budget_field or (getattr(previous, "focus", None) if frame.follow_up else None)
     method = "follow-up" if frame.follow_up else "template"
     note = _fuzzy_note(frame)

@@ -3,9 +3,12 @@
 Each project becomes one passage (name, overview, 立项依据, goal and the titles of the 文件 it cites),
 with common abbreviations spelled out (民师 -> 民办教师 ...), so "民办教师补助" finds 荣昌区民师生活医疗补助.
 A passage's score is the character n-gram cosine (0..1) with the question's content words, plus — when a
-sentence-transformers model is loaded and the store holds ≤ 2,000 projects — 0.3 × (the model's cosine of the
-question with the project's name − 0.5).
-The index is built once per store vocabulary (see ``kb.query.vocabulary``).
+sentence-transformers model is named (``KB_EMBEDDING_MODEL``, e.g. a Chinese model such as bge-small-zh) and loads —
+0.3 × (the model's cosine of the question with the project's name − 0.5).
+
+The passages and their vectors (lexical, and the named model's) are computed at ingest (``build_index``, called
+by ``kb.query.index.build_query_index``) and kept in ``<db>/semantic-index.npz``; a question reads them from there
+(``load_index``) only when the fallback runs, and the model itself is loaded only then, to embed the question.
 
 Example:
     >>> hits = search(store, vocab, "民办教师补助", top_k=3)  # doctest: +SKIP
@@ -15,12 +18,17 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kb.embeddings import embed, embedder_name, lexical_embed, uses_model
+from kb import embeddings
 from kb.query.templates import run_internal
 from kb.query.vocabulary import Vocabulary
 from linking.vocabulary import beneficiary_groups, find_terms
@@ -30,7 +38,7 @@ from kb.core.normalize import match_key
 # Its groups (民师 = 民办教师, 军转干 = 军转干部 …) are spelled out from that file by ``expand``.
 ABBREVIATIONS = {"社保": "社会保险", "职教幼教": "职业教育 幼儿教育 教师", "离休": "离休干部", "退捕": "退捕渔民"}
 MODEL_WEIGHT = 0.3
-MODEL_MAX_PASSAGES = 2000  # above this, projects are compared lexically only (model encoding would take minutes)
+MODEL_MAX_PASSAGES = 20000  # above this, projects are compared lexically only (encoding would take many minutes)
 MIN_SCORE = 0.2  # below this (lexical cosine scale) a passage is not an answer
 
 
@@ -60,6 +68,7 @@ class Hit:
 COLUMNS = ["unit", "year", "project", "amount", "score", "programs", "doc_nos", "file", "line"]
 
 
+@functools.lru_cache(maxsize=65536)
 def expand(text: str) -> str:
     """``text`` followed by the full name of each beneficiary group it names only by a short form (linking's
     vocabulary, linking/data/beneficiary_groups.csv: 民师 -> 民办教师, 军转干 -> 军转干部), then by the full form of
@@ -79,17 +88,128 @@ def expand(text: str) -> str:
     return expanded
 
 
-def _index(store: Any, vocab: Vocabulary) -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray | None]:
+INDEX_FILE = "semantic-index.npz"  # beside the graph in the --db folder, written at ingest (``build_index``)
+
+
+@dataclass
+class SemanticIndex:
+    """The passages of semantic search and their vectors, as written at ingest.
+
+    Attributes:
+        rows: one dict per project passage (``cypher/internal/semantic_passages``: unit, year, project,
+            amount 万元, titles, doc_nos, programs, file, line), ordered by project_id.
+        names / passages: lexical vectors (``kb.embeddings.lexical_embed``) of the expanded names and of the
+            whole passages, float32 of shape (n, 2048).
+        model_vectors: the named model's vectors of the expanded names, float32 (n, d), or None.
+        model: the ``KB_EMBEDDING_MODEL`` the model vectors were computed with ("" when none).
+        fingerprint: the graph generation (``kb.query.vocabulary.fingerprint``) the index was built at.
+    """
+
+    rows: list[dict]
+    names: np.ndarray
+    passages: np.ndarray
+    model_vectors: np.ndarray | None
+    model: str
+    fingerprint: tuple[int, int]
+
+
+def _version() -> str:
+    """A hash of the code that builds the passages and their vectors: a changed builder rebuilds the file."""
+    digest = hashlib.sha256()
+    for module in (__file__, embeddings.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _index_path(store: Any) -> Path | None:
+    folder = getattr(store, "folder", None)
+    return Path(folder) / INDEX_FILE if folder else None
+
+
+def _sparse(matrix: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
+    """A mostly-zero matrix as coordinate arrays (the lexical vectors hold ~150 non-zeros of 2,048)."""
+    rows, columns = np.nonzero(matrix)
+    return {f"{prefix}_rows": rows.astype(np.int32), f"{prefix}_columns": columns.astype(np.int16),
+            f"{prefix}_values": matrix[rows, columns], f"{prefix}_shape": np.array(matrix.shape, dtype=np.int64)}
+
+
+def _dense(arrays: Any, prefix: str) -> np.ndarray:
+    matrix = np.zeros(tuple(arrays[f"{prefix}_shape"]), dtype=np.float32)
+    matrix[arrays[f"{prefix}_rows"], arrays[f"{prefix}_columns"].astype(np.int64)] = arrays[f"{prefix}_values"]
+    return matrix
+
+
+def _model_vectors(names: list[str], model: str) -> np.ndarray | None:
+    """The named model's vectors of ``names``, or None when no model is named, none loads, or there are more
+    than ``MODEL_MAX_PASSAGES`` passages."""
+    if not model or not names or len(names) > MODEL_MAX_PASSAGES or not embeddings.uses_model():
+        return None
+    return embeddings.embed(names)
+
+
+def build_index(store: Any, vocab: Vocabulary) -> SemanticIndex:
+    """Compute the passages and their vectors from ``store`` and write them to ``<db>/semantic-index.npz``.
+
+    Called after every ingest (``kb.query.index.build_query_index``), so a question never computes them; the
+    model vectors are computed only when ``KB_EMBEDDING_MODEL`` names a model. A read-only folder (or a
+    Neo4j store without one) keeps the index in memory only.
+
+    Raises:
+        StoreQueryFailed: from the store.
+    """
+    rows = run_internal(store, "semantic_passages")
+    names = [expand(row["project"] or "") for row in rows]
+    passages = [expand(" ".join(filter(None, [row["project"], row["overview"], row["basis_text"], row["goal"],
+                                              *sorted(title for title in row["titles"] if title)])))
+                for row in rows]
+    model = embeddings.model_named()
+    index = SemanticIndex(rows, embeddings.lexical_embed(names), embeddings.lexical_embed(passages),
+                          _model_vectors(names, model), model, tuple(vocab.fingerprint))
+    if index.model_vectors is None:
+        index.model = ""
+    path = _index_path(store)
+    if path is not None:
+        arrays = {"version": np.array(_version()), "fingerprint": np.array(index.fingerprint, dtype=np.int64),
+                  "rows": np.array(json.dumps(rows, ensure_ascii=False, default=str)), "model": np.array(index.model),
+                  **_sparse(index.names, "names"), **_sparse(index.passages, "passages")}
+        if index.model_vectors is not None:
+            arrays["model_vectors"] = index.model_vectors
+        try:
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+            np.savez(temporary, **arrays)
+            os.replace(temporary, path)
+        except OSError:  # a read-only folder: the index lives in memory only
+            pass
+    return index
+
+
+def load_index(store: Any, vocab: Vocabulary) -> SemanticIndex | None:
+    """The index written at ingest, or None when it is missing, damaged, of another graph generation or
+    builder, or lacks the vectors of the model ``KB_EMBEDDING_MODEL`` now names (its vectors are then
+    computed again)."""
+    path = _index_path(store)
+    if path is None or not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            if str(arrays["version"]) != _version() or tuple(arrays["fingerprint"]) != tuple(vocab.fingerprint):
+                return None
+            stored_model = str(arrays["model"])
+            if embeddings.model_named() != stored_model and embeddings.model_named():
+                return None
+            vectors = arrays["model_vectors"] if stored_model and embeddings.model_named() else None
+            return SemanticIndex(json.loads(str(arrays["rows"])), _dense(arrays, "names"),
+                                 _dense(arrays, "passages"), vectors, stored_model if vectors is not None else "",
+                                 tuple(vocab.fingerprint))
+    except (OSError, ValueError, KeyError):  # damaged or foreign: rebuilt, never trusted
+        return None
+
+
+def _index(store: Any, vocab: Vocabulary) -> SemanticIndex:
+    """The index of this store generation: in memory, else from disk, else built (and written)."""
     cached = vocab.cache.get("semantic index")
     if cached is None:
-        rows = run_internal(store, "semantic_passages")
-        names = [expand(row["project"] or "") for row in rows]
-        passages = [expand(" ".join(filter(None, [row["project"], row["overview"], row["basis_text"], row["goal"],
-                                                  *sorted(title for title in row["titles"] if title)])))
-                    for row in rows]
-        # the model reads names only (short texts encode fast); the lexical side reads whole passages
-        model_vectors = embed(names) if uses_model() and len(names) <= MODEL_MAX_PASSAGES else None
-        cached = (rows, lexical_embed(names), lexical_embed(passages), model_vectors)
+        cached = load_index(store, vocab) or build_index(store, vocab)
         vocab.cache["semantic index"] = cached
     return cached
 
@@ -104,15 +224,16 @@ def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit
     Returns:
         Up to ``top_k`` ``Hit``s with score ≥ ``MIN_SCORE``.
     """
-    rows, name_vectors, passage_vectors, model_vectors = _index(store, vocab)
+    index = _index(store, vocab)
+    rows, name_vectors, passage_vectors, model_vectors = index.rows, index.names, index.passages, index.model_vectors
     vocab.cache["semantic with model"] = model_vectors is not None
     if not rows or not text.strip():
         return []
-    query = lexical_embed([expand(text)])[0]
+    query = embeddings.lexical_embed([expand(text)])[0]
     lexical = np.maximum(name_vectors @ query, 0.8 * (passage_vectors @ query))
     scores = lexical.copy()
     if model_vectors is not None:
-        scores = scores + MODEL_WEIGHT * (model_vectors @ embed([text])[0] - 0.5)
+        scores = scores + MODEL_WEIGHT * (model_vectors @ embeddings.embed([text])[0] - 0.5)
     order = np.argsort(-scores, kind="stable")  # ties keep the passages' order (by project_id)
     hits = []
     for index in order[:top_k]:
@@ -127,8 +248,8 @@ def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit
 
 def method_name(vocab: Vocabulary | None = None) -> str:
     """How the last search compared texts, for the answer sentence ("字符 n-gram + all-MiniLM-L6-v2")."""
-    with_model = uses_model() if vocab is None else vocab.cache.get("semantic with model", uses_model())
-    return "字符 n-gram" + (f" + {embedder_name()}" if with_model else "（词法检索，未用嵌入模型）")
+    with_model = bool(embeddings.model_named()) if vocab is None else vocab.cache.get("semantic with model", False)
+    return "字符 n-gram" + (f" + {embeddings.embedder_name()}" if with_model else "（词法检索，未用嵌入模型）")
 
 
 __all__ = ["ABBREVIATIONS", "COLUMNS", "Hit", "expand", "method_name", "search"]

@@ -8,6 +8,7 @@ Cypher body. The header grammar::
     // params: subject (code or name); unit = "" (full unit name; "" = every unit); year: int = 0 (0 = every year)
     // examples: 各单位的住房公积金支出是多少？ | 荣昌区2026年行政运行支出是多少？ | …
     // keywords: 各单位 | 比较            (optional: words that point a question at this template)
+    // precompute: yes                    (optional: a whole-graph aggregation computed at ingest, see kb.query.index)
 
 A parameter is ``name[: str|int|float][ = default] (meaning)``; parameters are separated by ``;``;
 ``(none)`` declares none. A parameter without a default is required. The registry rejects a file
@@ -109,6 +110,8 @@ class Template:
         keywords: words that point a question at this template (may be empty).
         cypher: the body (header comment lines removed).
         path: the file it was read from.
+        precompute: ``// precompute: yes``: its result with every parameter at its default is computed at ingest
+            and kept with the question index (``kb.query.index``), for whole-graph aggregations.
     """
 
     name: str
@@ -118,6 +121,7 @@ class Template:
     keywords: tuple[str, ...]
     cypher: str
     path: Path
+    precompute: bool = False
 
     @property
     def params(self) -> list[str]:
@@ -255,7 +259,11 @@ def parse_template(path: Path, internal: bool = False) -> Template:
     if len(examples) < 3 and not internal:
         raise InvalidTemplate(f"{path.name}: needs at least 3 example questions, has {len(examples)}")
     keywords = tuple(k.strip() for k in header.get("keywords", "").split("|") if k.strip())
-    return Template(header["name"], header["description"], parameters, examples, keywords, cypher, path)
+    precompute = header.get("precompute", "no").strip().lower()
+    if precompute not in ("yes", "no"):
+        raise InvalidTemplate(f"{path.name}: '// precompute:' is yes or no, not {precompute!r}")
+    return Template(header["name"], header["description"], parameters, examples, keywords, cypher, path,
+                    precompute == "yes")
 
 
 class Registry:

@@ -23,10 +23,13 @@ import pickle
 import re
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kb.checks.findings import Finding
 from kb.core.errors import StoreUnavailable
-from kb.core.records import Extraction
+
+if TYPE_CHECKING:  # the pydantic records load only when a record is read (not to answer a question)
+    from kb.checks.findings import Finding
+    from kb.core.records import Extraction
 
 _DOC_ID = re.compile(r"^[0-9a-f]{64}$")
 _LEGACY = re.compile(r"^[0-9a-f]{20}\.json$")  # schema 1: one file per file name, lines inside
@@ -121,6 +124,9 @@ class DocumentArchive:
         cached = None if lines else self._cache().get(doc_id)
         if cached is not None:
             return cached[0].model_copy(), cached[1]
+        from kb.checks.findings import Finding
+        from kb.core.records import Extraction
+
         path = self._record(doc_id)
         try:
             content = json.loads(path.read_text(encoding="utf-8"))
@@ -208,6 +214,8 @@ class DocumentArchive:
         """
         if not self.folder.is_dir():
             return []
+        from kb.core.records import Extraction
+
         records = []
         for path in sorted(self.folder.iterdir()):
             if _LEGACY.match(path.name):

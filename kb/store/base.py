@@ -29,15 +29,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 from filelock import FileLock, Timeout
 
 from kb.core.errors import KBError, StoreLocked, StoreOutdated, StoreQueryFailed
-from kb.core.records import Extraction
 from kb.store.archive import DocumentArchive, new_generation
 from kb.store.delta import GraphDelta
 from kb.core.schema import (NODE_TABLES, REL_TABLES, count_cypher, node_export_cypher,
                              relationship_export_cypher)
+
+if TYPE_CHECKING:  # networkx and the pydantic records load only where a graph is written or exported
+    import networkx as nx
+
+    from kb.core.records import Extraction
 
 log = logging.getLogger("kb.store")
 
@@ -329,6 +334,8 @@ class Store(ABC):
             StoreQueryFailed: a read failed.
         """
         from kb.graph import node_id
+
+        import networkx as nx
 
         graph = nx.MultiDiGraph()
         for label, table in NODE_TABLES.items():

@@ -19,9 +19,12 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kb.core.schema import NODE_TABLES, REL_TABLES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 INDEX_FILE = "graph.index"
 EdgeId = tuple[str, str, str]

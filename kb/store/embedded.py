@@ -23,12 +23,14 @@ import os
 import shutil
 import threading
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kb.core.errors import StoreUnavailable
 from kb.store.base import GraphDelta, Store, new_meta
 from kb.core.schema import BOOLEAN, DOUBLE, INT64, NODE_TABLES, REL_TABLES, STRING_LIST
+
+if TYPE_CHECKING:  # networkx loads only where a graph is written
+    import networkx as nx
 
 log = logging.getLogger("kb.store")
 
@@ -207,6 +209,8 @@ class EmbeddedStore(Store):
         if not self.path.exists():
             with self.writer():
                 if not self.path.exists():
+                    import networkx as nx
+
                     self._replace_graph(nx.MultiDiGraph(), new_meta())
         self._connect()
 
