@@ -32,8 +32,6 @@ from kb.core.normalize import match_key, normalize_text
 if TYPE_CHECKING:
     from linking.inputs import DocumentInput
 
-ROLE_NAMES = {"basis": "立项依据", "mention": "文中提及"}
-"""How a citation's role (``CITES.role``) reads to a user."""
 _TITLE_ONLY_NOTE = "Non-文号 references"
 _TOP_LEVEL_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
 _BRACKETS = re.compile(r"[《》〈〉<>\"“”]")

@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 
 from linking.decisions import STATUS_NAMES
-from linking.policy import ROLE_NAMES
+from kb.core.schema import ROLE_NAMES
 from linking.programs import member_link_id
 
 POLICY_DOCUMENTS = """

@@ -19,7 +19,7 @@ from typing import Any
 
 import networkx as nx
 
-from linking.policy import ROLE_NAMES
+from kb.core.schema import ROLE_NAMES
 from ui.graph_view import node_label
 
 PENDING = "possible"

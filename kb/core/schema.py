@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 STRING, DOUBLE, INT64, BOOLEAN, STRING_LIST = "STRING", "DOUBLE", "INT64", "BOOLEAN", "STRING[]"
 
+ROLE_NAMES = {"basis": "立项依据", "mention": "文中提及"}
+"""How a citation's role (``CITES.role``: basis or mention) reads to a user."""
+
 _BUDGET_FIGURES = ("income_total", "expense_total", "general_public_budget", "basic_expense", "project_expense",
                    "carryover", "three_public")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.query.sentences import SCHEME_LABELS
-from linking.policy import ROLE_NAMES
+from kb.core.schema import ROLE_NAMES
 
 LABEL_NAMES = {
     "Unit": "单位", "Document": "公开文件", "Budget": "预算", "Project": "项目", "PolicyDocument": "政策文件",

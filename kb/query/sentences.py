@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from linking.policy import ROLE_NAMES
+from kb.core.schema import ROLE_NAMES
 
 MAX_ITEMS = 12
 FIELD_LABELS = {"income_total": "收入总计", "expense_total": "支出总计", "general_public_budget": "一般公共预算拨款",

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kb.core.doc_no import canonicalize
 from kb.core.normalize import match_key
-from linking.policy import ROLE_NAMES
+from kb.core.schema import ROLE_NAMES
 from ui import api, graph_view, render
 
 PROJECT_COLUMNS = {"unit": "单位", "year": "年度", "project": "项目", "amount": "金额（万元）", "role": "引用方式",
