@@ -134,10 +134,13 @@ def test_good_files_named_beside_bad_ones_are_ingested(files, tmp_path):
     assert files_stored == ["004_db523993c574d7b7.txt", "\ufffd\ufffd\ufffd.txt"]
 
 
-def test_parse_files_keeps_order_and_isolates_each_failure(files):
+def test_parse_files_keeps_order_and_isolates_each_failure(files, tmp_path):
     """Two workers, five files: results in the order given; a killed or over-limit worker costs only its file."""
-    limits = Limits(timeout_seconds=0.5, memory_bytes=300 * MB)  # slow.txt takes about 1.3 s of CPU
-    paths = [hostile.SMALL, files["slow.txt"], files["wide.txt"], files["encrypted.pdf"], files["bomb.docx"],
+    # A deadline that a loaded machine still meets for the small files, and a text far slower than it:
+    # 150 copies of a real disclosure (about 5 MB, 380,000 lines; several seconds of CPU at any parse speed).
+    slow = hostile.slow_text(tmp_path / "slower.txt", copies=150)
+    limits = Limits(timeout_seconds=3.0, memory_bytes=300 * MB, max_table_rows=1_000_000)
+    paths = [hostile.SMALL, slow, files["wide.txt"], files["encrypted.pdf"], files["bomb.docx"],
              hostile.CORPUS / "001_f91b7b473888f42b.txt"]
     results = list(parse_files(paths, limits, workers=2))
     assert [path for path, _ in results] == paths
