@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kb.query.absent import absent_answer
 from kb.query.answer import Answer, closest_names, sources_of
 from kb.query.frame import Frame, read_frame
 from kb.query.mentions import Mentions, content_words
@@ -61,6 +62,9 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
         raise question_error("Q_EMPTY_STORE")
     previous_frame = getattr(previous, "frame", None)
     frame = read_frame(question, vocab, previous_frame, getattr(previous, "rows", None))
+    absent = absent_answer(question, frame, vocab)  # a place, title or issuer the store does not hold
+    if absent is not None:
+        return absent
     content = content_words(frame.mentions)
     unknown_unit = _unknown_unit(frame.mentions, content, vocab)
     if unknown_unit:
@@ -158,8 +162,12 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
         else:
             text, suggestions = explain_empty(store, vocab, result.template, result.params)
         return Answer(rows=[], answer=note + text, sources=[], method=method, suggestions=suggestions, **base)
+    listed = rows
     text, rows = _state(result.template, rows, result.params, frame, focus)
-    return Answer(rows=rows, answer=note + text, sources=sources_of(store, vocab, rows), method=method, **base)
+    answer = Answer(rows=rows, answer=note + text, sources=sources_of(store, vocab, rows), method=method, **base)
+    if len(distinct_items(listed)) > len(distinct_items(rows)) > 0:  # 最大的: "这些"/"哪个最少" mean the listing
+        answer.list_rows = sort_rows(listed, frame.operation)
+    return answer
 
 
 def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: str | None) -> tuple[str, list]:
@@ -186,6 +194,8 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
             return f"按金额{order}排前 {top[0]} 的是：{'；'.join(items)}。", ordered
         picked = apply_operation(ordered, operation)
         lead = operation_sentence(ordered, operation, picked, what)
+        if operation in ("max", "min") and not frame.post_filters.get("ranked"):
+            return lead, picked  # 最少的单位: the one picked (a ranking asked for lists them all)
         if template == "budget_ranking":
             items = [f"{short_unit(row['unit'])} {row['year']} 年 {money(row['value'])} 万元" for row in ordered]
             return f"{lead}排名：{'；'.join(items)}。", ordered
@@ -196,6 +206,7 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
 def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
     units = "、".join(short_unit(u) for u in frame.post_filters.get("unit", frame.units)) or "所问单位"
     what = (frame.params.get("keyword") or frame.params.get("program") or frame.params.get("doc_no")
+            or frame.params.get("project")
             or frame.params.get("indicator") or frame.params.get("level") or "所问内容")
     noun = "项目" if any(row.get("project") for row in everywhere) else "记录"
     by_unit: dict[str, list[str]] = {}
@@ -209,8 +220,9 @@ def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
 def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, previous: Answer | None) -> Answer:
     """An operation on the previous answer's rows ("其中金额最大的是哪个？", "这些一共多少钱？")."""
     rows = list(getattr(previous, "rows", None) or [])
-    if frame.operation in ("sum", "count") and getattr(previous, "list_rows", None):
-        rows = list(previous.list_rows)  # "这些" after "其中最大的": the listing, not the one picked
+    listing = list(getattr(previous, "list_rows", None) or [])
+    if listing and (frame.operation in ("sum", "count") or len(distinct_items(listing)) > len(distinct_items(rows))):
+        rows = list(previous.list_rows)  # "这些" or "哪个最少" after "其中最大的": the listing, not the one picked
     if not rows:
         raise question_error("Q_NOTHING_BEFORE")
     if measure_of(rows) is None and frame.operation != "count":

@@ -42,6 +42,8 @@ _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改�
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
+# A ranking asked for (every item in order), not only the largest or smallest one.
+_RANKED = re.compile(r"排名|排序|排行|排一下|从高到低|从大到小|从低到高|从小到大|由高到低|由低到高|由大到小|由小到大|升序|降序|依次")
 _PROJECT_INTENTS = {"policies_of_project", "project_indicators", "project_detail"}
 # A project's question asked again of another unit ("那綦江呢？" after "这个项目的依据文件是什么？").
 _UNIT_ANALOGUE = {"policies_of_project": "policies_of_unit", "project_detail": "unit_projects",
@@ -183,6 +185,10 @@ def _frame(intent: str, operation: str, params: dict, mentions: Mentions, templa
     takes = _takes(template)
     if mentions.units and "unit" not in takes and not mentions.projects:
         post["unit"] = list(mentions.units)
+    elif mentions.units and mentions.projects and not any(unit in mentions.units for _, unit, _ in mentions.projects):
+        post["unit"] = list(mentions.units)  # 万盛有没有乡村振兴经费: another unit's project is not 万盛's
+    if _RANKED.search(mentions.key):
+        post["ranked"] = [True]
     if mentions.years and "year" not in takes:
         post["year"] = list(mentions.years)
     if mentions.amount_bounds:
@@ -343,6 +349,8 @@ def _merge(old: Mentions, new: Mentions) -> Mentions:
         merged.projects = []
     if new.projects and not new.units:
         merged.units = []
+    for attribute in ("unknown_places", "unknown_titles", "unknown_issuers"):  # what this question names only
+        setattr(merged, attribute, list(getattr(new, attribute)))
     if new.budget_field:
         merged.budget_field = new.budget_field
     if new.scheme:

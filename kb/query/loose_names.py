@@ -40,24 +40,6 @@ def read_amount_bounds(mentions: Mentions, masker: Masker) -> None:
         masker.take(found.start(), found.end(), "Ⓐ")
 
 
-
-def read_amount_bounds(mentions: Mentions, masker: Masker) -> None:
-    """An amount bound (超过100万元, 不到10万元, 50万元以上): ``mentions.amount_bounds`` gets (">=" or "<", 万元)."""
-    for found in _BOUND_WORDS.finditer(mentions.key):
-        if not masker.free(found.start(), found.end()):
-            continue
-        word = found.group("word") or found.group("word2")
-        value = float(found.group("value") or found.group("value2"))
-        scale = _SCALE_TO_WAN[found.group("scale") or found.group("scale2")]
-        if not (found.group("scale") or found.group("scale2")) and "万" not in mentions.key[found.end():found.end() + 2]:
-            scale = 1.0
-        bound = ">" if word in ("超过", "大于", "高于", "多于", "以上") else ">=" if word in ("不少于", "不低于", "至少") else "<"
-        if word in ("不超过", "未超过", "以内"):
-            bound = "<="
-        mentions.amount_bounds.append((bound, value * scale))
-        masker.take(found.start(), found.end(), "Ⓐ")
-
-
 def _projects_by_key(vocab: Vocabulary) -> dict[str, list]:
     by_key = vocab.cache.get("projects by key")
     if by_key is None:

@@ -20,6 +20,7 @@ import re
 
 from kb.core.doc_no import find_doc_nos
 from kb.core.normalize import match_key, normalize_text
+from kb.query.absent import read_unit_lookalikes, read_unknown_names
 from kb.query.gazetteer import Gazetteer, Match, select
 from kb.query.loose_names import (read_amount_bounds, read_indicator_word_alone, read_indicator_words,
                                   read_projects_fuzzily, read_titles_fuzzily)
@@ -80,6 +81,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     for match in chosen:
         if match.kind != "program_keyword":
             _apply(mentions, masker, match, vocab)
+    read_unit_lookalikes(mentions, masker, vocab, gazetteer.places)
     for match in _YEAR.finditer(key):
         if masker.free(match.start(), match.end()):
             mentions.years.append(int(match.group(1)))
@@ -117,6 +119,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     mentions.scheme = next((name for words, name in SCHEMES if words in key), None)
     if "立项依据" in key or "作为依据" in key:
         mentions.role = "basis"
+    read_unknown_names(mentions, masker, vocab, gazetteer)
     mentions.masked = masker.text()
     return mentions
 
@@ -142,13 +145,20 @@ def _read_remaining_topic(mentions: Mentions, masker: Masker, gazetteer: Gazette
     start = masker.free_text(mentions.key).find(word)
     if start < 0:
         return
+    _add_topic(mentions, masker, gazetteer, word, start)
+
+
+def _add_topic(mentions: Mentions, masker: Masker, gazetteer: Gazetteer, word: str, start: int) -> None:
+    """Record ``word`` (at ``start`` of the key) as the topic word and mask it; a word no project text holds is
+    corrected to its homophone inside a project name (退补渔民 -> 退捕渔民) and said to be read so."""
+    typed = word
     if not any(word in text for text in gazetteer.project_texts):
         known = gazetteer.homophone_in_projects(word)
         if known:
             mentions.fuzzy.append({"kind": "keyword", "typed": word, "known": known, "how": "pinyin"})
             word = known
     mentions.keywords.append(word)
-    masker.take(start, start + len(word), MARKERS["keyword"])
+    masker.take(start, start + len(typed), MARKERS["keyword"])
 
 
 def _digits_stand_alone(match: Match, key: str) -> bool:
@@ -242,14 +252,7 @@ def _read_topic(mentions: Mentions, masker: Masker, gazetteer: Gazetteer) -> Non
                 and not re.search(r"哪|什么|多少|单位|项目", match.group("x"))):
             start, end = match.start("x"), match.end("x")
             if masker.free(start, end):
-                word = match.group("x")
-                if not any(word in text for text in gazetteer.project_texts):
-                    known = gazetteer.homophone_in_projects(word)
-                    if known:
-                        mentions.fuzzy.append({"kind": "keyword", "typed": word, "known": known, "how": "pinyin"})
-                        word = known
-                mentions.keywords.append(word)
-                masker.take(start, end, MARKERS["keyword"])
+                _add_topic(mentions, masker, gazetteer, match.group("x"), start)
                 return
 
 

@@ -1,0 +1,132 @@
+"""The guard against answering for what the store does not hold: names that look like a unit, a 文件 or an
+issuing body but that no stored name matches.
+
+Entity linking (``kb.query.mentions``) reads the names the store holds first; what is left of the question is
+read here for names it does not hold:
+- places of China with no stored unit in them (成都, 江北区, 万州, 四川省广安市), from the gazetteer's table of
+  administrative divisions (``Gazetteer.foreign_places``);
+- a unit name typed with one look-alike character (荥昌区 for 荣昌区, 綦汀区 for 綦江区): when the typed name is
+  no real place and differs from exactly one stored unit's name by one character, it is read as that unit
+  (and said so); a real place (万州区, one character from nothing stored) stays unknown;
+- 文件 titles (《…》, or words ending in 通知/意见/办法/条例 …) that no stored 文件 carries;
+- issuing bodies (…厅, …局, …委员会, …办公室) no stored 文件 was issued by.
+
+``absent_answer`` turns any of these into an answer saying the thing is not in the store, naming the closest
+known names, with no figure: an answer never gives another unit's or 文件's figures for a name the store
+does not hold.
+
+Example:
+    >>> absent_answer("成都市社保中心的三公经费", frame, vocab).answer  # doctest: +SKIP
+    '知识库里没有单位“成都市”：已入库的单位是 …。最接近的已知名称：…'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from kb.core.normalize import match_key
+from kb.query.mention_model import MARKERS, Masker, Mentions, add_value
+
+_UNIT_SHAPED = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|县|市)")
+_QUOTED_TITLE = re.compile(r"《([^》]{2,80})》")
+_TITLE_WORDS = re.compile(r"[\u4e00-\u9fff（）()〈〉<>、]{4,60}?(?:的通知|实施意见|意见|办法|条例|规定|规范|决定|细则|方案|批复)")
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|厅|局)")
+_ISSUING = re.compile(r"发|印发|下发|文件|文号|出台")
+_NOT_BODY_START = re.compile(r"^(?:哪些|哪个|什么|这个|那个|各|请问)")
+
+
+def read_unit_lookalikes(mentions: Mentions, masker: Masker, vocab: Any, places: dict[str, str]) -> None:
+    """A unit name typed with one look-alike character (荥昌区, 綦汀区): read as the one stored unit whose alias
+    of the same length and suffix differs by one character, when the typed name is no real place.
+
+    Args:
+        places: the gazetteer's real place names (match key -> full name), see ``Gazetteer.places`` and
+            ``kb.query.gazetteer.place_forms``.
+    """
+    if mentions.units:
+        return
+    free = masker.free_text(mentions.key)
+    for found in _UNIT_SHAPED.finditer(free):
+        for start in range(found.start(), found.end() - 2):
+            typed = free[start:found.end()]
+            if typed in places or typed in vocab.unit_aliases:
+                continue
+            near = {name for alias, names in vocab.unit_aliases.items() if len(alias) == len(typed)
+                    and alias[-1] == typed[-1] and Levenshtein.distance(alias, typed) == 1 for name in names}
+            if len(near) == 1:
+                unit = near.pop()
+                known = next(alias for alias in vocab.unit_aliases if vocab.unit_aliases[alias] == [unit]
+                             and len(alias) == len(typed) and Levenshtein.distance(alias, typed) == 1)
+                add_value(mentions.units, unit)
+                mentions.fuzzy.append({"kind": "unit", "typed": typed, "known": known, "how": "edit"})
+                masker.take(start, found.end(), MARKERS["unit"])
+                return
+
+
+def read_unknown_names(mentions: Mentions, masker: Masker, vocab: Any, gazetteer: Any) -> None:
+    """Fill ``mentions.unknown_places``, ``unknown_titles`` and ``unknown_issuers`` from what entity linking
+    left of the question (see the module docstring)."""
+    free = masker.free_text(mentions.key)
+    mentions.unknown_places = [free[start:end] for start, end, _ in gazetteer.foreign_places(free)]
+    if not (mentions.doc_nos or mentions.unknown_doc_nos):
+        titles = [found.group(1) for found in _QUOTED_TITLE.finditer(mentions.text)]
+        if not titles and not mentions.projects:
+            titles = [found.group() for found in _TITLE_WORDS.finditer(free.replace(" ", "，"))]
+        mentions.unknown_titles = [title for title in titles if len(match_key(title)) >= 4]
+    if not (mentions.issuer_codes or mentions.doc_nos or mentions.unknown_doc_nos) and _ISSUING.search(mentions.key):
+        for found in _BODY.finditer(free.replace(" ", "，")):
+            body = found.group()
+            if not _NOT_BODY_START.search(body) and len(body) >= 4:
+                mentions.unknown_issuers.append(body)
+
+
+def absent_answer(question: str, frame: Any, vocab: Any):
+    """The answer for a question naming a unit (place), 文件 title or issuing body the store does not hold, or
+    None when it names none. The answer says the name is not in the store, names the closest known ones, and
+    holds no rows and no figure.
+
+    Returns:
+        ``kb.query.answer.Answer`` (method "unresolved", ``error`` {"code", "message"}) or None.
+    """
+    from kb.query.answer import Answer, closest_names
+    from kb.query.messages import render
+    from kb.query.sentences import short_unit
+
+    mentions = frame.mentions
+    if mentions.unknown_places:
+        word = mentions.unknown_places[0]
+        code = "Q_UNKNOWN_UNIT"
+        near = [short_unit(name) for name in _closest(word, list(vocab.units), 3)]
+        known = "、".join(short_unit(name) for name in sorted(vocab.units))
+        text = render(code, word=word, known=known, near=f"最接近的已知名称：{'、'.join(near)}。" if near else "")
+    elif mentions.unknown_titles:
+        word = mentions.unknown_titles[0]
+        code = "Q_UNKNOWN_TITLE"
+        titles = {title: doc_no for doc_no, forms in vocab.titles.items() for title in forms}
+        titles.update({doc_no.strip("《》"): doc_no for doc_no in vocab.doc_nos if doc_no.startswith("《")})
+        near = [f"{titles[title]}《{title}》" if not titles[title].startswith("《") else titles[title]
+                for title in _closest(word, list(titles), 3)]
+        text = render(code, title=word, near="、".join(near) or "无")
+    elif mentions.unknown_issuers:
+        word = mentions.unknown_issuers[0]
+        code = "Q_UNKNOWN_ISSUER"
+        names = {name: code_ for code_, name in vocab.issuers.items() if name}
+        near = [f"{name}（{names[name]}）" for name in _closest(word, list(names), 3)]
+        text = render(code, issuer=word, near="、".join(near) or "无")
+    else:
+        return None
+    suggestions = near or closest_names(vocab, [word], 3)
+    return Answer(question, None, {}, "", [], [], text, [], "unresolved", [word], suggestions,
+                  error={"code": code, "message": text}, frame=frame)
+
+
+def _closest(word: str, names: list[str], limit: int) -> list[str]:
+    """The names nearest to ``word`` (rapidfuzz WRatio 0–100, ≥ 40), best first."""
+    return [name for name, _, _ in process.extract(word, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=40)]
+
+
+__all__ = ["absent_answer", "read_unit_lookalikes", "read_unknown_names"]
