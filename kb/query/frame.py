@@ -41,6 +41,8 @@ _IMPLICIT = {"unit_budget": {"field"}, "budget_ranking": {"field"}, "policies_ci
 _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)|[呢]\s*[?？]?\s*$")
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
+_WHICH_UNITS = re.compile(r"(?:哪个|哪些|哪几个|什么|哪家)(?:单位|区县|部门|地方)(?:的|)[?？]?$|属于(?:哪个|哪些)单位|各是哪个单位")
+_ON_ROWS_OR_TOP = re.compile(r"^(?:其中|这些|上面|以上|里面)?(?:金额|预算)?(?:排)?前")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
 # A ranking asked for (every item in order), not only the largest or smallest one.
 _RANKED = re.compile(r"排名|排序|排行|排一下|从高到低|从大到小|从低到高|从小到大|由高到低|由低到高|由大到小|由小到大|升序|降序|依次")
@@ -164,6 +166,8 @@ def choose(mentions: Mentions, registry: Registry, prediction) -> Frame:
             continue
         if names_nothing and probability < MIN_CONFIDENCE:
             break  # no name and no clear intent: semantic search answers, and says so
+        if intent == "policies_cited_by_several_units" and len(mentions.units) == 1:
+            continue  # "荣昌都引用了哪些文件": one unit's 文件, not those shared by several
         template = registry.get(intent)
         candidate = _with_keyword(mentions) if "keyword" in template.params else mentions
         dropped = present - _takes(template)
@@ -281,6 +285,20 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
             "max", "min", "sum", "count"):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
     specific = kinds & set(_SPECIFIC) or kinds & {"unit", "year"}
+    if kinds == {"unit"} and rows and _ON_ROWS.search(key) and any(row.get("unit") for row in rows):
+        return Frame("follow_up", "filter", {}, mentions, list(mentions.units), {"unit": list(mentions.units)}, 1.0,
+                     "rows")  # "其中綦江的有哪些？": the previous rows of that unit
+    if not specific and rows and _WHICH_UNITS.search(key):  # "是哪个单位的？", "这些项目各是哪个单位的？"
+        return Frame("follow_up", "units", {}, mentions, previous.units, {}, 1.0, "rows")
+    if not specific and rows and mentions.top and _ON_ROWS_OR_TOP.search(key):  # "前三个是哪些？"
+        return Frame("follow_up", "max", {}, mentions, previous.units, {"top": [mentions.top]}, 1.0, "rows")
+    if _PRONOUN.search(key) and not specific and len(previous.mentions.doc_nos) == 1 and not previous.mentions.projects:
+        doc_no = previous.mentions.doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件
+        carried = replace(mentions, doc_nos=[doc_no], masked=_PRONOUN.sub(MARKERS["doc_no"], mentions.masked, 1))
+        frame = choose(carried, registry, classify(carried.masked))
+        if frame.intent:
+            frame.follow_up = "pronoun"
+            return frame
     if not specific and rows and prediction.operation in ("max", "min", "sum", "count") and not (
             fresh.intent and fresh.confidence >= 0.9 and fresh.template not in ("list_units", "budget_ranking")):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")

@@ -47,6 +47,9 @@ _ISSUER_SHORT = (("人力资源和社会保障局", "人社局"), ("人民政府
                  ("国有资产监督管理委员会", "国资委"), ("社会保险局", "社保局"), ("教育委员会", "教委"),
                  ("卫生和计划生育委员会", "卫计委"), ("农业委员会", "农委"), ("交通委员会", "交委"),
                  ("文化委员会", "文委"))
+# Abbreviations of the domain's words (full, short) that people type in names of projects, programs and 文件.
+_ABBREVIATIONS = (("国有企业", "国企"), ("社会保险", "社保"), ("人力资源和社会保障", "人社"), ("军队转业干部", "军转干部"),
+                  ("民办教师", "民师"), ("养老和医疗补助", "养老医疗补助"))
 # Suffixes of Chinese place names, longest first: a place's short form is its name without one (成都市 -> 成都).
 _PLACE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区",
                    "省", "市", "区", "县", "盟", "旗")
@@ -94,13 +97,19 @@ class Gazetteer:
     _places: Any = None
 
     def add(self, surface: str, kind: str, value: Any) -> None:
-        """Add one surface form (made a ``match_key``) naming ``value`` of ``kind``; short forms are ignored."""
+        """Add one surface form (made a ``match_key``) naming ``value`` of ``kind``, and the same form with the
+        domain's abbreviations people type (国有企业 -> 国企, 社会保险 -> 社保 …); short forms are ignored."""
         key = match_key(surface)
         if len(key) < _MIN_EXACT.get(kind, 2):
             return
-        values = self.entries.setdefault(key, [])
-        if (kind, value) not in values:
-            values.append((kind, value))
+        forms = [key]
+        if kind in ("project", "program", "title"):
+            for full, short in _ABBREVIATIONS:
+                forms += [form.replace(full, short) for form in forms if full in form]
+        for form in forms:
+            values = self.entries.setdefault(form, [])
+            if (kind, value) not in values:
+                values.append((kind, value))
 
     @classmethod
     def build(cls, vocab: Any) -> "Gazetteer":

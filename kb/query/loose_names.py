@@ -133,14 +133,17 @@ def indicator_keys(vocab: Vocabulary) -> list[str]:
 
 
 def read_indicator_words(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
-    """Part of an indicator name next to 指标 (满意度指标, 指标涉及冒领 …): the longest free run inside some
-    indicator name, when no indicator or indicator type was named."""
+    """Part of an indicator name next to 指标 (满意度指标, 指标涉及冒领 …), or of ≥ 3 characters in a question
+    naming a project (代发…资金每月发放多少人): the longest free run inside some indicator name, when no
+    indicator or indicator type was named."""
     key = mentions.key
-    if mentions.indicators or mentions.indicator_types or not re.search("指标|考核", key):
+    cue = re.search("指标|考核", key)
+    if mentions.indicators or mentions.indicator_types or not (cue or mentions.projects):
         return
     names = indicator_keys(vocab)
     reserved = {index for found in re.finditer("指标|考核", key) for index in range(found.start(), found.end())}
-    for size in range(8, 1, -1):
+    smallest = 2 if cue else 3  # a project's question without 指标: a longer part (每月发放 of 每月发放人数)
+    for size in range(8, smallest - 1, -1):
         for start in range(0, len(key) - size + 1):
             word = key[start:start + size]
             if (not masker.free(start, start + size) or word in _GENERIC

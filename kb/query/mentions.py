@@ -100,6 +100,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         for match in chosen:  # a program by its group word (民师, 军转干部) only when nothing more specific was read
             if match.kind == "program_keyword" and masker.free(match.start, match.end):
                 _apply(mentions, masker, match, vocab)
+    _program_to_project(mentions, masker, vocab)
     read_indicator_words(mentions, masker, vocab)
     if not (mentions.kinds() - {"year", "field"}):
         read_indicator_word_alone(mentions, masker, vocab)
@@ -126,6 +127,47 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
 
 _SPECIFIC_KINDS = {"doc_no", "project", "program", "indicator", "indicator_type", "issuer_code", "subject", "keyword"}
 _EXISTENCE = re.compile(r"有没有|有无|是否有|是否|有关|相关|关于|涉及|针对|方面")
+_GENERIC_TAIL = re.compile(r"(?:补助资金|专项资金|补助|补贴|资金|经费|项目|专项|费用)$")
+_PROJECT_CUES = re.compile(r"指标|考核|绩效|依据|文件|文号|政策")
+
+
+def _program_to_project(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
+    """A program or a word named with a unit in a project's question (荣昌区军转干部补助的绩效指标, 荣昌区退捕渔民补贴的
+    政策依据): that unit's one project whose name holds one of the program's group words (or its name), or the
+    word, becomes the project asked about."""
+    if not (mentions.units and not mentions.projects and len(mentions.programs) <= 1
+            and _PROJECT_CUES.search(mentions.key)):
+        return
+    own = [p for p in vocab.projects if p.unit in mentions.units]
+    if mentions.programs:
+        program = mentions.programs[0]
+        words = [match_key(program)] + [word for word, names in vocab.program_keywords.items() if program in names]
+        marker = MARKERS["program"]
+        found = [p for p in own if any(w in match_key(p.name) for w in words)]
+    else:  # the longest content word, or it without a generic tail (退捕渔民补贴 -> 退捕渔民), in one project
+        marker, found, words = "", [], []
+        content = sorted((w for w in content_words_of(masker.text()) if len(w) >= 2 and not _PROJECT_CUES.search(w)),
+                         key=len, reverse=True)[:1]
+        for word in content + [re.sub(_GENERIC_TAIL, "", w) for w in content]:
+            found = [p for p in own if len(word) >= 2 and word in match_key(p.name)]
+            if found:
+                words = [word]
+                break
+    if not words or len({(p.name, p.unit) for p in found}) != 1:
+        return
+    mentions.projects = [(found[0].name, found[0].unit, 95.0)]
+    mentions.programs = []
+    if marker:
+        masker.chars = [MARKERS["project"] if char == marker else char for char in masker.chars]
+    else:
+        start = masker.free_text(mentions.key).find(words[0])
+        if start < 0:
+            return
+        masker.take(start, start + len(words[0]), MARKERS["project"])
+    if not marker and found[0].name != words[0]:
+        mentions.fuzzy.append({"kind": "project", "typed": words[0], "known": found[0].name, "how": "edit"})
+
+
 def _alternatives(chosen: list[Match], found: list[Match]) -> list[Match]:
     """Other readings of a chosen span (a project name that is also a program's, 信息化建设 as a subject and as a
     program's group word): the frame tries each and keeps the one the classifier reads best."""
