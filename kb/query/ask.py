@@ -34,6 +34,7 @@ MAX_QUESTION_CHARS = 500
 _GENERIC_TAILS = ("补助资金", "专项资金", "补助", "补贴", "资金", "经费", "项目", "专项", "费用", "的钱")
 # A word shaped like a unit or place name (北碚区社保中心, 成都市社保中心, 北京市): a unit the graph does not hold.
 _QUESTION_CHARS = re.compile(r"[哪各每几些个所全该本这那其有的在和与及或是]|地$|^$")
+_ASKS_EXISTENCE = re.compile(r"有没有|有无|是否有|有没|存在")
 _UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:经开区|开发区|区|县|市)(?:[\u4e00-\u9fff]{0,10}?(?:中心|局|委员会|办公室|所|站))?")
 
 
@@ -352,6 +353,11 @@ def _semantic_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
                              near="、".join(near) or "无")
     rows = [hit.to_row() for hit in hits]
     lead = render("Q_SEMANTIC_NOTE", method=semantic.method_name(vocab), query=query)
+    if _ASKS_EXISTENCE.search(frame.mentions.key):  # 有没有关于医疗救助的项目: no template found it, so none
+        names = "、".join(dict.fromkeys(f"{h.project}（{short_unit(h.unit)}）" for h in hits[:3]))
+        text = render("Q_NO_TOPIC", query=query, near=names)
+        return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), [], note + text, [],
+                      "semantic", content, [h.project for h in hits[:3]], fuzzy=frame.mentions.fuzzy, frame=frame)
     if frame.units:
         inside = [row for row in rows if row["unit"] in frame.units]
         if not inside:

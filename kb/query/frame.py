@@ -41,6 +41,7 @@ _IMPLICIT = {"unit_budget": {"field"}, "budget_ranking": {"field"}, "policies_ci
 _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)|[呢]\s*[?？]?\s*$")
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
+_ISSUES = re.compile(r"发了|发过|印发|下发|发的|出台")
 _WHICH_UNITS = re.compile(r"(?:哪个|哪些|哪几个|什么|哪家)(?:单位|区县|部门|地方)(?:的|)[?？]?$|属于(?:哪个|哪些)单位|各是哪个单位")
 _ON_ROWS_OR_TOP = re.compile(r"^(?:其中|这些|上面|以上|里面)?(?:金额|预算)?(?:排)?前")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
@@ -294,7 +295,11 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
         return Frame("follow_up", "max", {}, mentions, previous.units, {"top": [mentions.top]}, 1.0, "rows")
     if _PRONOUN.search(key) and not specific and len(previous.mentions.doc_nos) == 1 and not previous.mentions.projects:
         doc_no = previous.mentions.doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件
-        carried = replace(mentions, doc_nos=[doc_no], masked=_PRONOUN.sub(MARKERS["doc_no"], mentions.masked, 1))
+        if _ISSUES.search(key) and "〔" in doc_no:  # "它还发了哪些文件？": its issuer
+            carried = replace(mentions, issuer_codes=[doc_no.split("〔")[0]],
+                              masked=_PRONOUN.sub(MARKERS["issuer_code"], mentions.masked, 1))
+        else:
+            carried = replace(mentions, doc_nos=[doc_no], masked=_PRONOUN.sub(MARKERS["doc_no"], mentions.masked, 1))
         frame = choose(carried, registry, classify(carried.masked))
         if frame.intent:
             frame.follow_up = "pronoun"

@@ -20,7 +20,7 @@ import re
 
 from kb.core.doc_no import find_doc_nos
 from kb.core.normalize import match_key, normalize_text
-from kb.query.absent import read_unit_lookalikes, read_unknown_names
+from kb.query.absent import fold_unit_bodies, read_unit_lookalikes, read_unknown_names
 from kb.query.gazetteer import Gazetteer, Match, select
 from kb.query.loose_names import (read_amount_bounds, read_indicator_word_alone, read_indicator_words,
                                   read_projects_fuzzily, read_titles_fuzzily)
@@ -29,7 +29,7 @@ from kb.query.mention_model import (BUDGET_FIELDS, MARKER_CHARS, MARKERS, QUESTI
 from kb.query.vocabulary import Vocabulary
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)\s*年?(?:度)?")
-_TOPIC = (re.compile(r"(?:关于|涉及|有关|提到|针对)(?P<x>[^，,。？?的]{2,12})的"),
+_TOPIC = (re.compile(r"(?:关于|涉及|有关(?!于)|提到|针对)(?P<x>[^，,。？?的]{2,12})的"),
           re.compile(r"(?:和|与|跟)(?P<x>[^，,。？?的]{2,12})(?:有关|相关)"),
           re.compile(r"(?P<x>[^，,。？?的有哪]{2,12})(?:相关|有关)的项目"))
 _GENERIC = {"指标", "绩效", "项目", "哪些", "文件", "单位", "有哪", "多少", "绩效指标", "目标", "资金", "补助", "支出"}
@@ -82,6 +82,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         if match.kind != "program_keyword":
             _apply(mentions, masker, match, vocab)
     read_unit_lookalikes(mentions, masker, vocab, gazetteer.places)
+    fold_unit_bodies(mentions, masker, vocab)
     for match in _YEAR.finditer(key):
         if masker.free(match.start(), match.end()):
             mentions.years.append(int(match.group(1)))
@@ -104,6 +105,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     read_indicator_words(mentions, masker, vocab)
     if not (mentions.kinds() - {"year", "field"}):
         read_indicator_word_alone(mentions, masker, vocab)
+    read_unknown_names(mentions, masker, vocab, gazetteer)
     mentions.masked = masker.text()
     if _EXISTENCE.search(key) and not (mentions.kinds() & _SPECIFIC_KINDS):
         topic = Mentions(**{**mentions.__dict__, "keywords": [], "fuzzy": list(mentions.fuzzy)})
@@ -120,7 +122,6 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     mentions.scheme = next((name for words, name in SCHEMES if words in key), None)
     if "立项依据" in key or "作为依据" in key:
         mentions.role = "basis"
-    read_unknown_names(mentions, masker, vocab, gazetteer)
     mentions.masked = masker.text()
     return mentions
 
@@ -218,6 +219,7 @@ def _apply(mentions: Mentions, masker: Masker, match: Match, vocab: Vocabulary) 
     if match.fuzzy:
         mentions.fuzzy.append({"kind": kind, "typed": match.surface, "known": match.known, "how": match.fuzzy})
     marker = {"doc_no": "doc_no", "title": "doc_no", "issuer": "issuer_code", "program_keyword": "program"}.get(kind, kind)
+    mentions.surfaces.append((kind, mentions.key[match.start:match.end]))
     if masker.free(match.start, match.end):
         masker.take(match.start, match.end, MARKERS[marker])
     elif masker.chars[match.start] != MARKERS[marker]:

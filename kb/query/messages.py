@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "Q_UNKNOWN_UNIT": "知识库里没有单位“{word}”：已入库的单位是 {known}。{near}",
     "Q_UNKNOWN_TITLE": "知识库里没有文件“{title}”：已入库的预算文件都没有引用它。最接近的已知文件：{near}。",
     "Q_UNKNOWN_ISSUER": "知识库里没有“{issuer}”发的文件：已入库的预算文件都没有引用它发的文件。最接近的已知发文机关：{near}。",
+    "Q_UNKNOWN_FIGURE": "知识库里没有{units}的“{word}”这一项：预算表里没有这个名称的数字。名称最接近的科目：{near}。",
+    "Q_NO_TOPIC": "知识库里没有与“{query}”直接相关的项目（名称、概述、依据和目标中都没有）；文字上最接近的是：{near}。",
     "Q_UNKNOWN_DOC_NO": "知识库里没有文号 {doc_no}：已入库的文件都没有引用它。最接近的已知文号：{near}。",
     "Q_NO_ANSWER": "无法回答：没有合适的查询，语义检索也没有找到与“{words}”相关的项目。最接近的已知名称：{near}。",
     "Q_NOTHING_BEFORE": "这个追问需要上一个问题的结果，但对话里还没有可用的结果：请先提一个完整的问题。",
