@@ -179,8 +179,13 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
             return "；".join(render("Q_FIGURE_ABSENT", unit=short_unit(row["unit"]), year=row["year"],
                                    label=field_label(focus)) for row in rows), []
         keep = ("unit", "year", "kind", focus, f"{focus}_line", "file")
-        rows = [{column: row.get(column) for column in keep} for row in rows]
-        return sentence(template, rows, params, focus=focus), rows
+        absent = "".join(render("Q_FIGURE_ABSENT", unit=short_unit(row["unit"]), year=row["year"],
+                                label=field_label(focus)) for row in rows if row.get(focus) is None)
+        rows = [{column: row.get(column) for column in keep} for row in rows if row.get(focus) is not None]
+        return sentence(template, rows, params, focus=focus) + absent, rows  # 綦江和万盛的项目支出: one absent
+    if operation == "count" and template.startswith("policies") and any(row.get("doc_no") for row in rows):
+        documents = list(dict.fromkeys(row["doc_no"] for row in rows if row.get("doc_no")))  # 引用了几个文件
+        return f"共 {len(documents)} 个文件。{sentence(template, rows, params, focus=focus)}", rows
     if operation in ("sum", "count", "max", "min") and measure_of(rows) is not None or operation == "count":
         what = field_label(params.get("field")) if template == "budget_ranking" else ""
         ordered = sort_rows(rows, operation)
@@ -225,8 +230,9 @@ def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, pre
         return _units_answer(store, vocab, question, frame, previous, rows)
     if frame.operation == "filter":  # "其中綦江的有哪些？": the previous listing, of the units named
         listing = list(getattr(previous, "list_rows", None) or rows)
-        rows = filter_rows(listing, frame.post_filters)
-        units = "、".join(short_unit(u) for u in frame.units)
+        rows = bound_rows(filter_rows(listing, {"unit": frame.post_filters.get("unit", [])}),
+                          frame.post_filters.get("amount", []))
+        units = "、".join(short_unit(u) for u in frame.post_filters.get("unit", [])) or "符合条件"
         text = (f"上一个回答的 {len(distinct_items(listing))} 项中，{units}的有 {len(distinct_items(rows))} 项："
                 f"{sentence(previous.template, rows, previous.params, focus=previous.focus)}" if rows else
                 f"上一个回答的 {len(distinct_items(listing))} 项中没有{units}的。")

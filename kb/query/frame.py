@@ -271,7 +271,7 @@ def _alternative_readings(mentions: Mentions, vocab: Vocabulary) -> list[Mention
 def _names_only(mentions: Mentions) -> str:
     """What the masked question holds besides names and punctuation (short = a follow-up such as 那Ⓤ呢)."""
     text = re.sub(f"[{''.join(MARKERS.values())}]", "", mentions.masked)
-    return re.sub(r"[\s?？。!！,，、]|那么|那|呢|还有|的|换成|改成|再看看|再看", "", text)
+    return re.sub(r"[\s?？。!！,，、]|那么|那|呢|还有|的|换成|改成|再看看|再看|它们|它|该单位|这个单位", "", text)
 
 
 def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, previous: Frame, rows: list,
@@ -289,7 +289,10 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
     if kinds == {"unit"} and rows and _ON_ROWS.search(key) and any(row.get("unit") for row in rows):
         return Frame("follow_up", "filter", {}, mentions, list(mentions.units), {"unit": list(mentions.units)}, 1.0,
                      "rows")  # "其中綦江的有哪些？": the previous rows of that unit
-    if not specific and rows and _WHICH_UNITS.search(key):  # "是哪个单位的？", "这些项目各是哪个单位的？"
+    if not specific and rows and mentions.amount_bounds:  # "超过100万的有哪些？": the previous listing, bounded
+        return Frame("follow_up", "filter", {}, mentions, previous.units, {"amount": list(mentions.amount_bounds)},
+                     1.0, "rows")
+    if not specific and rows and _WHICH_UNITS.search(key) and not re.search("最|前", key):  # "是哪个单位的？"
         return Frame("follow_up", "units", {}, mentions, previous.units, {}, 1.0, "rows")
     if not specific and rows and mentions.top and _ON_ROWS_OR_TOP.search(key):  # "前三个是哪些？"
         return Frame("follow_up", "max", {}, mentions, previous.units, {"top": [mentions.top]}, 1.0, "rows")
@@ -319,14 +322,21 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
             if frame.intent:
                 frame.follow_up = "pronoun"
                 return frame
+    row_units = list(dict.fromkeys(row.get("unit") for row in rows if row.get("unit")))
+    if _PRONOUN.search(key) and not specific and len(row_units) == 1 and not mentions.projects:
+        carried = replace(mentions, units=row_units, masked=_PRONOUN.sub(MARKERS["unit"], mentions.masked, 1))
+        frame = choose(carried, registry, classify(carried.masked))  # "它有哪些项目？" after "最高的是哪个单位"
+        if frame.intent:
+            frame.follow_up = "pronoun"
+            return frame
     short = len(_names_only(mentions)) <= 4 or bool(_REFERS_BACK.search(key))
     by_year = bool(_BY_YEAR.search(key))
     if not short and not by_year:
         return None
     rest = _names_only(mentions)
     names_something = bool(kinds - {"field"})
-    if fresh.intent and names_something and not _REFERS_BACK.search(key):
-        return None  # names something, and no 那…/…呢: a question of its own ("万胜的三公经费")
+    if fresh.intent and names_something and not _REFERS_BACK.search(key) and rest:
+        return None  # names something, and no 那…/…呢: a question of its own ("万胜的三公经费"); "2023年的" is not
     if fresh.intent and fresh.confidence >= 0.5 and len(rest) >= 3 and names_something and not key.startswith("那"):
         return None  # a complete question of its own ("荣昌有哪些项目呢？")
     if not kinds and not by_year:
