@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from kb.core.normalize import match_key
-from kb.query.mention_model import MARKERS, Masker, Mentions, add_value, content_words_of
+from kb.query.mention_model import BUDGET_FIELDS, MARKERS, Masker, Mentions, add_value, content_words_of
 
 _UNIT_SHAPED = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|县|市)")
 _QUOTED_TITLE = re.compile(r"《([^》]{2,80})》")
@@ -107,12 +107,35 @@ def read_unknown_names(mentions: Mentions, masker: Masker, vocab: Any, gazetteer
         titles = [found.group(1) for found in _QUOTED_TITLE.finditer(mentions.text)]
         if not titles and not mentions.projects:
             titles = [found.group() for found in _TITLE_WORDS.finditer(mentions.key)]
-        mentions.unknown_titles = [title for title in titles if len(match_key(title)) >= 4]
+        for title in titles:
+            if len(match_key(title)) < 4:
+                continue
+            known = _known_title(match_key(title), vocab)
+            if known is None:
+                mentions.unknown_titles.append(title)
+                continue
+            add_value(mentions.doc_nos, known[1])  # a fragment of a stored title (…暂行办法): that 文件
+            mentions.fuzzy.append({"kind": "title", "typed": title, "known": known[0], "how": "edit"})
+            start = mentions.key.find(match_key(title))
+            if start >= 0 and masker.free(start, start + len(match_key(title))):
+                masker.take(start, start + len(match_key(title)), MARKERS["doc_no"])
     if not (mentions.issuer_codes or mentions.doc_nos or mentions.unknown_doc_nos) and _ISSUING.search(mentions.key):
         for found in _BODY.finditer(free.replace(" ", "，")):
             body = found.group()
             if not _NOT_BODY_START.search(body) and len(body) >= 4:
                 mentions.unknown_issuers.append(body)
+
+
+def _known_title(fragment: str, vocab: Any) -> tuple[str, str] | None:
+    """(title, 文号) of the stored title that holds ``fragment`` (rapidfuzz partial_ratio ≥ 90, ≥ 6 characters),
+    or None."""
+    from kb.query.loose_names import title_keys
+
+    titles = title_keys(vocab)
+    if len(fragment) < 6 or not titles:
+        return None
+    found = process.extractOne(fragment, list(titles), scorer=fuzz.partial_ratio, score_cutoff=90)
+    return (found[0], titles[found[0]]) if found else None
 
 
 def _other_bodies(mentions: Mentions, free: str) -> list[str]:
@@ -181,6 +204,8 @@ def _unread_figure(mentions: Mentions) -> str:
     """A word of ≥ 3 characters left unread in a question on a unit's budget (荣昌区的住房补贴是多少): a figure
     the store does not hold by that name; "" when only general words are left (预算总体情况)."""
     for word in sorted(content_words_of(mentions.masked), key=len, reverse=True):
+        for figure_words, _ in BUDGET_FIELDS + (("支出", ""), ("收入", "")):
+            word = word.replace(figure_words, "")
         if len(word) >= 3 and not set(word) <= _GENERAL_CHARS:
             return word
     return ""

@@ -296,7 +296,10 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
         return Frame("follow_up", "units", {}, mentions, previous.units, {}, 1.0, "rows")
     if not specific and rows and mentions.top and _ON_ROWS_OR_TOP.search(key):  # "前三个是哪些？"
         return Frame("follow_up", "max", {}, mentions, previous.units, {"top": [mentions.top]}, 1.0, "rows")
-    if _PRONOUN.search(key) and not specific and len(previous.mentions.doc_nos) == 1 and not previous.mentions.projects:
+    wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
+    one_project = len({(row.get("project"), row.get("unit")) for row in rows if row.get("project")}) == 1
+    if (_PRONOUN.search(key) and not specific and len(previous.mentions.doc_nos) == 1 and not previous.mentions.projects
+            and not (wants_project and one_project)):  # (它的绩效指标 after a 文件 of one project: that project)
         doc_no = previous.mentions.doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件
         if _ISSUES.search(key) and "〔" in doc_no:  # "它还发了哪些文件？": its issuer
             carried = replace(mentions, issuer_codes=[doc_no.split("〔")[0]],

@@ -56,8 +56,76 @@ def read_projects_fuzzily(mentions: Mentions, masker: Masker, vocab: Vocabulary)
     such as 民办教师 is a topic, not the project 代发民办教师养老和医疗补助资金)."""
     key = mentions.key
     by_key = _projects_by_key(vocab)
+    best_found = _best_project(masker.free_text(key), by_key)
+    if best_found is None:
+        return
+    name_key, score, (start, end) = best_found
+    if masker.free(start, end):
+        _take_project(mentions, masker, by_key, name_key, score, start, end)
+
+
+def read_projects_over_names(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
+    """A project name typed in part that holds a shorter name read before it (财政全额供养人员死亡丧葬费及抚恤金县级配套:
+    抚恤 is a subject): the longer project reading wins, as in longest-first matching, and the shorter names
+    inside it are dropped."""
+    if mentions.projects:
+        return
+    key = mentions.key
+    soft = _soft_spans(masker)
+    if not soft:
+        return
+    text = list(masker.free_text(key))
+    for start, end in soft:
+        text[start:end] = key[start:end]
+    by_key = _projects_by_key(vocab)
+    best_found = _best_project("".join(text), by_key)
+    if best_found is None:
+        return
+    name_key, score, (start, end) = best_found
+    inside = [(s, e) for s, e in soft if s < end and start < e]
+    hard = [i for i in range(start, end) if masker.taken[i] and not any(s <= i < e for s, e in inside)]
+    if not inside or hard or end - start < 8 or any(e - s >= end - start or s < start or e > end for s, e in inside):
+        return  # only a longer reading holding the shorter names whole wins
+    for s, e in inside:
+        masker.chars[s:e] = list(key[s:e])
+        masker.taken[s:e] = [False] * (e - s)
+    typed = key[start:end]
+    mentions.subjects = [entry for entry in mentions.subjects if match_key(entry[2]) not in typed and entry[1] not in typed]
+    mentions.indicators = [name for name in mentions.indicators if match_key(name) not in typed]
+    mentions.keywords = [word for word in mentions.keywords if word not in typed]
+    if not any(char == MARKERS["program"] for char in masker.chars):
+        mentions.programs = []
+    _take_project(mentions, masker, by_key, name_key, score, start, end)
+
+
+_SOFT_MARKERS = {MARKERS[kind] for kind in ("subject", "indicator", "program", "keyword", "indicator_type")}
+
+
+def _soft_spans(masker: Masker) -> list[tuple[int, int]]:
+    """Spans of the masker taken by names a project name may hold (subjects, indicators, programs, topics)."""
+    spans = []
+    for start, char in enumerate(masker.chars):
+        if char in _SOFT_MARKERS:
+            end = start + 1
+            while end < len(masker.chars) and masker.taken[end] and masker.chars[end] == "":
+                end += 1
+            spans.append((start, end))
+    return spans
+
+
+def _take_project(mentions: Mentions, masker: Masker, by_key: dict, name_key: str, score: float, start: int,
+                  end: int) -> None:
+    masker.take(start, end, MARKERS["project"])
+    mentions.projects.extend((p.name, p.unit, float(score)) for p in by_key[name_key])
+    if score < 100:
+        mentions.fuzzy.append({"kind": "project", "typed": mentions.key[start:end], "known": by_key[name_key][0].name,
+                               "how": "edit"})
+
+
+def _best_project(free_text: str, by_key: dict) -> tuple[str, float, tuple[int, int]] | None:
+    """(name key, score 0–100, key span) of the project name best matching ``free_text`` or one of its content
+    runs (partial_ratio ≥ 88, covering ≥ 60 % of the name), or None."""
     choices = [name_key for name_key in by_key if len(name_key) >= 5]
-    free_text = masker.free_text(key)
     best_found = None
     for offset, text in [*_content_runs(free_text), (0, free_text)]:
         found = process.extractOne(text, choices, scorer=fuzz.partial_ratio, score_cutoff=_PROJECT_FUZZY_MIN)
@@ -71,24 +139,22 @@ def read_projects_fuzzily(mentions: Mentions, masker: Masker, vocab: Vocabulary)
         span = _matched_span(name_key, text, alignment.dest_start, alignment.dest_end, offset)
         if best_found is None or score > best_found[1]:
             best_found = (name_key, score, span)
-    if best_found is None:
-        return
-    name_key, score, (start, end) = best_found
-    if masker.free(start, end):
-        masker.take(start, end, MARKERS["project"])
-        mentions.projects.extend((p.name, p.unit, float(score)) for p in by_key[name_key])
-        if score < 100:
-            mentions.fuzzy.append({"kind": "project", "typed": key[start:end], "known": by_key[name_key][0].name,
-                                   "how": "edit"})
+    return best_found
 
 
-def read_titles_fuzzily(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
-    """A 文件 named by part of its title (rapidfuzz partial_ratio ≥ 90 over ≥ 6 characters of the question)."""
+def title_keys(vocab: Vocabulary) -> dict[str, str]:
+    """``match_key`` of every stored 文件 title -> its 文号 (or title key), computed once per vocabulary."""
     titles = vocab.cache.get("title keys")
     if titles is None:
         titles = {match_key(title): doc_no for doc_no, forms in vocab.titles.items() for title in forms}
         titles.update({match_key(doc_no.strip("《》")): doc_no for doc_no in vocab.doc_nos if doc_no.startswith("《")})
         vocab.cache["title keys"] = titles
+    return titles
+
+
+def read_titles_fuzzily(mentions: Mentions, masker: Masker, vocab: Vocabulary) -> None:
+    """A 文件 named by part of its title (rapidfuzz partial_ratio ≥ 90 over ≥ 6 characters of the question)."""
+    titles = title_keys(vocab)
     if not titles:
         return
     free_text = masker.free_text(mentions.key)
@@ -169,5 +235,5 @@ def read_indicator_word_alone(mentions: Mentions, masker: Masker, vocab: Vocabul
             return
 
 
-__all__ = ["read_amount_bounds", "read_indicator_word_alone", "read_indicator_words", "read_projects_fuzzily",
+__all__ = ["read_amount_bounds", "read_projects_over_names", "title_keys", "read_indicator_word_alone", "read_indicator_words", "read_projects_fuzzily",
            "read_titles_fuzzily"]

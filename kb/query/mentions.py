@@ -23,7 +23,7 @@ from kb.core.normalize import match_key, normalize_text
 from kb.query.absent import fold_unit_bodies, read_unit_lookalikes, read_unknown_names
 from kb.query.gazetteer import Gazetteer, Match, select
 from kb.query.loose_names import (read_amount_bounds, read_indicator_word_alone, read_indicator_words,
-                                  read_projects_fuzzily, read_titles_fuzzily)
+                                  read_projects_fuzzily, read_projects_over_names, read_titles_fuzzily)
 from kb.query.mention_model import (BUDGET_FIELDS, MARKER_CHARS, MARKERS, QUESTION_WORDS, SCHEMES, Masker,  # noqa: F401
                                     Mentions, add_value, content_words, content_words_of)
 from kb.query.vocabulary import Vocabulary
@@ -94,8 +94,10 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         mentions.top = int(word) if word.isdigit() else _CHINESE_NUMBERS[word]
     if not mentions.projects and not mentions.programs:
         read_projects_fuzzily(mentions, masker, vocab)
+    read_projects_over_names(mentions, masker, vocab)
     if not mentions.doc_nos and _TITLE_CUES.search(key):
         read_titles_fuzzily(mentions, masker, vocab)
+        _drop_years_inside_titles(mentions, masker)
     _read_topic(mentions, masker, gazetteer)
     if not (mentions.projects or mentions.programs or mentions.indicators or mentions.keywords):
         for match in chosen:  # a program by its group word (民师, 军转干部) only when nothing more specific was read
@@ -115,10 +117,14 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         if topic.keywords:
             topic.masked = topic_masker.text()
             mentions.topic_reading = topic
-    for words, name in BUDGET_FIELDS:
-        if words in key:
-            mentions.budget_field = name
-            break
+    named, rest = [], key
+    for words, name in BUDGET_FIELDS:  # longest first; each word read once (项目支出 is not also 支出)
+        if words in rest:
+            named.append(name)
+            rest = rest.replace(words, "|")
+    fields = list(dict.fromkeys(named))
+    mentions.budget_field = fields[0] if len(fields) == 1 or (fields and "总体" not in key and len(fields) < 3) \
+        else None  # 收入、支出、基本支出、项目支出: several figures asked, all are shown
     mentions.scheme = next((name for words, name in SCHEMES if words in key), None)
     if "立项依据" in key or "作为依据" in key:
         mentions.role = "basis"
@@ -128,6 +134,16 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
 
 _SPECIFIC_KINDS = {"doc_no", "project", "program", "indicator", "indicator_type", "issuer_code", "subject", "keyword"}
 _EXISTENCE = re.compile(r"有没有|有无|是否有|是否|有关|相关|关于|涉及|针对|方面")
+def _drop_years_inside_titles(mentions: Mentions, masker: Masker) -> None:
+    """A year typed as part of a 文件 title read loosely (关于公布2012年部分企业军转干部…的通知) is the title's, not
+    a filter on the answer."""
+    titles = [item["known"] for item in mentions.fuzzy if item["kind"] == "title"]
+    for year in list(mentions.years):
+        if any(str(year) in title for title in titles):
+            mentions.years.remove(year)
+            masker.chars = ["" if char == MARKERS["year"] else char for char in masker.chars]
+
+
 _GENERIC_TAIL = re.compile(r"(?:补助资金|专项资金|补助|补贴|资金|经费|项目|专项|费用)$")
 _PROJECT_CUES = re.compile(r"指标|考核|绩效|依据|文件|文号|政策")
 
