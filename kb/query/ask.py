@@ -20,6 +20,7 @@ from typing import Any
 
 from kb.query.absent import absent_answer
 from kb.query.answer import Answer, closest_names, sources_of
+from kb.query.counting import asks_project_counts, project_count_answer
 from kb.query.frame import Frame, read_frame
 from kb.query.mentions import Mentions, content_words
 from kb.query.messages import question_error, render
@@ -66,6 +67,9 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
     absent = absent_answer(question, frame, vocab)  # a place, title or issuer the store does not hold
     if absent is not None:
         return absent
+    counted = asks_project_counts(frame.mentions) if frame.intent != "follow_up" else None
+    if counted:  # 哪个单位的项目最多: units by their number of projects
+        return project_count_answer(store, vocab, question, frame, counted)
     content = content_words(frame.mentions)
     unknown_unit = _unknown_unit(frame.mentions, content, vocab)
     if unknown_unit:
