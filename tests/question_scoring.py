@@ -266,6 +266,18 @@ def run_conversations(store: Any, split: str) -> SetResult:
 
 
 def summary(questions: dict[str, SetResult], turns: dict[str, SetResult]) -> str:
-    """'questions dev x/y (p%), holdout x/y (p%); conversation turns dev …, holdout …'."""
-    return (f"questions dev {questions['dev'].line()}, holdout {questions['holdout'].line()}; "
-            f"conversation turns dev {turns['dev'].line()}, holdout {turns['holdout'].line()}")
+    """'questions dev x/y (p%), holdout x/y (p%)[, fresh-dev …]; conversation turns dev …, holdout …' over the
+    splits given."""
+    return (f"questions {', '.join(f'{split} {result.line()}' for split, result in questions.items())}; "
+            f"conversation turns {', '.join(f'{split} {result.line()}' for split, result in turns.items())}")
+
+
+def absent_items(split: str | None = None) -> list[dict]:
+    """Every question and conversation turn marked ``absent`` (of one split, or of both sets when None)."""
+    splits = [split] if split else ["dev", "holdout", "fresh-dev", "fresh-holdout"]
+    found = []
+    for name in splits:
+        found += [item for item in load_questions(name) if item.get("absent")]
+        found += [turn for conversation in load_conversations(name) for turn in conversation["turns"]
+                  if turn.get("absent")]
+    return found

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from question_scoring import (answer_passes, load_conversations, load_questions, run_conversations, run_questions,
-                              store_amounts, summary)
+from question_scoring import (absent_items, answer_passes, load_conversations, load_questions, run_conversations,
+                              run_questions, store_amounts, summary)
 from store_contract import CORPUS
 
 from kb.store import open_store
@@ -47,15 +47,19 @@ def question_db(tmp_path_factory) -> Path:
     return folder
 
 
+SPLITS = ("dev", "holdout", "fresh-dev", "fresh-holdout")
+
+
 @pytest.fixture(scope="module")
 def results(question_db) -> dict:
-    """Both splits of the questions and of the conversations, scored in-process (store closed afterwards)."""
+    """Every split of both sets (the first set and fresh/), questions and conversations, scored in-process
+    (store closed afterwards)."""
     with open_store(question_db, "embedded") as store:
-        questions = {split: run_questions(store, split) for split in ("dev", "holdout")}
-        turns = {split: run_conversations(store, split) for split in ("dev", "holdout")}
+        questions = {split: run_questions(store, split) for split in SPLITS}
+        turns = {split: run_conversations(store, split) for split in SPLITS}
     line = summary(questions, turns)
     print("\n" + line)
-    for split in ("dev", "holdout"):
+    for split in SPLITS:
         counts = sorted(questions[split].by_category.items())
         print(f"{split} by category:", {name: f"{passed}/{total}" for name, (passed, total) in counts})
     return {"questions": questions, "turns": turns, "line": line}
@@ -78,6 +82,21 @@ def test_the_set_has_the_size_and_coverage_issue_11_asks_for():
         assert conversation["split"] == ("holdout" if int(conversation["id"][1:]) % 4 == 0 else "dev")
     holdout = sum(item["split"] == "holdout" for item in questions) / len(questions)
     assert 0.2 <= holdout <= 0.3
+
+
+def test_the_fresh_set_has_the_size_and_split_it_was_written_with():
+    questions, conversations = load_questions("fresh"), load_conversations("fresh")
+    assert len(questions) >= 120 and len(conversations) >= 20
+    assert len({item["id"] for item in questions}) == len(questions)
+    assert len({item["question"] for item in questions}) == len(questions)
+    assert not {item["question"] for item in questions} & {item["question"] for item in load_questions()}
+    for item in questions + conversations:  # the split rule, fixed before any run: odd ids dev, even held out
+        assert item["split"] == ("fresh-holdout" if int(item["id"][2:]) % 2 == 0 else "fresh-dev"), item["id"]
+    for item in questions:
+        assert item["expect"] or item["absent"], item["id"]
+    assert {item["category"] for item in questions} >= CATEGORIES
+    assert all(2 <= len(conversation["turns"]) <= 4 for conversation in conversations)
+    assert len(absent_items("fresh-dev")) >= 8 and len(absent_items("fresh-holdout")) >= 8
 
 
 def test_scoring_reads_numbers_texts_and_absence():
@@ -109,17 +128,33 @@ def test_store_amounts_hold_the_corpus_figures(question_db):
 
 
 def test_question_pass_rates_do_not_fall_below_the_baseline(results):
-    for split in ("dev", "holdout"):
+    for split in SPLITS:
         result = results["questions"][split]
         assert result.total > 0
         assert result.rate >= FLOORS[("questions", split)], (results["line"], result.failures[:20])
 
 
 def test_conversation_turn_pass_rates_do_not_fall_below_the_baseline(results):
-    for split in ("dev", "holdout"):
+    for split in SPLITS:
         result = results["turns"][split]
         assert result.total > 0
         assert result.rate >= FLOORS[("turns", split)], (results["line"], result.failures[:20])
+
+
+def test_no_figure_is_ever_given_for_what_the_store_does_not_hold(results):
+    """A hard check over every absent item of both sets, dev and held out (questions and conversation turns): the
+    answer to a unit, year, 文件 or figure the store does not hold never states an amount the store holds
+    (another unit's or 文件's figure), and it says the thing is absent."""
+    assert len(absent_items()) >= 40
+    failures = [failure for split in SPLITS for result in (results["questions"][split], results["turns"][split])
+                for failure in result.failures]
+    leaks = [failure for failure in failures if failure[2].startswith("gives the store figure")]
+    assert not leaks, leaks
+    absent_ids = {item["id"] for split in SPLITS for item in load_questions(split) if item["absent"]}
+    absent_ids |= {f"{conversation['id']}.{number}" for split in SPLITS for conversation in load_conversations(split)
+                   for number, turn in enumerate(conversation["turns"], 1) if turn["absent"]}
+    unsaid = [failure for failure in failures if failure[0] in absent_ids]
+    assert not unsaid, unsaid
 
 
 def _env() -> dict:

@@ -40,6 +40,7 @@ _ISSUING = re.compile(r"发|印发|下发|文件|文号|出台")
 # Another body right after a unit's place (荣昌区医保局): not the stored unit (社保/社会保险 bodies are).
 _OTHER_BODY = re.compile(r"(?!社保|社会保险|社险)[^\W\d的和与跟及有在是都各今去年]{1,6}?"
                          r"(?:局|委员会|委|医院|学校|院|所|站|办公室|办|厅|部|馆|公司)")
+_BODY_AFTER = re.compile(r"[^\W\d的和与及跟]{0,10}?(?:事务中心|中心|局|委员会|办公室)")
 _UNIT_THINGS = re.compile(r"项目|预算|支出|收入|三公|结转|经费|拨款")
 # Characters of the general words a question on a unit's whole budget uses (总体情况, 收支概况, 基本信息一览).
 _GENERAL_CHARS = set("总体情况概整收支数据全部明细基本信息一览汇表预算年度今去本部门单位是多少怎么样如何")
@@ -101,7 +102,10 @@ def read_unknown_names(mentions: Mentions, masker: Masker, vocab: Any, gazetteer
     """Fill ``mentions.unknown_places``, ``unknown_titles`` and ``unknown_issuers`` from what entity linking
     left of the question (see the module docstring)."""
     free = masker.free_text(mentions.key)
-    mentions.unknown_places = [free[start:end] for start, end, _ in gazetteer.foreign_places(free)]
+    mentions.unknown_places = []
+    for start, end, _ in gazetteer.foreign_places(free):  # with the body typed after it (成都市社保中心)
+        body = _BODY_AFTER.match(free, end)
+        mentions.unknown_places.append(free[start:body.end() if body else end])
     mentions.unknown_places += _other_bodies(mentions, free)
     if not (mentions.doc_nos or mentions.unknown_doc_nos):
         titles = [found.group(1) for found in _QUOTED_TITLE.finditer(mentions.text)]
