@@ -139,7 +139,25 @@ def _best_project(free_text: str, by_key: dict) -> tuple[str, float, tuple[int, 
         span = _matched_span(name_key, text, alignment.dest_start, alignment.dest_end, offset)
         if best_found is None or score > best_found[1]:
             best_found = (name_key, score, span)
-    return best_found
+    return best_found or _project_by_subsequence(free_text, by_key)
+
+
+def _project_by_subsequence(free_text: str, by_key: dict) -> tuple[str, float, tuple[int, int]] | None:
+    """A content run (≥ 5 characters) whose characters appear in order in exactly one project name and cover
+    ≥ 60 % of it (社保惠民专项 in 社保惠民服务专项): that name, scored 85."""
+    for offset, run in _content_runs(free_text):
+        if len(run) < 5:
+            continue
+        found = [name_key for name_key in by_key if len(run) >= 0.6 * len(name_key) and _in_order(run, name_key)]
+        if len(found) == 1:
+            return found[0], 85.0, (offset, offset + len(run))
+    return None
+
+
+def _in_order(part: str, whole: str) -> bool:
+    """Whether every character of ``part`` appears in ``whole`` in the same order."""
+    letters = iter(whole)
+    return all(char in letters for char in part)
 
 
 def title_keys(vocab: Vocabulary) -> dict[str, str]:

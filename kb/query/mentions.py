@@ -42,6 +42,39 @@ _DOC_NO_TAIL = re.compile(r"[〔【\[(（]?(?P<year>(?:19|20)\d\d)[〕】\])）]
 _TITLE_CUES = re.compile(r"《|》|通知|意见|办法|条例|规定|规范|决定|批复|文件|方案|细则")
 
 
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_CHINESE_NUMBER = re.compile(r"(?<=[年〕\]）)】第])[〇零一二三四五六七八九十百]{1,6}(?=号)")
+
+
+def arabic_numerals(text: str) -> str:
+    """Years and 文号 numbers written in Chinese numerals as digits (二〇一九年 -> 2019年, 〔2019〕六十六号 -> 66号).
+
+    Example:
+        >>> arabic_numerals("渝委办发二〇一九年六十六号")
+        '渝委办发2019年66号'
+    """
+    text = _CHINESE_YEAR.sub(lambda m: "".join(str(_DIGITS[c]) for c in m.group()), text)
+    return _CHINESE_NUMBER.sub(lambda m: str(_chinese_number(m.group())), text)
+
+
+def _chinese_number(word: str) -> int:
+    """一百二十 -> 120, 六十六 -> 66, 十三 -> 13, 二一九 -> 219 (digit by digit when no 十/百)."""
+    if "十" not in word and "百" not in word:
+        return int("".join(str(_DIGITS[c]) for c in word))
+    total, digit = 0, 0
+    for char in word:
+        if char == "百":
+            total += (digit or 1) * 100
+            digit = 0
+        elif char == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        else:
+            digit = _DIGITS[char]
+    return total + digit
+
+
 def gazetteer_of(vocab: Vocabulary) -> Gazetteer:
     """The vocabulary's gazetteer (built and cached on it when the vocabulary was read without one)."""
     gazetteer = vocab.cache.get("gazetteer")
@@ -65,7 +98,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         >>> m.doc_nos, m.masked
         (['渝委办发〔2019〕66号'], 'Ⓓ支持了哪些项目?')
     """
-    text = normalize_text(question.replace("\n", " "))
+    text = arabic_numerals(normalize_text(question.replace("\n", " ")))
     key = match_key(text)
     mentions = Mentions(text=text, key=key)
     masker = Masker(key)
@@ -107,6 +140,8 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     read_indicator_words(mentions, masker, vocab)
     if not (mentions.kinds() - {"year", "field"}):
         read_indicator_word_alone(mentions, masker, vocab)
+    if not (mentions.kinds() & _SPECIFIC_KINDS):
+        _read_project_word(mentions, masker, gazetteer)
     read_unknown_names(mentions, masker, vocab, gazetteer)
     mentions.masked = masker.text()
     if _EXISTENCE.search(key) and not (mentions.kinds() & _SPECIFIC_KINDS):
@@ -205,6 +240,19 @@ def _read_remaining_topic(mentions: Mentions, masker: Masker, gazetteer: Gazette
     if start < 0:
         return
     _add_topic(mentions, masker, gazetteer, word, start)
+
+
+def _read_project_word(mentions: Mentions, masker: Masker, gazetteer: Gazetteer) -> None:
+    """A word of ≥ 3 characters that project names hold, typed without 关于/涉及 (乡村医生补助有哪些单位 ->
+    乡村医生, without its generic tail): the topic word of a question naming nothing more specific."""
+    words = [w for w in content_words_of(masker.text()) if not any(f in w for f, _ in BUDGET_FIELDS)]
+    for word in sorted(words, key=len, reverse=True):
+        for candidate in (word, _GENERIC_TAIL.sub("", word)):
+            if len(candidate) >= 3 and any(candidate in text for text in gazetteer.project_texts):
+                start = masker.free_text(mentions.key).find(candidate)
+                if start >= 0:
+                    _add_topic(mentions, masker, gazetteer, candidate, start)
+                    return
 
 
 def _add_topic(mentions: Mentions, masker: Masker, gazetteer: Gazetteer, word: str, start: int) -> None:
