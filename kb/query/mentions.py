@@ -247,7 +247,7 @@ def _read_project_word(mentions: Mentions, masker: Masker, gazetteer: Gazetteer)
     乡村医生, without its generic tail): the topic word of a question naming nothing more specific."""
     words = [w for w in content_words_of(masker.text()) if not any(f in w for f, _ in BUDGET_FIELDS)]
     for word in sorted(words, key=len, reverse=True):
-        for candidate in (word, _GENERIC_TAIL.sub("", word)):
+        for candidate in (_GENERIC_TAIL.sub("", word),):  # 医疗补助 -> 医疗: too general to be a topic
             if len(candidate) >= 3 and any(candidate in text for text in gazetteer.project_texts):
                 start = masker.free_text(mentions.key).find(candidate)
                 if start >= 0:
