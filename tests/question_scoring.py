@@ -36,6 +36,7 @@ from kb.core.errors import KBError
 from kb.core.normalize import normalize_text
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "data" / "questions"
+FRESH_DIR = QUESTIONS_DIR / "fresh"  # the second set, written later from the documents alone (issue 11 follow-up)
 ABSENT_WORDS = ("没有", "未找到", "不在", "无")
 TOLERANCE = 0.005  # amounts are printed to 2 decimals (万元)
 # Row columns holding bookkeeping numbers, not figures: never matched as numbers (still searched as text).
@@ -48,19 +49,24 @@ SMALL_COUNT = 12  # integers up to this are counts as often as amounts (“3 个
 
 
 def load_questions(split: str | None = None) -> list[dict]:
-    """The items of questions.jsonl, optionally only those of ``split`` ("dev" or "holdout")."""
+    """The items of questions.jsonl, optionally only those of ``split``.
+
+    "dev" or "holdout" read the first set; "fresh-dev", "fresh-holdout" (or "fresh" for both) read
+    ``fresh/questions.jsonl``.
+    """
     return _load("questions.jsonl", split)
 
 
 def load_conversations(split: str | None = None) -> list[dict]:
-    """The conversations of conversations.jsonl, optionally only those of ``split``."""
+    """The conversations of conversations.jsonl, optionally only those of ``split`` (as in load_questions)."""
     return _load("conversations.jsonl", split)
 
 
 def _load(name: str, split: str | None) -> list[dict]:
-    items = [json.loads(line) for line in (QUESTIONS_DIR / name).read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    return [item for item in items if split is None or item["split"] == split]
+    fresh = bool(split) and split.startswith("fresh")
+    folder = FRESH_DIR if fresh else QUESTIONS_DIR
+    items = [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [item for item in items if split in (None, "fresh") or item["split"] == split]
 
 
 def numbers_in(text: str) -> list[float]:
@@ -260,6 +266,18 @@ def run_conversations(store: Any, split: str) -> SetResult:
 
 
 def summary(questions: dict[str, SetResult], turns: dict[str, SetResult]) -> str:
-    """'questions dev x/y (p%), holdout x/y (p%); conversation turns dev …, holdout …'."""
-    return (f"questions dev {questions['dev'].line()}, holdout {questions['holdout'].line()}; "
-            f"conversation turns dev {turns['dev'].line()}, holdout {turns['holdout'].line()}")
+    """'questions dev x/y (p%), holdout x/y (p%)[, fresh-dev …]; conversation turns dev …, holdout …' over the
+    splits given."""
+    return (f"questions {', '.join(f'{split} {result.line()}' for split, result in questions.items())}; "
+            f"conversation turns {', '.join(f'{split} {result.line()}' for split, result in turns.items())}")
+
+
+def absent_items(split: str | None = None) -> list[dict]:
+    """Every question and conversation turn marked ``absent`` (of one split, or of both sets when None)."""
+    splits = [split] if split else ["dev", "holdout", "fresh-dev", "fresh-holdout"]
+    found = []
+    for name in splits:
+        found += [item for item in load_questions(name) if item.get("absent")]
+        found += [turn for conversation in load_conversations(name) for turn in conversation["turns"]
+                  if turn.get("absent")]
+    return found

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kb.query.absent import absent_answer
 from kb.query.answer import Answer, closest_names, sources_of
+from kb.query.counting import asks_project_counts, project_count_answer
 from kb.query.frame import Frame, read_frame
 from kb.query.index import precomputed_result
 from kb.query.mentions import Mentions, content_words
@@ -34,6 +36,7 @@ MAX_QUESTION_CHARS = 500
 _GENERIC_TAILS = ("补助资金", "专项资金", "补助", "补贴", "资金", "经费", "项目", "专项", "费用", "的钱")
 # A word shaped like a unit or place name (北碚区社保中心, 成都市社保中心, 北京市): a unit the graph does not hold.
 _QUESTION_CHARS = re.compile(r"[哪各每几些个所全该本这那其有的在和与及或是]|地$|^$")
+_ASKS_EXISTENCE = re.compile(r"有没有|有无|是否有|有没|存在")
 _UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:经开区|开发区|区|县|市)(?:[\u4e00-\u9fff]{0,10}?(?:中心|局|委员会|办公室|所|站))?")
 
 
@@ -62,6 +65,12 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
         raise question_error("Q_EMPTY_STORE")
     previous_frame = getattr(previous, "frame", None)
     frame = read_frame(question, vocab, previous_frame, getattr(previous, "rows", None))
+    absent = absent_answer(question, frame, vocab)  # a place, title or issuer the store does not hold
+    if absent is not None:
+        return absent
+    counted = asks_project_counts(frame.mentions) if frame.intent != "follow_up" else None
+    if counted:  # 哪个单位的项目最多: units by their number of projects
+        return project_count_answer(store, vocab, question, frame, counted)
     content = content_words(frame.mentions)
     unknown_unit = _unknown_unit(frame.mentions, content, vocab)
     if unknown_unit:
@@ -163,8 +172,12 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
         else:
             text, suggestions = explain_empty(store, vocab, result.template, result.params)
         return Answer(rows=[], answer=note + text, sources=[], method=method, suggestions=suggestions, **base)
+    listed = rows
     text, rows = _state(result.template, rows, result.params, frame, focus)
-    return Answer(rows=rows, answer=note + text, sources=sources_of(store, vocab, rows), method=method, **base)
+    answer = Answer(rows=rows, answer=note + text, sources=sources_of(store, vocab, rows), method=method, **base)
+    if len(distinct_items(listed)) > len(distinct_items(rows)) > 0:  # 最大的: "这些"/"哪个最少" mean the listing
+        answer.list_rows = sort_rows(listed, frame.operation)
+    return answer
 
 
 def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: str | None) -> tuple[str, list]:
@@ -175,8 +188,13 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
             return "；".join(render("Q_FIGURE_ABSENT", unit=short_unit(row["unit"]), year=row["year"],
                                    label=field_label(focus)) for row in rows), []
         keep = ("unit", "year", "kind", focus, f"{focus}_line", "file")
-        rows = [{column: row.get(column) for column in keep} for row in rows]
-        return sentence(template, rows, params, focus=focus), rows
+        absent = "".join(render("Q_FIGURE_ABSENT", unit=short_unit(row["unit"]), year=row["year"],
+                                label=field_label(focus)) for row in rows if row.get(focus) is None)
+        rows = [{column: row.get(column) for column in keep} for row in rows if row.get(focus) is not None]
+        return sentence(template, rows, params, focus=focus) + absent, rows  # 綦江和万盛的项目支出: one absent
+    if operation == "count" and template.startswith("policies") and any(row.get("doc_no") for row in rows):
+        documents = list(dict.fromkeys(row["doc_no"] for row in rows if row.get("doc_no")))  # 引用了几个文件
+        return f"共 {len(documents)} 个文件。{sentence(template, rows, params, focus=focus)}", rows
     if operation in ("sum", "count", "max", "min") and measure_of(rows) is not None or operation == "count":
         what = field_label(params.get("field")) if template == "budget_ranking" else ""
         ordered = sort_rows(rows, operation)
@@ -191,6 +209,8 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
             return f"按金额{order}排前 {top[0]} 的是：{'；'.join(items)}。", ordered
         picked = apply_operation(ordered, operation)
         lead = operation_sentence(ordered, operation, picked, what)
+        if operation in ("max", "min") and not frame.post_filters.get("ranked"):
+            return lead, picked  # 最少的单位: the one picked (a ranking asked for lists them all)
         if template == "budget_ranking":
             items = [f"{short_unit(row['unit'])} {row['year']} 年 {wan_yuan(row['value'])}" for row in ordered]
             return f"{lead}排名：{'；'.join(items)}。", ordered
@@ -201,6 +221,7 @@ def _state(template: str, rows: list[dict], params: dict, frame: Frame, focus: s
 def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
     units = "、".join(short_unit(u) for u in frame.post_filters.get("unit", frame.units)) or "所问单位"
     what = (frame.params.get("keyword") or frame.params.get("program") or frame.params.get("doc_no")
+            or frame.params.get("project")
             or frame.params.get("indicator") or frame.params.get("level") or "所问内容")
     noun = "项目" if any(row.get("project") for row in everywhere) else "记录"
     by_unit: dict[str, list[str]] = {}
@@ -214,8 +235,24 @@ def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
 def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, previous: Answer | None) -> Answer:
     """An operation on the previous answer's rows ("其中金额最大的是哪个？", "这些一共多少钱？")."""
     rows = list(getattr(previous, "rows", None) or [])
-    if frame.operation in ("sum", "count") and getattr(previous, "list_rows", None):
-        rows = list(previous.list_rows)  # "这些" after "其中最大的": the listing, not the one picked
+    if frame.operation == "units" and rows:  # "是哪个单位的？": the units of the previous rows
+        return _units_answer(store, vocab, question, frame, previous, rows)
+    if frame.operation == "filter":  # "其中綦江的有哪些？": the previous listing, of the units named
+        listing = list(getattr(previous, "list_rows", None) or rows)
+        rows = bound_rows(filter_rows(listing, {"unit": frame.post_filters.get("unit", [])}),
+                          frame.post_filters.get("amount", []))
+        units = "、".join(short_unit(u) for u in frame.post_filters.get("unit", [])) or "符合条件"
+        text = (f"上一个回答的 {len(distinct_items(listing))} 项中，{units}的有 {len(distinct_items(rows))} 项："
+                f"{sentence(previous.template, rows, previous.params, focus=previous.focus)}" if rows else
+                f"上一个回答的 {len(distinct_items(listing))} 项中没有{units}的。")
+        frame.operation, frame.params = "list", dict(previous.params)
+        answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, rows, text,
+                        sources_of(store, vocab, rows), "follow-up", [], [], previous.focus, None, "list", [], frame)
+        answer.list_rows = rows if len(distinct_items(rows)) > 1 else []
+        return answer
+    listing = list(getattr(previous, "list_rows", None) or [])
+    if listing and (frame.operation in ("sum", "count") or len(distinct_items(listing)) > len(distinct_items(rows))):
+        rows = list(previous.list_rows)  # "这些" or "哪个最少" after "其中最大的": the listing, not the one picked
     if not rows:
         raise question_error("Q_NOTHING_BEFORE")
     if measure_of(rows) is None and frame.operation != "count":
@@ -225,12 +262,37 @@ def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, pre
     ordered = sort_rows(rows, frame.operation)
     picked = apply_operation(ordered, frame.operation)
     text = operation_sentence(ordered, frame.operation, picked, what)
-    shown = picked if frame.operation in ("max", "min") else ordered
+    top = frame.post_filters.get("top")
+    if top:  # "前三个是哪些？": the first N of the previous rows by amount
+        keep = {item_key(row) for row in distinct_items(ordered)[:top[0]]}
+        picked = [row for row in ordered if item_key(row) in keep]
+        measure = measure_of(picked)
+        text = f"按金额从大到小排前 {top[0]} 的是：" + "；".join(
+            f"{short_unit(row.get('unit'))} {row.get('project') or row.get('doc_no') or row.get('year')} "
+            f"{money(row[measure])} 万元" for row in distinct_items(picked)) + "。"
+    shown = picked if frame.operation in ("max", "min") or top else ordered
     frame.params = dict(previous.params)
     answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, shown,
                     f"在上一个回答的 {len(distinct_items(rows))} 项中：{text}", sources_of(store, vocab, shown),
                     "follow-up", [], [], previous.focus, None, frame.operation, [], frame)
     answer.list_rows = rows if len(distinct_items(rows)) > 1 else list(getattr(previous, "list_rows", []) or [])
+    return answer
+
+
+def _units_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, previous: Answer, rows: list) -> Answer:
+    """The units the previous rows belong to, with their items ("这些项目各是哪个单位的？")."""
+    by_unit: dict[str, list[str]] = {}
+    for row in distinct_items(rows):
+        items = by_unit.setdefault(short_unit(row.get("unit")) or "（未注明单位）", [])
+        label = row.get("project") or row.get("doc_no") or ""
+        if label and label not in items:
+            items.append(label)
+    parts = [f"{unit}（{'、'.join(items)}）" if items else unit for unit, items in by_unit.items()]
+    text = f"上一个回答的 {len(distinct_items(rows))} 项分属 {len(by_unit)} 个单位：{'；'.join(parts)}。"
+    frame.params = dict(previous.params)
+    answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, rows, text,
+                    [], "follow-up", [], [], previous.focus, None, "list", [], frame)
+    answer.list_rows = list(getattr(previous, "list_rows", []) or [])
     return answer
 
 
@@ -306,6 +368,11 @@ def _semantic_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
                              near="、".join(near) or "无")
     rows = [hit.to_row() for hit in hits]
     lead = render("Q_SEMANTIC_NOTE", method=semantic.method_name(vocab), query=query)
+    if _ASKS_EXISTENCE.search(frame.mentions.key):  # 有没有关于医疗救助的项目: no template found it, so none
+        names = "、".join(dict.fromkeys(f"{h.project}（{short_unit(h.unit)}）" for h in hits[:3]))
+        text = render("Q_NO_TOPIC", query=query, near=names)
+        return Answer(question, None, {"query": query}, "", list(semantic.COLUMNS), [], note + text, [],
+                      "semantic", content, [h.project for h in hits[:3]], fuzzy=frame.mentions.fuzzy, frame=frame)
     if frame.units:
         inside = [row for row in rows if row["unit"] in frame.units]
         if not inside:

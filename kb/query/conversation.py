@@ -54,6 +54,10 @@ class Conversation:
         except KBError as error:
             detail = error_of(error)
             answer = Answer(question, None, {}, "", [], [], detail["message"], [], "error", error=detail)
+        unread = answer.method == "unresolved" and answer.frame is not None and answer.frame.intent is None
+        if unread and self.last is not None:  # "那北碚区呢？" (not in the store): "那广元呢？" goes on from before
+            self.history.append(answer)
+            return answer
         if answer.frame is not None:  # an unknown name still leaves a frame: "那荣昌呢？" replaces it
             if not answer.list_rows:  # "这些" means the last listing of several items, even a few turns back
                 if len(distinct_items(answer.rows)) > 1:

@@ -41,7 +41,12 @@ _IMPLICIT = {"unit_budget": {"field"}, "budget_ranking": {"field"}, "policies_ci
 _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改成)|[呢]\s*[?？]?\s*$")
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
+_ISSUES = re.compile(r"发了|发过|印发|下发|发的|出台")
+_WHICH_UNITS = re.compile(r"(?:哪个|哪些|哪几个|什么|哪家)(?:单位|区县|部门|地方)(?:的|)[?？]?$|属于(?:哪个|哪些)单位|各是哪个单位")
+_ON_ROWS_OR_TOP = re.compile(r"^(?:其中|这些|上面|以上|里面)?(?:金额|预算)?(?:排)?前")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
+# A ranking asked for (every item in order), not only the largest or smallest one.
+_RANKED = re.compile(r"排名|排序|排行|排一下|从高到低|从大到小|从低到高|从小到大|由高到低|由低到高|由大到小|由小到大|升序|降序|依次")
 _PROJECT_INTENTS = {"policies_of_project", "project_indicators", "project_detail"}
 # A project's question asked again of another unit ("那綦江呢？" after "这个项目的依据文件是什么？").
 _UNIT_ANALOGUE = {"policies_of_project": "policies_of_unit", "project_detail": "unit_projects",
@@ -162,6 +167,8 @@ def choose(mentions: Mentions, registry: Registry, prediction) -> Frame:
             continue
         if names_nothing and probability < MIN_CONFIDENCE:
             break  # no name and no clear intent: semantic search answers, and says so
+        if intent == "policies_cited_by_several_units" and len(mentions.units) == 1:
+            continue  # "荣昌都引用了哪些文件": one unit's 文件, not those shared by several
         template = registry.get(intent)
         candidate = _with_keyword(mentions) if "keyword" in template.params else mentions
         dropped = present - _takes(template)
@@ -183,6 +190,10 @@ def _frame(intent: str, operation: str, params: dict, mentions: Mentions, templa
     takes = _takes(template)
     if mentions.units and "unit" not in takes and not mentions.projects:
         post["unit"] = list(mentions.units)
+    elif mentions.units and mentions.projects and not any(unit in mentions.units for _, unit, _ in mentions.projects):
+        post["unit"] = list(mentions.units)  # 万盛有没有乡村振兴经费: another unit's project is not 万盛's
+    if _RANKED.search(mentions.key):
+        post["ranked"] = [True]
     if mentions.years and "year" not in takes:
         post["year"] = list(mentions.years)
     if mentions.amount_bounds:
@@ -260,7 +271,7 @@ def _alternative_readings(mentions: Mentions, vocab: Vocabulary) -> list[Mention
 def _names_only(mentions: Mentions) -> str:
     """What the masked question holds besides names and punctuation (short = a follow-up such as 那Ⓤ呢)."""
     text = re.sub(f"[{''.join(MARKERS.values())}]", "", mentions.masked)
-    return re.sub(r"[\s?？。!！,，、]|那么|那|呢|还有|的|换成|改成|再看看|再看", "", text)
+    return re.sub(r"[\s?？。!！,，、]|那么|那|呢|还有|的|换成|改成|再看看|再看|它们|它|该单位|这个单位", "", text)
 
 
 def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, previous: Frame, rows: list,
@@ -275,6 +286,30 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
             "max", "min", "sum", "count"):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
     specific = kinds & set(_SPECIFIC) or kinds & {"unit", "year"}
+    if kinds == {"unit"} and rows and _ON_ROWS.search(key) and any(row.get("unit") for row in rows):
+        return Frame("follow_up", "filter", {}, mentions, list(mentions.units), {"unit": list(mentions.units)}, 1.0,
+                     "rows")  # "其中綦江的有哪些？": the previous rows of that unit
+    if not specific and rows and mentions.amount_bounds:  # "超过100万的有哪些？": the previous listing, bounded
+        return Frame("follow_up", "filter", {}, mentions, previous.units, {"amount": list(mentions.amount_bounds)},
+                     1.0, "rows")
+    if not specific and rows and _WHICH_UNITS.search(key) and not re.search("最|前", key):  # "是哪个单位的？"
+        return Frame("follow_up", "units", {}, mentions, previous.units, {}, 1.0, "rows")
+    if not specific and rows and mentions.top and _ON_ROWS_OR_TOP.search(key):  # "前三个是哪些？"
+        return Frame("follow_up", "max", {}, mentions, previous.units, {"top": [mentions.top]}, 1.0, "rows")
+    wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
+    one_project = len({(row.get("project"), row.get("unit")) for row in rows if row.get("project")}) == 1
+    if (_PRONOUN.search(key) and not specific and len(previous.mentions.doc_nos) == 1 and not previous.mentions.projects
+            and not (wants_project and one_project)):  # (它的绩效指标 after a 文件 of one project: that project)
+        doc_no = previous.mentions.doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件
+        if _ISSUES.search(key) and "〔" in doc_no:  # "它还发了哪些文件？": its issuer
+            carried = replace(mentions, issuer_codes=[doc_no.split("〔")[0]],
+                              masked=_PRONOUN.sub(MARKERS["issuer_code"], mentions.masked, 1))
+        else:
+            carried = replace(mentions, doc_nos=[doc_no], masked=_PRONOUN.sub(MARKERS["doc_no"], mentions.masked, 1))
+        frame = choose(carried, registry, classify(carried.masked))
+        if frame.intent:
+            frame.follow_up = "pronoun"
+            return frame
     if not specific and rows and prediction.operation in ("max", "min", "sum", "count") and not (
             fresh.intent and fresh.confidence >= 0.9 and fresh.template not in ("list_units", "budget_ranking")):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
@@ -290,14 +325,21 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
             if frame.intent:
                 frame.follow_up = "pronoun"
                 return frame
+    row_units = list(dict.fromkeys(row.get("unit") for row in rows if row.get("unit")))
+    if _PRONOUN.search(key) and not specific and len(row_units) == 1 and not mentions.projects:
+        carried = replace(mentions, units=row_units, masked=_PRONOUN.sub(MARKERS["unit"], mentions.masked, 1))
+        frame = choose(carried, registry, classify(carried.masked))  # "它有哪些项目？" after "最高的是哪个单位"
+        if frame.intent:
+            frame.follow_up = "pronoun"
+            return frame
     short = len(_names_only(mentions)) <= 4 or bool(_REFERS_BACK.search(key))
     by_year = bool(_BY_YEAR.search(key))
     if not short and not by_year:
         return None
     rest = _names_only(mentions)
     names_something = bool(kinds - {"field"})
-    if fresh.intent and names_something and not _REFERS_BACK.search(key):
-        return None  # names something, and no 那…/…呢: a question of its own ("万胜的三公经费")
+    if fresh.intent and names_something and not _REFERS_BACK.search(key) and rest:
+        return None  # names something, and no 那…/…呢: a question of its own ("万胜的三公经费"); "2023年的" is not
     if fresh.intent and fresh.confidence >= 0.5 and len(rest) >= 3 and names_something and not key.startswith("那"):
         return None  # a complete question of its own ("荣昌有哪些项目呢？")
     if not kinds and not by_year:
@@ -343,6 +385,8 @@ def _merge(old: Mentions, new: Mentions) -> Mentions:
         merged.projects = []
     if new.projects and not new.units:
         merged.units = []
+    for attribute in ("unknown_places", "unknown_titles", "unknown_issuers"):  # what this question names only
+        setattr(merged, attribute, list(getattr(new, attribute)))
     if new.budget_field:
         merged.budget_field = new.budget_field
     if new.scheme:

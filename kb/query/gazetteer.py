@@ -19,9 +19,12 @@ Example:
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import re
 import unicodedata
 from array import array
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +47,12 @@ _ISSUER_SHORT = (("人力资源和社会保障局", "人社局"), ("人民政府
                  ("国有资产监督管理委员会", "国资委"), ("社会保险局", "社保局"), ("教育委员会", "教委"),
                  ("卫生和计划生育委员会", "卫计委"), ("农业委员会", "农委"), ("交通委员会", "交委"),
                  ("文化委员会", "文委"))
+# Abbreviations of the domain's words (full, short) that people type in names of projects, programs and 文件.
+_ABBREVIATIONS = (("国有企业", "国企"), ("社会保险", "社保"), ("人力资源和社会保障", "人社"), ("军队转业干部", "军转干部"),
+                  ("民办教师", "民师"), ("养老和医疗补助", "养老医疗补助"))
+# Suffixes of Chinese place names, longest first: a place's short form is its name without one (成都市 -> 成都).
+_PLACE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区",
+                   "省", "市", "区", "县", "盟", "旗")
 _TITLE_CUT = re.compile(r"^(?:.*?(?:关于|印发|转发))|(?:的(?:通知|意见|实施意见|办法|批复|决定|函))$")
 
 
@@ -81,18 +90,26 @@ class Gazetteer:
     entries: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
     syllables: array = field(default_factory=lambda: array("H"))
     project_texts: list[str] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)
     _exact: Any = None
     _pinyin: Any = None
     _pinyin_surfaces: dict[str, str] = field(default_factory=dict)
+    _places: Any = None
 
     def add(self, surface: str, kind: str, value: Any) -> None:
-        """Add one surface form (made a ``match_key``) naming ``value`` of ``kind``; short forms are ignored."""
+        """Add one surface form (made a ``match_key``) naming ``value`` of ``kind``, and the same form with the
+        domain's abbreviations people type (国有企业 -> 国企, 社会保险 -> 社保 …); short forms are ignored."""
         key = match_key(surface)
         if len(key) < _MIN_EXACT.get(kind, 2):
             return
-        values = self.entries.setdefault(key, [])
-        if (kind, value) not in values:
-            values.append((kind, value))
+        forms = [key]
+        if kind in ("project", "program", "title"):
+            for full, short in _ABBREVIATIONS:
+                forms += [form.replace(full, short) for form in forms if full in form]
+        for form in forms:
+            values = self.entries.setdefault(form, [])
+            if (kind, value) not in values:
+                values.append((kind, value))
 
     @classmethod
     def build(cls, vocab: Any) -> "Gazetteer":
@@ -138,6 +155,7 @@ class Gazetteer:
             if level.endswith("指标") and len(level) > 4:
                 add(level[:-2] + "类指标", "indicator_type", level)
         gazetteer.project_texts = sorted({match_key(p.name) for p in vocab.projects})
+        gazetteer.places = _places_not_held(vocab)
         gazetteer.syllables = _syllable_table()
         gazetteer.make()
         return gazetteer
@@ -159,6 +177,25 @@ class Gazetteer:
         if len(pinyin):
             pinyin.make_automaton()
         self._exact, self._pinyin = exact, pinyin
+        places = ahocorasick.Automaton()
+        for surface, name in self.places.items():
+            places.add_word(surface, (surface, name))
+        if len(places):
+            places.make_automaton()
+        self._places = places
+
+    def foreign_places(self, key: str) -> list[tuple[int, int, str]]:
+        """Places of China the store holds no unit of (成都, 江北区, 四川省广安市 …) named in ``key`` (a match key
+        with known names blanked out), longest first, not overlapping: (start, end, surface)."""
+        if not len(self._places or ()):
+            return []
+        found = sorted(((end - len(surface) + 1, end + 1, surface) for end, (surface, _) in self._places.iter(key)),
+                       key=lambda item: (item[0] - item[1], item[0]))
+        chosen: list[tuple[int, int, str]] = []
+        for start, end, surface in found:
+            if all(end <= other_start or start >= other_end for other_start, other_end, _ in chosen):
+                chosen.append((start, end, surface))
+        return sorted(chosen)
 
     def pinyin_code(self, text: str) -> str:
         """``text`` with each CJK character replaced by its syllable's code (same length; tones dropped)."""
@@ -261,6 +298,49 @@ def issuer_forms(name: str) -> list[str]:
     return [form for form in dict.fromkeys(forms) if len(form) >= 4 or form.endswith("局")]
 
 
+def place_forms() -> dict[str, str]:
+    """Every place name of China's administrative divisions (provinces, cities, districts and counties, from
+    the adcodes table the ``cpca`` package ships) and the short forms people type, as match keys -> full name.
+
+    Short forms drop the suffix (成都市 -> 成都, 四川省 -> 四川) for provinces and prefecture-level cities
+    everywhere, and for the districts and counties of 重庆 and 四川 (the corpus' provinces: 万州区 -> 万州).
+    Names of two characters ending in 区 (城区, 郊区, 矿区), or in 县 outside 重庆/四川 (费县 in 经费县级), are left out:
+    they are parts of ordinary words too.
+    Returns {} when the table cannot be found (the guard then relies on unit-shaped words alone).
+    """
+    spec = importlib.util.find_spec("cpca")  # located, not imported (cpca imports pandas)
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    table = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    if not table.exists():
+        return {}
+    forms: dict[str, str] = {}
+    with table.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code, name = row["adcode"], row["name"].strip()
+            local = code[:2] in ("50", "51")
+            if (len(name) < 2 or name.startswith(("市辖", "省直辖")) or (len(name) == 2 and name.endswith("区"))
+                    or (len(name) == 2 and name.endswith("县") and not local)):
+                continue
+            forms.setdefault(match_key(name), name)
+            upper = code[4:6] == "00" or local  # a province or city, or in 重庆/四川
+            suffix = next((s for s in _PLACE_SUFFIXES if name.endswith(s)), "")
+            core = name[:-len(suffix)] if suffix else name
+            if upper and suffix and len(core) >= 2:
+                forms.setdefault(match_key(core), name)
+    return forms
+
+
+def _places_not_held(vocab: Any) -> dict[str, str]:
+    """``place_forms`` less the places the store's units are in or named by (荣昌, 广元市, 四川省 …) and less any
+    place written inside a name the graph holds (a project, 文件 title, issuer or program)."""
+    held = [match_key(text) for unit in vocab.units.values() for text in (unit.name, unit.region or "", *unit.aliases)]
+    held += [match_key(text) for text in (*vocab.project_names(), *vocab.programs, *vocab.issuers.values(),
+                                          *(title for titles in getattr(vocab, "titles", {}).values() for title in titles))]
+    joined = "\n".join(held)
+    return {surface: name for surface, name in place_forms().items() if surface not in joined}
+
+
 def _syllable_table() -> array:
     """Syllable id per CJK code point (0x3400–0x9FFF), from pypinyin's single-character table (first
     reading, tones dropped); ids start at 1."""
@@ -276,4 +356,4 @@ def _syllable_table() -> array:
     return table
 
 
-__all__ = ["Gazetteer", "KINDS", "Match", "issuer_forms", "select", "title_forms"]
+__all__ = ["Gazetteer", "KINDS", "Match", "issuer_forms", "place_forms", "select", "title_forms"]

@@ -54,6 +54,11 @@ class Mentions:
         top: N of "前N" (排前三的项目), else 0.
         topic_reading: the same question with its longest content word read as a topic word (荣昌有没有乡村医生补助),
             when it asks whether something exists; the frame keeps the reading the classifier finds clearer.
+        surfaces: (kind, text as typed) of every gazetteer name read.
+        unknown_places: places of China named that no stored unit is in (成都, 江北区, 万州), or another body of a
+            stored unit's place (荣昌区医保局, 綦江区教委): the question is about a unit the store does not hold.
+        unknown_titles: 文件 titles named (《…》, or words ending in 通知/意见/办法/条例 …) that no stored 文件 has.
+        unknown_issuers: issuing bodies named (…厅, …局, …委员会, …办公室) that no stored 文件 was issued by.
     """
 
     text: str
@@ -78,6 +83,10 @@ class Mentions:
     alternatives: list = field(default_factory=list)
     topic_reading: "Mentions | None" = None
     top: int = 0
+    surfaces: list[tuple[str, str]] = field(default_factory=list)
+    unknown_places: list[str] = field(default_factory=list)
+    unknown_titles: list[str] = field(default_factory=list)
+    unknown_issuers: list[str] = field(default_factory=list)
 
     def kinds(self) -> set[str]:
         """Kinds of names found ("doc_no", "unit", ...), the vocabulary of template parameters."""

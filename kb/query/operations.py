@@ -28,7 +28,8 @@ def measure_of(rows: list[dict]) -> str | None:
 
 def item_key(row: dict) -> tuple:
     """What one row is about: a project (unit, project, year), a 文件 (doc_no), or a unit's figure (unit, year)."""
-    if row.get("project"):  # two projects of one unit may share a name (苍溪's 档案整理工作经费): the amount tells
+    if isinstance(row.get("project"), str) and row["project"]:  # (a subject row's "project" is its 项目 amount)
+        # two projects of one unit may share a name (苍溪's 档案整理工作经费): the amount tells
         return ("project", row.get("unit"), row["project"], row.get("year"), row.get("amount"))
     if row.get("doc_no"):
         return ("doc_no", row["doc_no"])
@@ -92,7 +93,7 @@ def sort_rows(rows: list[dict], operation: str) -> list[dict]:
 
 
 def _label(row: dict) -> str:
-    if row.get("project"):
+    if isinstance(row.get("project"), str) and row["project"]:
         return f"{short_unit(row.get('unit'))} {row['project']}"
     if row.get("doc_no"):
         return row["doc_no"]
