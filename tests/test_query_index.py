@@ -149,3 +149,30 @@ def test_the_citation_aggregations_are_precomputed_at_ingest_and_served_from_the
         assert both.params["first_unit"] and [row["doc_no"] for row in both.rows] == [doc_no for doc_no, _, _ in shared]
         assert ask(store, "綦江区和苍溪县共同引用了哪些文件？").rows == []
     assert path.stat().st_mtime_ns == written
+
+
+def test_adding_a_document_reuses_the_stored_vectors_and_equals_a_fresh_build(tmp_path, monkeypatch):
+    """An ingest takes the vectors of unchanged passages from the index written before: after adding one
+    document to a four-document store, the file holds the same rows and vectors as an index built from nothing."""
+    from kb.query import semantic
+    from kb.query.vocabulary import vocabulary
+    from kb.store import open_store
+
+    files = sorted((SHARED / "corpus").iterdir())
+    db = tmp_path / "kb-data"
+    lexical = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO), "KB_EMBEDDING_MODEL": ""}
+    for batch in (files[:-1], files[-1:]):
+        done = subprocess.run([sys.executable, "-m", "kb.cli", "ingest", *map(str, batch), "--db", str(db)],
+                              capture_output=True, text=True, env=lexical, timeout=900)
+        assert done.returncode == 0, done.stderr
+    monkeypatch.setenv("KB_EMBEDDING_MODEL", "lexical")
+    with open_store(db) as store:
+        vocab = vocabulary(store)
+        kept = semantic.load_index(store, vocab)
+        (db / semantic.INDEX_FILE).unlink()
+        fresh = semantic.build_index(store, vocab)
+    assert kept is not None and len(kept.rows) == len(fresh.rows) == 52
+    assert [row["project"] for row in kept.rows] == [row["project"] for row in fresh.rows]
+    assert np.array_equal(kept.names, fresh.names) and np.array_equal(kept.passages, fresh.passages)
+    teacher = next(i for i, row in enumerate(fresh.rows) if row["project"] == "代发民办教师养老和医疗补助资金")
+    assert fresh.passages[teacher].any() and fresh.rows[teacher]["amount"] == 168
