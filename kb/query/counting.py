@@ -1,7 +1,7 @@
 """Units ranked by how many projects they run ("哪个单位的项目最多？", "项目数量最少的区县").
 
-No template counts projects per unit; ``unit_projects`` is run once per unit (each a named, parameterised
-query) and the distinct projects of each are counted, so the count is the one ``kb ask "广元有几个项目"`` gives.
+One read counts every unit's projects (``cypher/internal/unit_project_counts``: a project counted once per
+name and amount, as ``unit_projects`` lists them), so the count is the one ``kb ask "广元有几个项目"`` gives.
 
 Example:
     >>> project_count_answer(store, vocab, "哪个单位的项目最多", frame).answer  # doctest: +SKIP
@@ -33,20 +33,24 @@ def asks_project_counts(mentions: Any) -> str | None:
 def project_count_answer(store: Any, vocab: Any, question: str, frame: Any, operation: str):
     """The units with their numbers of projects, the most (or fewest) first; ties said.
 
+    Args:
+        store: an open kb.store Store. vocab: its vocabulary (unused beyond the caller's contract).
+        question: the question as typed. frame: its ``kb.query.frame.Frame`` (the year filter, if any).
+        operation: "max", "min" or "list" (``asks_project_counts``).
+
+    Raises:
+        StoreQueryFailed: from the store.
+
     Returns:
         ``kb.query.answer.Answer`` (template unit_projects, rows {unit, year, count}).
     """
     from kb.query.answer import Answer
     from kb.query.sentences import short_unit
-    from kb.query.templates import run_template
+    from kb.query.templates import run_internal
 
     year = frame.mentions.years[0] if frame.mentions.years else 0
-    rows = []
-    for unit in sorted(vocab.units):
-        result = run_template(store, "unit_projects", {"unit": unit, "year": year})
-        projects = {(row["project"], row.get("amount")) for row in result.rows}
-        if projects:
-            rows.append({"unit": unit, "year": result.rows[0].get("year"), "count": len(projects)})
+    rows = [{"unit": row["unit"], "year": row["year"], "count": int(row["count"])}
+            for row in run_internal(store, "unit_project_counts", {"year": year}) if row["count"]]
     rows.sort(key=lambda row: (row["count"] if operation == "min" else -row["count"], row["unit"]))
     listing = "；".join(f"{short_unit(row['unit'])} {row['count']} 个" for row in rows)
     if not rows:
