@@ -166,9 +166,16 @@ def test_adding_a_document_reuses_the_stored_vectors_and_equals_a_fresh_build(tm
                               capture_output=True, text=True, env=lexical, timeout=900)
         assert done.returncode == 0, done.stderr
     monkeypatch.setenv("KB_EMBEDDING_MODEL", "lexical")
+    embedded: list[str] = []
+    lexical_embed = semantic.embeddings.lexical_embed
     with open_store(db) as store:
         vocab = vocabulary(store)
         kept = semantic.load_index(store, vocab)
+        monkeypatch.setattr(semantic.embeddings, "lexical_embed",
+                            lambda texts: embedded.extend(texts) or lexical_embed(texts))
+        semantic.build_index(store, vocab)  # nothing changed since the ingest: every vector is reused
+        assert embedded == []
+        monkeypatch.setattr(semantic.embeddings, "lexical_embed", lexical_embed)
         (db / semantic.INDEX_FILE).unlink()
         fresh = semantic.build_index(store, vocab)
     assert kept is not None and len(kept.rows) == len(fresh.rows) == 52
