@@ -38,6 +38,7 @@ def _timed(function) -> tuple[float, object]:
 
 
 def main() -> None:
+    """Print the worker-isolation figures (corpus through parse_files, hostile files against their limits) as Markdown."""
     parser = argparse.ArgumentParser(description="kb.isolation figures")
     parser.add_argument("--corpus", type=Path, required=True)
     args = parser.parse_args()

@@ -58,6 +58,7 @@ def report(figures: dict, failures: bool = False) -> str:
 
 
 def main() -> None:
+    """Score the question set (dev and holdout, per category) on the ``--db`` store and print it as Markdown."""
     parser = argparse.ArgumentParser(description="question development set pass rates")
     parser.add_argument("--db", type=Path, help="an ingested corpus store (default: ingest ../shared/corpus)")
     parser.add_argument("--failures", action="store_true", help="list every failed question and turn")

@@ -54,6 +54,7 @@ def machine() -> dict:
 
 
 def kb_command(*args: str) -> list[str]:
+    """The ``kb`` CLI run as a child with this interpreter: ``[python, -m, kb.cli, *args]``."""
     return [sys.executable, "-m", "kb.cli", *args]
 
 
@@ -256,6 +257,7 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
 
 
 def main() -> None:
+    """Run every benchmark described in the module docstring and print the figures as Markdown (stdout)."""
     parser = argparse.ArgumentParser(description="budget-kb benchmarks (figures, no pass/fail)")
     parser.add_argument("--corpus", type=Path, required=True, help="folder of real disclosures")
     parser.add_argument("--sizes", default="250,1000,10000", help="synthetic corpus sizes, comma-separated")

@@ -120,6 +120,7 @@ class Masker:
 
 
 def add_value(values: list, value) -> None:
+    """Append ``value`` to the list of found mentions ``values`` unless it is already there (keeps first-found order)."""
     if value not in values:
         values.append(value)
 
