@@ -129,7 +129,8 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]
             recursively for the extensions loaders read, hidden files left out).
 
     Returns:
-        (files in a stable order without duplicates, paths that do not exist as SkippedFile).
+        (files in a stable order without duplicates, paths that do not exist or are not regular files, such
+        as a named pipe whose read could block ingest for ever, as SkippedFile).
     """
     files: dict[Path, None] = {}
     missing = []
@@ -142,6 +143,8 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]
                     files[file] = None
         elif path.is_file():
             files[path] = None
+        elif path.exists():
+            missing.append(SkippedFile(str(path), "不是普通文件（命名管道或设备），未读取"))
         else:
             missing.append(SkippedFile(str(path), "文件或文件夹不存在"))
     return list(files), missing

@@ -1,9 +1,10 @@
 """Hostile and oversized files built inside the tests (nothing downloaded): zip bombs, an encrypted PDF,
-a sheet with too many rows, a slow text, a text too large for a small memory limit, a text with NUL and
+a sheet with too many rows, a slow text, a text whose read never ends, a text too large for a small memory limit, a text with NUL and
 control characters in a project name. Shared by tests/test_faults_*.py."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -88,6 +89,14 @@ def long_sheet(path: Path, rows: int) -> Path:
 def slow_text(path: Path, copies: int = 30) -> Path:
     """A real disclosure repeated ``copies`` times: about 1 MB and 76,000 lines, several seconds to parse."""
     path.write_text(LARGE.read_text(encoding="utf-8") * copies, encoding="utf-8")
+    return path
+
+
+def stuck_text(path: Path) -> Path:
+    """A ``.txt`` name whose read never returns: a named pipe that no process writes to (as a hung network
+    mount gives). A worker given it waits, using no CPU or memory, until the parent's deadline kills it, so
+    the case is a timeout on any machine, whatever the parse speed or the memory limit."""
+    os.mkfifo(path)
     return path
 
 
