@@ -85,12 +85,23 @@ def test_bind_converts_text_and_fills_defaults():
     template = load_registry().get("unit_budget")
     assert template.bind({"unit": RONGCHANG, "year": "2026"}) == {"unit": RONGCHANG, "year": 2026}
     assert template.bind({"unit": RONGCHANG}) == {"unit": RONGCHANG, "year": 0}
-    with pytest.raises(MissingParameter, match="unit"):
+    with pytest.raises(MissingParameter, match=r"缺少参数 unit（单位全称）$"):
         template.bind({"year": "2026"})
     with pytest.raises(MissingParameter, match="整数"):
         template.bind({"unit": RONGCHANG, "year": "二〇二六"})
     with pytest.raises(MissingParameter, match="没有参数"):
         template.bind({"unit": RONGCHANG, "colour": "red"})
+
+
+def test_every_required_parameter_is_explained_in_chinese():
+    """The missing-parameter message a user reads names what to give in Chinese, never the header's English."""
+    for template in load_registry():
+        for name in template.required_params:
+            with pytest.raises(MissingParameter) as error:
+                template.bind({})
+            explanation = str(error.value).split("（", 1)[1]
+            assert not re.search(r"\b(full|name|as stored|canonical|one of|e\.g\.)\b", explanation), explanation
+            break
 
 
 def test_unknown_template_is_a_clear_error(corpus_store):

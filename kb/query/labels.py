@@ -45,6 +45,26 @@ _PROJECT_IS_AMOUNT = {"subject_across_units", "unit_subjects"}
 """Templates whose "project" column is an amount (项目支出 of a subject line), not a project name."""
 
 
+PARAMETER_LABELS = {
+    "unit": "单位全称", "first_unit": "单位全称", "second_unit": "第二个单位的全称", "year": "预算年度，如 2023",
+    "project": "项目名称（与库中一致）", "program": "同类项目名称", "doc_no": "文号，如 渝委办发〔2019〕66号",
+    "issuer_code": "发文机关代字，如 渝人社发", "indicator": "绩效指标名称或其中的词，如 服务对象满意度",
+    "level": "指标类型，如 时效指标", "role": "引用方式", "keyword": "关键词，如 退捕渔民",
+    "subject": "科目编码或名称，如 2210201、住房公积金", "scheme": "科目体系", "field": "排名依据的预算字段",
+}
+"""Template parameter -> what a user must give, in Chinese (the headers' own meanings stay English docs)."""
+
+
+def parameter_label(name: str) -> str:
+    """What template parameter ``name`` asks for, in Chinese; an unknown parameter keeps its name.
+
+    Example:
+        >>> parameter_label("doc_no")
+        '文号，如 渝委办发〔2019〕66号'
+    """
+    return PARAMETER_LABELS.get(name, name)
+
+
 def column_label(column: str, template: str | None = None) -> str:
     """The Chinese header of a result column; ``<figure>_line`` is where that figure stands; an unknown column
     keeps its name.

@@ -28,7 +28,7 @@ from typing import Any, Iterator
 
 from kb.core.errors import InvalidParameter, InvalidTemplate, MissingParameter, TemplateNotFound
 from kb.core.messages import shorten
-from kb.query.labels import column_label
+from kb.query.labels import column_label, parameter_label
 
 CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _HEADER_LINE = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")
@@ -156,7 +156,9 @@ class Template:
             value = params.get(parameter.name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if parameter.required:
-                    raise MissingParameter(f"模板 {self.name} 缺少参数 {parameter.name}（{parameter.meaning}）")
+                    allowed = f"；可选：{'、'.join(parameter.choices)}" if parameter.choices else ""
+                    raise MissingParameter(
+                        f"模板 {self.name} 缺少参数 {parameter.name}（{parameter_label(parameter.name)}{allowed}）")
                 value = parameter.default
             bound[parameter.name] = parameter.convert(value, self.name)
             if parameter.choices and bound[parameter.name] != parameter.default \
