@@ -24,10 +24,10 @@ from rapidfuzz import fuzz
 from kb.core.records import Extraction, Project
 from loaders.indicators import read_indicator_rows
 from kb.core.normalize import match_key
-from loaders.project_forms import form_entries
+from loaders.project_forms import amount_after, form_entries
 from loaders.project_header_tables import header_table_entries, is_project_table_header
 from loaders.project_lists import listed_entries
-from loaders.project_narrative import narrative_entries
+from loaders.project_narrative import clean_project_name, narrative_entries
 from loaders.project_fields import amount_in_yuan, category_from_title, clean_text, read_amount, split_code
 from loaders.project_tables import Entry, budget_list_entries, wide_performance_entries
 from kb.core.doc_no import find_doc_nos
@@ -86,6 +86,7 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
                     field == "amount" and read_amount(values[field]) is None and read_amount(value) is not None):
                 values[field], labels[field] = value, label
     code, name = split_code(values.get("name", ""))
+    name = clean_project_name(name)
     entry = Entry(name=name, source_table=title, first_line=items[first].row.line,
                   last_line=items[last].row.end_line or items[last].row.line,
                   code=values.get("code") or code, category=values.get("category") or category_from_title(title),
@@ -93,6 +94,9 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
                   goal=clean_text(values.get("goal")), unit=values.get("unit") or None,
                   amount_label=labels.get("amount"))
     entry.amount = read_amount(values.get("amount"))
+    if entry.amount is None and first == last:  # one line: a form run together, its money field in the text
+        entry.amount, note = amount_after(" ".join(items[index].text for index in range(first, last + 1)))
+        entry.notes += [note] if note else []
     if entry.amount is not None and amount_in_yuan(labels.get("amount", "")):
         entry.notes.append(f"{labels['amount']} {values['amount']} is in 元; amount converted to 万元.")
         entry.amount = round(entry.amount / 10000, 6)

@@ -1,6 +1,7 @@
 """The project readers for layouts outside the corpus (issue 12), on real dev texts of tests/data/real.
 
-Each test reads one real disclosure of the dev split (never a holdout or fresh one) and asserts the
+Each test reads one real disclosure of the dev or fresh split (the real3 branch's tuning set; never a holdout
+or unseen3 one) and asserts the
 projects, amounts (万元) and 文号 printed in it; the last one reads a loaders_dev example of a project
 table in 元 (tests/data/loaders_dev/README.md).
 """
@@ -60,3 +61,28 @@ def test_a_project_table_found_by_its_header_in_yuan():
                                                                 ("西山村饲料加工基地扩建项目", 85.0)]
     assert extraction.projects[0].basis_refs == ["青财农字〔2023〕505号"]
     assert extraction.unit.kind == "通知" and extraction.unit.year == 2023
+
+
+def test_projects_named_after_a_verb_and_a_cited_doc_no_with_its_verb_cut_off():
+    # "现收回原奉节财农〔2024〕98号下达永乐镇…项目资金200万元、企业科技创新能力提升项目资金100万元"
+    extraction = parse_file(REAL / "r134.txt")
+    assert [(p.name, p.amount) for p in extraction.projects] == [
+        ("永乐镇大坝村产业帮扶车间及配套设施项目", 200.0), ("企业科技创新能力提升项目", 100.0)]
+    assert "奉节财农〔2024〕98号" in {doc.doc_no for doc in extraction.policy_docs}
+
+
+def test_a_leading_year_of_an_enumerated_project_belongs_to_its_name():
+    # "(二)2022年凤泉区耿黄镇东张门村标准化厂房项目144万元(省级资金144万元)": the bracket is its funding split
+    assert _projects("r128.txt") == [("2022年凤泉区大块镇新旺现代牧场建设项目", 43.0),
+                                     ("2022年凤泉区耿黄镇东张门村标准化厂房项目", 144.0)]
+
+
+def test_a_form_run_together_drops_the_fund_note_and_reads_the_total_after_empty_columns():
+    # "项目名称2022年…推广项目(2022年少数民族发展资金项目)主管部门…项目资金(万元)年初预算数全年执行数年度资金总额:38.75万元"
+    assert _projects("r129.txt") == [("2022年原州区健康饮茶“送茶入户”边销茶推广项目", 38.75)]
+
+
+def test_a_list_of_projects_after_fenbie_shi_and_the_fund_a_notice_allocates():
+    projects = _projects("r130.txt")  # "分别是科技活动交流经费5万元,科技项目评审及系统维护费18万元,…"
+    assert projects[:2] == [("科技活动交流经费", 5.0), ("科技项目评审及系统维护费", 18.0)] and len(projects) == 6
+    assert _projects("r131.txt") == []  # "现将2022年度大中型水库移民后期扶持资金25149万元下达给你们": the title's fund
