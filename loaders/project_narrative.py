@@ -2,7 +2,8 @@
 
 Used as a fallback by ``loaders.projects.extract_projects`` when no project block, performance table or
 项目支出预算表 line exists. A sentence such as "社保服务专项预算100万元，主要用于…" names a project
-(a name ending in 项目/专项/经费/补助/资金) with its amount in 万元. Budget aggregates (基本支出, 三公经费,
+(a name ending in 项目/工程/专项/经费/…费/补助/资金) with its amount (万元, or 元 converted). The name
+starts after the sentence's last verb or cited 文号 (下达, 分别是, …98号); budget aggregates (基本支出, 三公经费,
 一般公共预算拨款, subjects with 类/款/项 …) are never read as projects.
 """
 
@@ -16,7 +17,7 @@ from loaders.project_tables import Entry
 
 _PROJECT_SENTENCE = re.compile(
     r"(?P<name>[\u4e00-\u9fff“”\"（）()A-Za-z0-9]{2,40}?(?:项目|工程|专项|经费|补助|补贴|资金|(?<=[\u4e00-\u9fff]{4})费))"
-    r"(?:预算数?|安排|(?:奖补|补助|专项|项目)?资金|经费)?(?:为|共计|计|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*万元")
+    r"(?:预算数?|安排|(?:奖补|补助|专项|项目)?资金|经费)?(?:为|共计|计|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元(?![/每]))")
 # Words after which a project's name starts: the verbs and enumerating words of a sentence that names a
 # project (…98号下达X项目资金200万元, 分别是X经费5万元, 其中X项目10万元), and the end of a cited 文号.
 _NAME_START = re.compile(r"^.*(?:\d号|分别是|分别为|下达|安排|拨付|分配|收回|用于|其中|包括|共计|合计|给予)")
@@ -118,6 +119,8 @@ def narrative_entries(rows: list) -> list[Entry]:
         for clause in re.split(r"[，。；;：:,]", " ".join(row.cells)):
             for match in _PROJECT_SENTENCE.finditer(_LEADING_MARK.sub("", clause.strip())):
                 name, amount = _name_of(match), read_amount(match.group("amount"))
+                if amount and match.group("unit") == "元":  # printed in 元
+                    amount = round(amount / 10000, 6)
                 if not amount or _NOT_A_PROJECT.search(name) or is_funding_phrase(name) or (name, amount) in seen \
                         or (name.endswith("资金") and match_key(name) in head):  # the fund the notice allocates
                     continue
