@@ -3,7 +3,8 @@
 The thresholds below are the scores measured per group, floored to two decimals, so this test passes now
 and fails on a regression (issue 12's goal: unit, year, kind and totals >= 95 % of fields right, projects
 F1 >= 0.90, 文号 F1 >= 0.95, no document refused). Four groups: dev (tuned to), holdout (id divisible by
-3, never tuned to), fresh (r118-r140, gathered later and scored untouched first) and unseen3 (r154 on,
+3, never tuned to), fresh (r118-r140, gathered later and scored untouched first; the real3 branch's tuning set with dev)
+and unseen3 (r154 on,
 gathered by the real3 branch and scored before any loader change; never tuned to).
 """
 
@@ -18,16 +19,18 @@ from kb.core.doc_no import split_doc_no
 from kb.core.normalize import match_key
 from tests.real_scoring import TOTAL_FIELDS, documents, score, summary_line
 
-THRESHOLDS = {  # measured on 153 documents (issue 12, real2 branch), floored to two decimals; see the module docstring
+THRESHOLDS = {  # measured on 174 documents (issue 12, real3 branch), floored to two decimals; see the module docstring
     "dev": {"field_accuracy": 0.99, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0, "max_wrong_projects": 0},
-    "holdout": {"field_accuracy": 0.94, "projects_f1": 0.79, "doc_nos_f1": 1.0, "max_refused": 0,
-                "max_wrong_projects": 2},
-    "fresh": {"field_accuracy": 0.99, "projects_f1": 0.41, "doc_nos_f1": 0.92, "max_refused": 0, "max_wrong_projects": 5},
-    # unseen3 (r154-r174): scored untouched before the real3 changes (fields 42/55, projects 0/21 predicted of 11)
-    "unseen3": {"field_accuracy": 0.76, "projects_f1": 0.0, "doc_nos_f1": 0.89, "max_refused": 0, "max_wrong_projects": 21},
+    "holdout": {"field_accuracy": 0.94, "projects_f1": 0.88, "doc_nos_f1": 1.0, "max_refused": 0,
+                "max_wrong_projects": 0},
+    # fresh (r118-r140) was the real3 branch's tuning set with dev (before it: projects F1 0.42, 文号 F1 0.93)
+    "fresh": {"field_accuracy": 0.99, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0, "max_wrong_projects": 0},
+    # unseen3 (r154-r174): scored untouched before the real3 changes (fields 42/55, projects 0/21 predicted of 11,
+    # 文号 29/32 of 33); never tuned to
+    "unseen3": {"field_accuracy": 0.76, "projects_f1": 0.3, "doc_nos_f1": 0.92, "max_refused": 0, "max_wrong_projects": 17},
 }
 KINDS = {"预算", "决算", "通知", None}
-FRESH = range(118, 141)  # r118-r140: the fresh group, gathered after the loaders were last tuned (never tuned to)
+FRESH = range(118, 141)  # r118-r140: the fresh group, scored untouched first, then tuned to by the real3 branch
 UNSEEN3 = range(154, 1000)  # r154 on: the unseen3 group, gathered and scored before the real3 changes (never tuned to)
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
