@@ -39,7 +39,33 @@ _COLUMN_WORD = re.compile(r"^(?:序号|编号|备注|说明|实施单位|项目�
                           r"项目编码|项目代码|其中|省级|市级|县级|区级|中央|小计|合计)$|"
                           # by meaning: a short name of what a project row describes (…地点, …内容, …户数, …单位)
                           r"^[\u4e00-\u9fff]{0,6}(?:单位|部门|地点|内容|规模|性质|类别|对象|期限|时间|目标|户数|人数|"
-                          r"人口数|名称|镇街|乡镇|村)$")
+                          r"人口数|名称|镇街|乡镇|村|村名|镇名|乡名)$")
+
+
+def is_name_column(cell: str) -> bool:
+    """True for a project-name column header (项目名称, 项目, 建设项目 …)."""
+    return bool(_NAME_HEADER.match(label_key(_UNIT_IN_HEADER.sub("", "".join(cell.split())))))
+
+
+def is_money_column(cell: str) -> bool:
+    """True for a money column header (金额, 资金金额, 投资 规模, 补助资金(万元) …), by its name or its meaning.
+
+    Example:
+        >>> [is_money_column(c) for c in ("资金金额", "投资 规模", "补助资金（万元）", "补助资金", "资金来源")]
+        [True, True, True, False, False]
+    """
+    printed = "".join(cell.split())
+    key = label_key(_UNIT_IN_HEADER.sub("", printed))
+    return bool(_MONEY_HEADER.match(key) or (_FUND_HEADER.match(key) and _UNIT_IN_HEADER.search(printed)))
+
+
+def is_column_name(cell: str) -> bool:
+    """True for any cell a project table prints in its header row (name, money or descriptive column)."""
+    cell = cell.strip().strip("|").strip()
+    if read_amount(cell) is not None or len(cell) > 16:
+        return False
+    key = label_key(_UNIT_IN_HEADER.sub("", "".join(cell.split())))
+    return bool(key) and (is_name_column(cell) or is_money_column(cell) or bool(_COLUMN_WORD.match(key)))
 
 
 def _header(cells: list[str]) -> tuple[int, int, str | None] | None:

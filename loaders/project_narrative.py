@@ -53,6 +53,7 @@ _LEADING_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）
 _AFTER_VERB = re.compile(r"^(?:给)?(?:你们|你区|你县|你市|你镇|你乡|你局|你单位|贵单位|你)?(?:20\d\d\s*年度?)?")
 # A trailing bracket that names the fund paying for the project ('(2022年少数民族发展资金项目)'), not the project
 _FUNDING_NOTE = re.compile(r"[（(](?:20\d\d年度?)?[^（()）]{0,16}资金(?:项目)?[)）]$")
+_SOURCE_LABEL = re.compile(r"(?:资金来源|来源|资金渠道)$")
 _TITLE_LINES = 8  # the head of a document where a notice prints the fund it allocates ('关于下达…X资金的通知')
 
 
@@ -116,7 +117,11 @@ def narrative_entries(rows: list) -> list[Entry]:
     for row in rows:
         if row.is_table:
             continue
-        for clause in re.split(r"[，。；;：:,]", " ".join(row.cells)):
+        clauses = re.split(r"([，。；;：:,])", " ".join(row.cells))
+        for number in range(0, len(clauses), 2):
+            clause = clauses[number]
+            if number >= 2 and clauses[number - 1] in ":：" and _SOURCE_LABEL.search(clauses[number - 2]):
+                continue  # 资金来源:少数民族发展项目资金173万元 names where the money comes from
             for match in _PROJECT_SENTENCE.finditer(_LEADING_MARK.sub("", clause.strip())):
                 name, amount = _name_of(match), read_amount(match.group("amount"))
                 if amount and match.group("unit") == "元":  # printed in 元

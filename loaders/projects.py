@@ -25,11 +25,12 @@ from kb.core.records import Extraction, Project
 from loaders.indicators import read_indicator_rows
 from kb.core.normalize import match_key
 from loaders.project_forms import amount_after, form_entries
-from loaders.project_header_tables import header_table_entries, is_project_table_header
+from loaders.project_header_tables import header_table_entries, is_column_name, is_project_table_header
 from loaders.project_lists import listed_entries
 from loaders.project_narrative import clean_project_name, narrative_entries
 from loaders.project_fields import amount_in_yuan, category_from_title, clean_text, read_amount, split_code
 from loaders.project_tables import Entry, budget_list_entries, wide_performance_entries
+from loaders.project_vertical_tables import vertical_table_entries
 from kb.core.doc_no import find_doc_nos
 from loaders.references import block_references, document_policy_docs
 from loaders.stream import Item, Stream
@@ -355,13 +356,16 @@ def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
     blocks = [_read_block(items, span, titles[span[1]]) for span in spans]
     for first, _, last in spans:
         used.update(range(first, last + 1))
+    # a 项目名称 label whose "value" is the next column name is the header of a table printed one cell per line
+    blocks = [block for block in blocks if block.amount is not None or not (
+        is_column_name(block.name) or (block.first_line >= 2 and is_column_name(extraction.lines[block.first_line - 2])))]
     performance = _screen_units(sorted(blocks + wide, key=lambda e: e.first_line), extraction)
     for entry in performance:
         if entry.amount is None:
             entry.notes.append("No amount printed in the block.")
     if not performance and not budget_lines:
-        performance = (header_table_entries(rows, extraction.lines) or form_entries(rows) or listed_entries(rows)
-                       or narrative_entries(rows))
+        performance = (header_table_entries(rows, extraction.lines) or vertical_table_entries(extraction.lines)
+                       or form_entries(rows) or listed_entries(rows) or narrative_entries(rows))
     merged = _merge(performance, budget_lines, extraction)
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
     _check_project_total(extraction)

@@ -86,3 +86,25 @@ def test_a_list_of_projects_after_fenbie_shi_and_the_fund_a_notice_allocates():
     projects = _projects("r130.txt")  # "分别是科技活动交流经费5万元,科技项目评审及系统维护费18万元,…"
     assert projects[:2] == [("科技活动交流经费", 5.0), ("科技项目评审及系统维护费", 18.0)] and len(projects) == 6
     assert _projects("r131.txt") == []  # "现将2022年度大中型水库移民后期扶持资金25149万元下达给你们": the title's fund
+
+
+def test_a_table_printed_one_cell_per_line_with_a_short_row_and_subtotals():
+    # 序号 / 村名 / 项目名称 / 建设内容 / 资金金额, then 16 rows; "16 / 小额信贷贴息 / 12" has no village or content
+    projects = _projects("r178.txt")
+    assert len(projects) == 16 and projects[0] == ("水果基地", 20.0) and projects[-1] == ("小额信贷贴息", 12.0)
+    assert ("葡萄基地", 10.0) in projects  # "10(其中,灾情因素6万元)"
+    assert round(sum(amount for _, amount in projects), 2) == 408.0  # the table's 合计
+
+
+def test_a_pipe_table_one_cell_per_line_with_amounts_in_their_cells():
+    assert _projects("r175.txt") == [("彰北办事处周家营村2018年度财政扶贫建设人行道地面硬化项目", 20.0),
+                                     ("北关区彰北办事处屈王度村2018年度财政扶贫建设饮水工程项目", 20.0),
+                                     ("柏庄镇后林都道路建设项目", 73.5)]
+    assert _projects("r177.txt") == []  # a header cut before its money column is no project block
+
+
+def test_an_enumerated_project_with_its_size_after_a_description_and_a_funding_source_that_is_no_project():
+    extraction = parse_file(REAL / "r176.txt")  # "资金规模:206.7万元。" then "资金来源:少数民族发展项目资金173万元。"
+    assert [(p.name, p.amount) for p in extraction.projects][:2] == [("兴仁镇川裕村渠道改造项目", 206.7),
+                                                                      ("香山乡米粮川村水利配套设施项目", 154.16)]
+    assert extraction.unit.kind == "通知"  # "特制定如下资金使用计划"
