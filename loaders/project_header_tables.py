@@ -33,6 +33,8 @@ _UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元|千元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:人、)?(万元|元|千元)")
 _SUBTOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计|其中)")
 _SCALE = {"万元": 1.0, "元": 1 / 10000, "千元": 1 / 10}
+# shared with loaders.project_vertical_tables: the amount unit of a money header or of a 单位 line, and its scale
+UNIT_IN_HEADER, UNIT_LINE, SCALE = _UNIT_IN_HEADER, _UNIT_LINE, _SCALE
 # other column names a project table prints beside its name and money columns
 _COLUMN_WORD = re.compile(r"^(?:序号|编号|备注|说明|实施单位|项目单位|建设单位|责任单位|主管部门|申报单位|单位|地区|区域|乡镇|"
                           r"建设内容|建设地点|建设性质|建设规模|实施地点|实施期限|资金来源|受益对象|绩效目标|项目类型|项目类别|"
@@ -51,7 +53,7 @@ def is_money_column(cell: str) -> bool:
     """True for a money column header (金额, 资金金额, 投资 规模, 补助资金(万元) …), by its name or its meaning.
 
     Example:
-        >>> [is_money_column(c) for c in ("资金金额", "投资 规模", "补助资金（万元）", "补助资金", "资金来源")]
+        >>> [is_money_column(c) for c in ("资金金额", "投资 规模", "财政衔接资金（万元）", "社保遗属生活补助", "资金来源")]
         [True, True, True, False, False]
     """
     printed = "".join(cell.split())

@@ -21,17 +21,17 @@ import re
 
 from loaders.indicators import label_key
 from loaders.project_fields import read_amount
+from loaders.project_header_tables import SCALE as _SCALE
+from loaders.project_header_tables import UNIT_IN_HEADER as _UNIT_IN_CELL
+from loaders.project_header_tables import UNIT_LINE as _UNIT_LINE
 from loaders.project_header_tables import is_column_name, is_money_column, is_name_column
 from loaders.project_narrative import is_funding_phrase
 from loaders.project_tables import Entry
 
-_UNIT_IN_CELL = re.compile(r"[（(]\s*(万元|元|千元)\s*[)）]")
-_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:人、)?(万元|元|千元)")
 _SUBTOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)")
 _END = re.compile(r"^(?:备注|注[:：]|说明[:：]|附件|监督|联系|举报)")
 _LEADING_FIGURE = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|千元|元)?")
 _SEQUENCE = re.compile(r"^\d{1,3}$")
-_SCALE = {"万元": 1.0, "元": 1 / 10000, "千元": 1 / 10}
 _MAX_HEADER = 12
 
 
