@@ -326,6 +326,7 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
             name = _strip_name(compact(_first_unit(row.cells[0].strip())))  # a joint signature: the lead issuer
             if _good_name(name, head_required=True):
                 found["name"].append(_Candidate(name, 0.7, row.line, "signature"))
+    _split_signature(rows, found)
     head = compact(" ".join(" ".join(row.cells) for row in rows[:80]))
     form = _FORM_YEAR.search(head)
     if form:
@@ -340,6 +341,28 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     if kinds:
         kind = "决算" if kinds["决算"] >= 2 or kinds["决算"] > kinds["预算"] else "预算"
         found["kind"].append(_Candidate(kind, 0.55, None, "body words"))
+
+
+_PLACE_START = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗)")
+
+
+def _split_signature(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
+    """A signature wrapped over two lines ("泽库县乡村振兴领导小组" / "办公室(代)"), then a date or the end.
+
+    The second line is short and closes with a unit head (办公室, 委员会 …); the first holds no head of its own
+    at its end, or the two together make the longer name a unit prints (…领导小组 + 办公室).
+    """
+    text_rows = [row for row in rows if not row.is_table and len(row.cells) == 1]
+    for index in range(max(0, len(text_rows) - 8), len(text_rows) - 1):
+        first, second = text_rows[index], text_rows[index + 1]
+        tail = _strip_name(compact(second.cells[0]))
+        following = text_rows[index + 2].cells[0].strip() if index + 2 < len(text_rows) else ""
+        if len(tail) > 8 or not _UNIT_SUFFIX.search(tail) or _PLACE_START.match(tail) \
+                or not (not following or _DATE_LINE.match(following)):
+            continue  # a second line naming its own place is a unit of its own, not the end of the first
+        name = _strip_name(compact(first.cells[0]) + tail)
+        if _good_name(name, head_required=True) and _PLACE_START.match(name):
+            found["name"].append(_Candidate(name, 0.7, first.line, "signature over two lines"))
 
 
 def _best(candidates: list[_Candidate]) -> _Candidate | None:
