@@ -1,4 +1,4 @@
-"""Real-disclosure scores: ``loaders.parse_file`` on tests/data/real/ (issue 12), dev and holdout separately.
+"""Real-disclosure scores: ``loaders.parse_file`` on tests/data/real/ (issue 12), each split (dev, holdout, fresh, unseen3) separately.
 
 Run alone (``python bench/real_documents.py [--json]``) or through ``bench/run.py`` (``make bench``), which
 runs it as a child. Figures only, no pass/fail (tests/test_real_documents.py asserts the floors): per
@@ -43,11 +43,11 @@ def markdown(results: list[dict]) -> str:
 
 
 def main() -> int:
-    """Command line: [--json]; prints dev, holdout and fresh figures."""
+    """Command line: [--json]; prints dev, holdout, fresh and unseen3 figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     arguments = parser.parse_args()
-    results = [figures("dev"), figures("holdout"), figures("fresh")]
+    results = [figures(split) for split in ("dev", "holdout", "fresh", "unseen3")]
     print(json.dumps(results, ensure_ascii=False, indent=2) if arguments.json else markdown(results))
     return 0
 

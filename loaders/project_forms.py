@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from loaders.project_fields import FIELD_LABELS, field_of, read_amount, split_code
+from loaders.project_narrative import clean_project_name
 from loaders.project_tables import Entry
 
 # labels printed on project forms after the project's name (the name's value ends at the first of them)
@@ -65,14 +66,23 @@ def split_glued(blob: str) -> tuple[float, int] | None:
     return None
 
 
-def _amount_after(text: str, start: int) -> tuple[float | None, str | None]:
-    """The amount of the money field found after ``start`` (万元), and a note on how it was read."""
+def amount_after(text: str, start: int = 0) -> tuple[float | None, str | None]:
+    """The amount of the money field (年度资金总额, 资金总额, 项目资金 …) found after ``start`` in a form run
+    together in ``text`` (万元), and a note on how it was read; (None, None) when no money field holds a figure.
+
+    Example:
+        >>> amount_after("项目资金(万元)年初预算数全年执行数年度资金总额:38.75万元2022年某项目")
+        (38.75, None)
+    """
     for label in _MONEY_LABEL.finditer(text, start):
         window = text[label.end():label.end() + _WINDOW]
+        following = _MONEY_LABEL.search(window)  # the figures of this field stop at the next money label
+        window = window[:following.start()] if following else window
         wan = _WAN.match(window)
         if wan:
             return read_amount(wan.group(1)), None
-        figures = [match.group(0) for match in _FIGURE.finditer(window)]
+        figures = [match.group(0) for match in _FIGURE.finditer(window)  # a year (2022年) is no figure
+                   if not (re.fullmatch(r"(?:19|20)\d\d", match.group(0)) and window[match.end():match.end() + 1] == "年")]
         if not figures:
             continue
         glued = split_glued(figures[0])
@@ -116,8 +126,9 @@ def form_entries(rows: list) -> list[Entry]:
                 continue
             value, end = found
             code, name = split_code(value)
+            name = clean_project_name(name)
             following = _NAME_LABEL.search(text, end)
-            amount, note = _amount_after(text[:following.start()] if following else text, end)
+            amount, note = amount_after(text[:following.start()] if following else text, end)
             entry = Entry(name=name, amount=amount, code=code, source_table=None, first_line=row.line,
                           last_line=row.end_line or row.line,
                           notes=[f"Read from a form run together in the text (line {row.line}): 项目名称 '{name}'."])

@@ -21,15 +21,53 @@ from loaders.project_tables import Entry
 
 _NAME_HEADER = re.compile(r"^(?:项目名称|项目|项目(?:及|和)?内容|建设项目|项目名称及内容)$")
 _MONEY_HEADER = re.compile(r"^(?:\d{4}年)?(?:金额|预算数|预算金额|预算|补助资金|补助金额|安排资金|下达资金|分配资金|资金|"
-                           r"投资|总投资|计划投资|资金规模|本次下达|下达金额|安排金额|项目金额|合计)$")
+                           r"投资|总投资|计划投资|资金规模|本次下达|下达金额|安排金额|项目金额|合计)$|"
+                           # by meaning: a money word closing a short column name (本次分配金额, 投资规模, 下拨金额,
+                           # 财政衔接资金); not a source, a kind or a use of money (资金来源, 资金性质, 资金用途)
+                           r"^(?!.*(?:来源|性质|用途|类别|方式|文号|名称|单位|其他|自筹))[\u4e00-\u9fff]{0,8}"
+                           r"(?:金额|投资|投资规模|资金规模|拨款)$")
+# a column named like a fund (财政衔接资金, 补助资金) is a money column only with its unit printed: a project's
+# name also ends in 资金/补助 (社保遗属生活补助), so "项目名称 | X补助" is a label and its value
+_FUND_HEADER = re.compile(r"^(?!.*(?:来源|性质|用途|类别|方式|文号|名称|单位|其他|自筹))[\u4e00-\u9fff]{0,8}(?:资金|补助)$")
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元|千元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:人、)?(万元|元|千元)")
 _SUBTOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计|其中)")
 _SCALE = {"万元": 1.0, "元": 1 / 10000, "千元": 1 / 10}
+# shared with loaders.project_vertical_tables: the amount unit of a money header or of a 单位 line, and its scale
+UNIT_IN_HEADER, UNIT_LINE, SCALE = _UNIT_IN_HEADER, _UNIT_LINE, _SCALE
 # other column names a project table prints beside its name and money columns
 _COLUMN_WORD = re.compile(r"^(?:序号|编号|备注|说明|实施单位|项目单位|建设单位|责任单位|主管部门|申报单位|单位|地区|区域|乡镇|"
                           r"建设内容|建设地点|建设性质|建设规模|实施地点|实施期限|资金来源|受益对象|绩效目标|项目类型|项目类别|"
-                          r"项目编码|项目代码|其中|省级|市级|县级|区级|中央|小计|合计)$")
+                          r"项目编码|项目代码|其中|省级|市级|县级|区级|中央|小计|合计)$|"
+                          # by meaning: a short name of what a project row describes (…地点, …内容, …户数, …单位)
+                          r"^[\u4e00-\u9fff]{0,6}(?:单位|部门|地点|内容|规模|性质|类别|对象|期限|时间|目标|户数|人数|"
+                          r"人口数|名称|镇街|乡镇|村|村名|镇名|乡名)$")
+
+
+def is_name_column(cell: str) -> bool:
+    """True for a project-name column header (项目名称, 项目, 建设项目 …)."""
+    return bool(_NAME_HEADER.match(label_key(_UNIT_IN_HEADER.sub("", "".join(cell.split())))))
+
+
+def is_money_column(cell: str) -> bool:
+    """True for a money column header (金额, 资金金额, 投资 规模, 补助资金(万元) …), by its name or its meaning.
+
+    Example:
+        >>> [is_money_column(c) for c in ("资金金额", "投资 规模", "财政衔接资金（万元）", "社保遗属生活补助", "资金来源")]
+        [True, True, True, False, False]
+    """
+    printed = "".join(cell.split())
+    key = label_key(_UNIT_IN_HEADER.sub("", printed))
+    return bool(_MONEY_HEADER.match(key) or (_FUND_HEADER.match(key) and _UNIT_IN_HEADER.search(printed)))
+
+
+def is_column_name(cell: str) -> bool:
+    """True for any cell a project table prints in its header row (name, money or descriptive column)."""
+    cell = cell.strip().strip("|").strip()
+    if read_amount(cell) is not None or len(cell) > 16:
+        return False
+    key = label_key(_UNIT_IN_HEADER.sub("", "".join(cell.split())))
+    return bool(key) and (is_name_column(cell) or is_money_column(cell) or bool(_COLUMN_WORD.match(key)))
 
 
 def _header(cells: list[str]) -> tuple[int, int, str | None] | None:
@@ -41,7 +79,8 @@ def _header(cells: list[str]) -> tuple[int, int, str | None] | None:
         key = label_key(_UNIT_IN_HEADER.sub("", printed))
         if name_column is None and _NAME_HEADER.match(key):
             name_column = index
-        elif money_column is None and name_column is not None and _MONEY_HEADER.match(key):
+        elif money_column is None and name_column is not None and (
+                _MONEY_HEADER.match(key) or (_FUND_HEADER.match(key) and _UNIT_IN_HEADER.search(printed))):
             money_column = index
             found = _UNIT_IN_HEADER.search(printed)
             unit = found.group(1) if found else None
@@ -60,6 +99,10 @@ def is_project_table_header(cells: list[str]) -> bool:
         True
         >>> is_project_table_header(["项目名称", "社保服务专项", "金额", "100"])
         False
+        >>> is_project_table_header(["序号", "项目名称", "建设地点", "本次分配金额(万元)", "责任单位"])  # by meaning
+        True
+        >>> is_project_table_header(["项目名称", "社保遗属生活补助"])  # a label and its value
+        False
     """
     header = _header(cells)
     if header is None:
@@ -68,7 +111,8 @@ def is_project_table_header(cells: list[str]) -> bool:
         key = label_key(_UNIT_IN_HEADER.sub("", "".join(cell.split())))
         if not key or index in header[:2]:
             continue
-        if read_amount(cell) is not None or not (_COLUMN_WORD.match(key) or _MONEY_HEADER.match(key)):
+        if read_amount(cell) is not None or not (_COLUMN_WORD.match(key) or _MONEY_HEADER.match(key)
+                                                 or (_FUND_HEADER.match(key) and _UNIT_IN_HEADER.search(cell))):
             return False
     return True
 

@@ -6,7 +6,8 @@ Funding notices and allocation 公告 often print their projects as a numbered l
     投资:500万元 实施单位:泽库县农牧水利和科技局
 
 An item is a short numbered text line holding no figure; its amount is the first ``money label: N万元``
-(投资, 资金, 金额, 补助, 预算 …) that opens the next text line. Used by ``loaders.projects.extract_projects``
+(投资, 资金, 金额, 补助, 预算, 资金规模 …) that opens one of the next three text lines (a description of the
+project may stand between), before the next item. Used by ``loaders.projects.extract_projects``
 when no project table, form or block was found, before the running-text reader.
 """
 
@@ -21,6 +22,9 @@ from loaders.project_tables import Entry
 _ITEM = re.compile(r"^\s*[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）.、．]\s*(?P<name>[^，。；,;:：\d][^，。；;:：]{3,79})$")
 _MONEY_LINE = re.compile(r"^\s*(?:总投资|投资|项目资金|补助资金|下达资金|安排资金|资金|金额|补助|预算|预算资金|资金规模)"
                          r"\s*[:：]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
+
+
+_LOOKAHEAD = 3  # text lines after an item searched for its amount (a description may stand between)
 
 
 def _text(row) -> str:
@@ -44,9 +48,15 @@ def listed_entries(rows: list) -> list[Entry]:
     """
     entries: list[Entry] = []
     text_rows = [row for row in rows if not row.is_table]
-    for row, following in zip(text_rows, text_rows[1:]):
+    for index, row in enumerate(text_rows):
         item = _ITEM.match(_text(row))
-        money = _MONEY_LINE.match(_text(following)) if item else None
+        money = following = None
+        for following in text_rows[index + 1:index + 1 + _LOOKAHEAD] if item else ():
+            if _ITEM.match(_text(following)):  # the next item: this one has no amount line
+                break
+            money = _MONEY_LINE.match(_text(following))
+            if money:
+                break
         if not money:
             continue
         name = item.group("name").strip()

@@ -24,12 +24,13 @@ from rapidfuzz import fuzz
 from kb.core.records import Extraction, Project
 from loaders.indicators import read_indicator_rows
 from kb.core.normalize import match_key
-from loaders.project_forms import form_entries
-from loaders.project_header_tables import header_table_entries, is_project_table_header
+from loaders.project_forms import amount_after, form_entries
+from loaders.project_header_tables import header_table_entries, is_column_name, is_project_table_header
 from loaders.project_lists import listed_entries
-from loaders.project_narrative import narrative_entries
+from loaders.project_narrative import clean_project_name, narrative_entries
 from loaders.project_fields import amount_in_yuan, category_from_title, clean_text, read_amount, split_code
 from loaders.project_tables import Entry, budget_list_entries, wide_performance_entries
+from loaders.project_vertical_tables import vertical_table_entries
 from kb.core.doc_no import find_doc_nos
 from loaders.references import block_references, document_policy_docs
 from loaders.stream import Item, Stream
@@ -86,6 +87,7 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
                     field == "amount" and read_amount(values[field]) is None and read_amount(value) is not None):
                 values[field], labels[field] = value, label
     code, name = split_code(values.get("name", ""))
+    name = clean_project_name(name)
     entry = Entry(name=name, source_table=title, first_line=items[first].row.line,
                   last_line=items[last].row.end_line or items[last].row.line,
                   code=values.get("code") or code, category=values.get("category") or category_from_title(title),
@@ -93,6 +95,9 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
                   goal=clean_text(values.get("goal")), unit=values.get("unit") or None,
                   amount_label=labels.get("amount"))
     entry.amount = read_amount(values.get("amount"))
+    if entry.amount is None and first == last:  # one line: a form run together, its money field in the text
+        entry.amount, note = amount_after(" ".join(items[index].text for index in range(first, last + 1)))
+        entry.notes += [note] if note else []
     if entry.amount is not None and amount_in_yuan(labels.get("amount", "")):
         entry.notes.append(f"{labels['amount']} {values['amount']} is in 元; amount converted to 万元.")
         entry.amount = round(entry.amount / 10000, 6)
@@ -351,13 +356,16 @@ def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
     blocks = [_read_block(items, span, titles[span[1]]) for span in spans]
     for first, _, last in spans:
         used.update(range(first, last + 1))
+    # a 项目名称 label whose "value" is the next column name is the header of a table printed one cell per line
+    blocks = [block for block in blocks if block.amount is not None or not (
+        is_column_name(block.name) or (block.first_line >= 2 and is_column_name(extraction.lines[block.first_line - 2])))]
     performance = _screen_units(sorted(blocks + wide, key=lambda e: e.first_line), extraction)
     for entry in performance:
         if entry.amount is None:
             entry.notes.append("No amount printed in the block.")
     if not performance and not budget_lines:
-        performance = (header_table_entries(rows, extraction.lines) or form_entries(rows) or listed_entries(rows)
-                       or narrative_entries(rows))
+        performance = (header_table_entries(rows, extraction.lines) or vertical_table_entries(extraction.lines)
+                       or form_entries(rows) or listed_entries(rows) or narrative_entries(rows))
     merged = _merge(performance, budget_lines, extraction)
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
     _check_project_total(extraction)

@@ -34,7 +34,7 @@ from loaders.sections import Section, clean_cell
 from loaders.unit_mentions import most_mentioned, signed_name
 
 # Head nouns of a unit name, longest first (structural vocabulary, not a list of units).
-UNIT_HEADS = ("街道办事处", "人民政府", "办事处", "委员会", "事务所", "幼儿园", "卫生院", "医院", "学校", "学院", "大学",
+UNIT_HEADS = ("街道办事处", "人民政府", "办事处", "委员会", "领导小组", "事务所", "幼儿园", "卫生院", "医院", "学校", "学院", "大学",
               "中学", "小学", "党校", "法院", "检察院", "联合会", "协会", "研究院", "研究所", "管理处", "管理局", "管理所",
               "中心", "政府", "局", "委", "办公室", "办", "院", "所", "站", "队", "会", "处", "馆", "校", "厅", "部", "府",
               "社", "团", "室", "街道", "镇", "乡", "公司", "集团", "基地", "台", "园", "场", "署", "库", "监狱")
@@ -85,7 +85,8 @@ _FORM_YEAR = re.compile(r"(?P<form>绩效自评表|绩效目标表|自评表|目
 _NOTICE_BODY = re.compile(r"现(?:将|下达|拨付|分配|下拨|预拨)(?:你们?|你区|你县|你市|你单位)?(?P<year>20\d\d)?\s*年?.{0,60}?"
                           r"(?:下达|下拨|拨付|分配|安排)?给?(?:你们|你区|你县|你市|你单位|各)|通知如下|"
                           r"(?:下达|下拨|拨付)[我你](?:市|县|区|州|镇|乡)|资金分配(?:计划|方案|结果)|"
-                          r"资金(?:安排|分配|使用)(?:情况|计划|结果)?(?:予以)?(?:公示|公告)")
+                          r"资金(?:安排|分配|使用){1,2}(?:情况|计划|结果)?(?:予以)?(?:公示|公告)|资金使用计划|"
+                          r"(?:公示|公告)如下")
 _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财政拨款|收支|收入|支出|政府性基金|国有资本|“三公”|三公|整体|项目)")
 _QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
 
@@ -322,9 +323,10 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
         found["year"].append(_Candidate(year, 0.6, first_line[year], "body phrase"))
     for row, after in zip(rows, rows[1:]):  # a signature: the issuing unit's name, then the date, on lines of their own
         if not row.is_table and len(row.cells) == 1 and not after.is_table and _DATE_LINE.match(after.cells[0].strip()):
-            name = _strip_name(compact(row.cells[0]))
+            name = _strip_name(compact(_first_unit(row.cells[0].strip())))  # a joint signature: the lead issuer
             if _good_name(name, head_required=True):
                 found["name"].append(_Candidate(name, 0.7, row.line, "signature"))
+    _split_signature(rows, found)
     head = compact(" ".join(" ".join(row.cells) for row in rows[:80]))
     form = _FORM_YEAR.search(head)
     if form:
@@ -339,6 +341,28 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     if kinds:
         kind = "决算" if kinds["决算"] >= 2 or kinds["决算"] > kinds["预算"] else "预算"
         found["kind"].append(_Candidate(kind, 0.55, None, "body words"))
+
+
+_PLACE_START = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗)")
+
+
+def _split_signature(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
+    """A signature wrapped over two lines ("泽库县乡村振兴领导小组" / "办公室(代)"), then a date or the end.
+
+    The second line is short and closes with a unit head (办公室, 委员会 …); the first holds no head of its own
+    at its end, or the two together make the longer name a unit prints (…领导小组 + 办公室).
+    """
+    text_rows = [row for row in rows if not row.is_table and len(row.cells) == 1]
+    for index in range(max(0, len(text_rows) - 8), len(text_rows) - 1):
+        first, second = text_rows[index], text_rows[index + 1]
+        tail = _strip_name(compact(second.cells[0]))
+        following = text_rows[index + 2].cells[0].strip() if index + 2 < len(text_rows) else ""
+        if len(tail) > 8 or not _UNIT_SUFFIX.search(tail) or _PLACE_START.match(tail) \
+                or not (not following or _DATE_LINE.match(following)):
+            continue  # a second line naming its own place is a unit of its own, not the end of the first
+        name = _strip_name(compact(first.cells[0]) + tail)
+        if _good_name(name, head_required=True) and _PLACE_START.match(name):
+            found["name"].append(_Candidate(name, 0.7, first.line, "signature over two lines"))
 
 
 def _best(candidates: list[_Candidate]) -> _Candidate | None:

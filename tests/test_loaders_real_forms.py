@@ -194,3 +194,13 @@ def test_mentions_skip_quoted_titles_and_split_a_joint_signature():
     assert most_mentioned(text) is None  # two names once each: neither is named by frequency
     assert signed_name(text) == "温州市财政局"  # the lead signer, glued to the date 2023年4月14日
     assert parse_file(REAL / "r113.txt").unit.name == "温州市财政局"
+
+
+def test_signatures_joint_on_one_line_and_wrapped_over_two_give_the_lead_issuer():
+    real = Path(__file__).resolve().parent / "data" / "real"
+    # "邵阳市北塔区财政局         邵阳市北塔区农业农村水利局" over "20191227": the first of the joint issuers
+    assert parse_file(real / "r178.txt").unit.name == "邵阳市北塔区财政局"
+    # "泽库县乡村振兴领导小组" / "办公室(代)" at the end of the notice: one name wrapped over two lines
+    assert parse_file(real / "r179.txt").unit.name == "泽库县乡村振兴领导小组办公室"
+    # "织金县扶贫开发领导小组" over its date: a 领导小组 is a unit
+    assert parse_file(real / "r177.txt").unit.name == "织金县扶贫开发领导小组"

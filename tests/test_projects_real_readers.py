@@ -1,6 +1,7 @@
 """The project readers for layouts outside the corpus (issue 12), on real dev texts of tests/data/real.
 
-Each test reads one real disclosure of the dev split (never a holdout or fresh one) and asserts the
+Each test reads one real disclosure of the dev or fresh split (the real3 branch's tuning set; never a holdout
+or unseen3 one) and asserts the
 projects, amounts (万元) and 文号 printed in it; the last one reads a loaders_dev example of a project
 table in 元 (tests/data/loaders_dev/README.md).
 """
@@ -60,3 +61,50 @@ def test_a_project_table_found_by_its_header_in_yuan():
                                                                 ("西山村饲料加工基地扩建项目", 85.0)]
     assert extraction.projects[0].basis_refs == ["青财农字〔2023〕505号"]
     assert extraction.unit.kind == "通知" and extraction.unit.year == 2023
+
+
+def test_projects_named_after_a_verb_and_a_cited_doc_no_with_its_verb_cut_off():
+    # "现收回原奉节财农〔2024〕98号下达永乐镇…项目资金200万元、企业科技创新能力提升项目资金100万元"
+    extraction = parse_file(REAL / "r134.txt")
+    assert [(p.name, p.amount) for p in extraction.projects] == [
+        ("永乐镇大坝村产业帮扶车间及配套设施项目", 200.0), ("企业科技创新能力提升项目", 100.0)]
+    assert "奉节财农〔2024〕98号" in {doc.doc_no for doc in extraction.policy_docs}
+
+
+def test_a_leading_year_of_an_enumerated_project_belongs_to_its_name():
+    # "(二)2022年凤泉区耿黄镇东张门村标准化厂房项目144万元(省级资金144万元)": the bracket is its funding split
+    assert _projects("r128.txt") == [("2022年凤泉区大块镇新旺现代牧场建设项目", 43.0),
+                                     ("2022年凤泉区耿黄镇东张门村标准化厂房项目", 144.0)]
+
+
+def test_a_form_run_together_drops_the_fund_note_and_reads_the_total_after_empty_columns():
+    # "项目名称2022年…推广项目(2022年少数民族发展资金项目)主管部门…项目资金(万元)年初预算数全年执行数年度资金总额:38.75万元"
+    assert _projects("r129.txt") == [("2022年原州区健康饮茶“送茶入户”边销茶推广项目", 38.75)]
+
+
+def test_a_list_of_projects_after_fenbie_shi_and_the_fund_a_notice_allocates():
+    projects = _projects("r130.txt")  # "分别是科技活动交流经费5万元,科技项目评审及系统维护费18万元,…"
+    assert projects[:2] == [("科技活动交流经费", 5.0), ("科技项目评审及系统维护费", 18.0)] and len(projects) == 6
+    assert _projects("r131.txt") == []  # "现将2022年度大中型水库移民后期扶持资金25149万元下达给你们": the title's fund
+
+
+def test_a_table_printed_one_cell_per_line_with_a_short_row_and_subtotals():
+    # 序号 / 村名 / 项目名称 / 建设内容 / 资金金额, then 16 rows; "16 / 小额信贷贴息 / 12" has no village or content
+    projects = _projects("r178.txt")
+    assert len(projects) == 16 and projects[0] == ("水果基地", 20.0) and projects[-1] == ("小额信贷贴息", 12.0)
+    assert ("葡萄基地", 10.0) in projects  # "10(其中,灾情因素6万元)"
+    assert round(sum(amount for _, amount in projects), 2) == 408.0  # the table's 合计
+
+
+def test_a_pipe_table_one_cell_per_line_with_amounts_in_their_cells():
+    assert _projects("r175.txt") == [("彰北办事处周家营村2018年度财政扶贫建设人行道地面硬化项目", 20.0),
+                                     ("北关区彰北办事处屈王度村2018年度财政扶贫建设饮水工程项目", 20.0),
+                                     ("柏庄镇后林都道路建设项目", 73.5)]
+    assert _projects("r177.txt") == []  # a header cut before its money column is no project block
+
+
+def test_an_enumerated_project_with_its_size_after_a_description_and_a_funding_source_that_is_no_project():
+    extraction = parse_file(REAL / "r176.txt")  # "资金规模:206.7万元。" then "资金来源:少数民族发展项目资金173万元。"
+    assert [(p.name, p.amount) for p in extraction.projects][:2] == [("兴仁镇川裕村渠道改造项目", 206.7),
+                                                                      ("香山乡米粮川村水利配套设施项目", 154.16)]
+    assert extraction.unit.kind == "通知"  # "特制定如下资金使用计划"

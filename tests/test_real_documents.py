@@ -2,8 +2,10 @@
 
 The thresholds below are the scores measured per group, floored to two decimals, so this test passes now
 and fails on a regression (issue 12's goal: unit, year, kind and totals >= 95 % of fields right, projects
-F1 >= 0.90, 文号 F1 >= 0.95, no document refused). Three groups: dev (tuned to), holdout (id divisible by
-3, never tuned to) and fresh (r118-r140, gathered later and scored untouched first, never tuned to).
+F1 >= 0.90, 文号 F1 >= 0.95, no document refused). Four groups: dev (tuned to), holdout (id divisible by
+3, never tuned to), fresh (r118-r140, gathered later and scored untouched first; the real3 branch's tuning set with dev)
+and unseen3 (r154 on,
+gathered by the real3 branch and scored before any loader change; never tuned to).
 """
 
 from __future__ import annotations
@@ -17,14 +19,20 @@ from kb.core.doc_no import split_doc_no
 from kb.core.normalize import match_key
 from tests.real_scoring import TOTAL_FIELDS, documents, score, summary_line
 
-THRESHOLDS = {  # measured on 153 documents (issue 12, real2 branch), floored to two decimals; see the module docstring
+THRESHOLDS = {  # measured on 174 documents (issue 12, real3 branch), floored to two decimals; see the module docstring
     "dev": {"field_accuracy": 0.99, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0, "max_wrong_projects": 0},
-    "holdout": {"field_accuracy": 0.94, "projects_f1": 0.79, "doc_nos_f1": 1.0, "max_refused": 0,
-                "max_wrong_projects": 2},
-    "fresh": {"field_accuracy": 0.99, "projects_f1": 0.41, "doc_nos_f1": 0.92, "max_refused": 0, "max_wrong_projects": 5},
+    "holdout": {"field_accuracy": 0.95, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0,
+                "max_wrong_projects": 0},
+    # fresh (r118-r140) was the real3 branch's tuning set with dev (before it: projects F1 0.42, 文号 F1 0.93)
+    "fresh": {"field_accuracy": 0.99, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0, "max_wrong_projects": 0},
+    # unseen3 (r154-r174): scored untouched before the real3 changes (fields 42/55, projects 0/21 predicted of 11,
+    # 文号 29/32 of 33); never tuned to
+    "unseen3": {"field_accuracy": 0.83, "projects_f1": 0.28, "doc_nos_f1": 0.92, "max_refused": 0, "max_wrong_projects": 19},
 }
 KINDS = {"预算", "决算", "通知", None}
-FRESH = range(118, 141)  # r118-r140: the fresh group, gathered after the loaders were last tuned (never tuned to)
+FRESH = range(118, 141)  # r118-r140: the fresh group, scored untouched first, then tuned to by the real3 branch
+UNSEEN3 = range(154, 175)  # r154-r174: the unseen3 group, gathered and scored before the real3 changes (never tuned to)
+LATER_DEV = range(175, 1000)  # r175 on: tuning documents gathered by the real3 branch after unseen3 was scored
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
@@ -40,14 +48,17 @@ def test_set_covers_provinces_kinds_and_splits():
     assert kinds["预算"] >= 5 and kinds["决算"] >= 5 and kinds["通知"] >= 3, kinds
     for record in records:
         number = int(record["id"][1:])
-        rule = "fresh" if number in FRESH else ("holdout" if number % 3 == 0 else "dev")
+        rule = ("fresh" if number in FRESH else "unseen3" if number in UNSEEN3 else "dev" if number in LATER_DEV
+                else ("holdout" if number % 3 == 0 else "dev"))
         assert record["split"] == rule, record["id"]
         assert record["source"].startswith("http"), record["id"]
         assert record["expected"]["kind"] in KINDS, record["id"]
         assert set(record["expected"]["totals"]) <= set(TOTAL_FIELDS), record["id"]
-    first_batches = [record for record in records if record["split"] != "fresh"]
+    first_batches = [record for record in records
+                     if record["split"] in ("dev", "holdout") and int(record["id"][1:]) not in LATER_DEV]
     assert 0.25 <= sum(record["split"] == "holdout" for record in first_batches) / len(first_batches) <= 0.4
     assert sum(record["split"] == "fresh" for record in records) >= 20
+    assert sum(record["split"] == "unseen3" for record in records) >= 15
 
 
 @pytest.mark.parametrize("record", documents(), ids=lambda record: record["id"])
@@ -67,7 +78,8 @@ def test_expected_values_are_printed_in_the_text(record):
         assert match_key(project["name"]) in match_key(text), project["name"]
         if project["amount"] is not None:
             glued = str(project["amount"]) in compact  # OCR text glues figures together ("64.864.8")
-            assert glued or any(abs(n - project["amount"]) < 0.00005 for n in numbers), project
+            in_yuan = any(abs(n - project["amount"] * 10000) < 0.5 for n in numbers)  # printed in 元
+            assert glued or in_yuan or any(abs(n - project["amount"]) < 0.00005 for n in numbers), project
     for doc_no in expected["doc_nos"]:
         parts = split_doc_no(doc_no)
         assert parts is not None, f"not canonical: {doc_no}"
@@ -75,7 +87,7 @@ def test_expected_values_are_printed_in_the_text(record):
         assert issuer in compact and str(year) in compact and f"{number}号" in compact, doc_no
 
 
-@pytest.mark.parametrize("split", ["dev", "holdout", "fresh"])
+@pytest.mark.parametrize("split", ["dev", "holdout", "fresh", "unseen3"])
 def test_loader_scores_do_not_regress(split):
     result = score(split)
     print("\n" + summary_line(result))

@@ -19,12 +19,16 @@ _OPEN = "〔【[［(（﹝"
 _CLOSE = "〕】]］)）﹞"
 # Words that often stand right before a 文号 and are never part of an issuer code.
 _LEAD_WORDS = ("根据", "按照", "依据", "依照", "参照", "遵照", "执行", "落实", "贯彻", "关于", "以及", "印发",
-               "转发", "文件", "和", "及", "与", "或", "并", "见", "按", "据", "是", "由", "经", "的", "等", "对")
+               "转发", "文件", "和", "及", "与", "或", "并", "见", "按", "据", "是", "由", "经", "的", "等", "对",
+               # verbs of a notice that acts on an earlier 文号 (现收回原…, 调整原…下达的) and the labels of a
+               # metadata field (文件编号, 发文字号) printed without a separator before the 文号
+               "收回原", "调整原", "撤销原", "收回", "调整", "撤销", "下达", "拨付", "安排", "编号", "文号", "字号")
 _MAX_PREFIX = 8
 # Words that end the sentence's own words wherever they stand in a captured prefix: the multi-character
 # lead words and the joining characters no issuer code holds ("哪些项目的立项依据是渝人社发…" -> cut after
 # 依据, then 是 is stripped at the start; "2号精神和渝教文…" -> cut after 和).
-_INNER_LEAD = re.compile("^.*(?:" + "|".join([word for word in _LEAD_WORDS if len(word) > 1] + list("和及与或的是等并")) + ")")
+_INNER_LEAD = re.compile("^.*(?:" + "|".join(sorted([word for word in _LEAD_WORDS if len(word) > 1], key=len, reverse=True)
+                                               + list("和及与或的是等并")) + ")")
 
 DOC_NO_PATTERN = re.compile(
     r"(?P<prefix>(?:[渝川]\s|(?<=[(（《“])[\u4e00-\u9fff]\s)?[\u4e00-\u9fff]{1,12}(?:[(（][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?)"
