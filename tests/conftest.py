@@ -1,8 +1,19 @@
-"""Shared fixtures: the corpus, an empty embedded store on disk, and the corpus ingested once."""
+"""Shared fixtures: the corpus, an empty embedded store on disk, and the corpus ingested once.
+
+The corpus is ingested once per session (per pytest-xdist worker) into a template database folder that no
+test opens; a test that needs a store of its own (to write to it, or to open it from a child process)
+gets a copy of that folder (``make_corpus_folder``, ``shutil.copytree``: 7 MB, a few milliseconds) instead
+of ingesting the corpus again.
+
+Under pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) every test of a module runs on one worker,
+so a module's expensive fixtures are built once; every test that talks to the Neo4j server (marker
+``neo4j``) runs on one worker, in file order, since the server has one database that each test empties.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,12 +77,36 @@ def store(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def corpus_store(tmp_path_factory):
-    """The five corpus documents ingested once into an embedded store (read it; do not write to it)."""
+def corpus_template(tmp_path_factory) -> Path:
+    """The five corpus documents ingested once (``kb.ingest.ingest_paths``) into an embedded database folder,
+    closed again. Tests never open it: they take copies (``make_corpus_folder``)."""
     from kb.ingest import ingest_paths
 
-    with open_store(tmp_path_factory.mktemp("corpus") / "kb-data", "embedded") as opened:
-        ingest_paths([CORPUS], opened)
+    folder = tmp_path_factory.mktemp("corpus-template") / "kb-data"
+    with open_store(folder, "embedded") as store:
+        summary = ingest_paths([CORPUS], store)
+    assert summary.ingested == 5 and not summary.skipped, summary.describe()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def make_corpus_folder(tmp_path_factory, corpus_template):
+    """A factory: ``make_corpus_folder(name)`` returns a new embedded database folder ``<tmp>/<name>/kb-data``
+    holding the ingested corpus, closed (so a test can reopen it, record link decisions in it, or open it
+    from a child process): a copy of ``corpus_template``, the same files an ingest of the corpus writes."""
+
+    def make(name: str) -> Path:
+        folder = tmp_path_factory.mktemp(name) / "kb-data"
+        shutil.copytree(corpus_template, folder)
+        return folder
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_store(make_corpus_folder):
+    """The five corpus documents ingested once into an embedded store (read it; do not write to it)."""
+    with open_store(make_corpus_folder("corpus"), "embedded") as opened:
         yield opened
 
 
@@ -83,17 +118,10 @@ def vocab(corpus_store):
     return vocabulary(corpus_store)
 
 
-@pytest.fixture(scope="session")
-def make_corpus_folder(tmp_path_factory):
-    """A factory: ``make_corpus_folder(name)`` ingests the corpus into a new embedded database folder
-    ``<tmp>/<name>/kb-data``, closes the store again (so a test can reopen it, record link decisions in it,
-    or open it from a child process) and returns the folder."""
-    from kb.ingest import ingest_paths
-
-    def make(name: str) -> Path:
-        folder = tmp_path_factory.mktemp(name) / "kb-data"
-        with open_store(folder, "embedded") as store:
-            ingest_paths([CORPUS], store)
-        return folder
-
-    return make
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its own modifyitems hook)
+def pytest_collection_modifyitems(config, items):
+    """Group tests for ``--dist loadgroup``: the Neo4j tests of every module in one group, all other tests
+    by module (xdist joins several groups of one test into a new name, so each test gets exactly one)."""
+    for item in items:
+        group = "neo4j" if item.get_closest_marker("neo4j") else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))

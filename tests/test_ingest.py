@@ -97,10 +97,8 @@ def _kill_during_ingest(db: Path, trigger) -> None:
     process.wait()
 
 
-def test_a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes(tmp_path):
-    clean = tmp_path / "clean"
-    with open_store(clean) as store:
-        ingest_paths([CORPUS], store)
+def test_a_killed_ingest_leaves_a_consistent_store_and_a_rerun_completes(tmp_path, make_corpus_folder):
+    with open_store(make_corpus_folder("clean")) as store:  # the corpus ingested once in this session
         full = store.stats()
 
     db = tmp_path / "kb-data"

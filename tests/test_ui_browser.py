@@ -70,18 +70,20 @@ def _stop(server: subprocess.Popen) -> None:
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=NEO4J_MARKS)])
 def served_app(request, tmp_path):
-    """`kb ingest` the corpus into a fresh store of the backend, then `kb ui` on a free localhost port;
-    yields (URL, backend)."""
+    """The corpus in a fresh store of the backend (Neo4j: by `kb ingest`; embedded: a copy of the session's
+    ingested corpus), then `kb ui` on a free localhost port; yields (URL, backend)."""
     if not Path(CHROMIUM).exists() or shutil.which("fc-list") is None:
         pytest.fail("Chromium and fonts-noto-cjk are required: run `make system-deps`")
     backend = request.param
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
-    db = tmp_path / "kb-data"
     if backend == "neo4j":
+        db = tmp_path / "kb-data"
         open_empty_neo4j_store(db).close()
-    ingest = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db), "--backend", backend), cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=900)
-    assert ingest.returncode == 0, ingest.stderr
+        ingest = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db), "--backend", backend), cwd=REPO,
+                                env=env, capture_output=True, text=True, timeout=900)
+        assert ingest.returncode == 0, ingest.stderr
+    else:  # the corpus ingested once in this session (conftest), in a folder of its own
+        db = request.getfixturevalue("make_corpus_folder")("browser")
     log = tmp_path / "kb-ui.log"
     for _attempt in range(3):  # a port free when probed can be taken before streamlit binds it
         [port] = free_ports(1)

@@ -136,9 +136,8 @@ def test_killed_ingests_leave_the_before_or_the_after_store(tmp_path):
     assert _state(db) == after
 
 
-def test_a_killed_link_decision_leaves_a_store_that_opens(tmp_path):
-    db = tmp_path / "kb-data"
-    subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db)), check=True, capture_output=True, env=ENV)
+def test_a_killed_link_decision_leaves_a_store_that_opens(make_corpus_folder):
+    db = make_corpus_folder("killed-decision")  # the ingested corpus in a folder of its own
     listed = subprocess.run(_kb("links", "--db", str(db), "--json"), check=True, capture_output=True, text=True,
                             env=ENV)
     link_id = json.loads(listed.stdout)["policy_links"][0]["id"]
