@@ -42,8 +42,8 @@ node-deps: node_modules/.installed
 
 # A local Neo4j 5.26 Community server from Maven Central (tools/neo4j): `make neo4j` starts it on
 # bolt://localhost:7687 (neo4j / budget-kb-secret, data in .neo4j/dev) and returns once Bolt accepts a login;
-# `make neo4j-stop` stops it. `make test` runs its own instance (.neo4j/test, Bolt 7688, HTTP 7475) and stops
-# it when pytest ends, passed or failed.
+# `make neo4j-stop` stops it. `make test` runs its own instance (.neo4j/test, on free ports) and stops it when
+# pytest ends, passed or failed.
 # BACKEND=neo4j (make ingest/serve/run) talks to NEO4J_URI; by default the server of `make neo4j`.
 NEO4J_URI ?= bolt://localhost:7687
 NEO4J_USER ?= neo4j
@@ -51,8 +51,7 @@ NEO4J_PASSWORD ?= budget-kb-secret
 export NEO4J_URI NEO4J_USER NEO4J_PASSWORD
 NEO4J_LIB := tools/neo4j/target/lib/.copied
 NEO4J_SERVER := $(PY) tools/neo4j/local_neo4j.py
-NEO4J_TEST := --home .neo4j/test --bolt-port 7688 --http-port 7475
-NEO4J_TEST_ENV := NEO4J_URI=bolt://127.0.0.1:7688 NEO4J_USER=neo4j NEO4J_PASSWORD=budget-kb-secret NEO4J_DATABASE=neo4j \
+NEO4J_TEST_ENV := NEO4J_USER=neo4j NEO4J_PASSWORD=budget-kb-secret NEO4J_DATABASE=neo4j \
 	KB_REQUIRE_NEO4J=1 KB_NEO4J_HOME=.neo4j/test
 
 $(NEO4J_LIB): tools/neo4j/pom.xml
@@ -75,9 +74,23 @@ serve: env
 
 run: env ingest serve
 
+# make test: the test Neo4j (.neo4j/test) listens on two loopback ports free at that moment, so two checkouts
+# testing on one machine never share a database; it starts in the background while pytest begins, and the
+# Neo4j tests wait for its login (KB_NEO4J_WAIT seconds, tests/neo4j_support.py). pytest runs on
+# PYTEST_WORKERS processes (pytest-xdist, --dist loadgroup: a module's tests together, the Neo4j tests in one
+# group; tests/conftest.py). The server is stopped when pytest ends, passed or failed.
+PYTEST_WORKERS ?= 2
+NEO4J_TEST_WAIT ?= 600
 test: env system-deps node-deps $(NEO4J_LIB)
-	trap '$(NEO4J_SERVER) stop $(NEO4J_TEST)' EXIT; \
-	$(NEO4J_SERVER) start $(NEO4J_TEST) && $(NEO4J_TEST_ENV) $(PY) -m pytest -q
+	mkdir -p .neo4j; $(NEO4J_SERVER) stop --home .neo4j/test >/dev/null; \
+	ports=($$($(PY) tests/ports.py 2)); \
+	trap '$(NEO4J_SERVER) stop --home .neo4j/test' EXIT; \
+	$(NEO4J_SERVER) start --home .neo4j/test --bolt-port $${ports[0]} --http-port $${ports[1]} \
+	  --timeout $(NEO4J_TEST_WAIT) >.neo4j/test-start.log 2>&1 & starting=$$!; \
+	$(NEO4J_TEST_ENV) NEO4J_URI=bolt://127.0.0.1:$${ports[0]} KB_NEO4J_WAIT=$(NEO4J_TEST_WAIT) \
+	  $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup; status=$$?; \
+	wait $$starting || { echo "Neo4j did not start:"; tail -n 40 .neo4j/test-start.log; }; \
+	exit $$status
 
 # Neo4j's linter over the templates on its own (tests/test_cypher_lint.py runs it with the schema and params).
 lint-cypher: node-deps

@@ -24,3 +24,9 @@ def free_ports(count: int = 1) -> list[int]:
         for probe in probes:
             probe.bind(("127.0.0.1", 0))
         return [probe.getsockname()[1] for probe in probes]
+
+
+if __name__ == "__main__":  # `python tests/ports.py 2`: the Makefile's test target picks the Neo4j ports
+    import sys
+
+    print(*free_ports(int(sys.argv[1]) if len(sys.argv) > 1 else 1))
