@@ -13,6 +13,7 @@ so a module's expensive fixtures are built once; every test that talks to the Ne
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -121,7 +122,18 @@ def vocab(corpus_store):
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its own modifyitems hook)
 def pytest_collection_modifyitems(config, items):
     """Group tests for ``--dist loadgroup``: the Neo4j tests of every module in one group, all other tests
-    by module (xdist joins several groups of one test into a new name, so each test gets exactly one)."""
+    by module (xdist joins several groups of one test into a new name, so each test gets exactly one).
+
+    Under xdist the Neo4j group, the longest, is handed out first (a worker takes groups in collection
+    order): its worker waits for the server ``make test`` starts meanwhile, the other takes the rest.
+    """
+    neo4j = []
     for item in items:
-        group = "neo4j" if item.get_closest_marker("neo4j") else item.nodeid.split("::", 1)[0]
+        is_neo4j = item.get_closest_marker("neo4j") is not None
+        group = "neo4j" if is_neo4j else item.nodeid.split("::", 1)[0]
         item.add_marker(pytest.mark.xdist_group(group))
+        if is_neo4j:
+            neo4j.append(item)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        others = [item for item in items if item.get_closest_marker("neo4j") is None]
+        items[:] = neo4j + others
