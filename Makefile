@@ -78,8 +78,10 @@ run: env ingest serve
 # testing on one machine never share a database; it starts in the background while pytest begins, and the
 # Neo4j tests wait for its login (KB_NEO4J_WAIT seconds, tests/neo4j_support.py). pytest runs on
 # PYTEST_WORKERS processes (pytest-xdist, --dist loadgroup: a module's tests together, the Neo4j tests in one
-# group; tests/conftest.py). The server is stopped when pytest ends, passed or failed.
+# group; tests/conftest.py), with PYTEST_ARGS added (e.g. --durations=40). The server is stopped when pytest
+# ends, passed or failed.
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 NEO4J_TEST_WAIT ?= 600
 test: env system-deps node-deps $(NEO4J_LIB)
 	mkdir -p .neo4j; $(NEO4J_SERVER) stop --home .neo4j/test >/dev/null; \
@@ -88,7 +90,7 @@ test: env system-deps node-deps $(NEO4J_LIB)
 	$(NEO4J_SERVER) start --home .neo4j/test --bolt-port $${ports[0]} --http-port $${ports[1]} \
 	  --timeout $(NEO4J_TEST_WAIT) >.neo4j/test-start.log 2>&1 & starting=$$!; \
 	$(NEO4J_TEST_ENV) NEO4J_URI=bolt://127.0.0.1:$${ports[0]} KB_NEO4J_WAIT=$(NEO4J_TEST_WAIT) \
-	  $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup; status=$$?; \
+	  $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); status=$$?; \
 	wait $$starting || { echo "Neo4j did not start:"; tail -n 40 .neo4j/test-start.log; }; \
 	exit $$status
 
