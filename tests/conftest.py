@@ -5,9 +5,12 @@ test opens; a test that needs a store of its own (to write to it, or to open it 
 gets a copy of that folder (``make_corpus_folder``, ``shutil.copytree``: 7 MB, a few milliseconds) instead
 of ingesting the corpus again.
 
-Under pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``) every test of a module runs on one worker,
-so a module's expensive fixtures are built once; every test that talks to the Neo4j server (marker
-``neo4j``) runs on one worker, in file order, since the server has one database that each test empties.
+Under pytest-xdist (``make test`` runs ``-n 2 --dist loadfile``) every test of a module runs on one worker,
+so a module's expensive fixtures are built once. Neo4j Community Edition has one database, which each Neo4j
+test empties, so each worker talks to a server of its own: ``make test`` starts one per worker and names it
+in ``NEO4J_URI_GW<n>``, which becomes that worker's ``NEO4J_URI`` here, before any test module reads it (and
+before any ``kb`` child process inherits it). (``--dist loadgroup`` cannot keep the Neo4j tests of several
+modules on one worker with pytest 9: pytest-xdist 3.8 renames ``item._nodeid``, which pytest 9 no longer reads.)
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from pathlib import Path
 import pytest
 
 from kb.store import open_store
+
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, … under pytest-xdist; "" in a plain run
+if os.environ.get(f"NEO4J_URI_{_WORKER.upper()}"):
+    os.environ["NEO4J_URI"] = os.environ[f"NEO4J_URI_{_WORKER.upper()}"]
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -117,23 +124,3 @@ def vocab(corpus_store):
     from kb.query.vocabulary import vocabulary
 
     return vocabulary(corpus_store)
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its own modifyitems hook)
-def pytest_collection_modifyitems(config, items):
-    """Group tests for ``--dist loadgroup``: the Neo4j tests of every module in one group, all other tests
-    by module (xdist joins several groups of one test into a new name, so each test gets exactly one).
-
-    Under xdist the Neo4j group, the longest, is handed out first (a worker takes groups in collection
-    order): its worker waits for the server ``make test`` starts meanwhile, the other takes the rest.
-    """
-    neo4j = []
-    for item in items:
-        is_neo4j = item.get_closest_marker("neo4j") is not None
-        group = "neo4j" if is_neo4j else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-        if is_neo4j:
-            neo4j.append(item)
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        others = [item for item in items if item.get_closest_marker("neo4j") is None]
-        items[:] = neo4j + others

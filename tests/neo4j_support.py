@@ -3,11 +3,11 @@
 The server is the one NEO4J_URI names (``make test`` starts a local Neo4j 5.26 for them: tools/neo4j,
 on free loopback ports, and sets KB_REQUIRE_NEO4J=1). Without NEO4J_URI the tests skip, unless KB_REQUIRE_NEO4J or CI
 is set: then they fail, so a CI run cannot pass with its Neo4j tests unrun. Community Edition has one
-user database, so the tests run serially (under pytest-xdist: one group, see conftest.py) and each starts
-from an empty budget-kb graph.
+user database, so the tests of one process run serially and each starts from an empty budget-kb graph;
+under pytest-xdist each worker has a server of its own (conftest.py).
 
-``make test`` starts the server in the background while pytest begins (it takes 20-70 s to accept a login)
-and sets ``KB_NEO4J_WAIT``: the first Neo4j test of a process waits up to that many seconds for a Bolt login.
+``make test`` starts the servers in the background while pytest begins (they take 20-100 s to accept a
+login) and sets ``KB_NEO4J_WAIT``: the first Neo4j test of a process waits up to that many seconds for a login.
 """
 
 from __future__ import annotations
