@@ -42,8 +42,8 @@ node-deps: node_modules/.installed
 
 # A local Neo4j 5.26 Community server from Maven Central (tools/neo4j): `make neo4j` starts it on
 # bolt://localhost:7687 (neo4j / budget-kb-secret, data in .neo4j/dev) and returns once Bolt accepts a login;
-# `make neo4j-stop` stops it. `make test` runs its own instance (.neo4j/test, Bolt 7688, HTTP 7475) and stops
-# it when pytest ends, passed or failed.
+# `make neo4j-stop` stops it. `make test` runs instances of its own (.neo4j/test-gwN, on free ports) and stops
+# them when pytest ends, passed or failed.
 # BACKEND=neo4j (make ingest/serve/run) talks to NEO4J_URI; by default the server of `make neo4j`.
 NEO4J_URI ?= bolt://localhost:7687
 NEO4J_USER ?= neo4j
@@ -51,9 +51,8 @@ NEO4J_PASSWORD ?= budget-kb-secret
 export NEO4J_URI NEO4J_USER NEO4J_PASSWORD
 NEO4J_LIB := tools/neo4j/target/lib/.copied
 NEO4J_SERVER := $(PY) tools/neo4j/local_neo4j.py
-NEO4J_TEST := --home .neo4j/test --bolt-port 7688 --http-port 7475
-NEO4J_TEST_ENV := NEO4J_URI=bolt://127.0.0.1:7688 NEO4J_USER=neo4j NEO4J_PASSWORD=budget-kb-secret NEO4J_DATABASE=neo4j \
-	KB_REQUIRE_NEO4J=1 KB_NEO4J_HOME=.neo4j/test
+NEO4J_TEST_ENV := NEO4J_USER=neo4j NEO4J_PASSWORD=budget-kb-secret NEO4J_DATABASE=neo4j \
+	KB_REQUIRE_NEO4J=1
 
 $(NEO4J_LIB): tools/neo4j/pom.xml
 	mvn -B -q -f tools/neo4j/pom.xml package
@@ -75,9 +74,32 @@ serve: env
 
 run: env ingest serve
 
+# make test: pytest runs on PYTEST_WORKERS processes (pytest-xdist, --dist loadfile: a module's tests stay
+# together, so its fixtures are built once), with PYTEST_ARGS added (e.g. --durations=40). Each process gets a
+# test Neo4j of its own (.neo4j/test-gwN, NEO4J_URI_GWN; Community Edition has one database, which each Neo4j
+# test empties), on loopback ports free at that moment, so two checkouts testing on one machine never share
+# one either. The servers start in the background while pytest begins; the Neo4j tests wait for a login
+# (KB_NEO4J_WAIT seconds, tests/neo4j_support.py). They are stopped when pytest ends, passed or failed.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+NEO4J_TEST_WAIT ?= 600
+NEO4J_TEST_HEAP ?= 768m
 test: env system-deps node-deps $(NEO4J_LIB)
-	trap '$(NEO4J_SERVER) stop $(NEO4J_TEST)' EXIT; \
-	$(NEO4J_SERVER) start $(NEO4J_TEST) && $(NEO4J_TEST_ENV) $(PY) -m pytest -q
+	mkdir -p .neo4j; workers=$(PYTEST_WORKERS); homes=(); uris=(); starting=(); \
+	ports=($$($(PY) tests/ports.py $$((2 * workers)))); \
+	trap 'for home in "$${homes[@]}"; do $(NEO4J_SERVER) stop --home $$home; done' EXIT; \
+	for i in $$(seq 0 $$((workers - 1))); do \
+	  home=.neo4j/test-gw$$i; homes+=($$home); $(NEO4J_SERVER) stop --home $$home >/dev/null; \
+	  $(NEO4J_SERVER) start --home $$home --bolt-port $${ports[2*i]} --http-port $${ports[2*i+1]} \
+	    --heap $(NEO4J_TEST_HEAP) --pagecache 256m --timeout $(NEO4J_TEST_WAIT) >$$home.log 2>&1 & starting+=($$!); \
+	  uris+=(NEO4J_URI_GW$$i=bolt://127.0.0.1:$${ports[2*i]}); \
+	done; \
+	env $(NEO4J_TEST_ENV) "$${uris[@]}" NEO4J_URI=bolt://127.0.0.1:$${ports[0]} KB_NEO4J_WAIT=$(NEO4J_TEST_WAIT) \
+	  $(PY) -m pytest -q -n $$workers --dist loadfile $(PYTEST_ARGS); status=$$?; \
+	for i in "$${!starting[@]}"; do \
+	  wait $${starting[i]} || { echo "Neo4j $${homes[i]} did not start:"; tail -n 40 $${homes[i]}.log; }; \
+	done; \
+	exit $$status
 
 # Neo4j's linter over the templates on its own (tests/test_cypher_lint.py runs it with the schema and params).
 lint-cypher: node-deps

@@ -1,13 +1,32 @@
-"""Shared fixtures: the corpus, an empty embedded store on disk, and the corpus ingested once."""
+"""Shared fixtures: the corpus, an empty embedded store on disk, and the corpus ingested once.
+
+The corpus is ingested once per session (per pytest-xdist worker) into a template database folder that no
+test opens; a test that needs a store of its own (to write to it, or to open it from a child process)
+gets a copy of that folder (``make_corpus_folder``, ``shutil.copytree``: 7 MB, a few milliseconds) instead
+of ingesting the corpus again.
+
+Under pytest-xdist (``make test`` runs ``-n 2 --dist loadfile``) every test of a module runs on one worker,
+so a module's expensive fixtures are built once. Neo4j Community Edition has one database, which each Neo4j
+test empties, so each worker talks to a server of its own: ``make test`` starts one per worker and names it
+in ``NEO4J_URI_GW<n>``, which becomes that worker's ``NEO4J_URI`` here, before any test module reads it (and
+before any ``kb`` child process inherits it). (``--dist loadgroup`` cannot keep the Neo4j tests of several
+modules on one worker with pytest 9: pytest-xdist 3.8 renames ``item._nodeid``, which pytest 9 no longer reads.)
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from kb.store import open_store
+
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, … under pytest-xdist; "" in a plain run
+if os.environ.get(f"NEO4J_URI_{_WORKER.upper()}"):
+    os.environ["NEO4J_URI"] = os.environ[f"NEO4J_URI_{_WORKER.upper()}"]
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -66,12 +85,36 @@ def store(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def corpus_store(tmp_path_factory):
-    """The five corpus documents ingested once into an embedded store (read it; do not write to it)."""
+def corpus_template(tmp_path_factory) -> Path:
+    """The five corpus documents ingested once (``kb.ingest.ingest_paths``) into an embedded database folder,
+    closed again. Tests never open it: they take copies (``make_corpus_folder``)."""
     from kb.ingest import ingest_paths
 
-    with open_store(tmp_path_factory.mktemp("corpus") / "kb-data", "embedded") as opened:
-        ingest_paths([CORPUS], opened)
+    folder = tmp_path_factory.mktemp("corpus-template") / "kb-data"
+    with open_store(folder, "embedded") as store:
+        summary = ingest_paths([CORPUS], store)
+    assert summary.ingested == 5 and not summary.skipped, summary.describe()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def make_corpus_folder(tmp_path_factory, corpus_template):
+    """A factory: ``make_corpus_folder(name)`` returns a new embedded database folder ``<tmp>/<name>/kb-data``
+    holding the ingested corpus, closed (so a test can reopen it, record link decisions in it, or open it
+    from a child process): a copy of ``corpus_template``, the same files an ingest of the corpus writes."""
+
+    def make(name: str) -> Path:
+        folder = tmp_path_factory.mktemp(name) / "kb-data"
+        shutil.copytree(corpus_template, folder)
+        return folder
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_store(make_corpus_folder):
+    """The five corpus documents ingested once into an embedded store (read it; do not write to it)."""
+    with open_store(make_corpus_folder("corpus"), "embedded") as opened:
         yield opened
 
 
@@ -81,19 +124,3 @@ def vocab(corpus_store):
     from kb.query.vocabulary import vocabulary
 
     return vocabulary(corpus_store)
-
-
-@pytest.fixture(scope="session")
-def make_corpus_folder(tmp_path_factory):
-    """A factory: ``make_corpus_folder(name)`` ingests the corpus into a new embedded database folder
-    ``<tmp>/<name>/kb-data``, closes the store again (so a test can reopen it, record link decisions in it,
-    or open it from a child process) and returns the folder."""
-    from kb.ingest import ingest_paths
-
-    def make(name: str) -> Path:
-        folder = tmp_path_factory.mktemp(name) / "kb-data"
-        with open_store(folder, "embedded") as store:
-            ingest_paths([CORPUS], store)
-        return folder
-
-    return make

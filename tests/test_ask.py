@@ -243,15 +243,12 @@ def test_a_cypher_fragment_in_a_question_changes_nothing(corpus_store):
     assert ask(corpus_store, "渝委办发〔2019〕66号支持了哪些项目？").rows
 
 
-# ---- through the CLI (a real `kb ingest` into its own folder, then `kb ask --json`) -----------------
+# ---- through the CLI (the ingested corpus in a folder of its own, then `kb ask --json`) -------------
 
 @pytest.fixture(scope="module")
-def cli_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("cli") / "kb-data"
-    done = subprocess.run([str(KB), "ingest", str(SHARED / "corpus"), "--db", str(db)], capture_output=True,
-                          text=True, env=_env(), timeout=600)
-    assert done.returncode == 0, done.stderr
-    return db
+def cli_db(make_corpus_folder):
+    """A folder of its own holding the ingested corpus (a copy of the session's, conftest), closed, for `kb`."""
+    return make_corpus_folder("cli")
 
 
 def _env() -> dict:

@@ -94,10 +94,9 @@ def test_read_only_offers_no_upload_and_refuses_decisions(app_store, monkeypatch
         api.ingest_uploads([("a.txt", b"x")])
 
 
-def test_the_app_sees_a_link_decision_made_by_another_process(tmp_path, monkeypatch):
+def test_the_app_sees_a_link_decision_made_by_another_process(make_corpus_folder, monkeypatch):
     """The review page's pending count drops after `kb links reject` in a terminal, on the next page run."""
-    db = tmp_path / "kb-data"
-    assert _kb("ingest", str(hostile.CORPUS), "--db", str(db)).returncode == 0
+    db = make_corpus_folder("app-review")  # the ingested corpus in a folder of its own
     monkeypatch.setenv("KB_DB", str(db))
     monkeypatch.setenv("KB_BACKEND", "embedded")
     monkeypatch.delenv("KB_READ_ONLY", raising=False)

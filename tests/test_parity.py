@@ -89,12 +89,12 @@ def answer_of(store, question: str, previous=None):
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    """The corpus ingested into a fresh embedded store and into the emptied Neo4j database."""
+def stores(tmp_path_factory, make_corpus_folder):
+    """The corpus ingested into a fresh embedded store (a copy of the session's ingested corpus, conftest) and
+    into the emptied Neo4j database."""
     folder = tmp_path_factory.mktemp("parity")
-    with open_store(folder / "embedded", "embedded") as embedded, \
+    with open_store(make_corpus_folder("parity-embedded"), "embedded") as embedded, \
             open_empty_neo4j_store(folder / "neo4j") as neo4j_store:
-        ingest_paths([CORPUS], embedded)
         ingest_paths([CORPUS], neo4j_store)
         yield {"embedded": embedded, "neo4j": neo4j_store}
 

@@ -1,14 +1,13 @@
 """The store contract on a live Neo4j 5 server, and what only Neo4j does: constraints and the full-text
 index, writes of the difference only, and ``kb export --format csv`` loaded by neo4j-admin.
 
-``make test`` starts the server (tools/neo4j, Bolt 7688) and sets NEO4J_URI; see tests/neo4j_support.py.
+``make test`` starts the server (tools/neo4j, on free ports) and sets NEO4J_URI; see tests/neo4j_support.py.
 Every test starts from an empty budget-kb graph in that server's ``neo4j`` database.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 
@@ -20,6 +19,7 @@ from kb.core.schema import NODE_TABLES
 from kb.store.delta import graph_delta, index_graph
 from kb.store.neo4j_store import FULLTEXT_INDEX
 from neo4j_support import MARKS, REPO, open_empty_neo4j_store
+from ports import free_ports
 from store_contract import (CORPUS, assert_changed_file_replaces_its_facts, assert_corpus_ingested,
                             assert_graph_round_trip, assert_query_errors_carry_name_and_params,
                             assert_reingest_changes_nothing, corpus_copy, gold_extractions)
@@ -115,12 +115,6 @@ def test_the_delta_of_an_unchanged_graph_is_empty_and_metadata_is_kept(neo4j_sto
     assert counts["nodes"]["Document"] == 3 and counts["nodes"]["Unit"] == 3
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_csv_export_loads_with_neo4j_admin_import_and_counts_match(neo4j_store, tmp_path):
     """`kb export --format csv` from Neo4j, its import.sh run with Neo4j's own neo4j-admin into a new
     database folder, a second server started on it: every label and type has the count `kb stats` gives."""
@@ -143,10 +137,11 @@ def test_csv_export_loads_with_neo4j_admin_import_and_counts_match(neo4j_store, 
     assert imported.returncode == 0, imported.stdout[-3000:] + imported.stderr[-3000:]
     assert "IMPORT DONE" in imported.stdout + imported.stderr
 
-    bolt, http = _free_port(), _free_port()
+    bolt, http = free_ports(2)  # distinct: two probes one after the other could return the same port
     ports = ["--home", str(home), "--bolt-port", str(bolt), "--http-port", str(http), "--heap", "512m",
              "--pagecache", "64m"]
-    started = subprocess.run([*SERVER, "start", *ports], capture_output=True, text=True, timeout=400)
+    started = subprocess.run([*SERVER, "start", *ports, "--timeout", "500"],  # 20-70 s here; more on a loaded CI
+                             capture_output=True, text=True, timeout=600)
     try:
         assert started.returncode == 0, started.stdout + started.stderr
         with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{bolt}", auth=("neo4j", "budget-kb-secret")) as driver:

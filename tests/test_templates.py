@@ -173,9 +173,9 @@ def backend_store(request, tmp_path_factory):
         yield request.getfixturevalue("corpus_store")
         return
     from kb.ingest import ingest_paths
-    from kb.store import open_store
+    from neo4j_support import open_empty_neo4j_store
 
-    with open_store(tmp_path_factory.mktemp("neo4j") / "kb-data", "neo4j") as opened:
+    with open_empty_neo4j_store(tmp_path_factory.mktemp("neo4j") / "kb-data") as opened:
         ingest_paths([Path(__file__).resolve().parents[1].parent / "shared" / "corpus"], opened)
         yield opened
 

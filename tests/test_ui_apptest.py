@@ -26,15 +26,10 @@ TIMEOUT = 300
 
 
 @pytest.fixture(scope="session")
-def app_db(tmp_path_factory):
-    """The corpus ingested into an embedded store on disk; KB_DB points the app at it for the session."""
-    from kb.ingest import ingest_paths
-    from kb.store import open_store
-
-    db = tmp_path_factory.mktemp("ui-store") / "kb-data"
-    with open_store(db, "embedded") as store:
-        summary = ingest_paths([CORPUS], store)
-    assert summary.ingested == 5, summary.describe()
+def app_db(make_corpus_folder):
+    """The corpus ingested into an embedded store on disk (a copy of the session's ingested corpus, conftest);
+    KB_DB points the app at it for the session."""
+    db = make_corpus_folder("ui-store")
     saved = {name: os.environ.get(name) for name in ("KB_DB", "KB_BACKEND", "HF_HUB_OFFLINE")}
     os.environ.update({"KB_DB": str(db), "KB_BACKEND": "embedded", "HF_HUB_OFFLINE": "1"})
     yield db

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from neo4j_support import MARKS as NEO4J_MARKS, open_empty_neo4j_store
+from ports import free_ports
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -32,65 +32,81 @@ FIGURE = "1000.3"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _kb(*args: str) -> list[str]:
     return [sys.executable, "-m", "kb.cli", *args]
 
 
-def _wait_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
-    """Poll Streamlit's health endpoint until it answers ok (the server may take a while to import)."""
+def _wait_healthy(server: subprocess.Popen, port: int, log: Path, seconds: float = 300) -> bool:
+    """Poll Streamlit's health endpoint until it answers ok (the server may take a while to import on a
+    loaded machine: up to ``seconds``). False when the server exited because its port was taken meanwhile."""
     import time
 
-    for _ in range(240):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"kb ui exited with {server.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            output = log.read_text(errors="replace")
+            if f"Port {port} is not available" in output:  # another process took the port first: try another
+                return False
+            pytest.fail(f"kb ui exited with {server.returncode}:\n{output[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as response:
                 if response.read().strip() == b"ok":
-                    return
+                    return True
         except OSError:
             pass
         time.sleep(0.5)
-    pytest.fail(f"kb ui did not become healthy:\n{log.read_text(errors='replace')[-3000:]}")
+    pytest.fail(f"kb ui did not become healthy in {seconds:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop `kb ui` and streamlit, its child: the whole process group this test started."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=NEO4J_MARKS)])
 def served_app(request, tmp_path):
-    """`kb ingest` the corpus into a fresh store of the backend, then `kb ui` on a free localhost port;
-    yields (URL, backend)."""
+    """The corpus in a fresh store of the backend (Neo4j: by `kb ingest`; embedded: a copy of the session's
+    ingested corpus), then `kb ui` on a free localhost port; yields (URL, backend)."""
     if not Path(CHROMIUM).exists() or shutil.which("fc-list") is None:
         pytest.fail("Chromium and fonts-noto-cjk are required: run `make system-deps`")
     backend = request.param
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
-    db = tmp_path / "kb-data"
     if backend == "neo4j":
+        db = tmp_path / "kb-data"
         open_empty_neo4j_store(db).close()
-    ingest = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db), "--backend", backend), cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=900)
-    assert ingest.returncode == 0, ingest.stderr
-    port = _free_port()
+        ingest = subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db), "--backend", backend), cwd=REPO,
+                                env=env, capture_output=True, text=True, timeout=900)
+        assert ingest.returncode == 0, ingest.stderr
+    else:  # the corpus ingested once in this session (conftest), in a folder of its own
+        db = request.getfixturevalue("make_corpus_folder")("browser")
     log = tmp_path / "kb-ui.log"
-    with log.open("w") as log_file:
-        server = subprocess.Popen(_kb("ui", "--db", str(db), "--backend", backend, "--port", str(port),
-                                      "--host", "localhost"),
-                                  cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    url = f"http://localhost:{port}"
-    try:
-        _wait_healthy(server, url, log)
-        yield url, backend
-    finally:  # `kb ui` runs streamlit as its child: stop the whole process group this test started
-        os.killpg(server.pid, signal.SIGTERM)
+    for _attempt in range(3):  # a port free when probed can be taken before streamlit binds it
+        [port] = free_ports(1)
+        with log.open("w") as log_file:
+            server = subprocess.Popen(_kb("ui", "--db", str(db), "--backend", backend, "--port", str(port),
+                                          "--host", "localhost"),
+                                      cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+        url = f"http://localhost:{port}"
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
+            healthy = _wait_healthy(server, port, log)
+        except BaseException:
+            _stop(server)
+            raise
+        if healthy:
+            break
+        _stop(server)
+    else:
+        pytest.fail(f"kb ui found no free port in 3 tries:\n{log.read_text(errors='replace')[-3000:]}")
+    try:
+        yield url, backend
+    finally:
+        _stop(server)
 
 
 def test_question_answered_in_chromium(served_app, tmp_path):

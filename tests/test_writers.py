@@ -23,6 +23,7 @@ import pytest
 from kb.core.errors import StoreLocked, StoreOutdated
 from kb.ingest import ingest_paths
 from kb.store import open_store
+from crash_points import kb_killed_before_swap
 from store_contract import CORPUS
 
 FILES = sorted(CORPUS.glob("*.txt"))
@@ -116,12 +117,17 @@ def test_killed_ingests_leave_the_before_or_the_after_store(tmp_path):
     assert before != after
 
     seeded = random.Random(15)
-    points = [lambda: any(db.glob("graph.lbdb.building-*"))]  # while the new graph is being written
+    points = []
     for delay in sorted(seeded.uniform(1.0, 6.0) for _ in range(2)):  # parsing, staging, linking
         points.append(lambda delay=delay, started=[]: (started.append(time.monotonic()) if not started else None)
                       or time.monotonic() - started[0] > delay)
-    for trigger in points:
-        _kill_when(_kb("ingest", str(folder), "--db", str(db)), trigger)
+    # the new graph written in full and not yet swapped in: a kill there on every machine, however fast
+    killed = kb_killed_before_swap("ingest", str(folder), "--db", str(db), env=ENV)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list(db.glob("graph.lbdb.building-*"))  # the dead writer's finished copy, for the opener to clear
+    for trigger in [None, *points]:
+        if trigger is not None:
+            _kill_when(_kb("ingest", str(folder), "--db", str(db)), trigger)
         state = _state(db)  # opening recovers: the dead writer's building files and staged records go
         assert state in (before, after)
         assert not list(db.glob("graph.lbdb.building-*")) and not (db / "graph.lbdb.wal").exists()
@@ -130,16 +136,17 @@ def test_killed_ingests_leave_the_before_or_the_after_store(tmp_path):
     assert _state(db) == after
 
 
-def test_a_killed_link_decision_leaves_a_store_that_opens(tmp_path):
-    db = tmp_path / "kb-data"
-    subprocess.run(_kb("ingest", str(CORPUS), "--db", str(db)), check=True, capture_output=True, env=ENV)
+def test_a_killed_link_decision_leaves_a_store_that_opens(make_corpus_folder):
+    db = make_corpus_folder("killed-decision")  # the ingested corpus in a folder of its own
     listed = subprocess.run(_kb("links", "--db", str(db), "--json"), check=True, capture_output=True, text=True,
                             env=ENV)
     link_id = json.loads(listed.stdout)["policy_links"][0]["id"]
     before = _state(db)
-    killed = _kill_when(_kb("links", "reject", link_id, "--db", str(db)),
-                        lambda: any(db.glob("graph.lbdb.building-*")))
-    assert killed
+    # killed with the changed graph written to its private copy and not yet swapped in (on any machine: a
+    # kill timed by polling for the copy missed it when the write was quicker than a poll)
+    killed = kb_killed_before_swap("links", "reject", link_id, "--db", str(db), env=ENV)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list(db.glob("graph.lbdb.building-*"))
     with open_store(db) as store:
         assert (store.stats(), set(store.published_documents())) == before
         assert not list(db.glob("graph.lbdb.building-*"))
