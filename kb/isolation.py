@@ -46,35 +46,19 @@ READY = "ready"
 START_SECONDS = 120.0
 """How long a new worker may take to start (the fork server imports the readers once, a few seconds)."""
 
-PRELOAD = ["loaders.pipeline", "charset_normalizer", "kb.isolation"]
-"""Modules the fork server imports once, so every worker starts with them loaded (the text readers)."""
-READER_PRELOAD = {".pdf": ["loaders.pdf_fonts", "pdfplumber"], ".docx": ["docx"], ".xlsx": ["openpyxl"]}
-"""The readers of other formats, preloaded too when the first files parsed by this process include one
-(about 1 s of CPU a plain-text ingest, such as adding one .txt, does not pay); a worker that meets one
-later imports its reader itself."""
+PRELOAD = ["loaders.pipeline", "loaders.pdf_fonts", "pdfplumber", "docx", "openpyxl", "charset_normalizer",
+           "kb.isolation"]
+"""Modules the fork server imports once, so every worker starts with them loaded."""
 
 _context = None
 
 
-def preload_for(paths: list[Path]) -> list[str]:
-    """The modules a fork server parsing ``paths`` preloads: ``PRELOAD`` and the readers their suffixes need.
-
-    Example:
-        >>> preload_for([Path("a.txt")]) == PRELOAD
-        True
-    """
-    readers = [module for suffix in sorted({Path(path).suffix.lower() for path in paths})
-               for module in READER_PRELOAD.get(suffix, [])]
-    return [*PRELOAD[:-1], *readers, PRELOAD[-1]]
-
-
-def _mp_context(paths: list[Path] = ()):
-    """The forkserver context with the loaders preloaded (created once per process, with the readers of
-    ``paths``: see ``preload_for``)."""
+def _mp_context():
+    """The forkserver context with the loaders preloaded (created once per process)."""
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(preload_for(list(paths)))
+        _context.set_forkserver_preload(PRELOAD)
     return _context
 
 
@@ -168,8 +152,8 @@ def _bare_main() -> Iterator[None]:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, limits: Limits, paths: list[Path] = ()):
-        context = _mp_context(paths)
+    def __init__(self, limits: Limits):
+        context = _mp_context()
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_worker, args=(child, limits), daemon=True, name="kb-parse")
         with _bare_main():
@@ -286,7 +270,7 @@ def parse_files(paths: list[Path], limits: Limits | None = None,
         while next_out < len(paths):
             idle = [worker for worker in pool if worker.task is None]
             while pending and len(pool) < target and len(idle) < len(pending):
-                worker = _Worker(limits, paths)
+                worker = _Worker(limits)
                 pool.append(worker)
                 idle.append(worker)
             for worker in idle:
