@@ -29,8 +29,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -39,7 +37,7 @@ from pathlib import Path
 
 from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import MAX_MESSAGE_CHARS, display, os_error_reason, shorten
-from kb.isolation import parse_files
+from kb.isolation import parse_files, parse_files_in_background
 from kb.core.records import Extraction, LinkResult
 from kb.graph import DocumentPart, build_graph, document_part, node_id
 from kb.store import Store, open_store
@@ -167,57 +165,6 @@ def _parse_paths(paths: list[Path], limits: Limits | None = None) -> Iterator[tu
 PREFETCH_FILES = 50
 """An ingest of at most this many files reads the stored documents' kept parts while the parse workers start
 and parse (the fork server's start, about a second, then overlaps work this process needs anyway)."""
-
-
-def _parse_in_background(paths: list[Path], limits: Limits | None) -> Iterator[tuple[Path, Extraction | KBError]]:
-    """``_parse_paths`` run by a feeder thread, its results handed over through a small bounded queue (so a
-    large corpus is still never held in memory): the caller may do other work while the workers start.
-
-    Yields:
-        ``(path, Extraction | KBError)`` per path, in the order given. An exception of the parse step is
-        raised here; closing the iterator stops the feeder and the workers.
-    """
-    handover: queue.Queue = queue.Queue(maxsize=4)
-    stop = threading.Event()
-    done = object()
-
-    def offer(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                handover.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def feed() -> None:
-        results = _parse_paths(paths, limits)
-        try:
-            for item in results:
-                if not offer(item):
-                    return
-            offer(done)
-        except BaseException as error:  # handed to the consumer, raised there
-            offer(error)
-        finally:
-            results.close()  # stops the workers (in this thread, which iterated the generator)
-
-    def results() -> Iterator[tuple[Path, Extraction | KBError]]:
-        try:
-            while True:
-                item = handover.get()
-                if item is done:
-                    return
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            stop.set()
-            feeder.join()
-
-    feeder = threading.Thread(target=feed, name="kb-parse-feed", daemon=True)
-    feeder.start()  # now, not at the first ``next``: the workers start while the caller goes on
-    return results()
 
 
 def _digest(path: Path) -> str:
@@ -412,6 +359,29 @@ def _migrate(store: Store) -> list[str]:
     return [record.doc_id for record in legacy if record.doc_id]
 
 
+def _take_parsed(parsed: Iterator[tuple[Path, Extraction | KBError]], store: Store, digests: dict[Path, str],
+                 by_path: dict[str, str], staged: dict[str, Derived], replaced: dict[str, str], run: _Run,
+                 total: int) -> None:
+    """Take each parse result as it comes: a failure into ``run.summary.skipped``; a parsed document gets its
+    findings (once per content), its record staged in the archive and its part and input kept (``staged``,
+    doc_id -> (part, input)); an earlier version at the same path goes into ``replaced`` (old doc_id -> path)."""
+    from kb.checks import check_extraction
+
+    for done, (path, result) in enumerate(parsed, start=1):
+        if isinstance(result, KBError):
+            reason = getattr(result, "reason", "") or str(result)
+            run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
+        else:
+            result.doc_id, result.path = digests[path], _source_path(path)
+            findings = check_extraction(result)  # findings once per content
+            store.archive.stage(result, findings)
+            staged[result.doc_id] = _derive(store, result, findings)  # the record itself is not kept
+            earlier = by_path.get(result.path)
+            if earlier and earlier != result.doc_id:
+                replaced[earlier] = result.path
+        run.report(done, total, path.name)
+
+
 def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None,
                  limits: Limits | None = None) -> IngestSummary:
     """Ingest files and folders incrementally: new or changed documents in, nothing else rewritten.
@@ -457,30 +427,19 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
                 wanted.append(path)
         staged: dict[str, Derived] = {}
         replaced: dict[str, str] = {}
-        from kb.checks import check_extraction
-
         prefetched: dict[str, Derived] = {}
-        parsed = _parse_in_background(wanted, limits) if wanted else iter(())
-        if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
-            with _no_cyclic_gc():  # read while the workers start: the add needs every kept part anyway
-                cache = DerivedCache(store.folder)
-                for doc_id in published:
-                    entry = cache.get(doc_id)
-                    if entry is not None:
-                        prefetched[doc_id] = entry
-        for done, (path, result) in enumerate(parsed, start=1):
-            if isinstance(result, KBError):
-                reason = getattr(result, "reason", "") or str(result)
-                run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
-            else:
-                result.doc_id, result.path = digests[path], _source_path(path)
-                findings = check_extraction(result)  # findings once per content
-                store.archive.stage(result, findings)
-                staged[result.doc_id] = _derive(store, result, findings)  # the record itself is not kept
-                earlier = by_path.get(result.path)
-                if earlier and earlier != result.doc_id:
-                    replaced[earlier] = result.path
-            run.report(done, len(wanted), path.name)
+        parsed, finish = parse_files_in_background(wanted, limits) if wanted else (iter(()), lambda: None)
+        try:
+            if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
+                with _no_cyclic_gc():  # read while the workers start: the add needs every kept part anyway
+                    cache = DerivedCache(store.folder)
+                    for doc_id in published:
+                        entry = cache.get(doc_id)
+                        if entry is not None:
+                            prefetched[doc_id] = entry
+            _take_parsed(parsed, store, digests, by_path, staged, replaced, run, len(wanted))
+        finally:
+            finish()  # the feeder and the workers end with this step, whatever happened in it
         run.lap("parse")
         run.summary.ingested = len(staged)
         run.summary.replaced = [(path, old) for old, path in replaced.items()]
