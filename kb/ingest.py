@@ -37,7 +37,7 @@ from pathlib import Path
 
 from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import MAX_MESSAGE_CHARS, display, os_error_reason, shorten
-from kb.isolation import parse_files
+from kb.isolation import parse_files, parse_files_in_background
 from kb.core.records import Extraction, LinkResult
 from kb.graph import DocumentPart, build_graph, document_part, node_id
 from kb.store import Store, open_store
@@ -83,6 +83,7 @@ class IngestSummary:
         written: what the graph write did: {"added_nodes": n, …} or {"whole graph": nodes + relationships}.
         seconds: wall time of the run.
         stages: seconds per step: parse, archive, link, build, diff, write.
+        cpu_stages: CPU seconds of this process per step (the parse workers' not counted).
     """
 
     ingested: int = 0
@@ -96,6 +97,7 @@ class IngestSummary:
     written: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    cpu_stages: dict[str, float] = field(default_factory=dict)
 
     def describe(self) -> str:
         """Lines for the terminal: one per skipped, replaced or removed file, then the totals."""
@@ -160,6 +162,11 @@ def _parse_paths(paths: list[Path], limits: Limits | None = None) -> Iterator[tu
     return parse_files(paths, limits)
 
 
+PREFETCH_FILES = 50
+"""An ingest of at most this many files reads the stored documents' kept parts while the parse workers start
+and parse (the fork server's start, about a second, then overlaps work this process needs anyway)."""
+
+
 def _digest(path: Path) -> str:
     hasher = hashlib.sha256()
     with open(path, "rb") as stream:
@@ -183,13 +190,15 @@ class _Run:
 
     def __init__(self, on_progress: ProgressCallback | None):
         self.started = self.clock = time.perf_counter()
+        self.cpu_clock = time.process_time()
         self.report = on_progress or (lambda done, total, what: None)
         self.summary = IngestSummary()
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.summary.stages[stage] = round(self.summary.stages.get(stage, 0.0) + now - self.clock, 2)
-        self.clock = now
+        self.summary.cpu_stages[stage] = round(self.summary.cpu_stages.get(stage, 0.0) + cpu - self.cpu_clock, 2)
+        self.clock, self.cpu_clock = now, cpu
 
     def finish(self, store: Store, graph=None) -> IngestSummary:
         """Fill the counts (from the graph just written, else read from the store) and the wall time."""
@@ -218,10 +227,11 @@ def _derive(store: Store, record: Extraction, findings: list | None) -> Derived:
     return derived
 
 
-def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived]) -> tuple[list[Derived], list[DocumentPart]]:
+def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived],
+                  prefetched: dict[str, Derived] | None = None) -> tuple[list[Derived], list[DocumentPart]]:
     """Every kept document's graph part and linking input: those of this run's documents as computed when
-    parsed, the others read from the ``DerivedCache`` (or, when an entry is missing or outdated, computed
-    again from the archived record).
+    parsed, the others read from the ``DerivedCache`` (or taken from ``prefetched``, read from it while the
+    files were parsed; or, when an entry is missing or outdated, computed again from the archived record).
 
     Returns:
         (part and input of each kept document, the parts computed by this run: staged or rebuilt).
@@ -229,8 +239,9 @@ def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived]) -> 
     cache = DerivedCache(store.folder)
     derived: list[Derived] = []
     missing = []
+    prefetched = prefetched or {}
     for doc_id in keep:
-        kept = staged.get(doc_id) or cache.get(doc_id)
+        kept = staged.get(doc_id) or prefetched.pop(doc_id, None) or cache.get(doc_id)
         if kept is None:
             missing.append(doc_id)
         else:
@@ -253,7 +264,8 @@ def _drain(derived: list[Derived]) -> Iterator[DocumentPart]:
         yield derived.pop()[0]
 
 
-def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool):
+def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool,
+             prefetched: dict[str, Derived] | None = None):
     """Link and build the corpus ``keep`` (doc_ids) and write it as a delta (or whole), then publish.
 
     Args:
@@ -261,12 +273,14 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Ru
         staged: doc_id -> (graph part, linking input) of the documents parsed by this run (their records
             already staged in the archive).
         rebuild: write the whole graph (empty or outdated store).
+        prefetched: kept (part, input) of stored documents already read from ``derived/`` (see
+            ``PREFETCH_FILES``).
 
     Returns:
         The graph now stored (networkx, ``kb.graph.build_graph`` output).
     """
     with _no_cyclic_gc():
-        return _publish_corpus(store, keep, staged, run, rebuild)
+        return _publish_corpus(store, keep, staged, run, rebuild, prefetched)
 
 
 @contextmanager
@@ -282,12 +296,13 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool):
+def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool,
+                    prefetched: dict[str, Derived] | None = None):
     """``_publish`` itself (same arguments and result)."""
     removed = [] if rebuild else [DerivedCache(store.folder).get(doc_id) for doc_id in _published_before(store, keep)]
     patchable = None not in removed  # every removed document's part known: only their keys can lose a value
     removed = [entry[0] for entry in removed if entry is not None]
-    derived, changed = _corpus_parts(store, keep, staged)
+    derived, changed = _corpus_parts(store, keep, staged, prefetched)
     touched_nodes = {node for part in [*changed, *removed] for node in part.nodes}
     touched_edges = {edge for part in [*changed, *removed] for edge in part.edges}
     del removed, changed
@@ -344,6 +359,29 @@ def _migrate(store: Store) -> list[str]:
     return [record.doc_id for record in legacy if record.doc_id]
 
 
+def _take_parsed(parsed: Iterator[tuple[Path, Extraction | KBError]], store: Store, digests: dict[Path, str],
+                 by_path: dict[str, str], staged: dict[str, Derived], replaced: dict[str, str], run: _Run,
+                 total: int) -> None:
+    """Take each parse result as it comes: a failure into ``run.summary.skipped``; a parsed document gets its
+    findings (once per content), its record staged in the archive and its part and input kept (``staged``,
+    doc_id -> (part, input)); an earlier version at the same path goes into ``replaced`` (old doc_id -> path)."""
+    from kb.checks import check_extraction
+
+    for done, (path, result) in enumerate(parsed, start=1):
+        if isinstance(result, KBError):
+            reason = getattr(result, "reason", "") or str(result)
+            run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
+        else:
+            result.doc_id, result.path = digests[path], _source_path(path)
+            findings = check_extraction(result)  # findings once per content
+            store.archive.stage(result, findings)
+            staged[result.doc_id] = _derive(store, result, findings)  # the record itself is not kept
+            earlier = by_path.get(result.path)
+            if earlier and earlier != result.doc_id:
+                replaced[earlier] = result.path
+        run.report(done, total, path.name)
+
+
 def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallback | None = None,
                  limits: Limits | None = None) -> IngestSummary:
     """Ingest files and folders incrementally: new or changed documents in, nothing else rewritten.
@@ -389,21 +427,19 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
                 wanted.append(path)
         staged: dict[str, Derived] = {}
         replaced: dict[str, str] = {}
-        from kb.checks import check_extraction
-
-        for done, (path, result) in enumerate(_parse_paths(wanted, limits), start=1):
-            if isinstance(result, KBError):
-                reason = getattr(result, "reason", "") or str(result)
-                run.summary.skipped.append(SkippedFile(str(path), reason, result.code))
-            else:
-                result.doc_id, result.path = digests[path], _source_path(path)
-                findings = check_extraction(result)  # findings once per content
-                store.archive.stage(result, findings)
-                staged[result.doc_id] = _derive(store, result, findings)  # the record itself is not kept
-                earlier = by_path.get(result.path)
-                if earlier and earlier != result.doc_id:
-                    replaced[earlier] = result.path
-            run.report(done, len(wanted), path.name)
+        prefetched: dict[str, Derived] = {}
+        parsed, finish = parse_files_in_background(wanted, limits) if wanted else (iter(()), lambda: None)
+        try:
+            if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
+                with _no_cyclic_gc():  # read while the workers start: the add needs every kept part anyway
+                    cache = DerivedCache(store.folder)
+                    for doc_id in published:
+                        entry = cache.get(doc_id)
+                        if entry is not None:
+                            prefetched[doc_id] = entry
+            _take_parsed(parsed, store, digests, by_path, staged, replaced, run, len(wanted))
+        finally:
+            finish()  # the feeder and the workers end with this step, whatever happened in it
         run.lap("parse")
         run.summary.ingested = len(staged)
         run.summary.replaced = [(path, old) for old, path in replaced.items()]
@@ -411,7 +447,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
             if outdated:
                 keep = list(dict.fromkeys(_migrate(store) + keep))
-            graph = _publish(store, keep, staged, run, rebuild=outdated)
+            graph = _publish(store, keep, staged, run, rebuild=outdated, prefetched=prefetched)
             if outdated:
                 store.archive.drop_legacy()
             return run.finish(store, graph)

@@ -23,12 +23,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import queue
 import signal
 import sys
+import threading
 import time
 import types
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -310,3 +312,58 @@ def parse_files(paths: list[Path], limits: Limits | None = None,
         for worker in pool:
             worker.stop(kill=worker.task is not None)
 
+
+def parse_files_in_background(paths: list[Path], limits: Limits | None
+                              ) -> tuple[Iterator[tuple[Path, Extraction | KBError]], Callable[[], None]]:
+    """``parse_files`` run by a feeder thread, its results handed over through a small bounded queue (so a
+    large corpus is still never held in memory): the caller may do other work while the workers start.
+
+    Returns:
+        (the results: ``(path, Extraction | KBError)`` per path, in the order given, an exception of the parse
+        step raised by it; ``finish()``, which stops the feeder and the workers and waits for them: call it
+        when done, even if the results were never read).
+    """
+    handover: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    done = object()
+
+    def offer(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handover.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def feed() -> None:
+        results = parse_files(paths, limits)
+        try:
+            for item in results:
+                if not offer(item):
+                    return
+            offer(done)
+        except BaseException as error:  # handed to the consumer, raised there
+            offer(error)
+        finally:
+            results.close()  # stops the workers (in this thread, which iterated the generator)
+
+    def results() -> Iterator[tuple[Path, Extraction | KBError]]:
+        try:
+            while True:
+                item = handover.get()
+                if item is done:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            finish()
+
+    def finish() -> None:
+        stop.set()
+        feeder.join()
+
+    feeder = threading.Thread(target=feed, name="kb-parse-feed", daemon=True)
+    feeder.start()  # now, not at the first ``next``: the workers start while the caller goes on
+    return results(), finish

@@ -116,22 +116,42 @@ class ProgramModel:
         self.model.fit(self.levels)
         self.probabilities = self.model.probabilities(self.levels)
         self.index = {group.core: position for position, group in enumerate(self.groups)}
+        self._tables = self.model.level_weights()  # the fitted model no longer changes: its weights once
+        self._prior_weight = self.model.prior_weight
+        self._explained: dict[tuple[int, ...], dict] = {}
+        self._paired: dict[tuple[int, int], dict] = {}
 
     def explain(self, levels: list[int] | np.ndarray) -> dict:
-        """Match weights of one pair's levels: {"prior": w, comparison name: w, …, "total": w, "probability": p}."""
-        row = np.asarray([levels], dtype=int)
-        weights = self.model.weights(row)[0]
-        out = {"prior": round(self.model.prior_weight, 3)}
-        out.update({comparison.name: round(float(weight), 3)
-                    for comparison, weight, level in zip(self.model.comparisons, weights, row[0]) if level >= 0})
-        total = float(self.model.match_weight(row)[0])
-        out["total"] = round(total, 3)
-        out["probability"] = round(float(self.model.probabilities(row)[0]), 3)
-        return out
+        """Match weights of one pair's levels: {"prior": w, comparison name: w, …, "total": w, "probability": p}.
+
+        The same arithmetic as ``FellegiSunter.weights`` / ``match_weight`` / ``probabilities`` on a one-row
+        matrix, with the level weights computed once per fitted model and each distinct level vector
+        explained once (a corpus has few: the levels are small integers).
+        """
+        key = tuple(int(level) for level in levels)
+        known = self._explained.get(key)
+        if known is None:
+            row = np.asarray([key], dtype=int)
+            weights = np.zeros(row.shape, dtype=float)
+            for column, table in enumerate(self._tables):
+                present = row[:, column] >= 0
+                weights[present, column] = table[row[present, column]]
+            out = {"prior": round(self._prior_weight, 3)}
+            out.update({comparison.name: round(float(weight), 3)
+                        for comparison, weight, level in zip(self.model.comparisons, weights[0], key) if level >= 0})
+            total = self._prior_weight + weights.sum(axis=1)
+            out["total"] = round(float(total[0]), 3)
+            out["probability"] = round(float((1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60))))[0]), 3)
+            known = self._explained[key] = out
+        return dict(known)
 
     def pair(self, first: int, second: int) -> dict:
-        """``explain`` of two name groups (by index), with the partner's core name."""
-        return {**self.explain(self.comparer.levels(first, second)), "partner": self.groups[second].core}
+        """``explain`` of two name groups (by index), with the partner's core name (each pair compared once)."""
+        known = self._paired.get((first, second))
+        if known is None:
+            known = self._paired[(first, second)] = {**self.explain(self.comparer.levels(first, second)),
+                                                     "partner": self.groups[second].core}
+        return dict(known)
 
     def clusters(self, allowed: set[int] | None = None, apart: set[int] | None = None) -> list[Cluster]:
         """Join name groups greedily by match probability (never two naming different vocabulary terms).

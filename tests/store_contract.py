@@ -136,3 +136,40 @@ def assert_query_errors_carry_name_and_params(store) -> None:
     assert caught.value.query_name == "broken_template"
     assert caught.value.params == {"name": "荣昌"}
     assert "broken_template" in str(caught.value)
+
+
+def graph_sets(store) -> tuple[dict, dict]:
+    """The stored graph as (node id -> properties, (source, target, type) -> properties), for comparisons."""
+    graph = store.to_networkx()
+    return ({node: data for node, data in graph.nodes(data=True)},
+            {(source, target, key): data for source, target, key, data in graph.edges(keys=True, data=True)})
+
+
+def assert_groups_written_whole_give_the_from_scratch_graph(open_fresh, tmp_path: Path, monkeypatch) -> None:
+    """Adds written with whole relationship groups replaced (``GraphDelta.replaced_relationships``; the size
+    threshold lowered so the corpus' rescored PART_OF memberships qualify) leave the graph a from-scratch
+    ingest of the same files makes.
+
+    Args:
+        open_fresh: ``folder -> store`` context manager opening an empty store of the engine under test.
+    """
+    import kb.ingest
+    import kb.store.delta
+
+    monkeypatch.setattr(kb.store.delta, "REPLACE_MINIMUM", 1)
+    monkeypatch.setattr(kb.ingest, "FULL_REWRITE_SHARE", 10.0)  # every add as a delta
+    files = sorted(CORPUS.glob("*.txt"))
+    replaced = {}
+    with open_fresh(tmp_path / "incremental") as store:
+        for file in files:
+            replaced[file.name] = ingest_paths([file], store).written.get("replaced_relationships", 0)
+        incremental = graph_sets(store)
+    with open_fresh(tmp_path / "scratch") as store:
+        ingest_paths(files, store)
+        scratch = graph_sets(store)
+    assert sum(replaced.values()) > 0, replaced  # the adds did write groups whole
+    assert incremental[0] == scratch[0]
+    assert incremental[1].keys() == scratch[1].keys()
+    assert incremental[1] == scratch[1]
+    parts_of = [key for key in incremental[1] if key[2] == "PART_OF"]
+    assert len(parts_of) > 20  # the corpus' programs: the replaced group is there, whole

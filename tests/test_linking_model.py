@@ -114,3 +114,28 @@ def test_weights_are_learned_from_the_corpus_and_explain_each_member(parsed):
             if "total" in member.weights:
                 parts = [value for name, value in member.weights.items() if name in levels]
                 assert member.weights["total"] == pytest.approx(member.weights["prior"] + sum(parts), abs=0.01)
+
+
+def test_each_pair_is_explained_as_the_fitted_model_scores_it(parsed):
+    """``ProgramModel.pair`` (each pair and level vector explained once, level weights kept per fit) gives, for
+    every blocked pair of the corpus, what the fitted model's own matrix arithmetic gives for that row."""
+    from linking.features import with_refs
+    from linking.inputs import document_input
+    from linking.learned import ProgramModel
+    from linking.policy import link_policy_inputs
+
+    inputs = sorted((document_input(extraction) for extraction in parsed), key=lambda document: document.order)
+    policies = link_policy_inputs(inputs, {})
+    model = ProgramModel(with_refs([item for document in inputs for item in document.features], policies.project_refs))
+    assert len(model.pairs) > 50
+    for (first, second), row in zip(model.pairs, model.levels):
+        explained = model.pair(first, second)
+        matrix = np.asarray([row])
+        assert explained["total"] == round(float(model.model.match_weight(matrix)[0]), 3)
+        assert explained["probability"] == round(float(model.model.probabilities(matrix)[0]), 3)
+        weights = model.model.weights(matrix)[0]
+        for comparison, weight, level in zip(model.model.comparisons, weights, row):
+            assert explained.get(comparison.name) == (round(float(weight), 3) if level >= 0 else None)
+        assert explained["partner"] == model.groups[second].core
+        explained["total"] = None  # a caller changing its copy leaves the next answer whole
+        assert model.pair(first, second)["total"] is not None

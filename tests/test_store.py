@@ -104,3 +104,9 @@ def test_chinese_names_and_amounts_round_trip(store, unit, projects):
                       "RETURN p.name AS name, p.amount AS amount", {"unit": unit})
     assert sorted(rows, key=lambda row: row["name"]) == sorted(
         ({"name": name, "amount": amount} for name, amount in projects), key=lambda row: row["name"])
+
+
+def test_adds_writing_whole_relationship_groups_give_the_from_scratch_graph(tmp_path, monkeypatch):
+    from store_contract import assert_groups_written_whole_give_the_from_scratch_graph
+
+    assert_groups_written_whole_give_the_from_scratch_graph(open_store, tmp_path, monkeypatch)

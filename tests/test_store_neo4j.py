@@ -158,3 +158,9 @@ def test_csv_export_loads_with_neo4j_admin_import_and_counts_match(neo4j_store, 
     assert nodes == expected["nodes"] and relationships == expected["relationships"]
     assert expected["nodes"]["Project"] == 52 and expected["nodes"]["Unit"] == 5
     assert {"荣昌", "荣昌区"} <= set(rongchang[0]["aliases"])  # a string[] column came through as a list
+
+
+def test_adds_writing_whole_relationship_groups_give_the_from_scratch_graph(tmp_path, monkeypatch):
+    from store_contract import assert_groups_written_whole_give_the_from_scratch_graph
+
+    assert_groups_written_whole_give_the_from_scratch_graph(open_empty_neo4j_store, tmp_path, monkeypatch)

@@ -20,6 +20,8 @@ Example:
 from __future__ import annotations
 
 import csv
+import functools
+import importlib.machinery
 import importlib.util
 import re
 import unicodedata
@@ -156,7 +158,7 @@ class Gazetteer:
                 add(level[:-2] + "类指标", "indicator_type", level)
         gazetteer.project_texts = sorted({match_key(p.name) for p in vocab.projects})
         gazetteer.places = _places_not_held(vocab)
-        gazetteer.syllables = _syllable_table()
+        gazetteer.syllables = array("H", _syllable_table())  # a copy: the cached table stays as computed
         gazetteer.make()
         return gazetteer
 
@@ -337,15 +339,39 @@ def _places_not_held(vocab: Any) -> dict[str, str]:
     held = [match_key(text) for unit in vocab.units.values() for text in (unit.name, unit.region or "", *unit.aliases)]
     held += [match_key(text) for text in (*vocab.project_names(), *vocab.programs, *vocab.issuers.values(),
                                           *(title for titles in getattr(vocab, "titles", {}).values() for title in titles))]
-    joined = "\n".join(held)
-    return {surface: name for surface, name in place_forms().items() if surface not in joined}
+    forms = place_forms()
+    if not forms:
+        return {}
+    finder = ahocorasick.Automaton()  # one pass over the held names instead of one substring scan per place
+    for surface in forms:
+        finder.add_word(surface, surface)
+    finder.make_automaton()
+    written = {surface for _, surface in finder.iter("\n".join(held))}
+    return {surface: name for surface, name in forms.items() if surface not in written}
 
 
+@functools.lru_cache(maxsize=1)
+def _pinyin_dict() -> dict[int, str]:
+    """pypinyin's single-character table (code point -> readings), loaded from its data module alone: importing
+    the ``pypinyin`` package would also load its phrase dictionary and segmenter (about 1 s), unused here."""
+    spec = importlib.util.find_spec("pypinyin")
+    module_path = Path(list(spec.submodule_search_locations)[0]) / "pinyin_dict.py" if spec else None
+    if module_path is None or not module_path.exists():
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return pinyin_dict
+    loader = importlib.machinery.SourceFileLoader("_kb_pinyin_dict", str(module_path))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module.pinyin_dict
+
+
+@functools.lru_cache(maxsize=1)
 def _syllable_table() -> array:
     """Syllable id per CJK code point (0x3400–0x9FFF), from pypinyin's single-character table (first
-    reading, tones dropped); ids start at 1."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
+    reading, tones dropped); ids start at 1. Computed once per process (the table is a constant); callers
+    keep it read-only."""
+    pinyin_dict = _pinyin_dict()
     ids: dict[str, int] = {}
     table = array("H", [0]) * (_CJK_LAST - _CJK_FIRST + 1)
     for point, readings in pinyin_dict.items():

@@ -180,12 +180,19 @@ def _lexical_vectors(rows: list[dict], previous: dict[str, tuple[np.ndarray, np.
     passages = embeddings.lexical_embed([expand(" ".join(filter(None, [
         rows[number]["project"], rows[number]["overview"], rows[number]["basis_text"], rows[number]["goal"],
         *sorted(title for title in rows[number]["titles"] if title)]))) for number in missing])
-    fresh = {number: (names[position], passages[position]) for position, number in enumerate(missing)}
-    pairs = [fresh[number] if number in fresh else previous[key] for number, key in enumerate(keys)]
-    if not pairs:
+    if not keys:
         return names, passages
-    return (np.vstack([pair[0] for pair in pairs]).astype(np.float32),
-            np.vstack([pair[1] for pair in pairs]).astype(np.float32))
+    fresh = {number: position for position, number in enumerate(missing)}
+    width = names.shape[1]  # lexical_embed gives (0, 2048) for no text
+    # filled in place (float32, as stored): no stacked copy and no cast copy of two (n, 2048) matrices
+    name_matrix = np.empty((len(keys), width), dtype=np.float32)
+    passage_matrix = np.empty((len(keys), width), dtype=np.float32)
+    for number, key in enumerate(keys):
+        if number in fresh:
+            name_matrix[number], passage_matrix[number] = names[fresh[number]], passages[fresh[number]]
+        else:
+            name_matrix[number], passage_matrix[number] = previous[key]
+    return name_matrix, passage_matrix
 
 
 def build_index(store: Any, vocab: Vocabulary) -> SemanticIndex:

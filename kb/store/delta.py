@@ -51,6 +51,11 @@ class GraphDelta:
             of relationships that do not exist yet (both endpoints exist once the nodes are written).
         changed_relationships: same shape; existing relationships whose properties are overwritten.
         removed_relationships: (type, source label, target label) -> [(source key, target key)] to delete.
+        replaced_relationships: same shape as ``added_relationships``: groups written whole, because most of
+            the group changed (the PART_OF memberships, rescored whenever the program model is refitted):
+            every stored relationship of the group is deleted and these, all of the group in the new graph,
+            are created (a bulk load instead of thousands of keyed updates). A replaced group has no entry in
+            the three other relationship attributes.
         meta: store metadata written in the same transaction (``schema_version``, ``generation``).
 
     Example:
@@ -65,12 +70,13 @@ class GraphDelta:
     added_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
     changed_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
     removed_relationships: dict[RelKey, list[tuple[str, str]]] = field(default_factory=dict)
+    replaced_relationships: dict[RelKey, list[tuple[str, str, dict]]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
 
     def size(self) -> int:
         """Nodes and relationships added, changed or removed (the metadata not counted)."""
         groups = (self.added_nodes, self.changed_nodes, self.removed_nodes, self.added_relationships,
-                  self.changed_relationships, self.removed_relationships)
+                  self.changed_relationships, self.removed_relationships, self.replaced_relationships)
         return sum(len(rows) for group in groups for rows in group.values())
 
     def is_empty(self) -> bool:
@@ -81,7 +87,8 @@ class GraphDelta:
         """``{"added_nodes": n, …}`` per attribute, for logs and the ingest summary."""
         return {name: sum(len(rows) for rows in getattr(self, name).values())
                 for name in ("added_nodes", "changed_nodes", "removed_nodes", "added_relationships",
-                             "changed_relationships", "removed_relationships")}
+                             "changed_relationships", "removed_relationships", "replaced_relationships")
+                if name != "replaced_relationships" or self.replaced_relationships}
 
 
 @dataclass
@@ -119,6 +126,12 @@ def index_graph(graph: nx.MultiDiGraph, generation: str = "") -> GraphIndex:
     edges = {(source, target, data["type"]): _digest(edge_values(data))
              for source, target, data in graph.edges(data=True)}
     return GraphIndex(generation, nodes, edges)
+
+
+REPLACE_SHARE = 0.5
+"""A relationship group (type, source label, target label) of at least ``REPLACE_MINIMUM`` relationships more
+than this share of which is added, changed or removed is written whole (``GraphDelta.replaced_relationships``)."""
+REPLACE_MINIMUM = 200
 
 
 def graph_delta(old: GraphIndex, new: nx.MultiDiGraph, new_index: GraphIndex | None = None) -> GraphDelta:
@@ -168,7 +181,38 @@ def graph_delta(old: GraphIndex, new: nx.MultiDiGraph, new_index: GraphIndex | N
         (source_label, source_key), (target_label, target_key) = source.split(":", 1), target.split(":", 1)
         delta.removed_relationships.setdefault((rel_type, source_label, target_label), []).append(
             (source_key, target_key))
+    _replace_large_groups(delta, new, new_index)
     return delta
+
+
+def _replace_large_groups(delta: GraphDelta, new: nx.MultiDiGraph, new_index: GraphIndex) -> None:
+    """Move the relationship groups most of which changed into ``delta.replaced_relationships`` (whole)."""
+    touched: dict[RelKey, int] = {}
+    for group in (delta.added_relationships, delta.changed_relationships, delta.removed_relationships):
+        for key, rows in group.items():
+            touched[key] = touched.get(key, 0) + len(rows)
+    if not any(count >= REPLACE_SHARE * REPLACE_MINIMUM for count in touched.values()):
+        return
+    types = {rel_type for rel_type, _, _ in touched}
+    members: dict[RelKey, list[EdgeId]] = {}
+    for edge in new_index.edges:
+        if edge[2] in types:
+            key = (edge[2], edge[0].split(":", 1)[0], edge[1].split(":", 1)[0])
+            if key in touched:
+                members.setdefault(key, []).append(edge)
+    for key, count in touched.items():
+        edges = members.get(key, [])
+        if len(edges) < REPLACE_MINIMUM or count <= REPLACE_SHARE * len(edges):
+            continue
+        properties = REL_TABLES[key[0]].properties
+        rows = []
+        for source, target, rel_type in edges:
+            data = new.edges[source, target, rel_type]
+            rows.append((source.split(":", 1)[1], target.split(":", 1)[1],
+                         {name: data.get(name) for name in properties}))
+        delta.replaced_relationships[key] = rows
+        for group in (delta.added_relationships, delta.changed_relationships, delta.removed_relationships):
+            group.pop(key, None)
 
 
 LINKED_LABELS = frozenset({"Issuer", "PolicyDocument", "Program", "LinkModel"})

@@ -153,6 +153,10 @@ def _apply(connection, delta: GraphDelta) -> None:
         properties = ", ".join(f"{name}: {_cast(name, type_name)}"
                                for name, type_name in NODE_TABLES[label].properties.items())
         connection.execute(f"UNWIND $rows AS row CREATE (n:{label} {{{properties}}})", {"rows": rows})
+    for (rel_type, source_label, target_label), rows in delta.replaced_relationships.items():
+        connection.execute(f"MATCH (:{source_label})-[r:{rel_type}]->(:{target_label}) DELETE r")
+        if rows:
+            _copy_relationships(connection, (rel_type, source_label, target_label), rows)
     for group, verb in ((delta.added_relationships, "CREATE"), (delta.changed_relationships, "SET")):
         for key, rows in group.items():
             rel_type, source_label, target_label = key

@@ -72,6 +72,11 @@ def merge_relationships_cypher(rel_type: str, source_label: str, target_label: s
             f"MERGE (a)-[r:{REL_TABLES[rel_type].type}]->(b) SET r = row.properties")
 
 
+def delete_group_cypher(rel_type: str, source_label: str, target_label: str) -> str:
+    """Delete every relationship of a type between two labels (a group the delta writes whole)."""
+    return f"MATCH (:{source_label})-[r:{REL_TABLES[rel_type].type}]->(:{target_label}) DELETE r"
+
+
 def delete_relationships_cypher(rel_type: str, source_label: str, target_label: str) -> str:
     """Delete the relationships named in ``$rows`` (``{"source": key, "target": key}``)."""
     source_key, target_key = NODE_TABLES[source_label].key, NODE_TABLES[target_label].key
@@ -102,6 +107,7 @@ def statements() -> dict[str, tuple[str, dict]]:
             found[f"merge_{rel_type}_{source}"] = (merge_relationships_cypher(rel_type, source, target), {"rows": []})
             found[f"delete_{rel_type}_{source}"] = (delete_relationships_cypher(rel_type, source, target),
                                                     {"rows": []})
+            found[f"delete_group_{rel_type}_{source}"] = (delete_group_cypher(rel_type, source, target), {})
     return found
 
 
@@ -194,7 +200,8 @@ class Neo4jStore(Store):
         """Write a ``kb.store.delta.GraphDelta`` in one transaction.
 
         Order: relationships removed, nodes removed (with their relationships), nodes changed and added
-        (MERGE by key), relationships added and changed (MERGE by endpoints); then the metadata.
+        (MERGE by key), the groups written whole deleted, relationships added, changed and of the groups written
+        whole (MERGE by endpoints); then the metadata.
         """
         with self._session(self._neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
             for (rel_type, source, target), pairs in delta.removed_relationships.items():
@@ -208,7 +215,9 @@ class Neo4jStore(Store):
                 for label, rows in group.items():
                     for batch in _batches([_present(row) for row in rows]):
                         tx.run(merge_nodes_cypher(label), {"rows": batch}).consume()
-            for group in (delta.added_relationships, delta.changed_relationships):
+            for rel_type, source, target in delta.replaced_relationships:
+                tx.run(delete_group_cypher(rel_type, source, target)).consume()
+            for group in (delta.added_relationships, delta.changed_relationships, delta.replaced_relationships):
                 for (rel_type, source, target), triples in group.items():
                     rows = [{"source": source_key, "target": target_key, "properties": _present(properties)}
                             for source_key, target_key, properties in triples]
