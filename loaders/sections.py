@@ -19,6 +19,7 @@ from loaders.rows import Row
 from loaders.table_titles import classify_title, clean_title
 
 _TITLE_NOISE = re.compile(r"^[#\s*]+|[*\s]+$|</?[a-zA-Z][^>]*>")
+_SPACE_IN_LABEL = re.compile(r"(?<=[\u4e00-\u9fff（）()])\s+(?=[\u4e00-\u9fff（）()])")
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入合计|支出合计|收入总计|支出总计)$")
 
 
@@ -68,7 +69,9 @@ def clean_cell(text: str) -> str:
         '收入总计'
     """
     text = _TITLE_NOISE.sub("", text).strip()
-    return re.sub(r"(?<=[\u4e00-\u9fff（）()])\s+(?=[\u4e00-\u9fff（）()])", "", text)
+    if " " not in text and text.isprintable():  # no whitespace (every whitespace but the space is unprintable)
+        return text
+    return _SPACE_IN_LABEL.sub("", text)
 
 
 def title_kind(text: str) -> str | None:

@@ -36,6 +36,7 @@ _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][�
 _INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "总计", "合计", "本年收入合计")
 _EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "总计", "合计", "本年支出合计")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NO_QUOTES = str.maketrans("", "", "“”\"")
 _GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")
 
 
@@ -94,7 +95,7 @@ def _three_public(section: Section, kind: str | None = None) -> tuple[float | No
     rows = [row for row in section.table_rows if not is_column_number_row(row.cells)]
     for row in rows:
         for column, cell in enumerate(row.cells[:4]):
-            if re.sub(r"[“”\"]", "", _label(cell)) in ("合计", "三公经费合计", "支出合计", "总计", "三公经费支出合计"):
+            if _label(cell).translate(_NO_QUOTES) in ("合计", "三公经费合计", "支出合计", "总计", "三公经费支出合计"):
                 after = [parse_amount(c) for c in row.cells[column + 1:] if c.strip()]
                 if after and after[0] is not None:
                     return after[0], row.line

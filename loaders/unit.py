@@ -98,10 +98,16 @@ class _Candidate:
     source: str
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 @functools.lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """A cell without markup and without spaces between Chinese characters ("苍溪县 社保" -> "苍溪县社保")."""
-    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", clean_cell(text))
+    text = clean_cell(text)
+    if " " not in text and text.isprintable():  # no whitespace (every whitespace but the space is unprintable)
+        return text
+    return _CJK_SPACE.sub("", text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -140,7 +146,7 @@ def _title_lines(rows: list[Row]) -> list[tuple[str, str, int]]:
     """(compact text, raw text, line) of short single-cell lines of the head, and joins of two short lines."""
     lines: list[tuple[str, str, int]] = []
     for row in rows[:60]:
-        read = _title_line(tuple(row.cells))
+        read = _title_line(row.cells)
         if read is not None:
             lines.append((read[0], read[1], row.line))
     result: list[tuple[str, str, int]] = []
@@ -154,11 +160,12 @@ def _title_lines(rows: list[Row]) -> list[tuple[str, str, int]]:
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 
 
-@functools.lru_cache(maxsize=65536)
-def _title_line(cells: tuple[str, ...]) -> tuple[str, str] | None:
-    """(compact text, raw text) of a row whose one filled cell is short (80 characters at most), else None;
-    read once per distinct row."""
-    filled = [cell for cell in cells if cell.strip()]
+def _title_line(cells: list[str]) -> tuple[str, str] | None:
+    """(compact text, raw text) of a row whose one filled cell is short (80 characters at most), else None."""
+    if len(cells) == 1:
+        filled = cells if cells[0].strip() else []
+    else:
+        filled = [cell for cell in cells if cell.strip()]
     if len(filled) != 1 or len(filled[0]) > 80:
         return None
     raw = _ORDINAL.sub("", clean_markup(filled[0]).strip())
@@ -250,14 +257,13 @@ _FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 
 
 def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
-        for field_name, value, weight, source in _row_fields(tuple(row.cells), row.is_table):
+        for field_name, value, weight, source in _row_fields(row.cells, row.is_table):
             found[field_name].append(_Candidate(value, weight, row.line, source))
 
 
-@functools.lru_cache(maxsize=65536)
-def _row_fields(cells: tuple[str, ...], is_table: bool) -> tuple[tuple[str, str, float, str], ...]:
+def _row_fields(cells: list[str], is_table: bool) -> tuple[tuple[str, str, float, str], ...]:
     """The (field, value, weight, source) candidates of one row's form labels and labelled or coded cells, in
-    order; read once per distinct row."""
+    order."""
     text = "\t".join(cells)
     marked = len(text) > 300 or _FIELD_MARKS.search(text) is not None
     if not marked and "位" not in text and "门" not in text:
