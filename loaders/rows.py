@@ -147,7 +147,7 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
         pending: list[str] = []
         start = 0
         for number, line in enumerate(lines, start=1):
-            if line.startswith("\t"):
+            if line[:1] == "\t":
                 if not pending:
                     start = number
                 pending.append(clean_markup(line[1:]))
@@ -161,9 +161,10 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
         if pending:
             rows.append(Row(pending, start, len(lines), is_table=True))
         return rows
+    append, not_plain = rows.append, _NOT_PLAIN.search
     for number, line in enumerate(lines, start=1):
-        if "\t" in line and not _NOT_PLAIN.search(line):  # a plain tab row: its cells need no cleaning
-            rows.append(Row(line.split("\t"), number, number, is_table=True))
+        if "\t" in line and not not_plain(line):  # a plain tab row: its cells need no cleaning
+            append(Row(line.split("\t"), number, number, True))
             continue
         if not line.strip() or (_RULE_ROW.match(line) and "-" in line):
             continue
