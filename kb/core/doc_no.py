@@ -12,6 +12,7 @@ half-width by then. This module is used by the loaders, by linking and by the qu
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,7 @@ class DocNoMatch:
     title: str | None = None
 
 
+@functools.lru_cache(maxsize=16384)  # the same issuers are cited again and again
 def _trim_prefix(prefix: str) -> tuple[str, int]:
     """Strip lead words from the left of a captured prefix; return (prefix, characters dropped).
 

@@ -182,7 +182,9 @@ def normalize_lines(lines: list[str]) -> list[str]:
     if any(space in text for space in _ODD_SPACE_CHARS):  # a substring test per character: faster than one search
         text = _ODD_SPACES.sub(" ", text)
     if " " in text:  # runs of spaces made one, then the space at either edge of a cell or line dropped
-        text = _SPACE_RUN.sub(" ", text).replace(" \t", "\t").replace("\t ", "\t").replace(" \n", "\n")
+        if "  " in text:
+            text = _SPACE_RUN.sub(" ", text)
+        text = text.replace(" \t", "\t").replace("\t ", "\t").replace(" \n", "\n")
         text = text.replace("\n ", "\n").strip(" ")
     result = text.split("\n")
     for index in special:
