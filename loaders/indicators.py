@@ -164,21 +164,7 @@ def read_indicator(cells: list[str], columns: IndicatorColumns, line: int,
         An ``Indicator``; or a string when the row holds only a piece of name that continues the row
         above (the caller appends it); or None for a blank row.
     """
-    reading = _reading(tuple(cells), tuple(columns.positions.items()))
-    if reading is None or isinstance(reading, str):
-        return reading
-    level1, level2, fields = reading
-    level1 = level1 or (previous.level1 if previous and "level1" in columns.positions else None)
-    level2 = level2 or (previous.level2 if previous and "level2" in columns.positions else None)
-    return Indicator(level1=level1 or None, level2=level2 or None, line=line, **fields)
-
-
-@functools.lru_cache(maxsize=65536)
-def _reading(cells: tuple[str, ...], positions: tuple[tuple[str, int], ...]) -> tuple | str | None:
-    """``read_indicator`` of one row apart from its line and the row above, once per distinct row and header:
-    None (blank), a piece of name (str), or (level1 as printed, level2 as printed, the other Indicator fields)."""
-    columns = IndicatorColumns(dict(positions), 0)
-    shift = alignment_shift(list(cells), columns)
+    shift = alignment_shift(cells, columns)
     values = {name: _cell(cells, columns.get(name), shift) for name in columns.positions}
     name, op, value = values.get("name", ""), values.get("op", ""), values.get("value", "")
     if "op" not in columns.positions:  # no 指标性质 column: a sign printed before the value is the op
@@ -192,15 +178,18 @@ def _reading(cells: tuple[str, ...], positions: tuple[tuple[str, int], ...]) -> 
         return name
     if not name:
         return None
+    level1 = values.get("level1") or (previous.level1 if previous and "level1" in columns.positions else None)
+    level2 = values.get("level2") or (previous.level2 if previous and "level2" in columns.positions else None)
     direction = values.get("direction", "")
     if not _DIRECTION.match(direction):
         op_at = (columns.get("op") or 0) + shift
         direction = next((c.strip() for c in cells[op_at + 1:] if _DIRECTION.match(c.strip())), "")
-    return values.get("level1", ""), values.get("level2", ""), {
-        "name": name, "op": "".join(op.split()).replace("＝", "=") or None, "value": value or None,
-        "unit": unit or None, "weight": _weight(weight_text),
-        "core": _core(values.get("core", "")) if "core" in columns.positions else None,
-        "direction": direction or None}
+    return Indicator(
+        level1=level1 or None, level2=level2 or None, name=name,
+        op="".join(op.split()).replace("＝", "=") or None, value=value or None, unit=unit or None,
+        weight=_weight(weight_text), core=_core(values.get("core", "")) if "core" in columns.positions else None,
+        direction=direction or None, line=line,
+    )
 
 
 def read_indicator_rows(rows: list, columns: IndicatorColumns) -> list[Indicator]:
