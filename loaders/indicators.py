@@ -46,6 +46,8 @@ def label_key(cell: str) -> str:
         ('当年预算', '指标权重')
     """
     text = "".join(cell.split()).rstrip("：:")
+    if "(" not in text and "（" not in text:  # both patterns remove a bracketed part only
+        return text
     text = _BRACKETED.sub("", text)
     return _UNIT_MARK.sub("", text)
 
