@@ -41,12 +41,12 @@ class Section:
     rows: list[Row] = field(default_factory=list)
     scheme: str | None = None
     # (len(rows) when computed, table rows, whether one of them prints a figure or None before asked)
-    _table: tuple = field(default=(-1, [], None), repr=False, compare=False)
+    _table: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def table_rows(self) -> list[Row]:
         """Rows with more than one cell (the table proper); computed once while ``rows`` does not grow."""
-        if self._table[0] != len(self.rows):
+        if self._table is None or self._table[0] != len(self.rows):
             self._table = (len(self.rows), [row for row in self.rows if row.is_table and len(row.cells) > 1], None)
         return self._table[1]
 
