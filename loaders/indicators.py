@@ -31,12 +31,12 @@ _COLUMN_LABELS = {
 OPERATORS = frozenset({"≥", "≤", "=", ">", "<", "≧", "≦", "≠", ">=", "<=", "定性", "定量", "-", "—", "–",
                        "大于", "小于", "等于", "大于等于", "小于等于", "不低于", "不高于", "不少于", "不超过"})
 _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+_UNIT_MARK = re.compile(r"[（(]万?元[)）]?$|[（(]%[)）]?$")
 _SIGNED_VALUE = re.compile(r"^(≥|≤|>=|<=|=|>|<)\s*(.+)$")
 _DIRECTION = re.compile(r"^[正反双]向指标$")
 _TRUE, _FALSE = {"是", "核心"}, {"否", "非核心"}
 
 
-@functools.lru_cache(maxsize=65536)
 @functools.lru_cache(maxsize=65536)
 def label_key(cell: str) -> str:
     """A cell reduced for label comparison: no spaces, no bracketed unit such as （万元） or (%), no colon.
@@ -46,8 +46,10 @@ def label_key(cell: str) -> str:
         ('当年预算', '指标权重')
     """
     text = "".join(cell.split()).rstrip("：:")
+    if "(" not in text and "（" not in text:  # both patterns remove a bracketed part only
+        return text
     text = _BRACKETED.sub("", text)
-    return re.sub(r"[（(]万?元[)）]?$|[（(]%[)）]?$", "", text)
+    return _UNIT_MARK.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,9 @@ def _stream(rows: list[Row]) -> tuple[str, list[int], list[int]]:
     for row in rows:
         if row.is_table and len([c for c in row.cells if c.strip()]) > 1:
             continue
-        text = _CJK_SPACE.sub("", " ".join(cell for cell in row.cells if cell.strip()))
+        text = " ".join(cell for cell in row.cells if cell.strip())
+        if " " in text or not text.isprintable():  # (every whitespace but the space is unprintable)
+            text = _CJK_SPACE.sub("", text)
         if not text:
             continue
         separator = "" if len(previous) >= 20 and previous[-1] not in "。；！？：:;!?" else "\n"

@@ -49,6 +49,8 @@ def field_of(cell: str) -> str | None:
         >>> field_of("当年预算（万元)"), field_of("2024年预算"), field_of("立项依据"), field_of("540.00")
         ('amount', 'amount', 'basis', None)
     """
+    if cell.isascii():  # every label is Chinese (a figure, a code or a blank cell is none)
+        return None
     key = label_key(cell)
     if not key:
         return None

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -73,6 +74,7 @@ def _subject_code(cells: list[str]) -> str | None:
 _BUDGET_LIST = re.compile(r"项目(支出)?(预算)?(明细)?表")
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every row; a document has a few titles
 def is_budget_list_title(title: str | None) -> bool:
     """True for a 项目支出预算表 title that lists projects (not a performance or economic table)."""
     return bool(title) and bool(_BUDGET_LIST.search(title)) and "绩效" not in title \

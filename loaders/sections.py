@@ -19,6 +19,7 @@ from loaders.rows import Row
 from loaders.table_titles import classify_title, clean_title
 
 _TITLE_NOISE = re.compile(r"^[#\s*]+|[*\s]+$|</?[a-zA-Z][^>]*>")
+_SPACE_IN_LABEL = re.compile(r"(?<=[\u4e00-\u9fff（）()])\s+(?=[\u4e00-\u9fff（）()])")
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入合计|支出合计|收入总计|支出总计)$")
 
 
@@ -39,11 +40,24 @@ class Section:
     line: int
     rows: list[Row] = field(default_factory=list)
     scheme: str | None = None
+    # (len(rows) when computed, table rows, whether one of them prints a figure or None before asked)
+    _table: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def table_rows(self) -> list[Row]:
-        """Rows with more than one cell (the table proper)."""
-        return [row for row in self.rows if row.is_table and len(row.cells) > 1]
+        """Rows with more than one cell (the table proper); computed once while ``rows`` does not grow."""
+        if self._table is None or self._table[0] != len(self.rows):
+            self._table = (len(self.rows), [row for row in self.rows if row.is_table and len(row.cells) > 1], None)
+        return self._table[1]
+
+    @property
+    def has_figure(self) -> bool:
+        """True when one of its table rows prints a figure (``parse_amount``); asked once per section."""
+        rows = self.table_rows
+        if self._table[2] is None:
+            self._table = (self._table[0], rows, any(parse_amount(cell) is not None for row in rows
+                                                     for cell in row.cells))
+        return self._table[2]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -55,7 +69,9 @@ def clean_cell(text: str) -> str:
         '收入总计'
     """
     text = _TITLE_NOISE.sub("", text).strip()
-    return re.sub(r"(?<=[\u4e00-\u9fff（）()])\s+(?=[\u4e00-\u9fff（）()])", "", text)
+    if " " not in text and text.isprintable():  # no whitespace (every whitespace but the space is unprintable)
+        return text
+    return _SPACE_IN_LABEL.sub("", text)
 
 
 def title_kind(text: str) -> str | None:
@@ -73,8 +89,8 @@ def title_kind(text: str) -> str | None:
 def _single_cell(row: Row) -> str | None:
     """The row's first cell when it is its only filled cell, else None."""
     cells = row.cells
-    if not cells or not cells[0].strip() or any(cell.strip() for cell in cells[1:]):
-        return None
+    if not cells or not cells[0].strip() or (len(cells) > 1 and "".join(cells[1:]).strip()):
+        return None  # (the cells after the first joined are blank exactly when each of them is)
     return cells[0]
 
 
@@ -112,8 +128,7 @@ def find_sections(rows: list[Row]) -> list[Section]:
 
 def sections_of(sections: list[Section], *kinds: str) -> list[Section]:
     """The sections of the given kinds that hold at least one table row with a figure, in document order."""
-    return [section for section in sections if section.kind in kinds and any(
-        parse_amount(cell) is not None for row in section.table_rows for cell in row.cells)]
+    return [section for section in sections if section.kind in kinds and section.has_figure]
 
 
 _AMOUNT_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|千元|亿元|元)(?![\u4e00-\u9fff])|^(?:金额|预算数|预算金额|合计|本年预算|决算数|执行数|总计)[（(](?P<unit2>万元|千元|亿元|元)[)）]$")

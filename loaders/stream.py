@@ -36,12 +36,9 @@ _DIGIT = re.compile(r"\d")  # every figure holds a digit
 
 def _two_filled(cells: list[str]) -> bool:
     """True when at least two cells are not blank."""
-    filled = 0
-    for cell in cells:
-        if cell and cell.strip():
-            filled += 1
-            if filled == 2:
-                return True
+    for index, cell in enumerate(cells):
+        if cell and cell.strip():  # the first filled cell: is one of the cells after it filled too?
+            return len(cells) > index + 1 and bool("".join(cells[index + 1:]).strip())
     return False
 
 
@@ -128,10 +125,12 @@ class Stream:
         title: str | None = None
         for index, row in enumerate(rows):
             cells = row.cells
-            text = cells[0] if len(cells) == 1 else "\t".join(cells)
+            if len(cells) == 1:
+                text, wide = cells[0], False
+            else:
+                text, wide = "\t".join(cells), _two_filled(cells)
             # every indicator header names its indicator column (三级指标, 指标名称 …): a cell holding 标
             header = indicator_columns(cells, row.line) if "标" in text else None
-            wide = _two_filled(cells)
             if not wide and is_title(cells):  # a title is a row's only filled cell
                 title = title_text(cells)
                 kind = TITLE

@@ -18,6 +18,7 @@ Line numbers stay those of the first line of each rebuilt row.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kb.core.amounts import parse_amount
@@ -40,6 +41,7 @@ def _is_amount(text: str) -> bool:
     return parse_amount(text) is not None or bool(_PERCENT.match(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def is_label(text: str) -> bool:
     """True for a field label of a project or a unit form (项目名称, 当年预算（万元）, 实施单位 …)."""
     key = "".join(text.split()).rstrip(":：")
@@ -49,8 +51,11 @@ def is_label(text: str) -> bool:
 def _single(row: Row) -> str | None:
     if row.is_table:
         return None
-    filled = [cell for cell in row.cells if cell.strip()]
-    return filled[0].strip() if len(filled) == 1 and not row.is_table else None
+    cells = row.cells
+    if len(cells) == 1:
+        return cells[0].strip() or None
+    filled = [cell for cell in cells if cell.strip()]
+    return filled[0].strip() if len(filled) == 1 else None
 
 
 def _cell_runs(rows: list[Row]) -> list[Row]:
@@ -138,11 +143,14 @@ def _short_cell_runs(rows: list[Row]) -> list[Row]:
     a heading is no table); a non-figure cell starts a row, figures follow it, and a 行次 number standing
     between a label and its decimal figure is dropped.
     """
+    short = [not row.is_table and len(row.cells) == 1 and len(row.cells[0]) <= 30 for row in rows]
+    if sum(1 for row, is_short in zip(rows, short) if is_short and _DECIMAL.match(row.cells[0].strip())) < 3:
+        return list(rows)  # no run can hold three decimal figures
     result: list[Row] = []
     index = 0
     while index < len(rows):
         end = index
-        while end < len(rows) and not rows[end].is_table and len(rows[end].cells) == 1 and len(rows[end].cells[0]) <= 30:
+        while end < len(rows) and short[end]:
             end += 1
         run = rows[index:end]
         if sum(1 for row in run if _DECIMAL.match(row.cells[0].strip())) < 3:

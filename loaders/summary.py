@@ -36,6 +36,7 @@ _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][�
 _INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "总计", "合计", "本年收入合计")
 _EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "总计", "合计", "本年支出合计")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NO_QUOTES = str.maketrans("", "", "“”\"")
 _GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")
 
 
@@ -63,9 +64,10 @@ def _pairs(section: Section) -> list[tuple[str, float | None, int, int]]:
     return pairs
 
 
-def _summary_totals(section: Section) -> dict[str, tuple[float | None, int]]:
-    """income_total, expense_total, general_public_budget, carryover read from a 收支总表 section."""
-    pairs = _pairs(section)
+def _summary_totals(section: Section, pairs: list | None = None) -> dict[str, tuple[float | None, int]]:
+    """income_total, expense_total, general_public_budget, carryover read from a 收支总表 section (``pairs``:
+    its ``_pairs`` when already read)."""
+    pairs = _pairs(section) if pairs is None else pairs
     found: dict[str, tuple[float | None, int]] = {}
     for names, field, side in ((_INCOME_TOTAL, "income_total", 0), (_EXPENSE_TOTAL, "expense_total", 1)):
         for name in names:
@@ -93,7 +95,7 @@ def _three_public(section: Section, kind: str | None = None) -> tuple[float | No
     rows = [row for row in section.table_rows if not is_column_number_row(row.cells)]
     for row in rows:
         for column, cell in enumerate(row.cells[:4]):
-            if re.sub(r"[“”\"]", "", _label(cell)) in ("合计", "三公经费合计", "支出合计", "总计", "三公经费支出合计"):
+            if _label(cell).translate(_NO_QUOTES) in ("合计", "三公经费合计", "支出合计", "总计", "三公经费支出合计"):
                 after = [parse_amount(c) for c in row.cells[column + 1:] if c.strip()]
                 if after and after[0] is not None:
                     return after[0], row.line
@@ -170,7 +172,9 @@ def summarize(extraction: Extraction, stream: Stream) -> None:
     general_tables = [(section, *read_coded_table(section)) for section in sections_of(sections, "general_expense")]
     values: dict[str, tuple[float | None, int]] = {}
     sources: dict[str, str] = {}
-    _table_totals(sections, summary, expense_tables, general_tables, unit.kind, values, sources, extraction)
+    summary_pairs = _pairs(summary[0]) if summary else None  # read once: the totals and the class comparison
+    _table_totals(sections, summary, expense_tables, general_tables, unit.kind, values, sources, extraction,
+                  summary_pairs)
     has_table = {"income_total": summary, "expense_total": summary, "general_public_budget": summary,
                  "carryover": summary, "basic_expense": expense_tables or general_tables,
                  "project_expense": expense_tables or general_tables,
@@ -185,7 +189,7 @@ def summarize(extraction: Extraction, stream: Stream) -> None:
         extraction.notes.append("totals: " + "; ".join(f"{field} from {source}" for field, source in sources.items()))
     _function_subjects(expense_tables, general_tables, extraction)
     if summary and extraction.function_subjects:
-        _compare_classes(summary[0], extraction.function_subjects, extraction.discrepancies)
+        _compare_classes(summary[0], extraction.function_subjects, extraction.discrepancies, summary_pairs)
     economic_sections = sections_of(sections, "basic_economic")
     extraction.economic_subjects = _economic_lines(economic_sections)
     if extraction.economic_subjects:
@@ -194,10 +198,12 @@ def summarize(extraction: Extraction, stream: Stream) -> None:
 
 
 def _table_totals(sections: list[Section], summary: list[Section], expense_tables: list, general_tables: list,
-                  kind: str | None, values: dict, sources: dict, extraction: Extraction) -> None:
-    """Totals from the 收支总表, the 支出总表 合计 row and the "三公" table (see the module docstring)."""
+                  kind: str | None, values: dict, sources: dict, extraction: Extraction,
+                  summary_pairs: list | None = None) -> None:
+    """Totals from the 收支总表, the 支出总表 合计 row and the "三公" table (see the module docstring);
+    ``summary_pairs``: the ``_pairs`` of ``summary[0]`` when already read."""
     if summary:
-        for field, value in _summary_totals(summary[0]).items():
+        for field, value in _summary_totals(summary[0], summary_pairs).items():
             values[field], sources[field] = value, summary[0].title
     fiscal = sections_of(sections, "fiscal_summary")
     if summary and fiscal and fiscal[0] is not summary[0]:
@@ -271,13 +277,14 @@ def _compare_names(best: tuple[Section, list[CodedLine]], candidates: list[tuple
                                      f"{section.title} {line_total(line):,.2f}.")
 
 
-def _compare_classes(summary: Section, lines: list[FunctionSubjectLine], discrepancies: list[str]) -> None:
+def _compare_classes(summary: Section, lines: list[FunctionSubjectLine], discrepancies: list[str],
+                     pairs: list | None = None) -> None:
     """Compare the 收支总表's expense rows (教育支出 …) with the functional lines of the same 类.
 
     A class line (3-digit code) is compared as printed; without one, the sum of the class's most detailed
     lines is used (003/004 print only 7-digit codes).
     """
-    for label, value, _column, line in _pairs(summary):
+    for label, value, _column, line in (_pairs(summary) if pairs is None else pairs):
         code = FUNCTION_CLASSES.get(label)
         if code is None or value is None:
             continue

@@ -100,7 +100,7 @@ def classify_title(text: str) -> str | None:
     if len(text) > 300:
         return None
     title = clean_title(text)
-    compact = re.sub(r"\s+", "", title)
+    compact = "".join(title.split())  # (str.split and \s agree on what is whitespace)
     if not compact or len(compact) > 70 or _NOT_A_TITLE.search(compact):
         return None
     if compact.startswith("目录"):

@@ -99,10 +99,16 @@ class _Candidate:
     source: str
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 @functools.lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """A cell without markup and without spaces between Chinese characters ("苍溪县 社保" -> "苍溪县社保")."""
-    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", clean_cell(text))
+    text = clean_cell(text)
+    if " " not in text and text.isprintable():  # no whitespace (every whitespace but the space is unprintable)
+        return text
+    return _CJK_SPACE.sub("", text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -141,19 +147,33 @@ def _title_lines(rows: list[Row]) -> list[tuple[str, str, int]]:
     """(compact text, raw text, line) of short single-cell lines of the head, and joins of two short lines."""
     lines: list[tuple[str, str, int]] = []
     for row in rows[:60]:
-        filled = [cell for cell in row.cells if cell.strip()]
-        if len(filled) != 1 or len(filled[0]) > 80:
-            continue
-        raw = _ORDINAL.sub("", clean_markup(filled[0]).strip())
-        text = compact(raw)
-        if text and not re.fullmatch(r"\d{1,3}", text):  # a page number printed alone
-            lines.append((text, raw, row.line))
+        read = _title_line(row.cells)
+        if read is not None:
+            lines.append((read[0], read[1], row.line))
     result: list[tuple[str, str, int]] = []
     for index, (text, raw, line) in enumerate(lines):
         result.append((text, raw, line))
         if index + 1 < len(lines) and len(text) <= 40 and len(lines[index + 1][0]) <= 40 and _joinable(text):
             result.append((text + lines[index + 1][0], raw + " " + lines[index + 1][1], line))
     return result
+
+
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _title_line(cells: list[str]) -> tuple[str, str] | None:
+    """(compact text, raw text) of a row whose one filled cell is short (80 characters at most), else None."""
+    if len(cells) == 1:
+        filled = cells if cells[0].strip() else []
+    else:
+        filled = [cell for cell in cells if cell.strip()]
+    if len(filled) != 1 or len(filled[0]) > 80:
+        return None
+    raw = _ORDINAL.sub("", clean_markup(filled[0]).strip())
+    text = compact(raw)
+    if text and not _PAGE_NUMBER.fullmatch(text):  # a page number printed alone
+        return text, raw
+    return None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -176,49 +196,58 @@ def _title_kind(tail: str) -> str | None:
 
 def _from_titles(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for text, raw, line in _title_lines(rows):
-        if _NOTICE_HEAD.match(raw) or _NOTICE_HEAD.match(text):
-            found["kind"].append(_Candidate("通知", 0.9, line, "notice title without issuer"))
-        notice = _NOTICE.match(raw) or _NOTICE.match(text)
-        if notice:
-            name = _first_unit(notice.group("name").strip())
-            if _good_name(name):
-                found["name"].append(_Candidate(name, 0.9, line, "notice title"))
-            found["kind"].append(_Candidate("通知", 0.95, line, "notice title"))
-            year = re.search(r"(20\d\d)\s*年", notice.group("rest"))
-            if year:
-                found["year"].append(_Candidate(int(year.group(1)), 0.85, line, "notice title"))
+        for field_name, value, confidence, source in _title_candidates(text, raw):
+            found[field_name].append(_Candidate(value, confidence, line, source))
+
+
+@functools.lru_cache(maxsize=65536)
+def _title_candidates(text: str, raw: str) -> tuple[tuple[str, object, float, str], ...]:
+    """The (field, value, confidence, source) candidates one title line gives, in order; read once per distinct line."""
+    found: list[tuple[str, object, float, str]] = []
+    if _NOTICE_HEAD.match(raw) or _NOTICE_HEAD.match(text):
+        found.append(("kind", "通知", 0.9, "notice title without issuer"))
+    notice = _NOTICE.match(raw) or _NOTICE.match(text)
+    if notice:
+        name = _first_unit(notice.group("name").strip())
+        if _good_name(name):
+            found.append(("name", name, 0.9, "notice title"))
+        found.append(("kind", "通知", 0.95, "notice title"))
+        year = re.search(r"(20\d\d)\s*年", notice.group("rest"))
+        if year:
+            found.append(("year", int(year.group(1)), 0.85, "notice title"))
+        return tuple(found)
+    if _SENTENCE.search(re.sub(r"[（(][^)）]*[)）]", "", text)):
+        return tuple(found)
+    for pattern in (_TITLE, _YEAR_FIRST):
+        match = pattern.match(text)
+        if not match or not _TAIL_OK.match(match.group("tail")):
             continue
-        if _SENTENCE.search(re.sub(r"[（(][^)）]*[)）]", "", text)):
-            continue
-        for pattern in (_TITLE, _YEAR_FIRST):
-            match = pattern.match(text)
-            if not match or not _TAIL_OK.match(match.group("tail")):
-                continue
-            name = _strip_name(match.group("name"))
+        name = _strip_name(match.group("name"))
+        if _good_name(name):
+            found.append(("name", name, 0.9 if _UNIT_SUFFIX.search(name) else 0.7, "title"))
+        elif name and not _PLACE_ONLY.match(name):
+            continue  # a sentence-like prefix: not this title pattern
+        found.append(("year", int(match.group("year")), 0.9, "title"))
+        found.append(("kind", match.group("kind"), 0.9, "title"))
+        break
+    else:
+        other = _OTHER_TITLE.match(text)
+        if other:
+            name = _strip_name(other.group("name"))
             if _good_name(name):
-                found["name"].append(_Candidate(name, 0.9 if _UNIT_SUFFIX.search(name) else 0.7, line, "title"))
-            elif name and not _PLACE_ONLY.match(name):
-                continue  # a sentence-like prefix: not this title pattern
-            found["year"].append(_Candidate(int(match.group("year")), 0.9, line, "title"))
-            found["kind"].append(_Candidate(match.group("kind"), 0.9, line, "title"))
-            break
-        else:
-            other = _OTHER_TITLE.match(text)
-            if other:
-                name = _strip_name(other.group("name"))
-                if _good_name(name):
-                    found["name"].append(_Candidate(name, 0.85 if _UNIT_SUFFIX.search(name) else 0.65, line, "title"))
-                found["year"].append(_Candidate(int(other.group("year")), 0.85, line, "title"))
-                kind = _title_kind(other.group("tail"))
-                if kind is not None:
-                    found["kind"].append(_Candidate(kind or None, 0.8, line, "title"))
-                continue
-            bracketed = _YEAR_IN_TITLE.match(text)
-            if bracketed:
-                found["year"].append(_Candidate(int(bracketed.group("year")), 0.8, line, "title"))
-                kind = _title_kind(bracketed.group("title"))
-                if kind is not None:
-                    found["kind"].append(_Candidate(kind or None, 0.75, line, "title"))
+                found.append(("name", name, 0.85 if _UNIT_SUFFIX.search(name) else 0.65, "title"))
+            found.append(("year", int(other.group("year")), 0.85, "title"))
+            kind = _title_kind(other.group("tail"))
+            if kind is not None:
+                found.append(("kind", kind or None, 0.8, "title"))
+            return tuple(found)
+        bracketed = _YEAR_IN_TITLE.match(text)
+        if bracketed:
+            found.append(("year", int(bracketed.group("year")), 0.8, "title"))
+            kind = _title_kind(bracketed.group("title"))
+            if kind is not None:
+                found.append(("kind", kind or None, 0.75, "title"))
+    return tuple(found)
 
 
 _FIELD_MARKS = re.compile(r"[:：\-－\[【［(（]")
@@ -229,23 +258,33 @@ _FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 
 
 def _from_fields(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
-        text = "\t".join(row.cells)
-        if len(text) <= 300 and not _FIELD_MARKS.search(text) and "位" not in text and "门" not in text:
-            continue  # no cell is a labelled or coded name, and no cell a unit label (they all hold 单位/部门)
-        if row.is_table:  # a label cell followed by its value cell (forms, one label per line)
-            for label, value in zip(row.cells, row.cells[1:]):
-                if len(label) >= 16 or ("位" not in label and "门" not in label):  # every form label has 单位/部门
-                    continue
-                weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":："))
-                if not weight:
-                    continue
-                coded = _CODE_NAME.match(compact(value))
-                name = _strip_name(coded.group("name") if coded else compact(value))
-                if weight and _good_name(name):
-                    found["name"].append(_Candidate(name, weight, row.line, "form field"))
-        for cell in row.cells:
-            for field_name, value, weight, source in _cell_fields(cell):
-                found[field_name].append(_Candidate(value, weight, row.line, source))
+        for field_name, value, weight, source in _row_fields(row.cells, row.is_table):
+            found[field_name].append(_Candidate(value, weight, row.line, source))
+
+
+def _row_fields(cells: list[str], is_table: bool) -> tuple[tuple[str, str, float, str], ...]:
+    """The (field, value, weight, source) candidates of one row's form labels and labelled or coded cells, in
+    order."""
+    text = "\t".join(cells)
+    marked = len(text) > 300 or _FIELD_MARKS.search(text) is not None
+    if not marked and "位" not in text and "门" not in text:
+        return _NO_FIELDS  # no cell is a labelled or coded name, and no cell a unit label (they all hold 单位/部门)
+    fields: list[tuple[str, str, float, str]] = []
+    if is_table and ("位" in text or "门" in text):  # a label cell followed by its value cell (forms)
+        for label, value in zip(cells, cells[1:]):
+            if len(label) >= 16 or ("位" not in label and "门" not in label):  # every form label has 单位/部门
+                continue
+            weight = _FORM_UNIT_WEIGHTS.get("".join(label.split()).rstrip(":："))
+            if not weight:
+                continue
+            coded = _CODE_NAME.match(compact(value))
+            name = _strip_name(coded.group("name") if coded else compact(value))
+            if weight and _good_name(name):
+                fields.append(("name", name, weight, "form field"))
+    if marked:  # (no cell holds a colon, dash or bracket, nor is longer than 300, otherwise: none prints a field)
+        for cell in cells:
+            fields.extend(_cell_fields(cell))
+    return tuple(fields)
 
 
 _NO_FIELDS: tuple = ()
@@ -304,20 +343,14 @@ def _from_body(rows: list[Row], found: dict[str, list[_Candidate]]) -> None:
     for row in rows:
         if row.is_table:
             continue
-        text = _QUOTED.sub("", compact(" ".join(row.cells)))  # names inside 《titles》 are other bodies
-        for frame, hint in zip(_BODY_FRAMES, _FRAME_HINTS):
-            if not hint.search(text):  # the frame's verb is not there: the slower frame cannot match
-                continue
-            for match in frame.finditer(text):
-                name = _strip_name(match.group("name"))
-                if _good_name(name, head_required=True):
-                    found["name"].append(_Candidate(name, 0.6, row.line, "body sentence"))
-        for match in (_YEAR_KIND.finditer(text) if "20" in text else ()):
-            year = int(match.group("year") or match.group("year2"))
+        names, row_years, row_kinds = _body_reading(" ".join(row.cells))
+        for name in names:
+            found["name"].append(_Candidate(name, 0.6, row.line, "body sentence"))
+        for year in row_years:
             years[year] += 1
             first_line.setdefault(year, row.line)
-        for match in (_KIND_WORD.finditer(text) if "算" in text else ()):
-            kinds[match.group(0)] += 1
+        for kind in row_kinds:
+            kinds[kind] += 1
     if years:
         year, _ = max(years.items(), key=lambda item: (item[1], -first_line[item[0]]))
         found["year"].append(_Candidate(year, 0.6, first_line[year], "body phrase"))
@@ -363,6 +396,25 @@ def _split_signature(rows: list[Row], found: dict[str, list[_Candidate]]) -> Non
         name = _strip_name(compact(first.cells[0]) + tail)
         if _good_name(name, head_required=True) and _PLACE_START.match(name):
             found["name"].append(_Candidate(name, 0.7, first.line, "signature over two lines"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _body_reading(joined: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+    """(unit names its body frames give, budget years it names, kind words it prints) of one text row (its cells
+    joined by spaces), in order; read once per distinct row."""
+    text = _QUOTED.sub("", compact(joined))  # names inside 《titles》 are other bodies
+    names: list[str] = []
+    for frame, hint in zip(_BODY_FRAMES, _FRAME_HINTS):
+        if not hint.search(text):  # the frame's verb is not there: the slower frame cannot match
+            continue
+        for match in frame.finditer(text):
+            name = _strip_name(match.group("name"))
+            if _good_name(name, head_required=True):
+                names.append(name)
+    years = tuple(int(match.group("year") or match.group("year2"))
+                  for match in (_YEAR_KIND.finditer(text) if "20" in text else ()))
+    kinds = tuple(match.group(0) for match in (_KIND_WORD.finditer(text) if "算" in text else ()))
+    return tuple(names), years, kinds
 
 
 def _best(candidates: list[_Candidate]) -> _Candidate | None:

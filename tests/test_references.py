@@ -112,3 +112,21 @@ def test_narrative_only_document(tmp_path):
     assert [(p.name, p.amount, p.all_refs) for p in extraction.projects] == [
         ("退休人员社会化管理服务专项", 150.0, []), ("社保经办信息化建设项目", 250.5, ["渝人社发〔2020〕126号"])]
     assert [p.doc_no for p in extraction.policy_docs] == ["渝人社发〔2020〕126号"]
+
+
+def test_anchored_doc_no_search_finds_what_a_whole_line_search_finds():
+    """``kb.core.doc_no`` searches for a 文号 only near each 〔year〕number号 anchor, starting at most an issuer
+    prefix's length before the bracket: on every line of the corpus and the real documents holding 号, it finds
+    exactly the matches of the pattern searched over the whole line."""
+    from kb.core.doc_no import DOC_NO_PATTERN, _matches
+    from kb.core.normalize import normalize_lines
+
+    files = sorted((Path(__file__).parent / "data" / "real").glob("*.txt")) + sorted((SHARED / "corpus").glob("*.txt"))
+    found = 0
+    for path in files:
+        for line in normalize_lines(path.read_text(encoding="utf-8", errors="replace").split("\n")):
+            if "号" in line:
+                expected = [match.span() for match in DOC_NO_PATTERN.finditer(line)]
+                assert [match.span() for match in _matches(line)] == expected, line
+                found += len(expected)
+    assert found >= 200  # 219 文号 printed in these files when this test was written

@@ -12,6 +12,7 @@ half-width by then. This module is used by the loaders, by linking and by the qu
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,9 @@ DOC_NO_PATTERN = re.compile(
 # the year in brackets and the number: every 文号 holds one; texts without it are not searched further
 _ANCHOR = re.compile(rf"[{re.escape(_OPEN)}]\s*(?:19|20)\d\d\s*[{re.escape(_CLOSE)}]\s*第?\s*\d{{1,5}}\s*号")
 _WINDOW = 48  # characters before an anchor where its issuer prefix may start (the prefix holds at most 26)
+# the most characters an issuer prefix of DOC_NO_PATTERN holds: a 渝/川 and its space (2), 12 characters and an
+# inner bracket with up to 4 characters on each side (10)
+_MAX_PREFIX_CHARS = 24
 _CANONICAL = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,12}(?:[(（][\u4e00-\u9fff]{1,4}[)）][\u4e00-\u9fff]{0,4})?)〔(?P<year>\d{4})〕(?P<number>\d+)号$")
 
 
@@ -65,6 +69,7 @@ class DocNoMatch:
     title: str | None = None
 
 
+@functools.lru_cache(maxsize=16384)  # the same issuers are cited again and again
 def _trim_prefix(prefix: str) -> tuple[str, int]:
     """Strip lead words from the left of a captured prefix; return (prefix, characters dropped).
 
@@ -182,6 +187,15 @@ def _matches(text: str) -> list[re.Match]:
         start = max(position, anchor.start() - _WINDOW)
         if start > position and text[start:anchor.start()].count(" ") + text[start:anchor.start()].count("\t") > 8:
             start = position
+        # A match ending at this anchor starts at most _MAX_PREFIX_CHARS before the spaces preceding its bracket (a
+        # prefix holds no space but after 渝/川); when no other anchor lies between ``start`` and this one, no match
+        # can end earlier, so the search starts there: the same match, without trying a prefix at every character.
+        prefix_end = anchor.start()
+        while prefix_end > start and text[prefix_end - 1].isspace():
+            prefix_end -= 1
+        nearest = prefix_end - _MAX_PREFIX_CHARS
+        if nearest > start and _ANCHOR.search(text, start, anchor.start()) is None:
+            start = nearest
         match = DOC_NO_PATTERN.search(text, start, anchor.end() + 2)
         if match is None or match.end() > anchor.end() + 1:
             continue
