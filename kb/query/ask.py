@@ -20,11 +20,14 @@ from typing import Any
 
 from kb.query.absent import absent_answer
 from kb.query.answer import Answer, closest_names, sources_of
+from kb.query.arithmetic import asks_difference_only, continue_share, difference_note, share_answer, share_parts
 from kb.query.counting import asks_project_counts, project_count_answer
 from kb.query.frame import Frame, read_frame
 from kb.query.index import precomputed_result
 from kb.query.mentions import Mentions, content_words
 from kb.query.messages import question_error, render
+from kb.query.policy_ranking import asks_policy_ranking, policy_ranking_answer
+from kb.query.store_years import absent_year_answer
 from kb.query.operations import (apply_operation, bound_rows, distinct_items, field_label, filter_rows,
                                  item_key, measure_of, operation_sentence, sort_rows)
 from kb.query.sentences import FIELD_LABELS, sentence, short_unit, wan_yuan
@@ -60,6 +63,26 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
         raise question_error("Q_EMPTY_QUESTION")
     if len(question) > MAX_QUESTION_CHARS:
         raise question_error("Q_QUESTION_TOO_LONG", length=len(question), limit=MAX_QUESTION_CHARS)
+    parts = share_parts(question)  # 基本支出占支出总计的比例: two answers, one over the other
+    shared = share_answer(store, question, previous, parts, ask) if parts else None
+    if shared is not None:
+        return shared
+    if previous is not None and previous.rows and asks_difference_only(question):  # "差多少？"
+        note = difference_note(question, previous.rows, previous.focus)
+        if note:
+            return Answer(question, previous.template, previous.params, previous.cypher, previous.columns,
+                          previous.rows, note, previous.sources, "follow-up", [], [], previous.focus, None,
+                          "difference", [], previous.frame)
+    answer = _ask(store, question, previous)
+    answer = continue_share(store, question, previous, answer, ask)
+    note = difference_note(question, answer.rows, answer.focus) if answer.operation != "share" else ""
+    if note:
+        answer.answer += note
+    return answer
+
+
+def _ask(store: Any, question: str, previous: Answer | None) -> Answer:
+    """``ask`` without the shares and differences composed around it."""
     vocab = vocabulary(store)
     if not vocab.units:
         raise question_error("Q_EMPTY_STORE")
@@ -68,6 +91,13 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
     absent = absent_answer(question, frame, vocab)  # a place, title or issuer the store does not hold
     if absent is not None:
         return absent
+    if frame.intent != "follow_up":
+        no_year = absent_year_answer(store, question, frame)  # 2021年…: the store holds no budget of that year
+        if no_year is not None:
+            return no_year
+        ranked = asks_policy_ranking(frame.mentions)  # 哪个文件支持的资金最多
+        if ranked:
+            return policy_ranking_answer(store, vocab, question, frame, *ranked)
     counted = asks_project_counts(frame.mentions) if frame.intent != "follow_up" else None
     if counted:  # 哪个单位的项目最多: units by their number of projects
         return project_count_answer(store, vocab, question, frame, counted)
@@ -269,7 +299,7 @@ def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, pre
         measure = measure_of(picked)
         text = f"按金额从大到小排前 {top[0]} 的是：" + "；".join(
             f"{short_unit(row.get('unit'))} {row.get('project') or row.get('doc_no') or row.get('year')} "
-            f"{money(row[measure])} 万元" for row in distinct_items(picked)) + "。"
+            f"{wan_yuan(row[measure])}" for row in distinct_items(picked)) + "。"
     shown = picked if frame.operation in ("max", "min") or top else ordered
     frame.params = dict(previous.params)
     answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, shown,

@@ -35,7 +35,9 @@ _TOPIC = (re.compile(r"(?:关于|涉及|有关(?!于)|提到|针对)(?P<x>[^，,
 _GENERIC = {"指标", "绩效", "项目", "哪些", "文件", "单位", "有哪", "多少", "绩效指标", "目标", "资金", "补助", "支出"}
 
 
-_TOP = re.compile(r"前(\d{1,2}|[一二两三四五六七八九十])(?:个|名|位|项)?")
+_TOP = re.compile(r"前(\d{1,2}|[一二两三四五六七八九十])(?:个|名|位|项)?"
+                  r"|最(?:大|小|多|少|高|低|贵)的(\d{1,2}|[两三四五六七八九十])(?:个|名|位|项)"
+                  r"|(\d{1,2}|[两三四五六七八九十])(?:个|名|位|项)最(?:大|小|多|少|高|低|贵)")
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A 文号 in a question key: a year, then (bracket, 年 or nothing) a number and 号 (a trailing 文 dropped).
 _DOC_NO_TAIL = re.compile(r"[〔【\[(（]?(?P<year>(?:19|20)\d\d)[〕】\])）]?年?第?(?P<number>\d{1,5})号(?:文(?!件))?")
@@ -123,7 +125,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     read_amount_bounds(mentions, masker)
     top = _TOP.search(key)
     if top:
-        word = top.group(1)
+        word = next(group for group in top.groups() if group)
         mentions.top = int(word) if word.isdigit() else _CHINESE_NUMBERS[word]
     if not mentions.projects and not mentions.programs:
         read_projects_fuzzily(mentions, masker, vocab)
