@@ -42,6 +42,7 @@ _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改�
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
 _ISSUES = re.compile(r"发了|发过|印发|下发|发的|出台")
+_THIS_UNIT = re.compile(r"(?:这个|这家|该|那个|此)单位")
 _WHICH_UNITS = re.compile(r"(?:哪个|哪些|哪几个|什么|哪家)(?:单位|区县|部门|地方)(?:的|)[?？]?$|属于(?:哪个|哪些)单位|各是哪个单位")
 _ON_ROWS_OR_TOP = re.compile(r"^(?:其中|这些|上面|以上|里面)?(?:金额|预算)?(?:排)?前")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
@@ -296,11 +297,19 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
         return Frame("follow_up", "units", {}, mentions, previous.units, {}, 1.0, "rows")
     if not specific and rows and mentions.top and _ON_ROWS_OR_TOP.search(key):  # "前三个是哪些？"
         return Frame("follow_up", "max", {}, mentions, previous.units, {"top": [mentions.top]}, 1.0, "rows")
+    row_units = list(dict.fromkeys(row.get("unit") for row in rows if row.get("unit")))
+    if _THIS_UNIT.search(key) and not specific and len(row_units) == 1:  # "这个单位一共有几个项目？"
+        carried = replace(mentions, units=row_units, masked=_THIS_UNIT.sub(MARKERS["unit"], mentions.masked, 1))
+        frame = choose(carried, registry, classify(carried.masked))
+        if frame.intent:
+            frame.follow_up = "pronoun"
+            return frame
     wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
     one_project = len({(row.get("project"), row.get("unit")) for row in rows if row.get("project")}) == 1
-    if (_PRONOUN.search(key) and not specific and len(previous.mentions.doc_nos) == 1 and not previous.mentions.projects
+    doc_nos = list(previous.mentions.doc_nos) or list(dict.fromkeys(row["doc_no"] for row in rows if row.get("doc_no")))
+    if (_PRONOUN.search(key) and not specific and len(doc_nos) == 1 and not previous.mentions.projects
             and not (wants_project and one_project)):  # (它的绩效指标 after a 文件 of one project: that project)
-        doc_no = previous.mentions.doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件
+        doc_no = doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件 (or an answer naming one)
         if _ISSUES.search(key) and "〔" in doc_no:  # "它还发了哪些文件？": its issuer
             carried = replace(mentions, issuer_codes=[doc_no.split("〔")[0]],
                               masked=_PRONOUN.sub(MARKERS["issuer_code"], mentions.masked, 1))

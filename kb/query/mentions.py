@@ -154,11 +154,13 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         if topic.keywords:
             topic.masked = topic_masker.text()
             mentions.topic_reading = topic
-    named, rest = [], key
-    for words, name in BUDGET_FIELDS:  # longest first; each word read once (项目支出 is not also 支出)
-        if words in rest:
+    named, position = [], 0
+    while position < len(key):  # left to right, the longest word at each place (基本支出合计 is not 支出合计)
+        words, name = max(((w, n) for w, n in BUDGET_FIELDS if key.startswith(w, position)),
+                          key=lambda item: len(item[0]), default=("", None))
+        if name:
             named.append(name)
-            rest = rest.replace(words, "|")
+        position += len(words) or 1
     fields = list(dict.fromkeys(named))
     mentions.budget_field = fields[0] if len(fields) == 1 or (fields and "总体" not in key and len(fields) < 3) \
         else None  # 收入、支出、基本支出、项目支出: several figures asked, all are shown
