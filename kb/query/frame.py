@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kb.query.intent import classify
-from kb.query.mentions import MARKERS, Mentions, content_words, read_mentions
+from kb.query.mentions import BUDGET_FIELDS, MARKERS, Mentions, content_words, read_mentions
 from kb.query.templates import Registry, Template, load_registry
 from kb.query.vocabulary import Vocabulary
 
@@ -319,7 +319,9 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
         if frame.intent:
             frame.follow_up = "pronoun"
             return frame
-    if not specific and rows and prediction.operation in ("max", "min", "sum", "count") and not (
+    measure_only = bool(mentions.budget_field) and not re.sub(
+        r"[呢?？。\s]|那|的|还有", "", re.sub("|".join(words for words, _ in BUDGET_FIELDS), "", key))  # "支出总计呢？"
+    if not specific and rows and prediction.operation in ("max", "min", "sum", "count") and not measure_only and not (
             fresh.intent and fresh.confidence >= 0.9 and fresh.template not in ("list_units", "budget_ranking")):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
     wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
