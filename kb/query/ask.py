@@ -21,7 +21,7 @@ from typing import Any
 from kb.query.absent import absent_answer
 from kb.query.answer import Answer, closest_names, sources_of
 from kb.query.arithmetic import asks_difference_only, continue_share, difference_note, share_answer, share_parts
-from kb.query.counting import asks_project_counts, project_count_answer
+from kb.query.counting import asks_project_counts, project_count_answer, province_named
 from kb.query.frame import Frame, read_frame
 from kb.query.index import precomputed_result
 from kb.query.mentions import Mentions, content_words
@@ -183,6 +183,10 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
     everywhere = result.rows
     rows = filter_rows(everywhere, {k: v for k, v in frame.post_filters.items() if k in ("unit", "year")})
     rows = bound_rows(rows, frame.post_filters.get("amount", []))
+    province = province_named(frame.mentions.masked, vocab) if not frame.units else None
+    if province:  # 四川的单位, 重庆的三个单位: the rows of that province's units
+        rows = [row for row in rows if not row.get("unit") or (getattr(vocab.units.get(row["unit"]), "region", "")
+                                                                or "").startswith(province)]
     words = frame.post_filters.get("indicator")
     if words:  # 档案管理服务专项的满意度指标: that project's indicators naming the word, or of that type
         named = [row for row in rows if any(w in (row.get("indicator") or "") or w in (row.get("level1") or "")
