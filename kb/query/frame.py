@@ -42,6 +42,7 @@ _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改�
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
 _ISSUES = re.compile(r"发了|发过|印发|下发|发的|出台")
+_EXTREME = re.compile(r"(?:其中|里面|这些里)?最?([大小多少高低])的(?:那个|那一个|那项|一个|项目)")
 _THIS_UNIT = re.compile(r"(?:这个|这家|该|那个|此)单位")
 _WHICH_UNITS = re.compile(r"(?:哪个|哪些|哪几个|什么|哪家)(?:单位|区县|部门|地方)(?:的|)[?？]?$|属于(?:哪个|哪些)单位|各是哪个单位")
 _ON_ROWS_OR_TOP = re.compile(r"^(?:其中|这些|上面|以上|里面)?(?:金额|预算)?(?:排)?前")
@@ -328,6 +329,12 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
     if (_PRONOUN.search(key) or (not specific and wants_project)) and not mentions.projects and (
             rows or previous.mentions.projects):
         projects = list(dict.fromkeys((row.get("project"), row.get("unit")) for row in rows if row.get("project")))
+        extreme = _EXTREME.search(key) if len(projects) > 1 else None
+        if extreme:  # "其中小的那个的绩效指标": the smallest (largest) project of the previous rows
+            priced = [row for row in rows if row.get("project") and isinstance(row.get("amount"), (int, float))]
+            if priced:
+                pick = (min if extreme.group(1) in "小少低" else max)(priced, key=lambda row: row["amount"])
+                projects = [(pick["project"], pick.get("unit"))]
         projects = projects or [(name, unit) for name, unit, _ in previous.mentions.projects[:1]]
         if len(projects) >= 1 and (len(projects) == 1 or previous.operation in ("max", "min")):
             project, unit = projects[0]
