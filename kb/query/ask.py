@@ -95,7 +95,7 @@ def _ask(store: Any, question: str, previous: Answer | None) -> Answer:
         no_year = absent_year_answer(store, question, frame)  # 2021年…: the store holds no budget of that year
         if no_year is not None:
             return no_year
-        ranked = asks_policy_ranking(frame.mentions)  # 哪个文件支持的资金最多
+        ranked = asks_policy_ranking(frame.mentions, frame.template == "policy_support")  # 哪个文件支持的资金最多
         if ranked:
             return policy_ranking_answer(store, vocab, question, frame, *ranked)
     counted = asks_project_counts(frame.mentions) if frame.intent != "follow_up" else None

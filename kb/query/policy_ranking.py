@@ -27,16 +27,18 @@ _LEAST = re.compile(r"最少|最小|最低|从少到多|从小到大|从低到�
 _RANKED = re.compile(r"排名|排序|排行|从高到低|从大到小|从小到大|从低到高|依次|按")
 
 
-def asks_policy_ranking(mentions: Any) -> tuple[str, str] | None:
+def asks_policy_ranking(mentions: Any, routed: bool = False) -> tuple[str, str] | None:
     """(measure, operation) when the question ranks 文件 by what they support, else None.
 
     measure is "amount" (万元 of the citing projects) or "projects" (their number); operation "max", "min" or
-    "list" (a ranking asked for). A question naming a 文号, project or program is not one.
+    "list" (a ranking asked for). A question naming a 文号, project or program is not one. ``routed``: the
+    classifier chose ``policy_support`` (its paraphrases, ``kb.query.paraphrases``); otherwise the wording must
+    say it (哪个文件支持的…最多, 文件按金额排).
     """
     if mentions.kinds() & {"doc_no", "project", "program", "indicator", "keyword"}:
         return None
     key = mentions.key
-    if not _ASKS.search(key):
+    if not routed and not _ASKS.search(key):
         return None
     measure = "projects" if _BY_COUNT.search(key) and not _BY_MONEY.search(key) else "amount"
     operation = "list" if _RANKED.search(key) else "min" if _LEAST.search(key) else "max"
