@@ -31,6 +31,7 @@ _SUM_WORDS = re.compile(r"一共|加起来|合计|总和|总额|总金额")
 _PROJECT_TOTAL = re.compile(r"项目(?:的)?(?:总额|总金额|合计|总和|金额|总计|资金|总数)")
 _DIFFERENCE = re.compile(r"多多少|少多少|相差|差多少|差距|差额|高多少|低多少|多出|少了多少|多了多少")
 DEFAULT_DENOMINATOR = "支出总计"
+_QUESTION_TAIL = re.compile(r"(?:是多少|多少钱|多少|有多少|呢|[?？。])+$")
 
 
 def share_parts(question: str) -> tuple[str, str] | None:
@@ -118,9 +119,12 @@ def _share_of(store: Any, question: str, top: Any, numerator_text: str, den: str
     share = 100 * numerator / denominator
     from kb.query.sentences import short_unit, wan_yuan
 
+    from kb.query.operations import field_label
+
     who = f"{short_unit(unit)}：" if unit else ""
-    text = (f"{who}{numerator_text.replace(short_unit(unit) if unit else '', '') or '所问数字'} {wan_yuan(numerator)}，"
-            f"占{den or DEFAULT_DENOMINATOR} {wan_yuan(denominator)} 的 {share:.2f}%（约 {share:.1f}%）。")
+    label = field_label(top.focus) if top.focus else _QUESTION_TAIL.sub("", numerator_text) or "所问数字"
+    text = (f"{who}{label} {wan_yuan(numerator)}，占{den or DEFAULT_DENOMINATOR} {wan_yuan(denominator)} 的 "
+            f"{share:.2f}%（约 {share:.1f}%）。")
     if frame is not None:
         frame.post_filters = {**frame.post_filters, "share": [den]}
     row = {"unit": unit, "numerator": numerator, "denominator": denominator, "share_percent": round(share, 2)}
