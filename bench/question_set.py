@@ -20,7 +20,7 @@ SHARED = REPO.parent / "shared"
 
 
 def run(store) -> dict:
-    """Score both splits of questions and conversations on ``store``.
+    """Score every split (first set, fresh, fresh2; dev and holdout) of questions and conversations on ``store``.
 
     Args:
         store: an open store holding the ingested corpus.
@@ -28,11 +28,11 @@ def run(store) -> dict:
     Returns:
         {"questions": {split: SetResult}, "turns": {split: SetResult}, "seconds": wall time of the runs}.
     """
-    from tests.question_scoring import run_conversations, run_questions
+    from tests.question_scoring import ALL_SPLITS, run_conversations, run_questions
 
     started = time.perf_counter()
-    questions = {split: run_questions(store, split) for split in ("dev", "holdout")}
-    turns = {split: run_conversations(store, split) for split in ("dev", "holdout")}
+    questions = {split: run_questions(store, split) for split in ALL_SPLITS}
+    turns = {split: run_conversations(store, split) for split in ALL_SPLITS}
     return {"questions": questions, "turns": turns, "seconds": time.perf_counter() - started}
 
 
@@ -43,15 +43,15 @@ def report(figures: dict, failures: bool = False) -> str:
     questions, turns = figures["questions"], figures["turns"]
     lines = [summary(questions, turns), "", f"wall time {figures['seconds']:.0f} s "
              f"({sum(r.total for r in questions.values()) + sum(r.total for r in turns.values())} answers)", "",
-             "| category | dev | holdout |", "|---|---|---|"]
+             "| category | " + " | ".join(questions) + " |", "|---" * (len(questions) + 1) + "|"]
     for part, table in (("question", questions), ("turn", turns)):
-        names = sorted(set(table["dev"].by_category) | set(table["holdout"].by_category))
+        names = sorted(set().union(*(result.by_category for result in table.values())))
         for name in names:
-            cells = ["{}/{}".format(*table[split].by_category.get(name, [0, 0])) for split in ("dev", "holdout")]
-            lines.append(f"| {part}: {name} | {cells[0]} | {cells[1]} |")
+            cells = ["{}/{}".format(*result.by_category.get(name, [0, 0])) for result in table.values()]
+            lines.append(f"| {part}: {name} | " + " | ".join(cells) + " |")
     if failures:
         for kind, table in (("question", questions), ("turn", turns)):
-            for split in ("dev", "holdout"):
+            for split in table:
                 lines += [f"- {split} {kind} {item_id} {question} — {reason} — {answer}"
                           for item_id, question, reason, answer in table[split].failures]
     return "\n".join(lines)

@@ -21,11 +21,10 @@ from typing import Optional
 
 import typer
 
-from kb.cli_chinese import ChineseTyper, chinese_help_words, usage_message
+from kb.cli_chinese import ChineseTyper, usage_message
 from kb.core.errors import KBError
 from kb.core.messages import error_line, render
 
-chinese_help_words()
 app = ChineseTyper(add_completion=False, no_args_is_help=True,
                    help="budget-kb 预算知识库：从部门预算、决算公开文件追踪财政资金的去向。")
 links_app = ChineseTyper(help="政策文件与项目群的关联：列出、确认、否决。", invoke_without_command=True)

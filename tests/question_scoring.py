@@ -37,6 +37,9 @@ from kb.core.normalize import normalize_text
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "data" / "questions"
 FRESH_DIR = QUESTIONS_DIR / "fresh"  # the second set, written later from the documents alone (issue 11 follow-up)
+FRESH2_DIR = QUESTIONS_DIR / "fresh2"  # the third set: shares, comparisons, top-N, 文件 rankings, totals across units
+SET_DIRS = {"fresh2": FRESH2_DIR, "fresh": FRESH_DIR}  # split prefix -> folder (longest prefix first)
+ALL_SPLITS = ("dev", "holdout", "fresh-dev", "fresh-holdout", "fresh2-dev", "fresh2-holdout")
 ABSENT_WORDS = ("没有", "未找到", "不在", "无")
 TOLERANCE = 0.005  # amounts are printed to 2 decimals (万元)
 # Row columns holding bookkeeping numbers, not figures: never matched as numbers (still searched as text).
@@ -52,7 +55,7 @@ def load_questions(split: str | None = None) -> list[dict]:
     """The items of questions.jsonl, optionally only those of ``split``.
 
     "dev" or "holdout" read the first set; "fresh-dev", "fresh-holdout" (or "fresh" for both) read
-    ``fresh/questions.jsonl``.
+    ``fresh/questions.jsonl``; "fresh2-dev", "fresh2-holdout" (or "fresh2") read ``fresh2/questions.jsonl``.
     """
     return _load("questions.jsonl", split)
 
@@ -63,10 +66,9 @@ def load_conversations(split: str | None = None) -> list[dict]:
 
 
 def _load(name: str, split: str | None) -> list[dict]:
-    fresh = bool(split) and split.startswith("fresh")
-    folder = FRESH_DIR if fresh else QUESTIONS_DIR
+    folder = next((path for prefix, path in SET_DIRS.items() if split and split.startswith(prefix)), QUESTIONS_DIR)
     items = [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [item for item in items if split in (None, "fresh") or item["split"] == split]
+    return [item for item in items if split in (None, *SET_DIRS) or item["split"] == split]
 
 
 def numbers_in(text: str) -> list[float]:
@@ -274,7 +276,7 @@ def summary(questions: dict[str, SetResult], turns: dict[str, SetResult]) -> str
 
 def absent_items(split: str | None = None) -> list[dict]:
     """Every question and conversation turn marked ``absent`` (of one split, or of both sets when None)."""
-    splits = [split] if split else ["dev", "holdout", "fresh-dev", "fresh-holdout"]
+    splits = [split] if split else list(ALL_SPLITS)
     found = []
     for name in splits:
         found += [item for item in load_questions(name) if item.get("absent")]

@@ -130,6 +130,9 @@ CASES = {
                             and rows[0]["project_count"] == 3),
     "co_cited_policies": ({"doc_no": "渝府办发〔2017〕84号"},
                           lambda rows: any(r["doc_no"] == "渝委办发〔2019〕66号" and r["project_count"] == 3 for r in rows)),
+    "policy_support": ({"issuer_code": "渝财社"},  # 渝财社〔2013〕312号: 綦江's 民办教师 168, 企办员机 33, 林业员 9
+                       lambda rows: len(rows) == 1 and rows[0]["doc_no"] == "渝财社〔2013〕312号"
+                       and sorted(s["amount"] for s in rows[0]["sources"]) == [9.0, 33.0, 168.0]),
     "policies_by_issuer": ({"issuer_code": "渝人社发"},
                            lambda rows: any(r["doc_no"] == "渝人社发〔2012〕219号" and abs(r["amount"] - 1000.3) < 0.005
                                             for r in rows)),

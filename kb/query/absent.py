@@ -39,7 +39,7 @@ _BODY = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:人民政府办公厅|人民政府
 _ISSUING = re.compile(r"发|印发|下发|文件|文号|出台")
 # Another body right after a unit's place (荣昌区医保局): not the stored unit (社保/社会保险 bodies are).
 _OTHER_BODY = re.compile(r"(?!社保|社会保险|社险)[^\W\d的和与跟及有在是都各今去年]{1,6}?"
-                         r"(?:局|委员会|委|医院|学校|院|所|站|办公室|办|厅|部|馆|公司)")
+                         r"(?:局|委员会|委|医院|学校|院|所|站|办公室|办|厅|部|馆|公司|中心)")
 _BODY_AFTER = re.compile(r"[^\W\d的和与及跟]{0,10}?(?:事务中心|中心|局|委员会|办公室)")
 _UNIT_THINGS = re.compile(r"项目|预算|支出|收入|三公|结转|经费|拨款")
 # Characters of the general words a question on a unit's whole budget uses (总体情况, 收支概况, 基本信息一览).

@@ -20,11 +20,15 @@ from typing import Any
 
 from kb.query.absent import absent_answer
 from kb.query.answer import Answer, closest_names, sources_of
-from kb.query.counting import asks_project_counts, project_count_answer
+from kb.query.arithmetic import asks_difference_only, continue_share, difference_note, share_answer, share_parts
+from kb.query.counting import asks_project_counts, project_count_answer, province_named
 from kb.query.frame import Frame, read_frame
 from kb.query.index import precomputed_result
 from kb.query.mentions import Mentions, content_words
 from kb.query.messages import question_error, render
+from kb.query.follow_rows import rows_answer
+from kb.query.policy_ranking import asks_policy_ranking, policy_ranking_answer
+from kb.query.store_years import absent_year_answer
 from kb.query.operations import (apply_operation, bound_rows, distinct_items, field_label, filter_rows,
                                  item_key, measure_of, operation_sentence, sort_rows)
 from kb.query.sentences import FIELD_LABELS, sentence, short_unit, wan_yuan
@@ -60,6 +64,26 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
         raise question_error("Q_EMPTY_QUESTION")
     if len(question) > MAX_QUESTION_CHARS:
         raise question_error("Q_QUESTION_TOO_LONG", length=len(question), limit=MAX_QUESTION_CHARS)
+    parts = share_parts(question)  # 基本支出占支出总计的比例: two answers, one over the other
+    shared = share_answer(store, question, previous, parts, ask) if parts else None
+    if shared is not None:
+        return shared
+    if previous is not None and previous.rows and asks_difference_only(question):  # "差多少？"
+        note = difference_note(question, previous.rows, previous.focus)
+        if note:
+            return Answer(question, previous.template, previous.params, previous.cypher, previous.columns,
+                          previous.rows, note, previous.sources, "follow-up", [], [], previous.focus, None,
+                          "difference", [], previous.frame)
+    answer = _ask(store, question, previous)
+    answer = continue_share(store, question, previous, answer, ask)
+    note = difference_note(question, answer.rows, answer.focus) if answer.operation != "share" else ""
+    if note:
+        answer.answer += note
+    return answer
+
+
+def _ask(store: Any, question: str, previous: Answer | None) -> Answer:
+    """``ask`` without the shares and differences composed around it."""
     vocab = vocabulary(store)
     if not vocab.units:
         raise question_error("Q_EMPTY_STORE")
@@ -68,6 +92,13 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
     absent = absent_answer(question, frame, vocab)  # a place, title or issuer the store does not hold
     if absent is not None:
         return absent
+    if frame.intent != "follow_up":
+        no_year = absent_year_answer(store, question, frame)  # 2021年…: the store holds no budget of that year
+        if no_year is not None:
+            return no_year
+        ranked = asks_policy_ranking(frame.mentions, frame.template == "policy_support")  # 哪个文件支持的资金最多
+        if ranked:
+            return policy_ranking_answer(store, vocab, question, frame, *ranked)
     counted = asks_project_counts(frame.mentions) if frame.intent != "follow_up" else None
     if counted:  # 哪个单位的项目最多: units by their number of projects
         return project_count_answer(store, vocab, question, frame, counted)
@@ -81,7 +112,7 @@ def ask(store: Any, question: str, previous: Answer | None = None) -> Answer:
         return Answer(question, None, {}, "", [], [], text, [], "unresolved", [unknown_unit], near,
                       error={"code": "Q_UNKNOWN_UNIT", "message": text}, frame=frame)
     if frame.intent == "follow_up":
-        return _rows_answer(store, vocab, question, frame, previous)
+        return rows_answer(store, vocab, question, frame, previous)
     if frame.template is not None and not (frame.mentions.unknown_doc_nos and not frame.mentions.doc_nos):
         return _template_answer(store, vocab, question, frame, content, previous)
     if frame.mentions.unknown_doc_nos:
@@ -153,6 +184,10 @@ def _template_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame,
     everywhere = result.rows
     rows = filter_rows(everywhere, {k: v for k, v in frame.post_filters.items() if k in ("unit", "year")})
     rows = bound_rows(rows, frame.post_filters.get("amount", []))
+    province = province_named(frame.mentions.masked, vocab) if not frame.units else None
+    if province:  # 四川的单位, 重庆的三个单位: the rows of that province's units
+        rows = [row for row in rows if not row.get("unit") or (getattr(vocab.units.get(row["unit"]), "region", "")
+                                                                or "").startswith(province)]
     words = frame.post_filters.get("indicator")
     if words:  # 档案管理服务专项的满意度指标: that project's indicators naming the word, or of that type
         named = [row for row in rows if any(w in (row.get("indicator") or "") or w in (row.get("level1") or "")
@@ -230,70 +265,6 @@ def _not_in_unit(frame: Frame, everywhere: list[dict]) -> str:
         by_unit.setdefault(short_unit(row.get("unit")), []).append(label)
     elsewhere = "；".join(f"{unit}（{'、'.join(items[:5])}）" for unit, items in by_unit.items())
     return render("Q_NOT_IN_UNIT", units=units, what=what, noun=noun, elsewhere=elsewhere)
-
-
-def _rows_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, previous: Answer | None) -> Answer:
-    """An operation on the previous answer's rows ("其中金额最大的是哪个？", "这些一共多少钱？")."""
-    rows = list(getattr(previous, "rows", None) or [])
-    if frame.operation == "units" and rows:  # "是哪个单位的？": the units of the previous rows
-        return _units_answer(store, vocab, question, frame, previous, rows)
-    if frame.operation == "filter":  # "其中綦江的有哪些？": the previous listing, of the units named
-        listing = list(getattr(previous, "list_rows", None) or rows)
-        rows = bound_rows(filter_rows(listing, {"unit": frame.post_filters.get("unit", [])}),
-                          frame.post_filters.get("amount", []))
-        units = "、".join(short_unit(u) for u in frame.post_filters.get("unit", [])) or "符合条件"
-        text = (f"上一个回答的 {len(distinct_items(listing))} 项中，{units}的有 {len(distinct_items(rows))} 项："
-                f"{sentence(previous.template, rows, previous.params, focus=previous.focus)}" if rows else
-                f"上一个回答的 {len(distinct_items(listing))} 项中没有{units}的。")
-        frame.operation, frame.params = "list", dict(previous.params)
-        answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, rows, text,
-                        sources_of(store, vocab, rows), "follow-up", [], [], previous.focus, None, "list", [], frame)
-        answer.list_rows = rows if len(distinct_items(rows)) > 1 else []
-        return answer
-    listing = list(getattr(previous, "list_rows", None) or [])
-    if listing and (frame.operation in ("sum", "count") or len(distinct_items(listing)) > len(distinct_items(rows))):
-        rows = list(previous.list_rows)  # "这些" or "哪个最少" after "其中最大的": the listing, not the one picked
-    if not rows:
-        raise question_error("Q_NOTHING_BEFORE")
-    if measure_of(rows) is None and frame.operation != "count":
-        raise question_error("Q_NO_FIGURE_IN_ROWS", operation={"sum": "合计", "max": "比较", "min": "比较"}.get(
-            frame.operation, "计算"))
-    what = field_label(previous.params.get("field")) if previous.template == "budget_ranking" else ""
-    ordered = sort_rows(rows, frame.operation)
-    picked = apply_operation(ordered, frame.operation)
-    text = operation_sentence(ordered, frame.operation, picked, what)
-    top = frame.post_filters.get("top")
-    if top:  # "前三个是哪些？": the first N of the previous rows by amount
-        keep = {item_key(row) for row in distinct_items(ordered)[:top[0]]}
-        picked = [row for row in ordered if item_key(row) in keep]
-        measure = measure_of(picked)
-        text = f"按金额从大到小排前 {top[0]} 的是：" + "；".join(
-            f"{short_unit(row.get('unit'))} {row.get('project') or row.get('doc_no') or row.get('year')} "
-            f"{money(row[measure])} 万元" for row in distinct_items(picked)) + "。"
-    shown = picked if frame.operation in ("max", "min") or top else ordered
-    frame.params = dict(previous.params)
-    answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, shown,
-                    f"在上一个回答的 {len(distinct_items(rows))} 项中：{text}", sources_of(store, vocab, shown),
-                    "follow-up", [], [], previous.focus, None, frame.operation, [], frame)
-    answer.list_rows = rows if len(distinct_items(rows)) > 1 else list(getattr(previous, "list_rows", []) or [])
-    return answer
-
-
-def _units_answer(store: Any, vocab: Vocabulary, question: str, frame: Frame, previous: Answer, rows: list) -> Answer:
-    """The units the previous rows belong to, with their items ("这些项目各是哪个单位的？")."""
-    by_unit: dict[str, list[str]] = {}
-    for row in distinct_items(rows):
-        items = by_unit.setdefault(short_unit(row.get("unit")) or "（未注明单位）", [])
-        label = row.get("project") or row.get("doc_no") or ""
-        if label and label not in items:
-            items.append(label)
-    parts = [f"{unit}（{'、'.join(items)}）" if items else unit for unit, items in by_unit.items()]
-    text = f"上一个回答的 {len(distinct_items(rows))} 项分属 {len(by_unit)} 个单位：{'；'.join(parts)}。"
-    frame.params = dict(previous.params)
-    answer = Answer(question, previous.template, previous.params, previous.cypher, previous.columns, rows, text,
-                    [], "follow-up", [], [], previous.focus, None, "list", [], frame)
-    answer.list_rows = list(getattr(previous, "list_rows", []) or [])
-    return answer
 
 
 def explain_empty(store: Any, vocab: Vocabulary, template: str, params: dict) -> tuple[str, list[str]]:

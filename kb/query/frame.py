@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kb.query.intent import classify
-from kb.query.mentions import MARKERS, Mentions, content_words, read_mentions
+from kb.query.mentions import BUDGET_FIELDS, MARKERS, Mentions, content_words, read_mentions
 from kb.query.templates import Registry, Template, load_registry
 from kb.query.vocabulary import Vocabulary
 
@@ -42,6 +42,8 @@ _REFERS_BACK = re.compile(r"^(?:那|那么|那个|还有|再看看?|换成|改�
 _PRONOUN = re.compile(r"它|这个项目|该项目|此项目|这一项|这个|上述项目")
 _ON_ROWS = re.compile(r"其中|这些|它们|上面|以上|里面|这里面|上述")
 _ISSUES = re.compile(r"发了|发过|印发|下发|发的|出台")
+_EXTREME = re.compile(r"(?:其中|里面|这些里)?最?([大小多少高低])的(?:那个|那一个|那项|一个|项目)")
+_THIS_UNIT = re.compile(r"(?:这个|这家|该|那个|此)单位")
 _WHICH_UNITS = re.compile(r"(?:哪个|哪些|哪几个|什么|哪家)(?:单位|区县|部门|地方)(?:的|)[?？]?$|属于(?:哪个|哪些)单位|各是哪个单位")
 _ON_ROWS_OR_TOP = re.compile(r"^(?:其中|这些|上面|以上|里面)?(?:金额|预算)?(?:排)?前")
 _BY_YEAR = re.compile(r"(按|分)(年份|年度|年)|各年|历年|每年")
@@ -296,11 +298,19 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
         return Frame("follow_up", "units", {}, mentions, previous.units, {}, 1.0, "rows")
     if not specific and rows and mentions.top and _ON_ROWS_OR_TOP.search(key):  # "前三个是哪些？"
         return Frame("follow_up", "max", {}, mentions, previous.units, {"top": [mentions.top]}, 1.0, "rows")
+    row_units = list(dict.fromkeys(row.get("unit") for row in rows if row.get("unit")))
+    if _THIS_UNIT.search(key) and not specific and len(row_units) == 1:  # "这个单位一共有几个项目？"
+        carried = replace(mentions, units=row_units, masked=_THIS_UNIT.sub(MARKERS["unit"], mentions.masked, 1))
+        frame = choose(carried, registry, classify(carried.masked))
+        if frame.intent:
+            frame.follow_up = "pronoun"
+            return frame
     wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
     one_project = len({(row.get("project"), row.get("unit")) for row in rows if row.get("project")}) == 1
-    if (_PRONOUN.search(key) and not specific and len(previous.mentions.doc_nos) == 1 and not previous.mentions.projects
+    doc_nos = list(previous.mentions.doc_nos) or list(dict.fromkeys(row["doc_no"] for row in rows if row.get("doc_no")))
+    if (_PRONOUN.search(key) and not specific and len(doc_nos) == 1 and not previous.mentions.projects
             and not (wants_project and one_project)):  # (它的绩效指标 after a 文件 of one project: that project)
-        doc_no = previous.mentions.doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件
+        doc_no = doc_nos[0]  # "哪些项目引用了它？" after a question on one 文件 (or an answer naming one)
         if _ISSUES.search(key) and "〔" in doc_no:  # "它还发了哪些文件？": its issuer
             carried = replace(mentions, issuer_codes=[doc_no.split("〔")[0]],
                               masked=_PRONOUN.sub(MARKERS["issuer_code"], mentions.masked, 1))
@@ -310,13 +320,21 @@ def _follow_up(question: str, mentions: Mentions, prediction, fresh: Frame, prev
         if frame.intent:
             frame.follow_up = "pronoun"
             return frame
-    if not specific and rows and prediction.operation in ("max", "min", "sum", "count") and not (
+    measure_only = bool(mentions.budget_field) and not re.sub(
+        r"[呢?？。\s]|那|的|还有", "", re.sub("|".join(words for words, _ in BUDGET_FIELDS), "", key))  # "支出总计呢？"
+    if not specific and rows and prediction.operation in ("max", "min", "sum", "count") and not measure_only and not (
             fresh.intent and fresh.confidence >= 0.9 and fresh.template not in ("list_units", "budget_ranking")):
         return Frame("follow_up", prediction.operation, {}, mentions, previous.units, {}, prediction.confidence, "rows")
     wants_project = any(intent in _PROJECT_INTENTS for intent, p in prediction.intents[:2] if p > 0.2)
     if (_PRONOUN.search(key) or (not specific and wants_project)) and not mentions.projects and (
             rows or previous.mentions.projects):
         projects = list(dict.fromkeys((row.get("project"), row.get("unit")) for row in rows if row.get("project")))
+        extreme = _EXTREME.search(key) if len(projects) > 1 else None
+        if extreme:  # "其中小的那个的绩效指标": the smallest (largest) project of the previous rows
+            priced = [row for row in rows if row.get("project") and isinstance(row.get("amount"), (int, float))]
+            if priced:
+                pick = (min if extreme.group(1) in "小少低" else max)(priced, key=lambda row: row["amount"])
+                projects = [(pick["project"], pick.get("unit"))]
         projects = projects or [(name, unit) for name, unit, _ in previous.mentions.projects[:1]]
         if len(projects) >= 1 and (len(projects) == 1 or previous.operation in ("max", "min")):
             project, unit = projects[0]

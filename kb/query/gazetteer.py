@@ -86,11 +86,13 @@ class Gazetteer:
     Attributes:
         entries: surface key -> list of (kind, value).
         syllables: pinyin code per CJK character (index = code point − 0x3400; 0 = none), for typo matching.
+        second_syllables: the code of a character's second reading (晟: cheng, then sheng), 0 when it has one.
         project_pinyin: (pinyin code of a project text, the text) pairs, for topic words typed with homophones.
     """
 
     entries: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
     syllables: array = field(default_factory=lambda: array("H"))
+    second_syllables: array = field(default_factory=lambda: array("H"))
     project_texts: list[str] = field(default_factory=list)
     places: dict[str, str] = field(default_factory=dict)
     _exact: Any = None
@@ -158,7 +160,9 @@ class Gazetteer:
                 add(level[:-2] + "类指标", "indicator_type", level)
         gazetteer.project_texts = sorted({match_key(p.name) for p in vocab.projects})
         gazetteer.places = _places_not_held(vocab)
-        gazetteer.syllables = array("H", _syllable_table())  # a copy: the cached table stays as computed
+        first, second = _syllable_tables()
+        gazetteer.syllables, gazetteer.second_syllables = array("H", first), array("H", second)  # copies: the
+        # cached tables stay as computed
         gazetteer.make()
         return gazetteer
 
@@ -223,11 +227,23 @@ class Gazetteer:
         if not len(self._pinyin):
             return []
         code = self.pinyin_code(key)
+        found = self._homophones_in(key, code, None)
+        second = self.second_syllables
+        for at, char in enumerate(key):  # a character typed in its second reading (万晟 for 万盛): one at a time
+            point = ord(char)
+            if _CJK_FIRST <= point <= _CJK_LAST and second and second[point - _CJK_FIRST]:
+                variant = code[:at] + chr(0xE000 + second[point - _CJK_FIRST]) + code[at + 1:]
+                found += self._homophones_in(key, variant, at)
+        return found
+
+    def _homophones_in(self, key: str, code: str, position: int | None) -> list[Match]:
+        """Pinyin matches of ``code`` (``key`` coded) whose characters differ from the surface's; with
+        ``position``, only those covering it (the character read in its second reading)."""
         found = []
         for end, (surface, values) in self._pinyin.iter(code):
             start = end - len(surface) + 1
             typed = key[start:end + 1]
-            if typed != surface:
+            if typed != surface and (position is None or start <= position <= end):
                 found.extend(Match(kind, value, start, end + 1, typed, "pinyin", surface) for kind, value in values)
         return found
 
@@ -367,19 +383,23 @@ def _pinyin_dict() -> dict[int, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _syllable_table() -> array:
-    """Syllable id per CJK code point (0x3400–0x9FFF), from pypinyin's single-character table (first
-    reading, tones dropped); ids start at 1. Computed once per process (the table is a constant); callers
-    keep it read-only."""
+def _syllable_tables() -> tuple[array, array]:
+    """Syllable ids per CJK code point (0x3400–0x9FFF), from pypinyin's single-character table (tones dropped;
+    ids start at 1): the first reading, and the second one where a character has another (0 otherwise).
+    Computed once per process (the table is a constant); callers keep them read-only."""
     pinyin_dict = _pinyin_dict()
     ids: dict[str, int] = {}
-    table = array("H", [0]) * (_CJK_LAST - _CJK_FIRST + 1)
+    first = array("H", [0]) * (_CJK_LAST - _CJK_FIRST + 1)
+    second = array("H", [0]) * (_CJK_LAST - _CJK_FIRST + 1)
     for point, readings in pinyin_dict.items():
         if _CJK_FIRST <= point <= _CJK_LAST:
-            first = readings.split(",")[0]
-            plain = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
-            table[point - _CJK_FIRST] = ids.setdefault(plain.replace("ü", "v"), len(ids) + 1)
-    return table
+            plain = list(dict.fromkeys(
+                "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+                .replace("ü", "v") for reading in readings.split(",")))
+            first[point - _CJK_FIRST] = ids.setdefault(plain[0], len(ids) + 1)
+            if len(plain) > 1:
+                second[point - _CJK_FIRST] = ids.setdefault(plain[1], len(ids) + 1)
+    return first, second
 
 
 __all__ = ["Gazetteer", "KINDS", "Match", "issuer_forms", "place_forms", "select", "title_forms"]

@@ -35,7 +35,9 @@ _TOPIC = (re.compile(r"(?:关于|涉及|有关(?!于)|提到|针对)(?P<x>[^，,
 _GENERIC = {"指标", "绩效", "项目", "哪些", "文件", "单位", "有哪", "多少", "绩效指标", "目标", "资金", "补助", "支出"}
 
 
-_TOP = re.compile(r"前(\d{1,2}|[一二两三四五六七八九十])(?:个|名|位|项)?")
+_TOP = re.compile(r"前(\d{1,2}|[一二两三四五六七八九十])(?:个|名|位|项)?"
+                  r"|最(?:大|小|多|少|高|低|贵)的(\d{1,2}|[两三四五六七八九十])(?:个|名|位|项)"
+                  r"|(\d{1,2}|[两三四五六七八九十])(?:个|名|位|项)最(?:大|小|多|少|高|低|贵)")
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A 文号 in a question key: a year, then (bracket, 年 or nothing) a number and 号 (a trailing 文 dropped).
 _DOC_NO_TAIL = re.compile(r"[〔【\[(（]?(?P<year>(?:19|20)\d\d)[〕】\])）]?年?第?(?P<number>\d{1,5})号(?:文(?!件))?")
@@ -123,7 +125,7 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
     read_amount_bounds(mentions, masker)
     top = _TOP.search(key)
     if top:
-        word = top.group(1)
+        word = next(group for group in top.groups() if group)
         mentions.top = int(word) if word.isdigit() else _CHINESE_NUMBERS[word]
     if not mentions.projects and not mentions.programs:
         read_projects_fuzzily(mentions, masker, vocab)
@@ -152,11 +154,13 @@ def read_mentions(question: str, vocab: Vocabulary) -> Mentions:
         if topic.keywords:
             topic.masked = topic_masker.text()
             mentions.topic_reading = topic
-    named, rest = [], key
-    for words, name in BUDGET_FIELDS:  # longest first; each word read once (项目支出 is not also 支出)
-        if words in rest:
+    named, position = [], 0
+    while position < len(key):  # left to right, the longest word at each place (基本支出合计 is not 支出合计)
+        words, name = max(((w, n) for w, n in BUDGET_FIELDS if key.startswith(w, position)),
+                          key=lambda item: len(item[0]), default=("", None))
+        if name:
             named.append(name)
-            rest = rest.replace(words, "|")
+        position += len(words) or 1
     fields = list(dict.fromkeys(named))
     mentions.budget_field = fields[0] if len(fields) == 1 or (fields and "总体" not in key and len(fields) < 3) \
         else None  # 收入、支出、基本支出、项目支出: several figures asked, all are shown

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "Q_NO_FIGURE_IN_ROWS": "上一个回答里没有可以{operation}的金额。",
     "Q_FIGURE_ABSENT": "{unit} {year} 年的预算公开文件没有列出{label}（该数字缺失，不是 0）。",
     "Q_NO_YEAR": "{unit} 在知识库中，但没有 {year} 年的数据（已有年度：{years}）。",
+    "Q_NO_YEAR_IN_STORE": "知识库里没有 {year} 年的预算，无法回答（不是 0）：已有年度为 {years}。",
     "Q_NOT_IN_UNIT": "{units}没有与“{what}”相关的{noun}；知识库里这类{noun}在：{elsewhere}。",
     "Q_NOT_IN_UNIT_NOWHERE": "{units}没有与“{what}”相关的{noun}，知识库里其他单位也没有。",
     "Q_NOT_AS_BASIS": "{doc_no} 在知识库中，但没有项目把它作为立项依据（它只在项目文字中被提及）；去掉“立项依据”再问可看到提及它的项目。",

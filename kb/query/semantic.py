@@ -31,7 +31,6 @@ import numpy as np
 from kb import embeddings
 from kb.query.templates import run_internal
 from kb.query.vocabulary import Vocabulary
-from linking.vocabulary import beneficiary_groups, find_terms
 from kb.core.normalize import match_key
 
 # Short forms the beneficiary-group vocabulary (linking/data/beneficiary_groups.csv) does not list as aliases.
@@ -68,20 +67,33 @@ class Hit:
 COLUMNS = ["unit", "year", "project", "amount", "score", "programs", "doc_nos", "file", "line"]
 
 
+Groups = tuple[tuple[str, tuple[str, ...]], ...]  # (group name, its aliases as match keys), in vocabulary order
+
+
+@functools.lru_cache(maxsize=1)
+def beneficiary_group_terms() -> Groups:
+    """linking's beneficiary groups (linking/data/beneficiary_groups.csv) as (name, aliases): read when the index
+    is built (at ingest) and stored with it, so a question's fallback does not import the linking package
+    (its records and models: ≈ 0.7 s CPU)."""
+    from linking.vocabulary import beneficiary_groups
+
+    return tuple((term.name, tuple(term.aliases)) for term in beneficiary_groups())
+
+
 @functools.lru_cache(maxsize=65536)
-def expand(text: str) -> str:
-    """``text`` followed by the full name of each beneficiary group it names only by a short form (linking's
-    vocabulary, linking/data/beneficiary_groups.csv: 民师 -> 民办教师, 军转干 -> 军转干部), then by the full form of
-    each other abbreviation (``ABBREVIATIONS``: 社保 -> 社会保险).
+def expand(text: str, groups: Groups | None = None) -> str:
+    """``text`` followed by the full name of each beneficiary group it names only by a short form (``groups``,
+    default linking's vocabulary, linking/data/beneficiary_groups.csv: 民师 -> 民办教师, 军转干 -> 军转干部), then by
+    the full form of each other abbreviation (``ABBREVIATIONS``: 社保 -> 社会保险).
 
     Example:
         >>> expand("荣昌区民师生活医疗补助"), expand("代发民办教师养老和医疗补助资金")
         ('荣昌区民师生活医疗补助 民办教师', '代发民办教师养老和医疗补助资金')
     """
     expanded, key = text, match_key(text)
-    for term in find_terms(text, beneficiary_groups()):
-        if match_key(term.name) not in key:
-            expanded = f"{expanded} {term.name}"
+    for name, aliases in beneficiary_group_terms() if groups is None else groups:
+        if key and any(alias in key for alias in aliases) and match_key(name) not in key:
+            expanded = f"{expanded} {name}"
     for short, full in ABBREVIATIONS.items():
         if short in text:
             expanded = f"{expanded} {full}"
@@ -103,6 +115,7 @@ class SemanticIndex:
         model_vectors: the named model's vectors of the expanded names, float32 (n, d), or None.
         model: the ``KB_EMBEDDING_MODEL`` the model vectors were computed with ("" when none).
         fingerprint: the graph generation (``kb.query.vocabulary.fingerprint``) the index was built at.
+        groups: the beneficiary groups a question is expanded with (``beneficiary_group_terms``, as built).
     """
 
     rows: list[dict]
@@ -111,6 +124,7 @@ class SemanticIndex:
     model_vectors: np.ndarray | None
     model: str
     fingerprint: tuple[int, int]
+    groups: Groups = ()
 
 
 def _version() -> str:
@@ -212,13 +226,14 @@ def build_index(store: Any, vocab: Vocabulary) -> SemanticIndex:
     names_matrix, passages_matrix = _lexical_vectors(rows, _previous_vectors(store))
     index = SemanticIndex(rows, names_matrix, passages_matrix,
                           _model_vectors([expand(row["project"] or "") for row in rows], model) if model else None,
-                          model, tuple(vocab.fingerprint))
+                          model, tuple(vocab.fingerprint), beneficiary_group_terms())
     if index.model_vectors is None:
         index.model = ""
     path = _index_path(store)
     if path is not None:
         arrays = {"version": np.array(_version()), "fingerprint": np.array(index.fingerprint, dtype=np.int64),
                   "rows": np.array(json.dumps(rows, ensure_ascii=False, default=str)), "model": np.array(index.model),
+                  "groups": np.array(json.dumps(index.groups, ensure_ascii=False)),
                   **_sparse(index.names, "names"), **_sparse(index.passages, "passages")}
         if index.model_vectors is not None:
             arrays["model_vectors"] = index.model_vectors
@@ -248,7 +263,8 @@ def load_index(store: Any, vocab: Vocabulary) -> SemanticIndex | None:
             vectors = arrays["model_vectors"] if stored_model and embeddings.model_named() else None
             return SemanticIndex(json.loads(str(arrays["rows"])), _dense(arrays, "names"),
                                  _dense(arrays, "passages"), vectors, stored_model if vectors is not None else "",
-                                 tuple(vocab.fingerprint))
+                                 tuple(vocab.fingerprint), tuple((name, tuple(aliases)) for name, aliases
+                                                                 in json.loads(str(arrays["groups"]))))
     except (OSError, ValueError, KeyError):  # damaged or foreign: rebuilt, never trusted
         return None
 
@@ -277,7 +293,7 @@ def search(store: Any, vocab: Vocabulary, text: str, top_k: int = 8) -> list[Hit
     vocab.cache["semantic with model"] = model_vectors is not None
     if not rows or not text.strip():
         return []
-    query = embeddings.lexical_embed([expand(text)])[0]
+    query = embeddings.lexical_embed([expand(text, index.groups or None)])[0]
     lexical = np.maximum(name_vectors @ query, 0.8 * (passage_vectors @ query))
     scores = lexical.copy()
     if model_vectors is not None:
