@@ -72,7 +72,10 @@ def policy_ranking_answer(store: Any, vocab: Any, question: str, frame: Any, mea
     for code in codes:  # 重庆市财政局: every code of that issuer
         result = run_template(store, "policy_support", {**params, "issuer_code": code})
         rows += result.rows
-    for row in rows:
+    for row in rows:  # collect() leaves its lists' order to the engine: put them in one order for the sentence
+        row["units"] = sorted(row["units"])
+        row["sources"] = sorted(row["sources"], key=lambda source: (source["unit"], source["project"] or "",
+                                                                    source["line"] or 0))
         projects = {(source["unit"], source["project"], source["amount"]) for source in row["sources"]}
         row["project_count"] = len(projects)
         row["amount"] = round(sum(amount or 0.0 for _, _, amount in projects), 2)
