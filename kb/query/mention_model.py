@@ -105,17 +105,21 @@ class Masker:
         self.taken = [False] * len(key)
 
     def free(self, start: int, end: int) -> bool:
+        """True when no character of ``key[start:end]`` is taken yet."""
         return not any(self.taken[start:end])
 
     def take(self, start: int, end: int, marker: str) -> None:
+        """Replace ``key[start:end]`` by ``marker`` (one marker for the whole span) and mark it taken."""
         for index in range(start, end):
             self.chars[index] = "" if index > start else marker
             self.taken[index] = True
 
     def text(self) -> str:
+        """The key with every taken span replaced by its marker."""
         return "".join(self.chars)
 
     def free_text(self, key: str) -> str:
+        """``key`` (same length as the masked one) with taken characters blanked to spaces, offsets kept."""
         return "".join(char if not self.taken[i] else " " for i, char in enumerate(key))
 
 
