@@ -53,7 +53,7 @@ def _status(app) -> str:
 
 def test_hostile_uploads_are_one_warning_each_and_the_store_keeps_its_content(app_store, tmp_path):
     app = _app("views/data.py")
-    assert "Document 1" in _status(app)
+    assert "公开文件 1" in _status(app)
     bomb = hostile.docx_bomb(tmp_path / "预算 bomb.docx")
     pdf = hostile.encrypted_pdf(tmp_path / "预算.pdf")
     uploader = app.file_uploader(key="data-uploads")
@@ -67,16 +67,16 @@ def test_hostile_uploads_are_one_warning_each_and_the_store_keeps_its_content(ap
     assert warnings[0].startswith("跳过 预算 bomb.docx：错误[E_ZIP_BOMB]") and "压缩炸弹" in warnings[0]
     assert warnings[1].startswith("跳过 预算.pdf：错误[E_ENCRYPTED_PDF]") and "加密" in warnings[1]
     assert "导入 0 个文件，跳过 2 个" in app.info[0].value
-    assert "Document 1" in _status(_app())
+    assert "公开文件 1" in _status(_app())
 
 
 def test_the_app_sees_an_ingest_made_by_another_process(app_store):
     app = _app()
-    assert "Document 1" in _status(app) and "Unit 1" in _status(app)
+    assert "公开文件 1" in _status(app) and "单位 1" in _status(app)
     run = _kb("ingest", str(hostile.CORPUS / "002_e9a684c38e2f8a64.txt"), "--db", str(app_store))
     assert run.returncode == 0, run.stdout + run.stderr
     app.run()  # the same session's next page run
-    assert "Document 2" in _status(app) and "Unit 2" in _status(app)
+    assert "公开文件 2" in _status(app) and "单位 2" in _status(app)
 
 
 def test_read_only_offers_no_upload_and_refuses_decisions(app_store, monkeypatch):

@@ -79,7 +79,7 @@ def test_status_line_names_backend_location_counts_and_model(app_db):
     status = app.sidebar.caption[0].value
     assert "embedded" in status
     assert str(app_db) in status
-    assert "Unit 5" in status and "Document 5" in status
+    assert "单位 5" in status and "公开文件 5" in status and "Unit" not in status
     from kb import embeddings
 
     assert embeddings.embedder_name() in status or "词法回退" in status
@@ -298,4 +298,4 @@ def test_upload_ingests_with_progress_and_bad_file_is_a_message(app_db):
     assert "empty.txt" in app.warning[0].value  # reported and skipped, one line
     assert "导入 0 个文件" in app.info[0].value and not app.success
     status = _app().sidebar.caption[0].value
-    assert "Document 5" in status  # nothing lost, the re-upload stored no second copy
+    assert "公开文件 5" in status  # nothing lost, the re-upload stored no second copy

@@ -121,6 +121,14 @@ def test_question_answered_in_chromium(served_app, tmp_path):
             page.goto(url)
             chat = page.get_by_test_id("stChatInputTextArea")
             expect(chat).to_be_visible(timeout=120_000)
+            # Streamlit's English "Running…/Stop" indicator must never be visible: record it whenever it changes
+            page.evaluate("""() => {
+                window.statusTexts = [];
+                new MutationObserver(() => {
+                    const widget = document.querySelector('[data-testid="stStatusWidget"]');
+                    if (widget && widget.checkVisibility()) window.statusTexts.push(widget.innerText);
+                }).observe(document.body, {childList: true, subtree: true, characterData: true});
+            }""")
             chat.fill(QUESTION)
             chat.press("Enter")
             answer = page.get_by_test_id("stChatMessage").filter(has_text=FIGURE).first
@@ -130,6 +138,7 @@ def test_question_answered_in_chromium(served_app, tmp_path):
             expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)  # the run finished
             expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_attached(timeout=60_000)
             expect(page.get_by_test_id("stException")).to_have_count(0)
+            assert page.evaluate("window.statusTexts") == []  # the English run indicator was never shown
             page.wait_for_timeout(1500)  # let the data grids paint before the screenshot (no assertion on time)
             page.screenshot(path=str(screenshot), full_page=True)
         finally:

@@ -33,7 +33,7 @@ import streamlit as st
 
 from kb.core.errors import KBError, ReadOnly
 from kb.core.messages import error_line, render
-from kb.query.labels import VALUE_LABELS, column_label, value_label
+from kb.query.labels import LABEL_NAMES, VALUE_LABELS, column_label, value_label
 
 DEFAULT_DB = "kb-data"
 DEFAULT_BACKEND = "embedded"
@@ -184,7 +184,7 @@ def status_line() -> str:
     counts = store_counts(db, backend, store_generation())
     nodes = counts.get("nodes", {})
     relationships = counts.get("relationships", {})
-    shown = "、".join(f"{label} {count}" for label, count in sorted(nodes.items()) if count)
+    shown = "、".join(f"{LABEL_NAMES.get(label, label)} {count}" for label, count in sorted(nodes.items()) if count)
     location = getattr(store, "location", db)
     mode = " · 只读" if read_only() else ""
     return (f"后端 {backend}{mode} · 位置 {location} · 节点 {sum(nodes.values())}（{shown or '空'}）"

@@ -22,6 +22,9 @@ if str(_REPO) not in sys.path:  # `streamlit run ui/app.py` puts ui/ on the path
 from ui import api  # noqa: E402
 
 st.set_page_config(page_title="budget-kb 预算知识库", page_icon=":material/account_balance:", layout="wide")
+# Streamlit's own run indicator says "Running…/Stop" in English and cannot be translated: it is hidden, and each
+# page shows a Chinese st.spinner around its slow work instead.
+st.html("<style>[data-testid='stStatusWidget'] {display: none;}</style>")
 
 _PAGES = Path(__file__).resolve().parent / "views"  # not pages/: that name turns on file-based navigation
 navigation = st.navigation([

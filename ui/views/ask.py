@@ -47,7 +47,8 @@ if question:
             conversation = st.session_state.get("conversation")
             if conversation is None or conversation.store is not api.get_store():
                 conversation = st.session_state["conversation"] = Conversation(api.get_store())
-            answer = conversation.ask(question)
+            with st.spinner("正在回答…"):
+                answer = conversation.ask(question)
         except Exception as error:  # the store could not be opened or read: one line, kept in the history
             turn["error"] = api.error_message(error)
             st.error(turn["error"])
