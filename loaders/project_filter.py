@@ -249,3 +249,11 @@ def fallback_entries(rows: list, lines: list[str], kind: str | None,
         if kept:
             return kept, rejected
     return [], rejected
+
+
+def rejected_note(rejected: list[tuple[Candidate, float]]) -> str:
+    """The extraction note listing the candidates the filter did not take (name, amount in 万元, line, reader, p)."""
+    return (f"Project filter (learned, loaders/data/project_filter.json): {len(rejected)} candidate(s) not taken as "
+            "projects: " + "; ".join(f"'{candidate.entry.name}' ({candidate.entry.amount} 万元, line "
+                                     f"{candidate.entry.first_line}, {candidate.reader} reader, p={probability:.2f})"
+                                     for candidate, probability in rejected) + ".")

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from kb.core.records import Extraction, Project
 from loaders.indicators import read_indicator_rows
 from kb.core.normalize import match_key
-from loaders.project_filter import fallback_entries
+from loaders.project_filter import fallback_entries, rejected_note
 from loaders.project_forms import amount_after
 from loaders.project_header_tables import is_column_name, is_project_table_header
 from loaders.project_narrative import clean_project_name
@@ -352,12 +352,7 @@ def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
     budget_lines, performance, used = structured_entries(extraction, stream)
     if not performance and not budget_lines:
         performance, rejected = fallback_entries(stream.rows, extraction.lines, extraction.unit.kind)
-        if rejected:
-            extraction.notes.append(
-                f"Project filter (learned, loaders/data/project_filter.json): {len(rejected)} candidate(s) not taken "
-                "as projects: " + "; ".join(f"'{candidate.entry.name}' ({candidate.entry.amount} 万元, line "
-                                            f"{candidate.entry.first_line}, {candidate.reader} reader, p={p:.2f})"
-                                            for candidate, p in rejected) + ".")
+        extraction.notes.extend([rejected_note(rejected)] if rejected else [])
     merged = _merge(performance, budget_lines, extraction)
     extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
     _check_project_total(extraction)

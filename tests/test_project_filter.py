@@ -1,7 +1,7 @@
 """The learned project filter (loaders/project_filter.py, weights in loaders/data/project_filter.json).
 
-The shipped weights must be what ``bench/project_filter.py`` trains from tests/data/real and
-tests/data/loaders_dev (deterministic liblinear); the pure-Python score must equal scikit-learn's; holdout is
+The shipped weights must be what ``bench/project_filter.py`` trains (its ``collect``/``examples``/``train``, the
+functions its ``--write`` runs) from tests/data/real and tests/data/loaders_dev (deterministic liblinear); the pure-Python score must equal scikit-learn's; holdout is
 never a training document; on real funding notices the filter drops allocation categories and keeps projects.
 """
 
@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,22 +30,26 @@ def trainer():
     return module
 
 
-def test_shipped_weights_are_what_the_script_trains(tmp_path):
-    written = tmp_path / "project_filter.json"
-    subprocess.run([sys.executable, str(SCRIPT), "--write", str(written), "--no-cv"], check=True, cwd=ROOT,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=600)
-    trained, shipped = json.loads(written.read_text(encoding="utf-8")), json.loads(WEIGHTS.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def training(trainer):
+    """The script's training examples: (features, labels, document ids), from parsing every training document."""
+    return trainer.examples(trainer.collect())
+
+
+def test_shipped_weights_are_what_the_script_trains(trainer, training):
+    features, labels, groups = training
+    trained, shipped = trainer.train(features, labels), json.loads(WEIGHTS.read_text(encoding="utf-8"))
     assert trained["weights"].keys() == shipped["weights"].keys()
     assert all(abs(trained["weights"][key] - shipped["weights"][key]) < 1e-6 for key in shipped["weights"])
     assert abs(trained["intercept"] - shipped["intercept"]) < 1e-6 and trained["threshold"] == shipped["threshold"]
+    assert len(labels) == shipped["training"]["candidates"] and sum(labels) == shipped["training"]["projects"]
     holdout = {record["id"] for record in documents("holdout")}
-    assert len(holdout) == 44 and not holdout & set(shipped["training"]["documents"])
+    assert len(holdout) == 44 and not holdout & set(shipped["training"]["documents"]) and not holdout & set(groups)
     assert "r184" in shipped["training"]["documents"] and shipped["training"]["projects"] >= 40
 
 
-def test_the_pure_python_score_is_scikit_learns(trainer):
-    collected = trainer.collect()
-    features, labels, _ = trainer.examples(collected)
+def test_the_pure_python_score_is_scikit_learns(trainer, training):
+    features, labels, _ = training
     vectorizer, model = trainer.fit(features, labels)
     project_filter = ProjectFilter.from_dict(trainer.train(features, labels))
     known = set(vectorizer.feature_names_)
