@@ -79,8 +79,8 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
         if items[index].indicator:
             header_at = index
             break
-        if not items[index].labels and read_amount(values.get("amount")) is None and labels.get("amount") \
-                and len(items[index].row.cells) == 1 and read_amount(items[index].text) is not None:
+        if labels.get("amount") and not items[index].labels and len(items[index].row.cells) == 1 \
+                and read_amount(values["amount"]) is None and read_amount(items[index].text) is not None:
             values["amount"] = items[index].text  # a money label printed one cell per line, its figure on the next
         for field, label, value in items[index].labels:
             if field == "funding":
