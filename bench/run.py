@@ -8,7 +8,8 @@ one file into a copy of each store) and re-ingesting an unchanged corpus (a no-o
 on the planted contradictions of the 1,000-document store; then the figures of the other benches, each
 run as a child if present: bench/ingest.py, bench/link_quality.py and bench/isolation.py (``--corpus DIR``),
 bench/ask.py and bench/question_set.py (``--db`` the ingested corpus), bench/real_documents.py (scores on
-tests/data/real/, dev and holdout), bench/neo4j_ingest.py (the corpus and 1,000 synthetic documents on the
+tests/data/real/, dev and holdout), bench/project_filter.py (the learned project filter's projects F1,
+5-fold cross-validated by document, per group), bench/neo4j_ingest.py (the corpus and 1,000 synthetic documents on the
 embedded store and on the Neo4j server ``make bench`` starts).
 
 Environment: ``KB_BENCH_10000=0`` leaves out the 10,000-document run; ``KB_BENCH_TIMEOUT`` (seconds, default
@@ -35,7 +36,8 @@ sys.path.insert(0, str(REPO))
 from bench.parse import concatenation_throughput, corpus_throughput, run_child, synthetic_throughput  # noqa: E402
 
 TIMEOUT = float(os.environ.get("KB_BENCH_TIMEOUT", "3600"))
-OTHER_BENCHES = ("ingest", "link_quality", "ask", "question_set", "real_documents", "isolation", "neo4j_ingest")
+OTHER_BENCHES = ("ingest", "link_quality", "ask", "question_set", "real_documents", "project_filter", "isolation",
+                 "neo4j_ingest")
 TARGETS = {"1000": "≤ 30 s, peak RSS ≤ 2 GB", "10000": "≤ 8 × the 1,000-document time, peak RSS ≤ 3 GB"}
 ADD_ONE_SHARE = 0.10
 """Target of adding one document to an N-document store: ≤ 10 % of the time to ingest the N."""
@@ -245,6 +247,7 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
                  "ask": ["--db", str(work / "db-corpus")],  # kb ask over the ingested corpus
                  "question_set": ["--db", str(work / "db-corpus")],  # issue 11's question set, same store
                  "real_documents": [],  # tests/data/real/, dev and holdout
+                 "project_filter": [],  # the learned project filter: 5-fold cross-validated projects F1 per group
                  "isolation": ["--corpus", str(corpus)],
                  "neo4j_ingest": ["--corpus", str(corpus)]}  # embedded beside Neo4j (NEO4J_URI: make bench)
     for name in OTHER_BENCHES:

@@ -4,7 +4,8 @@ A 项目支出绩效自评表 or 绩效目标表 copied from a scan or a documen
 ``…自评表(2021年)项目名称初中公用经费主管部门银川市教育局…年度资金总额年初预算数…64.864.864.8100%…``.
 When no table or label block was recognised (``loaders.projects``), this reader finds the 项目名称 label
 inside the text, takes its value up to the next form label, and reads the amount from the money field
-that follows (年度资金总额 / 资金总额 / 总额 / 项目资金), by what the field holds:
+that follows (年度资金总额 / 资金总额 / 总额 / 项目总预算 / 项目资金) on the same line or, when that line holds
+none, on the form's next lines (a label and its figure one per line), by what the field holds:
 
 - ``总额10606.75万元`` or ``年度资金总额：38.75万元``: that figure;
 - the budget columns of a 自评表 (年初预算数, 全年/调整后预算数, 执行数): the budget when the first two agree,
@@ -28,12 +29,13 @@ _FORM_LABELS = sorted(set(FIELD_LABELS) - {"项目名称", "资金名称", "绩�
     "项目年度目标", "年度总体目标", "资金情况", "申报单位", "预算金额", "项目金额"}, key=len, reverse=True)
 _NEXT_LABEL = re.compile("|".join(map(re.escape, _FORM_LABELS)))
 _NAME_LABEL = re.compile(r"项目名称[:：]?\s*")
-_MONEY_LABEL = re.compile(r"年度资金总额|资金总额(?:及构成)?|项目资金|年度预算数|总额")
+_MONEY_LABEL = re.compile(r"年度资金总额|资金总额(?:及构成)?|项目总预算|当年年度预算|项目资金|年度预算数|总额")
 _FIGURE = re.compile(r"\d[\d,.]*%?")
 _WAN = re.compile(r"\s*[:：]?\s*(\d[\d,]*(?:\.\d+)?)\s*万元")
 _RATE = re.compile(r"\d{1,3}(?:\.\d+)?%")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff]")
 _WINDOW = 90  # characters after a money label searched for its figures
+_FORM_LINES = 15  # lines after a form's 项目名称 line searched for its money field when that line holds none
 
 
 def _name_after(text: str, start: int) -> tuple[str, int] | None:
@@ -81,8 +83,9 @@ def amount_after(text: str, start: int = 0) -> tuple[float | None, str | None]:
         wan = _WAN.match(window)
         if wan:
             return read_amount(wan.group(1)), None
-        figures = [match.group(0) for match in _FIGURE.finditer(window)  # a year (2022年) is no figure
-                   if not (re.fullmatch(r"(?:19|20)\d\d", match.group(0)) and window[match.end():match.end() + 1] == "年")]
+        figures = [match.group(0) for match in _FIGURE.finditer(window)  # a year (2022年), a score (10分) is no figure
+                   if not (re.fullmatch(r"(?:19|20)\d\d", match.group(0)) and window[match.end():match.end() + 1] == "年")
+                   and window[match.end():match.end() + 1] != "分"]
         if not figures:
             continue
         glued = split_glued(figures[0])
@@ -98,6 +101,17 @@ def amount_after(text: str, start: int = 0) -> tuple[float | None, str | None]:
                           "amount left open.")
         return values[0], None
     return None, None
+
+
+def _lines_after(rows: list, index: int) -> str:
+    """The text of the ``_FORM_LINES`` rows after ``rows[index]``, up to the next 项目名称 (the rest of one form)."""
+    texts = []
+    for row in rows[index + 1:index + 1 + _FORM_LINES]:
+        text = " ".join(cell for cell in row.cells if cell.strip())
+        if _NAME_LABEL.search(text):
+            break
+        texts.append(text)
+    return " ".join(texts)
 
 
 def form_entries(rows: list) -> list[Entry]:
@@ -116,7 +130,7 @@ def form_entries(rows: list) -> list[Entry]:
         [('初中公用经费', 64.8)]
     """
     entries: list[Entry] = []
-    for row in rows:
+    for index, row in enumerate(rows):
         if row.is_table:
             continue
         text = " ".join(cell for cell in row.cells if cell.strip())
@@ -129,6 +143,8 @@ def form_entries(rows: list) -> list[Entry]:
             name = clean_project_name(name)
             following = _NAME_LABEL.search(text, end)
             amount, note = amount_after(text[:following.start()] if following else text, end)
+            if amount is None and note is None and following is None:  # the money field on the form's next lines
+                amount, note = amount_after(_lines_after(rows, index))
             entry = Entry(name=name, amount=amount, code=code, source_table=None, first_line=row.line,
                           last_line=row.end_line or row.line,
                           notes=[f"Read from a form run together in the text (line {row.line}): 项目名称 '{name}'."])

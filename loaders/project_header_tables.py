@@ -25,10 +25,13 @@ _MONEY_HEADER = re.compile(r"^(?:\d{4}年)?(?:金额|预算数|预算金额|预�
                            # by meaning: a money word closing a short column name (本次分配金额, 投资规模, 下拨金额,
                            # 财政衔接资金); not a source, a kind or a use of money (资金来源, 资金性质, 资金用途)
                            r"^(?!.*(?:来源|性质|用途|类别|方式|文号|名称|单位|其他|自筹))[\u4e00-\u9fff]{0,8}"
-                           r"(?:金额|投资|投资规模|资金规模|拨款)$")
+                           r"(?:金额|投资|投资规模|资金规模|拨款)$|"
+                           # a fund column named by the act of funding (计划投入资金, 拟安排资金, 本次下达资金)
+                           r"^[\u4e00-\u9fff]{0,6}(?:投入|安排|下达|分配|拨付)资金$")
 # a column named like a fund (财政衔接资金, 补助资金) is a money column only with its unit printed: a project's
 # name also ends in 资金/补助 (社保遗属生活补助), so "项目名称 | X补助" is a label and its value
 _FUND_HEADER = re.compile(r"^(?!.*(?:来源|性质|用途|类别|方式|文号|名称|单位|其他|自筹))[\u4e00-\u9fff]{0,8}(?:资金|补助)$")
+_WIDE_HEADER = 8  # cells of a header row from which a quarter of unknown column names is allowed
 _UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元|千元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:人、)?(万元|元|千元)")
 _SUBTOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计|其中)")
@@ -107,14 +110,18 @@ def is_project_table_header(cells: list[str]) -> bool:
     header = _header(cells)
     if header is None:
         return False
+    unknown = 0
     for index, cell in enumerate(cells):
         key = label_key(_UNIT_IN_HEADER.sub("", "".join(cell.split())))
         if not key or index in header[:2]:
             continue
-        if read_amount(cell) is not None or not (_COLUMN_WORD.match(key) or _MONEY_HEADER.match(key)
-                                                 or (_FUND_HEADER.match(key) and _UNIT_IN_HEADER.search(cell))):
+        if read_amount(cell) is not None:
             return False
-    return True
+        if not (_COLUMN_WORD.match(key) or _MONEY_HEADER.match(key)
+                or (_FUND_HEADER.match(key) and _UNIT_IN_HEADER.search(cell))):
+            unknown += 1
+    # a wide plan table (8 columns and more) may name a few columns of its own (联农带农富农利益联结机制, 项目子类型)
+    return unknown == 0 or (len(cells) >= _WIDE_HEADER and unknown <= len(cells) // 4)
 
 
 def _unit_above(rows: list, index: int) -> str | None:

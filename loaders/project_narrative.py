@@ -97,11 +97,19 @@ def _name_of(match: re.Match) -> str:
     return clean_project_name(_LEADING_MARK.sub("", name).strip())
 
 
-def narrative_entries(rows: list) -> list[Entry]:
+def is_excluded_name(name: str) -> bool:
+    """True when a hand rule says a sentence's name is not a project: a budget aggregate or item (基本支出, 三公,
+    办公费 …, ``_NOT_A_PROJECT``) or a funding phrase (``is_funding_phrase``)."""
+    return bool(_NOT_A_PROJECT.search(name)) or is_funding_phrase(name)
+
+
+def narrative_entries(rows: list, generous: bool = False) -> list[Entry]:
     """Projects named with an amount in the document's text lines (not table rows).
 
     Args:
         rows: the document's ``loaders.rows.Row`` records; only text rows (``is_table`` False) are read.
+        generous: keep the names the hand rules exclude (``is_excluded_name``) too, for the learned filter
+            (``loaders.project_filter``) to judge; False applies the rules.
 
     Returns:
         One ``Entry`` per distinct (name, amount), in order, each noting the line it was read from.
@@ -126,7 +134,7 @@ def narrative_entries(rows: list) -> list[Entry]:
                 name, amount = _name_of(match), read_amount(match.group("amount"))
                 if amount and match.group("unit") == "元":  # printed in 元
                     amount = round(amount / 10000, 6)
-                if not amount or _NOT_A_PROJECT.search(name) or is_funding_phrase(name) or (name, amount) in seen \
+                if not amount or (not generous and is_excluded_name(name)) or (name, amount) in seen \
                         or (name.endswith("资金") and match_key(name) in head):  # the fund the notice allocates
                     continue
                 seen.add((name, amount))

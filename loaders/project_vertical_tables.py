@@ -31,7 +31,7 @@ from loaders.project_tables import Entry
 _SUBTOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)")
 _END = re.compile(r"^(?:备注|注[:：]|说明[:：]|附件|监督|联系|举报)")
 _LEADING_FIGURE = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|千元|元)?")
-_SEQUENCE = re.compile(r"^\d{1,3}$")
+_SEQUENCE = re.compile(r"^(\d{1,3})[、.．)）]?$")  # 1, 1、, 1.
 _MAX_HEADER = 12
 
 
@@ -48,7 +48,7 @@ def _cells(lines: list[str]) -> list[tuple[int, str]]:
 def _figure(cell: str, unit: str) -> float | None:
     """The leading figure of a money cell in 万元 ('20万元', '10(其中,灾情因素6万元)', '150000' in a 元 table)."""
     found = _LEADING_FIGURE.match(cell)
-    if not found or read_amount(found.group(1)) is None:
+    if not found or read_amount(found.group(1)) is None or cell[found.end(1):].lstrip().startswith("年"):  # 2022年…
         return None
     return round(read_amount(found.group(1)) * _SCALE[found.group(2) or unit], 6)
 
@@ -72,17 +72,18 @@ def _rows(cells: list[tuple[int, str]], start: int, width: int, numbered: bool) 
     current: list[tuple[int, str]] | None = None
     sequence = 0
     for number, cell in cells[start:]:
-        if _END.match(cell) or len(cell) > 80:
+        if _END.match(cell) or len(cell) > 200:  # a 建设内容 cell may run to 100 characters
             break
         subtotal = bool(_SUBTOTAL.match(cell))
-        starts = subtotal or (numbered and _SEQUENCE.match(cell) and int(cell) == sequence + 1
+        sequence_cell = _SEQUENCE.match(cell)
+        starts = subtotal or (numbered and sequence_cell and int(sequence_cell.group(1)) == sequence + 1
                               and (current is None or len(current) >= width or _SUBTOTAL.match(current[0][1])))
         if not numbered and current is not None and len(current) >= width:
             starts = True
         if starts:
             current = [(number, cell)]
             rows.append(current)
-            sequence = int(cell) if _SEQUENCE.match(cell) else sequence
+            sequence = int(sequence_cell.group(1)) if sequence_cell else sequence
         elif current is not None:
             current.append((number, cell))
         elif not numbered:

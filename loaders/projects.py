@@ -24,13 +24,12 @@ from rapidfuzz import fuzz
 from kb.core.records import Extraction, Project
 from loaders.indicators import read_indicator_rows
 from kb.core.normalize import match_key
-from loaders.project_forms import amount_after, form_entries
-from loaders.project_header_tables import header_table_entries, is_column_name, is_project_table_header
-from loaders.project_lists import listed_entries
-from loaders.project_narrative import clean_project_name, narrative_entries
+from loaders.project_filter import fallback_entries, rejected_note
+from loaders.project_forms import amount_after
+from loaders.project_header_tables import is_column_name, is_project_table_header
+from loaders.project_narrative import clean_project_name
 from loaders.project_fields import amount_in_yuan, category_from_title, clean_text, read_amount, split_code
 from loaders.project_tables import Entry, budget_list_entries, wide_performance_entries
-from loaders.project_vertical_tables import vertical_table_entries
 from kb.core.doc_no import find_doc_nos
 from loaders.references import block_references, document_policy_docs
 from loaders.stream import Item, Stream
@@ -80,6 +79,9 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
         if items[index].indicator:
             header_at = index
             break
+        if labels.get("amount") and not items[index].labels and len(items[index].row.cells) == 1 \
+                and read_amount(values["amount"]) is None and read_amount(items[index].text) is not None:
+            values["amount"] = items[index].text  # a money label printed one cell per line, its figure on the next
         for field, label, value in items[index].labels:
             if field == "funding":
                 funding.append(f"{label} {value}" if value else f"{label} (blank)")
@@ -347,7 +349,36 @@ def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
     """
     if not isinstance(stream, Stream):
         stream = Stream.from_rows(stream)
-    rows, items, titles = stream.rows, stream.items, stream.titles
+    budget_lines, performance, used = structured_entries(extraction, stream)
+    if not performance and not budget_lines:
+        performance, rejected = fallback_entries(stream.rows, extraction.lines, extraction.unit.kind)
+        extraction.notes.extend([rejected_note(rejected)] if rejected else [])
+    merged = _merge(performance, budget_lines, extraction)
+    extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
+    _check_project_total(extraction)
+    _unit_indicators(stream.items, stream.titles, used, extraction)
+    _check_indicator_units(extraction)
+    extraction.policy_docs.extend(document_policy_docs(extraction.lines))
+    if extraction.unit.kind == "通知":
+        _notice_basis(extraction)
+    if not extraction.projects:
+        extraction.notes.append("No project block (项目名称 with an amount) or 项目支出预算表 line found.")
+
+
+def structured_entries(extraction: Extraction, stream: Stream) -> tuple[list[Entry], list[Entry], set[int]]:
+    """The projects printed in project structures: 项目支出预算表 lines, performance tables and label blocks.
+
+    Args:
+        extraction: the document's extraction (``lines`` and ``unit`` read); its ``discrepancies`` and ``notes``
+            receive what the tables contradict and the blocks printed under another unit.
+        stream: the document's typed stream.
+
+    Returns:
+        (项目支出预算表 entries, performance entries (wide tables and blocks of this unit), indexes of the items used).
+        When both lists are empty the document has no project structure and ``extract_projects`` falls back to
+        ``loaders.project_filter.fallback_entries``.
+    """
+    items, titles = stream.items, stream.titles
     budget_lines, used, budget_discrepancies = budget_list_entries(items, titles)
     extraction.discrepancies.extend(budget_discrepancies)
     wide, wide_used = wide_performance_entries(items, titles)
@@ -363,16 +394,4 @@ def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
     for entry in performance:
         if entry.amount is None:
             entry.notes.append("No amount printed in the block.")
-    if not performance and not budget_lines:
-        performance = (header_table_entries(rows, extraction.lines) or vertical_table_entries(extraction.lines)
-                       or form_entries(rows) or listed_entries(rows) or narrative_entries(rows))
-    merged = _merge(performance, budget_lines, extraction)
-    extraction.projects.extend(_to_project(entry, extraction) for entry in merged)
-    _check_project_total(extraction)
-    _unit_indicators(items, titles, used, extraction)
-    _check_indicator_units(extraction)
-    extraction.policy_docs.extend(document_policy_docs(extraction.lines))
-    if extraction.unit.kind == "通知":
-        _notice_basis(extraction)
-    if not extraction.projects:
-        extraction.notes.append("No project block (项目名称 with an amount) or 项目支出预算表 line found.")
+    return budget_lines, performance, used
