@@ -27,6 +27,7 @@ from pathlib import Path
 
 from kb.core.places import region_of
 from kb.core.records import UnitInfo
+from loaders.kind_model import head_text, kind_posterior
 from loaders.rows import Row
 from loaders.sections import Section
 from loaders.unit_body import from_body
@@ -89,6 +90,10 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
                         for y in re.findall(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)", cell))
         if years:
             found["year"].append(Candidate(years.most_common(1)[0][0], 0.3, None, "most frequent year"))
+    posterior = kind_posterior(head_text([row.cells for row in rows]))
+    if posterior.get("通知", 0.0) >= 0.99:  # a notice by its wording: below every place the text states its kind,
+        # above the bare count of 预算/决算 words (which alone tells a budget from a final account)
+        found["kind"].append(Candidate("通知", 0.6, None, f"wording model (p={posterior['通知']:.2f})"))
     if file_name:
         stem = Path(file_name).stem
         match = TITLE.match(stem) or YEAR_FIRST.match(stem)

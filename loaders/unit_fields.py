@@ -7,7 +7,9 @@ from __future__ import annotations
 import functools
 import re
 
+from kb.core.places import known_place_at
 from loaders.rows import Row, clean_markup
+from loaders.unit_mentions import mentions
 from loaders.unit_names import Candidate, UNIT_SUFFIX, compact, good_name, strip_name
 
 _CODE_LABEL = re.compile(r"(?:单位|部门|预算)\s*(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
@@ -26,9 +28,42 @@ _FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 
 
 
 def from_fields(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
+    """Add the name and code candidates of every row's labelled fields, coded cells and form labels (weights of
+    ``_FORM_UNIT_WEIGHTS``, 0.65-0.8), and of form labels glued to their value (0.1 less).
+
+    Args:
+        rows: the document's rows (the head: the caller passes the first 600); found: candidates by field,
+            extended in place.
+    """
     for row in rows:
         for field_name, value, weight, source in _row_fields(row.cells, row.is_table):
             found[field_name].append(Candidate(value, weight, row.line, source))
+        for name, weight in _glued_fields("".join(row.cells)):
+            found["name"].append(Candidate(name, weight, row.line, "form label glued to its value"))
+
+
+# (主管部门, the supervising department, is not the unit a form is about)
+_GLUED_LABEL = re.compile("(?P<label>" + "|".join(sorted((label for label in _FORM_UNIT_WEIGHTS if "(" not in label
+                                                           and "（" not in label and label != "主管部门"),
+                                                          key=len, reverse=True))
+                          + r")(?:及?代码)?")
+
+
+def _glued_fields(text: str) -> list[tuple[str, float]]:
+    """(name, weight) of form labels run together with their value, without a colon, as a form flattened into one
+    line prints them ("…实施单位原州区民族宗教事务局项目资金…"): the label must be followed by an administrative
+    place (``kb.core.places.known_place_at``) that starts a unit name ending in a unit head."""
+    if "单位" not in text and "部门" not in text:
+        return []
+    found = []
+    for label in _GLUED_LABEL.finditer(text):
+        start = label.end()
+        if known_place_at(text, start) == start:
+            continue
+        named = [name for name in mentions([text[start:start + 30]]) if text.startswith(name, start)]
+        if named and good_name(named[0], head_required=True):
+            found.append((named[0], _FORM_UNIT_WEIGHTS[label.group("label")] - 0.1))
+    return found
 
 
 def _row_fields(cells: list[str], is_table: bool) -> tuple[tuple[str, str, float, str], ...]:

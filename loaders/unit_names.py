@@ -25,7 +25,7 @@ _GENERIC_NAME = re.compile(r"部分|时间|日期|^(?:全|本|我|其中|各|有
                            r"[市县区省](?![\u4e00-\u9fff]?[市县区省]))")
 _NOT_A_NAME = re.compile(r"^(?:万元|元|千元|亿元)|万元$|^(?:人|个|名)$")
 DATE_LINE = re.compile(r"^(?:20\d\d|二[〇○零]\S{2})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$|"
-                       r"^20\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")  # or a compact date: 20231228
+                       r"^20\d\d(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12]\d|3[01])$")  # or a compact date: 20231228, 2024124
 QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
 PLACE_START = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗)")
 
@@ -75,9 +75,19 @@ def strip_name(name: str) -> str:
 
 
 def first_unit(name: str) -> str:
-    """The first of several joint issuers printed together ("永嘉县财政局 永嘉县农业农村局 …")."""
-    parts = name.split()
+    """The first of several joint issuers printed together, apart ("永嘉县财政局 永嘉县农业农村局 …", "…局、…厅")
+    or glued ("福建省财政厅福建省住房和城乡建设厅": a unit head followed by a second place-prefixed unit name)."""
+    parts = [part for part in re.split(r"[\s、,，]+", name) if part]
     if len(parts) > 1 and all(UNIT_SUFFIX.search(part) for part in parts):
         return parts[0]
-    return name.replace(" ", "")
+    name = name.replace(" ", "")
+    for head in _HEAD_END.finditer(name, 4):
+        rest = name[head.end():]
+        if rest and PLACE_START.match(rest) and good_name(rest, head_required=True) \
+                and good_name(name[:head.end()], head_required=True):
+            return name[:head.end()]
+    return name
+
+
+_HEAD_END = re.compile(HEAD)
 

@@ -4,6 +4,8 @@ lines ("泽库县乡村振兴领导小组" / "办公室(代)").
 
 from __future__ import annotations
 
+import re
+
 from loaders.rows import Row
 from loaders.unit_names import Candidate, DATE_LINE, PLACE_START, UNIT_SUFFIX, compact, first_unit, good_name, strip_name
 
@@ -19,7 +21,7 @@ def split_signature(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
         first, second = text_rows[index], text_rows[index + 1]
         tail = strip_name(compact(second.cells[0]))
         following = text_rows[index + 2].cells[0].strip() if index + 2 < len(text_rows) else ""
-        if len(tail) > 8 or not UNIT_SUFFIX.search(tail) or PLACE_START.match(tail) \
+        if len(tail) > 12 or not UNIT_SUFFIX.search(tail) or PLACE_START.match(tail) \
                 or not (not following or DATE_LINE.match(following)):
             continue  # a second line naming its own place is a unit of its own, not the end of the first
         name = strip_name(compact(first.cells[0]) + tail)
@@ -28,16 +30,41 @@ def split_signature(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
 
 
 
+_STAMP = re.compile(r"\s*(?:[（(](?:代|盖章|印)[)）]|代章|（?章）?)$")
+_MAX_SIGNATURE_LINES = 3
+
+
+def _signature_names(text: str) -> list[str]:
+    """The unit names a signature line consists of ("浔阳乡村振兴局        浔阳区财政局" -> both; "…局代章" -> the
+    局), or [] when the line holds anything else."""
+    text = _STAMP.sub("", text.strip())
+    if not text or len(text) > 60 or ":" in text or "：" in text:  # a labelled line (通讯地址:…) signs nothing
+        return []
+    parts = [strip_name(compact(part)) for part in re.split(r"\s{2,}|[、,，]", text) if part.strip()]
+    if len(parts) == 1:
+        parts = [strip_name(compact(first_unit(text)))]
+    return parts if all(good_name(part, head_required=True) for part in parts) else []
+
+
 def read_signatures(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
-    """Add a "signature" name candidate (0.7) for every text line followed by a date line, the lead issuer of a
-    joint signature, and the two-line signatures of ``split_signature``.
+    """Add a "signature" name candidate (0.7) for the lead issuer of each signature: the block of lines (up to three)
+    right before a date line that consist of unit names only; the topmost line's first name leads (a joint
+    signature "浔阳乡村振兴局  浔阳区财政局" / "浔阳区农业农村水利局代章" / "2024124"). Then the two-line signatures
+    of ``split_signature``.
 
     Args:
         rows: the document's rows; found: the candidates by field, extended in place.
     """
-    for row, after in zip(rows, rows[1:]):  # a signature: the issuing unit's name, then the date, on lines of their own
-        if not row.is_table and len(row.cells) == 1 and not after.is_table and DATE_LINE.match(after.cells[0].strip()):
-            name = strip_name(compact(first_unit(row.cells[0].strip())))  # a joint signature: the lead issuer
-            if good_name(name, head_required=True):
-                found["name"].append(Candidate(name, 0.7, row.line, "signature"))
+    for index in range(1, len(rows)):
+        after = rows[index]
+        if after.is_table or not DATE_LINE.match(after.cells[0].strip()):
+            continue
+        lead = None
+        for row in rows[index - 1:max(-1, index - 1 - _MAX_SIGNATURE_LINES):-1]:
+            names = _signature_names(row.cells[0]) if not row.is_table and len(row.cells) == 1 else []
+            if not names:
+                break
+            lead = (names[0], row.line)
+        if lead is not None:
+            found["name"].append(Candidate(lead[0], 0.7, lead[1], "signature"))
     split_signature(rows, found)

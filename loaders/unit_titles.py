@@ -9,7 +9,8 @@ import functools
 import re
 
 from loaders.rows import Row, clean_markup
-from loaders.unit_names import Candidate, ORDINAL, PLACE_ONLY, UNIT_SUFFIX, compact, first_unit, good_name, strip_name
+from loaders.unit_names import (Candidate, ORDINAL, PLACE_ONLY, PLACE_START, UNIT_SUFFIX, compact, first_unit, good_name,
+                                 strip_name)
 
 _SENTENCE = re.compile(r"[，。；,;：:！？]")
 _TAIL_OK = re.compile(r"^(?:(?:公开|信息|情况|说明|编制|报告|报表|表|数据|目录|安排|解读|公告|的|\d+)*(?:[（(].*)?|[及和与、].*)"
@@ -27,7 +28,13 @@ _YEAR_IN_TITLE = re.compile(r"^(?P<title>\D{2,30}表)\s*[（(](?P<year>20\d\d)\s
 _NOTICE = re.compile(r"^(?P<name>[\u4e00-\u9fff（）() ]{3,60}?)\s*关于(?P<rest>.*(?:下达|分配|拨付|安排|清算|预拨|提前下|追加|调整)"
                      r".*(?:资金|预算|经费|补助|指标|计划).*)的(?:通知|批复|函)$")
 # a notice or allocation 公告 titled without its issuer ("关于泽库县2023年…资金分配计划的公告")
-_NOTICE_HEAD = re.compile(r"^关于.*(?:下达|分配|拨付|安排|清算|预拨|提前下|追加|调整).*(?:资金|经费|补助|指标|计划).*的(?:通知|批复|函|公告|公示)$")
+# (the allocation verb and the money word in either order: "关于…补助资金安排项目的批复"), or opening with the verb itself
+# ("下达径山镇…补助资金的公示")
+_ALLOCATION = r"(?:下达|分配|拨付|安排|清算|预拨|提前下|追加|调整)"
+_NOTICE_HEAD = re.compile(r"^(?:关于|(?=" + _ALLOCATION + r"))(?=.*" + _ALLOCATION + r")(?=.*(?:资金|经费|补助|指标|计划))"
+                          r".*的(?:通知|批复|函|公告|公示)$")
+# a notice title with its addressees glued on ("…补助资金的通知有关市、县(区)财政局、建设局:"): the title is read alone
+_GLUED_ADDRESSEES = re.compile(r"^(?P<title>.{6,80}?的(?:通知|批复|函))(?:[\u4e00-\u9fff（）()、，, ]{2,160})[:：]$")
 
 
 def _title_lines(rows: list[Row]) -> list[tuple[str, str, int]]:
@@ -54,9 +61,15 @@ def _title_line(cells: list[str]) -> tuple[str, str] | None:
         filled = cells if cells[0].strip() else []
     else:
         filled = [cell for cell in cells if cell.strip()]
-    if len(filled) != 1 or len(filled[0]) > 80:
+    if len(filled) != 1:
         return None
-    raw = ORDINAL.sub("", clean_markup(filled[0]).strip())
+    cell = filled[0]
+    if len(cell) > 80:
+        glued = _GLUED_ADDRESSEES.match(cell.strip()) if "的" in cell else None
+        if glued is None:
+            return None
+        cell = glued.group("title")
+    raw = ORDINAL.sub("", clean_markup(cell).strip())
     text = compact(raw)
     if text and not _PAGE_NUMBER.fullmatch(text):  # a page number printed alone
         return text, raw
@@ -82,9 +95,31 @@ def title_kind(tail: str) -> str | None:
 
 
 def from_titles(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
-    for text, raw, line in _title_lines(rows):
-        for field_name, value, confidence, source in _title_candidates(text, raw):
+    """Add the name, year and kind candidates of every title line of the head, and the byline of a title that
+    names no unit: a line right under it (within ``_BYLINE_LINES``) that is a place-prefixed unit name and
+    nothing else (a notice page printing its publisher: "关于拨付…补助资金的公示" / "金华市农业农村局"), 0.5.
+
+    Args:
+        rows: the document's rows; found: the candidates by field, extended in place.
+    """
+    titles = _title_lines(rows)
+    for text, raw, line in titles:
+        candidates = _title_candidates(text, raw)
+        for field_name, value, confidence, source in candidates:
             found[field_name].append(Candidate(value, confidence, line, source))
+        if candidates and not any(field_name == "name" for field_name, *_ in candidates):
+            byline = next((following for following, _, below in titles
+                           if line < below <= line + _BYLINE_LINES and _is_byline(following)), None)
+            if byline:
+                found["name"].append(Candidate(byline, 0.5, line, "byline under the title"))
+
+
+_BYLINE_LINES = 2
+
+
+def _is_byline(text: str) -> bool:
+    """A line that is one place-prefixed unit name and nothing else (金华市农业农村局)."""
+    return strip_name(text) == text and good_name(text, head_required=True) and PLACE_START.match(text) is not None
 
 
 @functools.lru_cache(maxsize=65536)
