@@ -35,7 +35,7 @@ def bigrams(text: str) -> set[str]:
 
     Example:
         >>> sorted(bigrams("现下达你局2022年资金"))
-        ['下达', '你局', '现下', '资金', '达你']
+        ['下达', '你局', '年资', '现下', '资金', '达你']
     """
     found: set[str] = set()
     for run in _HAN_RUN.findall(text):

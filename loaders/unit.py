@@ -28,6 +28,7 @@ from pathlib import Path
 from kb.core.places import region_of
 from kb.core.records import UnitInfo
 from loaders.kind_model import head_text, kind_posterior
+from loaders.notes import FIELD_LABELS, note, source_label
 from loaders.rows import Row
 from loaders.sections import Section
 from loaders.unit_body import from_body
@@ -108,7 +109,9 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
     if code is not None and name is not None and code.source not in ("code field", "labelled field"):
         same = [c for c in found["code"] if c.source.endswith(name.value)]
         code = same[0] if same else code
-    notes = [f"unit.{field} {c.value} from the {c.source} (line {c.line}, confidence {c.confidence:.2f})"
+    notes = [note("unit.source" if c.line else "unit.source_no_line", field=FIELD_LABELS[field],
+                  value=c.value if c.value is not None else "无",
+                  source=source_label(c.source), line=c.line, confidence=f"{c.confidence:.2f}")
              for field, c in chosen.items() if c is not None]
     region, province = region_of(name.value if name else None)
     unit = UnitInfo(name=name.value if name else None, code=code.value if code else None, region=region,
