@@ -29,6 +29,7 @@ from kb.core.places import region_of
 from kb.core.records import UnitInfo
 from loaders.kind_model import head_text, kind_posterior
 from loaders.notes import FIELD_LABELS, note, source_label
+from loaders.source_weights import estimated_confidence
 from loaders.rows import Row
 from loaders.sections import Section
 from loaders.unit_body import from_body
@@ -40,8 +41,15 @@ from loaders.unit_titles import TITLE, YEAR_FIRST, from_titles
 _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财政拨款|收支|收入|支出|政府性基金|国有资本|“三公”|三公|整体|项目)")
 
 
-def _best(candidates: list[Candidate]) -> Candidate | None:
-    """The most trusted candidate; among equals the value named most often, then the first."""
+def best_candidate(candidates: list[Candidate]) -> Candidate | None:
+    """The most trusted candidate of one field: the highest reader confidence; among equals the value named most
+    often, then the first.
+
+    Ranking by the confidence updated with the training counts (``loaders.source_weights``) instead was measured
+    (leave-one-out over the training documents, tools/fit_unit_model.py) and gained nothing: a rule seen on few
+    documents but telling in them (a form title saying "no kind") is outranked by a broad rule right in general
+    (the count of 预算 words). The counts give the confidence reported instead (``read_unit``).
+    """
     if not candidates:
         return None
     votes = Counter(candidate.value for candidate in candidates)
@@ -57,7 +65,42 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
 
     Returns:
         (UnitInfo with ``line`` where the name was read and per-field ``confidence``/``lines``/``sources``,
-        notes explaining the sources).
+        notes explaining the sources). ``confidence`` is the chosen reader's confidence updated by how often its
+        rule was right on the training documents (``loaders.source_weights.estimated_confidence``).
+    """
+    found = unit_candidates(rows, sections, file_name)
+    chosen = {field: best_candidate(candidates) for field, candidates in found.items()}
+    confidence = {field: round(estimated_confidence(field, c.source, c.confidence), 2)
+                  for field, c in chosen.items() if c is not None}
+    name = chosen["name"]
+    code = chosen["code"]
+    if code is not None and name is not None and code.source not in ("code field", "labelled field"):
+        same = [c for c in found["code"] if c.source.endswith(name.value)]
+        code = same[0] if same else code
+    notes = [note("unit.source" if c.line else "unit.source_no_line", field=FIELD_LABELS[field],
+                  value=c.value if c.value is not None else "无",
+                  source=source_label(c.source), line=c.line, confidence=f"{confidence[field]:.2f}")
+             for field, c in chosen.items() if c is not None]
+    region, province = region_of(name.value if name else None)
+    unit = UnitInfo(name=name.value if name else None, code=code.value if code else None, region=region,
+                    province=province, year=chosen["year"].value if chosen["year"] else None,
+                    kind=chosen["kind"].value if chosen["kind"] else None, line=name.line if name else None,
+                    confidence=confidence,
+                    lines={field: c.line for field, c in chosen.items() if c is not None and c.line},
+                    sources={field: c.source for field, c in chosen.items() if c is not None})
+    return unit, notes
+
+
+def unit_candidates(rows: list[Row], sections: list[Section], file_name: str | None = None,
+                    model: dict | None = None) -> dict[str, list[Candidate]]:
+    """Every candidate for the unit's name, year, kind and code, from every place the text states them.
+
+    Args:
+        rows: the document's rows; sections: its sections; file_name: the file's name; model: the kind model
+            (``loaders.kind_model``; default the stored one).
+
+    Returns:
+        {"name"|"year"|"kind"|"code": [Candidate(value, reader confidence 0..1, line, source)]}.
     """
     found: dict[str, list[Candidate]] = {"name": [], "year": [], "kind": [], "code": []}
     from_titles(rows, found)
@@ -91,7 +134,7 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
                         for y in re.findall(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)", cell))
         if years:
             found["year"].append(Candidate(years.most_common(1)[0][0], 0.3, None, "most frequent year"))
-    posterior = kind_posterior(head_text([row.cells for row in rows]))
+    posterior = kind_posterior(head_text([row.cells for row in rows]), model)
     if posterior.get("通知", 0.0) >= 0.99:  # a notice by its wording: below every place the text states its kind,
         # above the bare count of 预算/决算 words (which alone tells a budget from a final account)
         found["kind"].append(Candidate("通知", 0.6, None, f"wording model (p={posterior['通知']:.2f})"))
@@ -103,21 +146,4 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
                 found["name"].append(Candidate(strip_name(match.group("name")), 0.3, None, "file name"))
             found["year"].append(Candidate(int(match.group("year")), 0.3, None, "file name"))
             found["kind"].append(Candidate(match.group("kind"), 0.3, None, "file name"))
-    chosen = {field: _best(candidates) for field, candidates in found.items()}
-    name = chosen["name"]
-    code = chosen["code"]
-    if code is not None and name is not None and code.source not in ("code field", "labelled field"):
-        same = [c for c in found["code"] if c.source.endswith(name.value)]
-        code = same[0] if same else code
-    notes = [note("unit.source" if c.line else "unit.source_no_line", field=FIELD_LABELS[field],
-                  value=c.value if c.value is not None else "无",
-                  source=source_label(c.source), line=c.line, confidence=f"{c.confidence:.2f}")
-             for field, c in chosen.items() if c is not None]
-    region, province = region_of(name.value if name else None)
-    unit = UnitInfo(name=name.value if name else None, code=code.value if code else None, region=region,
-                    province=province, year=chosen["year"].value if chosen["year"] else None,
-                    kind=chosen["kind"].value if chosen["kind"] else None, line=name.line if name else None,
-                    confidence={field: c.confidence for field, c in chosen.items() if c is not None},
-                    lines={field: c.line for field, c in chosen.items() if c is not None and c.line},
-                    sources={field: c.source for field, c in chosen.items() if c is not None})
-    return unit, notes
+    return found

@@ -10,12 +10,16 @@ from loaders.rows import Row
 from loaders.unit_names import Candidate, DATE_LINE, PLACE_START, UNIT_SUFFIX, compact, first_unit, good_name, strip_name
 
 
-def split_signature(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
+def split_signature(rows: list[Row], found: dict[str, list[Candidate]]) -> set[int]:
     """A signature wrapped over two lines ("泽库县乡村振兴领导小组" / "办公室(代)"), then a date or the end.
 
     The second line is short and closes with a unit head (办公室, 委员会 …); the first holds no head of its own
     at its end, or the two together make the longer name a unit prints (…领导小组 + 办公室).
+
+    Returns:
+        The lines of the second halves read (their own one-line reading is only the end of the name).
     """
+    tails: set[int] = set()
     text_rows = [row for row in rows if not row.is_table and len(row.cells) == 1]
     for index in range(max(0, len(text_rows) - 8), len(text_rows) - 1):
         first, second = text_rows[index], text_rows[index + 1]
@@ -27,6 +31,8 @@ def split_signature(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
         name = strip_name(compact(first.cells[0]) + tail)
         if good_name(name, head_required=True) and PLACE_START.match(name):
             found["name"].append(Candidate(name, 0.7, first.line, "signature over two lines"))
+            tails.add(second.line)
+    return tails
 
 
 
@@ -49,12 +55,13 @@ def _signature_names(text: str) -> list[str]:
 def read_signatures(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
     """Add a "signature" name candidate (0.7) for the lead issuer of each signature: the block of lines (up to three)
     right before a date line that consist of unit names only; the topmost line's first name leads (a joint
-    signature "浔阳乡村振兴局  浔阳区财政局" / "浔阳区农业农村水利局代章" / "2024124"). Then the two-line signatures
-    of ``split_signature``.
+    signature "浔阳乡村振兴局  浔阳区财政局" / "浔阳区农业农村水利局代章" / "2024124"); and the two-line signatures
+    of ``split_signature`` (whose second half gives no candidate of its own).
 
     Args:
         rows: the document's rows; found: the candidates by field, extended in place.
     """
+    tails = split_signature(rows, found)
     for index in range(1, len(rows)):
         after = rows[index]
         if after.is_table or not DATE_LINE.match(after.cells[0].strip()):
@@ -65,6 +72,5 @@ def read_signatures(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
             if not names:
                 break
             lead = (names[0], row.line)
-        if lead is not None:
+        if lead is not None and lead[1] not in tails:
             found["name"].append(Candidate(lead[0], 0.7, lead[1], "signature"))
-    split_signature(rows, found)

@@ -73,3 +73,15 @@ def test_the_stored_kind_model_is_the_fit_of_the_training_documents():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "fit_unit_model.py"), "--check"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_source_confidences_are_updated_by_the_training_counts():
+    from loaders.source_weights import PRIOR_WEIGHT, estimated_confidence, rule_key
+
+    counts = load_model()["sources"]
+    right, seen = counts[rule_key("kind", "notice wording", 0.7)]
+    assert seen >= 20 and right / seen >= 0.9  # the notice wording was right on nearly every training text it fired on
+    assert estimated_confidence("kind", "notice wording", 0.7) == (right + PRIOR_WEIGHT * 0.7) / (seen + PRIOR_WEIGHT)
+    assert estimated_confidence("kind", "notice wording", 0.7) > 0.9
+    assert estimated_confidence("name", "a source never seen", 0.42) == 0.42  # no counts: the reader's own
+    assert rule_key("name", "most mentioned name (3 times)", 0.4) == "name|most mentioned name|0.40"
