@@ -1,7 +1,7 @@
 """A document's kind (预算, 决算 or 通知) scored from its wording by a count-based model estimated from data.
 
 The model is a Bernoulli naive Bayes over the pairs of adjacent Han characters (bigrams) of the document's head
-(its first ``HEAD_ROWS`` rows, tables included): for each kind, the share of training documents of that kind
+(its first ``HEAD_ROWS`` rows, tables included, at most ``HEAD_CHARACTERS`` characters): for each kind, the share of training documents of that kind
 whose head holds each selected bigram (Laplace-smoothed), and the kinds' prior shares. The bigrams are those
 that separate the kinds best (chi-square over document counts), chosen when fitting. Everything is read from
 ``loaders/data/unit_model.json``, written by ``tools/fit_unit_model.py`` from the training documents of
@@ -22,12 +22,14 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "unit_model.json"
 HEAD_ROWS = 120
+HEAD_CHARACTERS = 4000
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def head_text(rows_cells: list[list[str]]) -> str:
-    """The head of a document as the model reads it: the cells of its first ``HEAD_ROWS`` rows joined."""
-    return " ".join(" ".join(cells) for cells in rows_cells[:HEAD_ROWS])
+    """The head of a document as the model reads it: the cells of its first ``HEAD_ROWS`` rows joined, at most
+    ``HEAD_CHARACTERS`` characters."""
+    return " ".join(" ".join(cells) for cells in rows_cells[:HEAD_ROWS])[:HEAD_CHARACTERS]
 
 
 def bigrams(text: str) -> set[str]:
@@ -68,16 +70,36 @@ def kind_posterior(text: str, model: dict | None = None) -> dict[str, float]:
     kind_model = model["kind"]
     if len(text) < kind_model.get("shortest_head", 0):  # shorter than every training head: too little wording
         return {}
-    present = bigrams(text)
-    scores = {kind: math.log(prior) for kind, prior in kind_model["priors"].items()}
-    for bigram, by_kind in kind_model["features"].items():
-        here = bigram in present
-        for kind, probability in by_kind.items():
-            scores[kind] += math.log(probability if here else 1.0 - probability)
+    absent_scores, present_gains = _log_weights(id(kind_model), kind_model)
+    scores = dict(absent_scores)
+    for bigram, gains in present_gains.items():
+        if bigram in text:  # a two-Han-character feature is a substring of the text exactly when it is a bigram
+            for kind, gain in gains.items():
+                scores[kind] += gain
     top = max(scores.values())
     weights = {kind: math.exp(score - top) for kind, score in scores.items()}
     total = sum(weights.values())
     return {kind: weight / total for kind, weight in weights.items()}
+
+
+_LOG_WEIGHTS: dict[int, tuple[dict, tuple[dict, dict]]] = {}
+
+
+def _log_weights(key: int, kind_model: dict) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """(log prior + the log of every feature absent, per kind; per feature and kind, what its presence adds),
+    computed once per model object."""
+    cached = _LOG_WEIGHTS.get(key)
+    if cached is not None and cached[0] is kind_model:
+        return cached[1]
+    absent = {kind: math.log(prior) for kind, prior in kind_model["priors"].items()}
+    gains: dict[str, dict[str, float]] = {}
+    for bigram, by_kind in kind_model["features"].items():
+        gains[bigram] = {}
+        for kind, probability in by_kind.items():
+            absent[kind] += math.log(1.0 - probability)
+            gains[bigram][kind] = math.log(probability) - math.log(1.0 - probability)
+    _LOG_WEIGHTS[key] = (kind_model, (absent, gains))
+    return absent, gains
 
 
 def fit_kind(documents: list[tuple[str, str]], feature_count: int = 40, minimum_documents: int = 3) -> dict:

@@ -36,10 +36,12 @@ def from_fields(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
             extended in place.
     """
     for row in rows:
-        for field_name, value, weight, source in _row_fields(row.cells, row.is_table):
+        text = row.cells[0] if len(row.cells) == 1 else "\t".join(row.cells)
+        for field_name, value, weight, source in _row_fields(row.cells, row.is_table, text):
             found[field_name].append(Candidate(value, weight, row.line, source))
-        for name, weight in _glued_fields("".join(row.cells)):
-            found["name"].append(Candidate(name, weight, row.line, "form label glued to its value"))
+        if "单位" in text or "部门" in text:
+            for name, weight in _glued_fields(text.replace("\t", "")):
+                found["name"].append(Candidate(name, weight, row.line, "form label glued to its value"))
 
 
 # (主管部门, the supervising department, is not the unit a form is about)
@@ -49,12 +51,13 @@ _GLUED_LABEL = re.compile("(?P<label>" + "|".join(sorted((label for label in _FO
                           + r")(?:及?代码)?")
 
 
-def _glued_fields(text: str) -> list[tuple[str, float]]:
+@functools.lru_cache(maxsize=16384)
+def _glued_fields(text: str) -> tuple[tuple[str, float], ...]:
     """(name, weight) of form labels run together with their value, without a colon, as a form flattened into one
     line prints them ("…实施单位原州区民族宗教事务局项目资金…"): the label must be followed by an administrative
     place (``kb.core.places.known_place_at``) that starts a unit name ending in a unit head."""
     if "单位" not in text and "部门" not in text:
-        return []
+        return ()
     found = []
     for label in _GLUED_LABEL.finditer(text):
         start = label.end()
@@ -63,13 +66,12 @@ def _glued_fields(text: str) -> list[tuple[str, float]]:
         named = [name for name in mentions([text[start:start + 30]]) if text.startswith(name, start)]
         if named and good_name(named[0], head_required=True):
             found.append((named[0], _FORM_UNIT_WEIGHTS[label.group("label")] - 0.1))
-    return found
+    return tuple(found)
 
 
-def _row_fields(cells: list[str], is_table: bool) -> tuple[tuple[str, str, float, str], ...]:
+def _row_fields(cells: list[str], is_table: bool, text: str) -> tuple[tuple[str, str, float, str], ...]:
     """The (field, value, weight, source) candidates of one row's form labels and labelled or coded cells, in
-    order."""
-    text = "\t".join(cells)
+    order (``text``: the cells joined by tabs)."""
     marked = len(text) > 300 or _FIELD_MARKS.search(text) is not None
     if not marked and "位" not in text and "门" not in text:
         return _NO_FIELDS  # no cell is a labelled or coded name, and no cell a unit label (they all hold 单位/部门)
