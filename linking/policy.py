@@ -6,7 +6,7 @@ Rules (GitHub issue "Linking"):
   with it in any document is kept on its node (渝府办发〔2017〕84号 is printed with and without
   重庆市人民政府办公厅);
 - 文号 that differ in year or number are different documents, however similar (渝委办发〔2003〕167号 ≠ 168号);
-- a 《title》 cited alone (kept in a project's notes by the loader) becomes a node keyed "《title》", unless
+- a 《title》 cited alone (kept in a project's notes by the loader, note code ``references.title_only``) becomes a node keyed "《title》", unless
   its title is printed with a 文号 somewhere, in which case the citation joins that 文号's node;
 - likely misprints become POSSIBLY_SAME_AS links with a score and status "possible", never a merge: the
   same year and number under issuer codes one character apart (渝教人〔2013〕13号 / 渝教文〔2013〕13号), the
@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING
 from kb.core.records import Extraction, Issuer, PolicyDocumentNode, PolicyLink, stable_id
 from linking import scoring
 from linking.vocabulary import issuer_for
+from loaders.notes import note_code, note_message
 from kb.core.doc_no import DOC_NO_PATTERN, find_doc_nos, split_doc_no
 from kb.core.normalize import match_key, normalize_text
 
 if TYPE_CHECKING:
     from linking.inputs import DocumentInput
 
-_TITLE_ONLY_NOTE = "Non-文号 references"
+_TITLE_ONLY_CODE = "references.title_only"  # loaders.notes: the note listing references without a 文号
 _TOP_LEVEL_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
 _BRACKETS = re.compile(r"[《》〈〉<>\"“”]")
 _ISSUING_VERBS = ("转发", "印发", "关于")
@@ -84,17 +85,19 @@ def title_key(title: str) -> str:
 
 
 def title_only_references(notes: list[str]) -> list[str]:
-    """《titles》 a loader kept in a project's notes as references without a 文号, as printed (no 《》).
+    """《titles》 a loader kept in a project's notes as references without a 文号 (the notes whose code is
+    ``references.title_only``, ``loaders.notes``), as printed (no 《》).
 
     Example:
-        >>> title_only_references(["Non-文号 references (notes only): 国家标准《社会保险业务档案管理规范》; 17号文."])
+        >>> from loaders.notes import note
+        >>> title_only_references([note("references.title_only", references="国家标准《社会保险业务档案管理规范》；17号文")])
         ['社会保险业务档案管理规范']
     """
     titles: list[str] = []
     for note in notes:
-        if _TITLE_ONLY_NOTE not in note:
+        if note_code(note) != _TITLE_ONLY_CODE:
             continue
-        for match in _TOP_LEVEL_TITLE.finditer(normalize_text(note)):
+        for match in _TOP_LEVEL_TITLE.finditer(normalize_text(note_message(note))):
             title = match.group(1).strip()
             if len(re.findall(r"[\u4e00-\u9fff]", title)) >= 2 and "…" not in title and "..." not in title:
                 titles.append(title)

@@ -1,6 +1,6 @@
 """What a parsed disclosure holds and what it lacks: one pure summary per document.
 
-Used by ``loaders.pipeline`` (a note naming what is missing), ``kb ingest --report`` (one Chinese line
+Used by ``loaders.pipeline`` (the note ``document.incomplete`` naming what is missing), ``kb ingest --report`` (one Chinese line
 per document) and ``kb check`` (documents ingested with too little are listed).
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from kb.core.records import Extraction
 
-INCOMPLETE_NOTE = "incomplete disclosure, not found"
 _TOTAL_FIELDS = ("income_total", "expense_total", "general_public_budget", "basic_expense", "project_expense",
                  "carryover", "three_public")
 # what each coverage key is called for a user

@@ -13,7 +13,8 @@ from kb.core.records import Extraction
 from loaders.projects import extract_projects
 from loaders.read import read_source
 from loaders.stream import Stream
-from loaders.coverage import INCOMPLETE_NOTE, coverage, missing_parts
+from loaders.coverage import LABELS, coverage, missing_parts
+from loaders.notes import note
 from loaders.summary import summarize
 
 
@@ -31,7 +32,7 @@ def parse_file(path: str | Path) -> Extraction:
         UnreadableDocument: the file cannot be read (see ``loaders.read.read_source``) or nothing
             recognisable as a budget disclosure remains in it: no unit, no table with a figure, no total,
             no project and no 文号. A document with some of these and not others is parsed, with a note
-            "incomplete disclosure: …" naming what is missing (``loaders.coverage``).
+            "[document.incomplete] 披露内容不完整，未找到：…" naming what is missing (``loaders.coverage``).
 
     Example:
         >>> parse_file("../shared/corpus/000_7c3d463bfeea7d61.txt").totals.income_total  # doctest: +SKIP
@@ -42,10 +43,9 @@ def parse_file(path: str | Path) -> Extraction:
     extraction = Extraction(file=Path(path).name, path=str(path), doc_id=source.doc_id, layout=source.layout,
                             lines=source.lines)
     if source.format != "text":
-        extraction.notes.append(f"read from {source.format.upper()}: tables as tab rows, line numbers are those of the "
-                                f"intermediate text ({len(source.lines)} lines).")
+        extraction.notes.append(note("read.converted", format=source.format.upper(), lines=len(source.lines)))
     elif source.encoding not in ("utf-8", None):
-        extraction.notes.append(f"text decoded as {source.encoding}.")
+        extraction.notes.append(note("read.encoding", encoding=source.encoding))
     extraction.notes.extend(source.notes)
     summarize(extraction, stream)
     extract_projects(extraction, stream)
@@ -56,5 +56,5 @@ def parse_file(path: str | Path) -> Extraction:
         raise UnreadableDocument(path, "未识别出预算表格、单位或金额（也没有文号），不像预算公开文件")
     missing = missing_parts(found)
     if missing:
-        extraction.notes.append(f"{INCOMPLETE_NOTE}: {', '.join(missing)}.")
+        extraction.notes.append(note("document.incomplete", missing="、".join(LABELS[part] for part in missing)))
     return extraction

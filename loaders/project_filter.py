@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from kb.core.places import PLACE_SUFFIXES
+from loaders.notes import note
 from loaders.project_forms import form_entries
 from loaders.project_header_tables import header_table_entries
 from loaders.project_lists import listed_entries
@@ -251,9 +252,16 @@ def fallback_entries(rows: list, lines: list[str], kind: str | None,
     return [], rejected
 
 
+READER_NAMES = {"header": "表头表格", "vertical": "逐格分行表格", "form": "连写表单", "list": "编号列表",
+                "narrative": "正文句子"}
+"""Reader name -> the Chinese name the extraction notes print."""
+
+
 def rejected_note(rejected: list[tuple[Candidate, float]]) -> str:
-    """The extraction note listing the candidates the filter did not take (name, amount in 万元, line, reader, p)."""
-    return (f"Project filter (learned, loaders/data/project_filter.json): {len(rejected)} candidate(s) not taken as "
-            "projects: " + "; ".join(f"'{candidate.entry.name}' ({candidate.entry.amount} 万元, line "
-                                     f"{candidate.entry.first_line}, {candidate.reader} reader, p={probability:.2f})"
-                                     for candidate, probability in rejected) + ".")
+    """The extraction note (``projects.filter_rejected``) listing the candidates the filter did not take: name,
+    amount in 万元, line, reader and the filter's probability."""
+    candidates = "；".join(
+        f"“{candidate.entry.name}”（{candidate.entry.amount}万元，第{candidate.entry.first_line}行，"
+        f"{READER_NAMES.get(candidate.reader, candidate.reader)}，概率{probability:.2f}）"
+        for candidate, probability in rejected)
+    return note("projects.filter_rejected", count=len(rejected), candidates=candidates)

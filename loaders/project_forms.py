@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from loaders.notes import note
 from loaders.project_fields import FIELD_LABELS, field_of, read_amount, split_code
 from loaders.project_narrative import clean_project_name
 from loaders.project_tables import Entry
@@ -90,15 +91,15 @@ def amount_after(text: str, start: int = 0) -> tuple[float | None, str | None]:
             continue
         glued = split_glued(figures[0])
         if glued:
-            return glued[0], (f"{label.group(0)}: figures glued together '{figures[0]}' read as {glued[0]:g} "
-                              f"printed in {glued[1]} budget columns.")
+            return glued[0], note("projects.glued_figures", label=label.group(0), figures=figures[0],
+                                  value=f"{glued[0]:g}", columns=glued[1])
         values = [read_amount(figure) for figure in figures[:3] if not figure.endswith("%")]
         values = [value for value in values if value is not None]
         if not values or values[0] == 0:
-            return None, f"{label.group(0)} printed as 0 or blank: no amount."
+            return None, note("projects.amount_blank", label=label.group(0))
         if len(values) >= 2 and values[1] != values[0] and len(figures) >= 3:
-            return None, (f"{label.group(0)}: 年初预算 {values[0]:g} and 调整后/全年预算 {values[1]:g} differ; "
-                          "amount left open.")
+            return None, note("projects.amounts_differ", label=label.group(0), initial=f"{values[0]:g}",
+                              adjusted=f"{values[1]:g}")
         return values[0], None
     return None, None
 
@@ -142,13 +143,13 @@ def form_entries(rows: list) -> list[Entry]:
             code, name = split_code(value)
             name = clean_project_name(name)
             following = _NAME_LABEL.search(text, end)
-            amount, note = amount_after(text[:following.start()] if following else text, end)
-            if amount is None and note is None and following is None:  # the money field on the form's next lines
-                amount, note = amount_after(_lines_after(rows, index))
+            amount, amount_note = amount_after(text[:following.start()] if following else text, end)
+            if amount is None and amount_note is None and following is None:  # the money field on the form's next lines
+                amount, amount_note = amount_after(_lines_after(rows, index))
             entry = Entry(name=name, amount=amount, code=code, source_table=None, first_line=row.line,
                           last_line=row.end_line or row.line,
-                          notes=[f"Read from a form run together in the text (line {row.line}): 项目名称 '{name}'."])
-            if note:
-                entry.notes.append(note)
+                          notes=[note("projects.from_form", line=row.line, name=name)])
+            if amount_note:
+                entry.notes.append(amount_note)
             entries.append(entry)
     return entries

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from loaders.indicators import indicator_columns, label_key
+from loaders.notes import note
 from loaders.project_fields import is_title, read_amount, split_code
 from loaders.project_narrative import is_funding_phrase
 from loaders.project_tables import Entry
@@ -185,6 +186,6 @@ def header_table_entries(rows: list, lines: list[str] | None = None) -> list[Ent
                 entries.append(Entry(name=name, code=code, amount=round(amount * scale, 6),
                                      source_table=None, first_line=rows[index].line,
                                      last_line=rows[index].end_line or rows[index].line,
-                                     notes=[f"Project table found by its header (line {row.line}); amounts in {unit}."]))
+                                     notes=[note("projects.from_header_table", line=row.line, unit=unit)]))
             index += 1
     return entries

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from loaders.notes import note
 from loaders.project_fields import read_amount
 from loaders.project_narrative import is_funding_phrase
 from loaders.project_tables import Entry
@@ -67,5 +68,5 @@ def listed_entries(rows: list) -> list[Entry]:
             amount = round(amount / 10000, 6)
         entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,
                              last_line=following.end_line or following.line,
-                             notes=[f"Numbered list: name on line {row.line}, amount on line {following.line}."]))
+                             notes=[note("projects.from_list", line=row.line, amount_line=following.line)]))
     return entries

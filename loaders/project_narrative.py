@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from kb.core.normalize import match_key
+from loaders.notes import note
 from loaders.project_fields import read_amount
 from loaders.project_tables import Entry
 
@@ -140,5 +141,5 @@ def narrative_entries(rows: list, generous: bool = False) -> list[Entry]:
                 seen.add((name, amount))
                 entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row.line,
                                      last_line=row.end_line or row.line,
-                                     notes=[f"Read from running text (line {row.line}); no project table printed."]))
+                                     notes=[note("projects.from_text", line=row.line)]))
     return entries

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from loaders.indicators import label_key
+from loaders.notes import note
 from loaders.project_fields import read_amount
 from loaders.project_header_tables import SCALE as _SCALE
 from loaders.project_header_tables import UNIT_IN_HEADER as _UNIT_IN_CELL
@@ -141,7 +142,7 @@ def vertical_table_entries(lines: list[str]) -> list[Entry]:
                 continue
             entries.append(Entry(name=name, amount=amount, source_table=None, first_line=row[0][0],
                                  last_line=row[-1][0],
-                                 notes=[f"Table printed one cell per line (header at line {cells[index][0]}); "
-                                        f"amounts in {unit}."]))
+                                 notes=[note("projects.from_vertical_table", line=cells[index][0],
+                                             unit=unit)]))
         index = end
     return entries

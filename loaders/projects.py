@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from kb.core.records import Extraction, Project
 from loaders.indicators import read_indicator_rows
+from loaders.notes import note
 from kb.core.normalize import match_key
 from loaders.project_filter import fallback_entries, rejected_note
 from loaders.project_forms import amount_after
@@ -84,7 +85,7 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
             values["amount"] = items[index].text  # a money label printed one cell per line, its figure on the next
         for field, label, value in items[index].labels:
             if field == "funding":
-                funding.append(f"{label} {value}" if value else f"{label} (blank)")
+                funding.append(f"{label} {value}" if value else f"{label}（空白）")
             elif field not in values or (not values[field] and value) or (
                     field == "amount" and read_amount(values[field]) is None and read_amount(value) is not None):
                 values[field], labels[field] = value, label
@@ -98,15 +99,15 @@ def _read_block(items: list[Item], span: tuple[int, int, int], title: str | None
                   amount_label=labels.get("amount"))
     entry.amount = read_amount(values.get("amount"))
     if entry.amount is None and first == last:  # one line: a form run together, its money field in the text
-        entry.amount, note = amount_after(" ".join(items[index].text for index in range(first, last + 1)))
-        entry.notes += [note] if note else []
+        entry.amount, amount_note = amount_after(" ".join(items[index].text for index in range(first, last + 1)))
+        entry.notes += [amount_note] if amount_note else []
     if entry.amount is not None and amount_in_yuan(labels.get("amount", "")):
-        entry.notes.append(f"{labels['amount']} {values['amount']} is in 元; amount converted to 万元.")
+        entry.notes.append(note("projects.amount_in_yuan", label=labels["amount"], value=values["amount"]))
         entry.amount = round(entry.amount / 10000, 6)
     if not values.get("category") and entry.category:
-        entry.notes.append(f"No 项目分类 printed; category taken from the table title '{title}'.")
+        entry.notes.append(note("projects.category_from_title", title=title))
     if funding:
-        entry.notes.append("; ".join(funding) + ".")
+        entry.notes.append(note("projects.funding", funding="；".join(funding)))
     if header_at is not None:
         columns = items[header_at].indicator
         entry.indicators = read_indicator_rows([item.row for item in items[header_at + 1:last + 1]], columns)
@@ -164,9 +165,8 @@ def _screen_units(entries: list[Entry], extraction: Extraction) -> list[Entry]:
                 f"under another unit, '{entry.unit}', not {extraction.unit.name or 'this document’s unit'}; "
                 "reported, not attached to any project.")
         else:
-            extraction.notes.append(
-                f"{where}: block '{entry.name}' ({entry.amount} 万元) sits in a performance table that mixes other "
-                "units' blocks (unreliable, likely OCR); not attached to any project.")
+            extraction.notes.append(note("projects.foreign_block", where=f"{entry.source_table or '绩效表'}第{entry.first_line}行",
+                                         name=entry.name, amount=entry.amount))
     return kept
 
 
@@ -202,13 +202,15 @@ def _merge(performance: list[Entry], budget_lines: list[Entry], extraction: Extr
                 f"Project '{line.name}': {line.source_table} line {line.first_line} prints {line.amount:,.2f} 万元, "
                 f"{entry.source_table} line {entry.first_line} prints {entry.amount:,.2f} 万元.")
         if match_key(entry.name) != match_key(line.name):
-            line.notes.append(f"{entry.source_table} line {entry.first_line} prints the name as '{entry.name}'.")
+            line.notes.append(note("projects.name_as_printed", table=entry.source_table, line=entry.first_line,
+                                   name=entry.name))
         for name in ("code", "category", "overview", "basis", "goal", "unit"):
             if getattr(line, name) is None:
                 setattr(line, name, getattr(entry, name))
         line.indicators = entry.indicators
         line.notes.extend(entry.notes)
-        line.notes.append(f"Indicators from {entry.source_table} lines {entry.first_line}-{entry.last_line}.")
+        line.notes.append(note("projects.indicators_from", table=entry.source_table, first=entry.first_line,
+                               last=entry.last_line))
         line.spans = [(line.first_line, line.last_line), (entry.first_line, entry.last_line)]
     return sorted(budget_lines + alone, key=lambda e: e.first_line)
 
@@ -268,8 +270,8 @@ def _unit_indicators(items: list[Item], titles: list[str | None], used: set[int]
         if "整体" in title or ("项目" not in title and ("部门" in title or "单位" in title)):
             extraction.unit_indicators.extend(indicators)
         elif indicators:
-            extraction.notes.append(f"Indicator table at line {row.line} ('{title}') belongs to no project "
-                                    f"block; its {len(indicators)} rows are not attached.")
+            extraction.notes.append(note("projects.unattached_indicators", line=row.line, title=title,
+                                         count=len(indicators)))
 
 
 def _check_project_total(extraction: Extraction) -> None:
@@ -325,7 +327,7 @@ def _notice_basis(extraction: Extraction) -> None:
         if not project.basis_refs:
             project.basis_refs = basis
             project.all_refs = list(dict.fromkeys(project.all_refs + basis))
-            project.notes.append("Funding notice: its 根据 clause gives the basis " + "、".join(basis) + ".")
+            project.notes.append(note("projects.notice_basis", basis="、".join(basis)))
 
 
 def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
@@ -362,7 +364,7 @@ def extract_projects(extraction: Extraction, stream: Stream | list) -> None:
     if extraction.unit.kind == "通知":
         _notice_basis(extraction)
     if not extraction.projects:
-        extraction.notes.append("No project block (项目名称 with an amount) or 项目支出预算表 line found.")
+        extraction.notes.append(note("projects.none_found"))
 
 
 def structured_entries(extraction: Extraction, stream: Stream) -> tuple[list[Entry], list[Entry], set[int]]:
@@ -393,5 +395,5 @@ def structured_entries(extraction: Extraction, stream: Stream) -> tuple[list[Ent
     performance = _screen_units(sorted(blocks + wide, key=lambda e: e.first_line), extraction)
     for entry in performance:
         if entry.amount is None:
-            entry.notes.append("No amount printed in the block.")
+            entry.notes.append(note("projects.no_amount"))
     return budget_lines, performance, used

@@ -26,6 +26,7 @@ from kb.core.errors import EncryptedPdf, UnreadableDocument
 from kb.core.messages import os_error_reason
 from kb.core.normalize import normalize_lines
 from loaders.limits import active_limits, check_file, limited_rows
+from loaders.notes import note
 from loaders.rows import detect_layout
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -106,7 +107,7 @@ def read_source(path: str | Path) -> SourceText:
                 raise UnreadableDocument(path, reason)
         text, encoding = decode_text(data, path)
         if "\ufffd" in text:
-            notes.append(f"{text.count(chr(0xFFFD))} damaged byte sequence(s) replaced by U+FFFD while decoding.")
+            notes.append(note("read.damaged_bytes", count=text.count(chr(0xFFFD))))
         raw_lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
         if len(raw_lines) > active_limits().max_table_rows:
             list(limited_rows(raw_lines, path, "文本行"))  # raises TooManyRows

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from kb.core.records import PolicyReference
 from kb.core.doc_no import DocNoMatch, attached_titles, find_doc_nos
+from loaders.notes import note
 
 _TITLE = re.compile(r"《([^《》]{2,120})》")
 _NUMBER_WITHOUT_YEAR = re.compile(r"(?<![\d〕】\]］)）])(\d{1,4})号文(?!件)")
@@ -166,5 +167,5 @@ def block_references(lines: list[str], first_line: int, last_line: int, basis_te
         result.basis_refs = _distinct([match.doc_no for match in line_doc_nos(basis_text)])
     others = non_doc_no_references("\n".join(lines[first - 1:last])) if last >= first else []
     if others:
-        result.notes.append("Non-文号 references (notes only): " + "; ".join(others) + ".")
+        result.notes.append(note("references.title_only", references="；".join(others)))
     return result

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.core.amounts import parse_amount, to_wan_yuan
+from loaders.notes import note
 from loaders.rows import Row
 from loaders.table_titles import classify_title, clean_title
 
@@ -176,7 +177,7 @@ def scale_to_wan_yuan(sections: list[Section]) -> list[str]:
                 if label_seen:
                     cells[index] = f"{to_wan_yuan(value, unit):.6f}".rstrip("0").rstrip(".")
             row.cells = cells
-        notes.append(f"{section.title} (line {section.line}) prints its figures in {unit}; read as 万元.")
+        notes.append(note("read.amount_unit", title=section.title, line=section.line, unit=unit))
     return notes
 
 

@@ -24,6 +24,7 @@ import re
 
 from kb.core.records import EconomicSubjectLine, Extraction, FunctionSubjectLine, Totals
 from loaders.narrative import narrative_figures
+from loaders.notes import SCHEME_LABELS, TOTAL_LABELS, note
 from kb.core.amounts import parse_amount
 from loaders.rows import Row
 from loaders.sections import Section, clean_cell, sections_of
@@ -186,15 +187,17 @@ def summarize(extraction: Extraction, stream: Stream) -> None:
         totals.lines[field] = line
     extraction.totals = totals
     if sources:
-        extraction.notes.append("totals: " + "; ".join(f"{field} from {source}" for field, source in sources.items()))
+        extraction.notes.append(note("totals.sources", sources="；".join(
+            f"{TOTAL_LABELS.get(field, field)}取自{source}" for field, source in sources.items())))
     _function_subjects(expense_tables, general_tables, extraction)
     if summary and extraction.function_subjects:
         _compare_classes(summary[0], extraction.function_subjects, extraction.discrepancies, summary_pairs)
     economic_sections = sections_of(sections, "basic_economic")
     extraction.economic_subjects = _economic_lines(economic_sections)
     if extraction.economic_subjects:
-        extraction.notes.append(f"economic_subjects: {len(extraction.economic_subjects)} coded lines of "
-                                f"{economic_sections[0].title} ({extraction.economic_subjects[0].scheme}).")
+        extraction.notes.append(note("subjects.economic", title=economic_sections[0].title,
+                                     count=len(extraction.economic_subjects),
+                                     scheme=SCHEME_LABELS[extraction.economic_subjects[0].scheme]))
 
 
 def _table_totals(sections: list[Section], summary: list[Section], expense_tables: list, general_tables: list,
@@ -223,7 +226,7 @@ def _table_totals(sections: list[Section], summary: list[Section], expense_table
                     values[field], sources[field] = (value, total.line), section.title
             _expense_checks(table, total, section.title, extraction.discrepancies)
         elif section.kind == "expense":
-            extraction.notes.append(f"basic_expense/project_expense left null: {section.title} has no 合计 row.")
+            extraction.notes.append(note("totals.no_total_row", title=section.title))
     three = sections_of(sections, "three_public")
     if three:
         found = _three_public(three[0], kind)
@@ -237,7 +240,7 @@ def _narrative_totals(rows: list[Row], has_table: dict, values: dict, sources: d
     for field, figure in narrative_figures(rows, year, kind).items():
         table_value = values.get(field, (None, 0))[0]
         if not has_table[field] and table_value is None:
-            values[field], sources[field] = (figure.value, figure.line), "情况说明 (narrative)"
+            values[field], sources[field] = (figure.value, figure.line), "情况说明正文"
         elif _differs(table_value, figure.value):
             discrepancies.append(
                 f"{field}: narrative (line {figure.line}) says '{figure.excerpt}' ({figure.value:,.2f}), "
@@ -254,7 +257,7 @@ def _function_subjects(expense_tables: list, general_tables: list, extraction: E
         return
     best = max(candidates, key=lambda item: (len(item[1]), item[0].kind == "expense"))
     extraction.function_subjects = _function_lines(best[1])
-    extraction.notes.append(f"function_subjects: {len(best[1])} coded lines of {best[0].title} (line {best[0].line}).")
+    extraction.notes.append(note("subjects.functional", title=best[0].title, line=best[0].line, count=len(best[1])))
     _compare_names(best, candidates, extraction.discrepancies)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kb.core.places import PLACE_AT_START
+from kb.core.places import PLACE_AT_START, known_place_at
 
 # Organisation suffixes, longest first (structural vocabulary of Chinese public bodies, not a list of units).
 ORGANISATION_SUFFIXES = ("街道办事处", "人民政府", "办事处", "委员会", "幼儿园", "卫生院", "中学校", "医院", "学校", "中学",
@@ -31,6 +31,18 @@ _LEAD = re.compile(r"^(?:年度|年|月|日|号|第[一二三四五六七八九�
 _MAX_LENGTH = 24
 # A place name has no conjunctions: 民政和社区事务办公室 is an office, not a place 民政和社区.
 _NOT_A_PLACE = re.compile(r"[和与及或]")
+
+
+def _place_at(run: str, start: int) -> re.Match | None:
+    """The place a name starts with at ``run[start:]``; when that place is no administrative division but one
+    begins inside it ("度评分银川市", OCR debris before 银川市; "金拨付表宁波市"), the name starts there instead."""
+    place = PLACE_AT_START.match(run, start)
+    if place is None or known_place_at(run, start) > start:
+        return place
+    if run.startswith("中共", start) and known_place_at(run, start + 2) > start + 2:  # 中共宣城市宣州区直属机关工作委员会
+        return place
+    inner = next((offset for offset in range(start + 1, place.end() - 1) if known_place_at(run, offset) > offset), None)
+    return PLACE_AT_START.match(run, inner) if inner is not None else place
 
 
 def mentions(texts: list[str]) -> Counter:
@@ -49,7 +61,7 @@ def mentions(texts: list[str]) -> Counter:
             stop = _STOP.search(run, 2)
             run = run[: stop.start()] if stop else run
             start = 0
-            while place := PLACE_AT_START.match(run, start):
+            while place := _place_at(run, start):
                 if _NOT_A_PLACE.search(place.group()):
                     break
                 start = len(run)
@@ -82,21 +94,28 @@ def most_mentioned(texts: list[str], minimum: int = 2) -> tuple[str, int] | None
     return (name, count) if count >= minimum or len(counts) == 1 else None
 
 
-_SIGNED = re.compile(r"(?P<names>[\u4e00-\u9fff]{4,80})\s*20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_SIGNED = re.compile(r"(?P<names>[\u4e00-\u9fff][\u4e00-\u9fff、 ]{3,80})\s*20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 
 def signed_name(texts: list[str]) -> str | None:
     """The (lead) signer: the first name of the last run of names printed right before a date.
 
-    A notice ends "…温州市财政局温州市农业农村局2023年4月14日": the names glued to the date sign it, the
-    first is the lead issuer. Returns None when no place-prefixed name stands right before a date.
+    A notice ends "…温州市财政局温州市农业农村局2023年4月14日" or "…资金拨付表宁波市鄞州区农业农村局宁波市鄞州区财政局
+    2024年11月21日" or "福建省财政厅、福建省住建厅2020年4月7日": the names glued to the date (the longest tail of the
+    run that is names only, apart or glued) sign it, the first is the lead issuer. Returns None when no
+    place-prefixed name stands right before a date.
     """
     signer = None
     for text in texts:
         for match in _SIGNED.finditer(_QUOTED.sub(" ", text)):
-            names = mentions([match.group("names")])
-            run = _LEAD.sub("", match.group("names"))
-            first = next((name for name in names if run.startswith(name)), None)
-            if first and sum(len(name) for name in names) == len(run):  # the run is names only
-                signer = first
+            run = re.sub(r"[、 ]", "", _LEAD.sub("", match.group("names")))
+            for start in range(len(run) - 3):
+                if start and not _place_at(run, start):
+                    continue
+                tail = run[start:]
+                names = mentions([tail])
+                first = next((name for name in names if tail.startswith(name)), None)
+                if first and sum(len(name) * count for name, count in names.items()) == len(tail):  # names only
+                    signer = first
+                    break
     return signer

@@ -192,8 +192,8 @@ def test_reencoded_text_parses_identically(tmp_path, stem, encoding):
     source = read_source(copy)
     assert source.lines == read_source(original).lines
     a, b = parse_file(original).schema_dict(), parse_file(copy).schema_dict()
-    assert any(note.startswith("text decoded as ") for note in b["notes"])  # the encoding is recorded
-    b["notes"] = [note for note in b["notes"] if not note.startswith("text decoded as ")]
+    assert any(note.startswith("[read.encoding] 文本按") for note in b["notes"])  # the encoding is recorded
+    b["notes"] = [note for note in b["notes"] if not note.startswith("[read.encoding]")]
     for key in ("doc_id", "path"):
         a.pop(key), b.pop(key)
     assert a == b

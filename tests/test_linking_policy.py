@@ -14,6 +14,7 @@ from kb.core.records import Extraction, stable_id
 from linking import link
 from linking.policy import title_key, title_only_references
 from linking.vocabulary import issuer_registry
+from loaders.notes import note
 from kb.core.doc_no import find_doc_nos, split_doc_no
 from kb.core.normalize import normalize_text
 from corpus_units import QIJIANG, RONGCHANG
@@ -107,7 +108,7 @@ def test_title_cited_alone_joins_the_numbered_document_with_that_title(parsed):
     extraction = parsed[1].model_copy(deep=True)
     project = next(project for project in extraction.projects if project.name == "代发广播员养老和医疗补助资金")
     title = "关于印发解决原乡镇（公社）广播员养老和医疗补助实施方案的通知"
-    project.notes = [*project.notes, f"Non-文号 references (notes only): 《{title}》."]
+    project.notes = [*project.notes, note("references.title_only", references=f"《{title}》")]
     linked = link([parsed[0], extraction])
     joined = [citation for citation in linked.citations if citation.project_id in extraction.project_ids()]
     assert [citation.doc_no for citation in joined] == ["綦文委发〔2018〕70号"]
@@ -119,8 +120,11 @@ def test_title_key_drops_issuing_bodies_but_keeps_forwarding_notices():
         title_key("关于完善机关事业单位工作人员遗属生活困难补助政策的通知")
     forwarding = "重庆市綦江区人力资源和社会保障局重庆市綦江区财政局转发〈关于完善机关事业单位工作人员遗属生活困难补助政策的通知〉及其条文解读的通知"
     assert title_key(forwarding).startswith("重庆市綦江区")
-    assert title_only_references(["Non-文号 references (notes only): 《社会保险业务档案管理规范》; 17号文."]) == \
+    assert title_only_references([note("references.title_only", references="《社会保险业务档案管理规范》；17号文")]) == \
         ["社会保险业务档案管理规范"]
+    # matched by the note's code, not by its wording: another note citing a 《title》 gives none
+    assert title_only_references([note("projects.category_from_title", title="《社会保险业务档案管理规范》"),
+                                  "非文号引用（仅记入备注）：《社会保险业务档案管理规范》。"]) == []
 
 
 def test_link_ids_and_nodes_do_not_depend_on_input_order(gold_and_parsed, result):
@@ -154,7 +158,7 @@ def test_title_cited_alone_inside_a_numbered_title_is_a_possible_link(parsed):
     """《X》 cited alone while 渝委办发〔2019〕66号 is printed as 关于印发〈X〉的通知: reviewable, not merged."""
     extraction = parsed[1].model_copy(deep=True)
     project = extraction.projects[-1]
-    project.notes = [*project.notes, "Non-文号 references (notes only): 《重庆市国有企业退休人员社会化管理实施方案》."]
+    project.notes = [*project.notes, note("references.title_only", references="《重庆市国有企业退休人员社会化管理实施方案》")]
     linked = link([parsed[0], extraction])
     [inside] = [item for item in linked.policy_links if item.method == "title_inside_title"]
     assert {inside.a, inside.b} == {"《重庆市国有企业退休人员社会化管理实施方案》", "渝委办发〔2019〕66号"}

@@ -101,7 +101,7 @@ def test_000_self_contradictions_are_recorded(parsed):
 def test_001_function_subjects_come_from_the_general_budget_table(parsed):
     extraction = parsed["001_f91b7b473888f42b"]
     assert len(extraction.function_subjects) == 20  # the 支出总表 carries only the 208 line
-    assert any("no 合计 row" in note for note in extraction.notes)
+    assert any(note.startswith("[totals.no_total_row]") and "没有合计行" in note for note in extraction.notes)
     blank = next(s for s in extraction.economic_subjects if s.code == "30107")
     assert blank.name == "绩效工资" and blank.total is None  # a blank cell is None, never 0
 
@@ -172,7 +172,7 @@ def test_narrative_only_disclosure_gives_totals_from_sentences(parsed, tmp_path,
         full.unit.name, full.unit.year, full.unit.region)
     expected = {field: getattr(full.totals, field) for field in TOTAL_FIELDS}
     assert {field: getattr(extraction.totals, field) for field in TOTAL_FIELDS} == expected
-    assert any("narrative" in note for note in extraction.notes)
+    assert any(note.startswith("[totals.sources]") and "情况说明正文" in note for note in extraction.notes)
     for field in TOTAL_FIELDS:  # each figure traced to the sentence that states it
         value = getattr(extraction.totals, field)
         if value is not None:
@@ -285,7 +285,8 @@ def test_final_account_tables(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["loaders.read", "loaders.rows", "loaders.sections", "loaders.subjects",
-                                    "loaders.unit", "loaders.narrative", "loaders.pdf_fonts", "kb.core.normalize"])
+                                    "loaders.unit", "loaders.notes", "loaders.kind_model", "loaders.narrative",
+                                    "loaders.pdf_fonts", "kb.core.normalize", "kb.core.places"])
 def test_docstring_examples_hold(module):
     import doctest
     import importlib

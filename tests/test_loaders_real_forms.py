@@ -29,7 +29,7 @@ def test_a_three_public_table_in_yuan_flattened_to_space_separated_rows():
     assert extraction.totals.three_public == 25.0  # "一、支出合计   250000" under "单位:元"
     assert extraction.unit.name in ("台创园", "岳阳县台创园") and extraction.unit.year == 2017
     assert extraction.unit.kind == "预算"
-    assert any("元" in note and "万元" in note for note in extraction.notes)
+    assert any(note.startswith("[read.amount_unit]") and "以元列示金额，已折算为万元" in note for note in extraction.notes)
 
 
 def test_a_table_printed_one_cell_per_line_with_pipes():
@@ -97,7 +97,7 @@ def test_a_document_with_only_a_doc_no_is_ingested_with_a_note(tmp_path):
     assert [d.doc_no for d in extraction.policy_docs] == ["涪陵委〔2020〕34号"]
     found = coverage(extraction)
     assert (found["unit"], found["doc_nos"], found["projects"]) == (False, 1, 0)
-    assert any(note.startswith("incomplete disclosure") and "unit" in note for note in extraction.notes)
+    assert any(note.startswith("[document.incomplete]") and "单位" in note for note in extraction.notes)
     assert report_line("paragraph.txt", extraction) == "paragraph.txt：单位 无，年度 无，类型 无，总额 0 项，项目 0 个，文号 1 个"
     incomplete = [f for f in check_extraction(extraction) if f.kind == "incomplete"]
     assert len(incomplete) == 1 and "单位" in incomplete[0].message

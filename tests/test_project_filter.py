@@ -63,8 +63,8 @@ def test_allocation_categories_of_a_notice_are_dropped_and_reported():
     # r184 金寨县: 安排产业发展项目资金14343.83万元 … 安排以工代赈项目资金689万元 are categories, not projects
     extraction = parse_file(DATA / "r184.txt")
     assert extraction.unit.kind == "通知" and extraction.projects == []
-    note = next(note for note in extraction.notes if note.startswith("Project filter"))
-    assert "'产业发展项目' (14343.83 万元" in note and "'以工代赈项目' (689.0 万元" in note
+    note = next(note for note in extraction.notes if note.startswith("[projects.filter_rejected]"))
+    assert "“产业发展项目”（14343.83万元" in note and "“以工代赈项目”（689.0万元" in note
     assert shipped_filter().threshold == 0.4
 
 

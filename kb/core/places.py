@@ -7,7 +7,11 @@ from here; nothing here imports the rest of the project.
 
 from __future__ import annotations
 
+import csv
+import functools
+import importlib.util
 import re
+from pathlib import Path
 
 # Administrative place suffixes, longest first, so 经济技术开发区 wins over 区 and 自治县 over 县.
 PLACE_SUFFIXES: tuple[str, ...] = ("经济技术开发区", "高新技术产业开发区", "经开区", "高新区", "开发区", "自治州",
@@ -164,3 +168,42 @@ def unit_level(name: str | None, region: str | None = None) -> str | None:
     if last.endswith(COUNTY_LEVEL_SUFFIXES):
         return "区县级"
     return "省级" if last.endswith("省") else "市级"
+
+
+@functools.lru_cache(maxsize=1)
+def administrative_places() -> dict[str, tuple[str, ...]]:
+    """China's administrative divisions (provinces, cities, districts and counties: about 3,500 names) by first
+    character, longest first, from the adcodes table the ``cpca`` package ships (``cpca/resources/adcodes.csv``,
+    column ``name``; located, not imported: cpca imports pandas).
+
+    Returns:
+        {first character: (place names, longest first)}; {} when the table cannot be found.
+    """
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    table = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    if not table.exists():
+        return {}
+    by_first: dict[str, set[str]] = {}
+    with table.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            name = row["name"].strip()
+            if len(name) >= 2 and not name.startswith(("市辖", "省直辖")):
+                by_first.setdefault(name[0], set()).add(name)
+    return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in by_first.items()}
+
+
+def known_place_at(text: str, start: int = 0) -> int:
+    """The end of the longest administrative place name (``administrative_places``) printed at ``text[start:]``,
+    or ``start`` when none is.
+
+    Example:
+        >>> text = "度评分银川市第六中学"
+        >>> known_place_at(text, 3), known_place_at(text, 0)
+        (6, 0)
+    """
+    for name in administrative_places().get(text[start:start + 1], ()):
+        if text.startswith(name, start):
+            return start + len(name)
+    return start
