@@ -43,7 +43,7 @@ NOTES: dict[str, str] = {
     "projects.notice_basis": "资金下达文件：其“根据”条款给出的依据为{basis}。",
     "projects.no_amount": "项目块中未印金额。",
     "projects.none_found": "未找到项目块（带金额的项目名称）或项目支出预算表的行。",
-    "projects.filter_rejected": "项目筛选器（学习所得，loaders/data/project_filter.json）未将{count}个候选取为项目：{candidates}。",
+    "projects.filter_rejected": "项目筛选器（学习所得）未将{count}个候选取为项目：{candidates}。",
     "projects.glued_figures": "{label}：连写的数字“{figures}”按{value}读取（分属{columns}个预算栏）。",
     "projects.amount_blank": "{label}印为0或空白：无金额。",
     "projects.amounts_differ": "{label}：年初预算{initial}与调整后（全年）预算{adjusted}不同，金额存疑，暂不取。",

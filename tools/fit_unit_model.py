@@ -1,5 +1,5 @@
 """Fit the models ``loaders.unit`` reads from loaders/data/unit_model.json, from the training documents of
-tests/data/real (splits dev, fresh and unseen3: every document but the holdout group, which is never used).
+tests/data/real (splits dev, fresh and unseen3: never holdout or unseen4, the groups kept to measure it).
 
     python tools/fit_unit_model.py            # fit, print the leave-one-out accuracy, write the model
     python tools/fit_unit_model.py --check    # exit 1 when the stored model differs from a fresh fit
