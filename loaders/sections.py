@@ -94,11 +94,13 @@ def _single_cell(row: Row) -> str | None:
     return cells[0]
 
 
-def find_sections(rows: list[Row]) -> list[Section]:
+def find_sections(rows: list[Row], singles: list[str | None] | None = None) -> list[Section]:
     """Split a document's rows into table sections by their titles.
 
     Args:
         rows: ``loaders.rows.rebuild_rows`` output.
+        singles: for each row, its first cell when that is its only filled cell, else None (``_single_cell``);
+            computed here when not given (``loaders.stream`` passes what its one scan of the rows found).
 
     Returns:
         Sections in document order; a subtitle line "(部门预算支出经济分类科目)"/"(政府预算支出经济分类科目)"
@@ -107,8 +109,9 @@ def find_sections(rows: list[Row]) -> list[Section]:
     sections: list[Section] = []
     current: Section | None = None
     has_table_row = False  # whether ``current`` holds a table row yet (``current.table_rows`` non-empty)
-    for row in rows:
-        text = _single_cell(row)
+    if singles is None:
+        singles = [_single_cell(row) for row in rows]
+    for row, text in zip(rows, singles):
         kind = title_kind(text) if text is not None else None
         if kind is not None:
             current = Section(kind=kind, title=clean_title(text), line=row.line)
