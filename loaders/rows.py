@@ -130,6 +130,13 @@ def detect_layout(lines: list[str]) -> str:
     return "markdown" if markdown >= 2 else "tabs"
 
 
+def _has_markup(lines: list[str]) -> bool:
+    """True when a line may hold what ``clean_markup`` removes besides edge whitespace: an HTML tag (<), markdown
+    emphasis (* or _), a heading mark (#) or a run of spaces (one substring test per mark over the whole text)."""
+    text = "\n".join(lines)
+    return "<" in text or "*" in text or "_" in text or "#" in text or "  " in text
+
+
 def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
     """Rebuild table rows from normalised lines.
 
@@ -144,18 +151,20 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
     layout = layout or detect_layout(lines)
     rows: list[Row] = []
     if layout == "cells":
+        # a document without markup characters or double spaces: ``clean_markup`` of each line is its ``strip``
+        clean = str.strip if not _has_markup(lines) else clean_markup
         pending: list[str] = []
         start = 0
         for number, line in enumerate(lines, start=1):
             if line[:1] == "\t":
                 if not pending:
                     start = number
-                pending.append(clean_markup(line[1:]))
+                pending.append(clean(line[1:]))
                 continue
             if pending:
                 rows.append(Row(pending, start, number - 1, is_table=True))
                 pending = []
-            text = clean_markup(line) if line.strip() else ""
+            text = clean(line)
             if text:
                 rows.append(Row([text], number, number))
         if pending:
