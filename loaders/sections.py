@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from kb.core.amounts import parse_amount, to_wan_yuan
+from kb.core.amounts import has_amount, parse_amount, to_wan_yuan
 from loaders.rows import Row
 from loaders.table_titles import classify_title, clean_title
 
@@ -55,8 +55,7 @@ class Section:
         """True when one of its table rows prints a figure (``parse_amount``); asked once per section."""
         rows = self.table_rows
         if self._table[2] is None:
-            self._table = (self._table[0], rows, any(parse_amount(cell) is not None for row in rows
-                                                     for cell in row.cells))
+            self._table = (self._table[0], rows, any(has_amount(row.cells) for row in rows))
         return self._table[2]
 
 
@@ -143,7 +142,7 @@ def amount_unit(section: Section) -> str:
     Read from the rows before the first row with a figure; 万元 when nothing says otherwise.
     """
     for row in section.rows[:8]:
-        if any(parse_amount(cell) is not None for cell in row.cells) and row.is_table:
+        if row.is_table and has_amount(row.cells):
             break
         for cell in row.cells:
             match = _AMOUNT_UNIT.search(cell.replace(" ", ""))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.core.amounts import parse_amount
+from kb.core.amounts import has_amount
 from loaders.indicators import IndicatorColumns, indicator_columns
 from loaders.project_fields import is_title, label_values, title_text
 from loaders.rows import Row, rebuild_rows
@@ -143,7 +143,7 @@ class Stream:
                 kind = TITLE
             elif not row.is_table and len(cells) == 1:
                 kind = TEXT
-            elif digit(text) and any(parse_amount(cell) is not None for cell in cells):
+            elif digit(text) and has_amount(cells):
                 kind = DATA
             else:
                 kind = HEADER

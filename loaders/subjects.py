@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kb.core.amounts import parse_amount
+from kb.core.amounts import has_amount, parse_amount
 from loaders.sections import Section, clean_cell, is_total_label
 
 _CLASS = re.compile(r"^\d{3}$")
@@ -170,7 +170,7 @@ def _amounts_after(cells: list[str], start: int, name_index: int | None, labels:
 def _is_total_row(cells: list[str]) -> bool:
     """A 合计 row: a total label among the first cells and at least one amount after it."""
     label_at = next((i for i, cell in enumerate(cells[:6]) if is_total_label(cell)), None)
-    return label_at is not None and any(parse_amount(cell) is not None for cell in cells[label_at + 1:])
+    return label_at is not None and has_amount(cells[label_at + 1:])
 
 
 @functools.lru_cache(maxsize=65536)
