@@ -190,7 +190,7 @@ def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | Non
         printed form minus indentation; amounts are 万元 with blank cells None.
     """
     rows = section.table_rows
-    cleaned = [[_clean_coded_cell(cell) for cell in row.cells] for row in rows]
+    cleaned = [list(map(_clean_coded_cell, row.cells)) for row in rows]
     first_data = next((i for i, cells in enumerate(cleaned) if split_code(cells) or _is_total_row(cells)), len(rows))
     name_index, labels = _header_labels(section, first_data)
     lines: list[CodedLine] = []
