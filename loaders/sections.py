@@ -67,7 +67,10 @@ def clean_cell(text: str) -> str:
         >>> clean_cell("<b>收 入 总 计</b>")
         '收入总计'
     """
-    text = _TITLE_NOISE.sub("", text).strip()
+    if "#" in text or "*" in text or "<" in text:
+        text = _TITLE_NOISE.sub("", text).strip()
+    else:  # nothing but whitespace at either edge for ``_TITLE_NOISE`` to remove (\s and str.strip agree)
+        text = text.strip()
     if " " not in text and text.isprintable():  # no whitespace (every whitespace but the space is unprintable)
         return text
     return _SPACE_IN_LABEL.sub("", text)
