@@ -157,14 +157,21 @@ def _amounts_after(cells: list[str], start: int, name_index: int | None, labels:
     if name_index is not None and name_index > start and all(not c for c in cells[start + 1:name_index + 1]):
         start = name_index
     base = name_index if name_index is not None else start
-    amounts: dict[str, float | None] = {}
-    for offset, cell in enumerate(cells[start + 1:]):
-        column = base + 1 + offset
+    figures = cells[start + 1:]
+    return dict(zip(_amount_keys(base, len(figures), tuple(labels)), map(parse_amount, figures)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _amount_keys(base: int, count: int, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of ``_amounts_after``: the label of each of ``count`` columns after ``base`` ("column N" for one
+    without a label; a repeated label gets a ' per repeat); the same for every line of a table, so computed once."""
+    keys: list[str] = []
+    for column in range(base + 1, base + 1 + count):
         label = labels[column] if column < len(labels) and labels[column] else f"column {column}"
-        while label in amounts:
+        while label in keys:
             label += "'"
-        amounts[label] = parse_amount(cell)
-    return amounts
+        keys.append(label)
+    return tuple(keys)
 
 
 def _is_total_row(cells: list[str]) -> bool:
