@@ -20,6 +20,7 @@ The size, zip-expansion and row limits are checked inside the worker by ``loader
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -116,6 +117,9 @@ def _worker(connection: Connection, limits: Limits) -> None:
     from kb.core.normalize import normalize_text
 
     normalize_text("預算")  # builds the OpenCC table (0.4 s) once per worker, before any file's clock starts
+    # what the imports built lives as long as the worker: out of the collector's full passes (measured on 1,000
+    # synthetic documents in one process: the full collections' CPU 0.55 s -> 0.06 s, 4 % of the parse)
+    gc.freeze()
     try:
         connection.send(READY)
     except OSError:  # the parent is gone

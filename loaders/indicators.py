@@ -108,7 +108,9 @@ def _header_positions(cells: tuple[str, ...]) -> tuple[tuple[str, int], ...] | N
     return tuple(positions.items())
 
 
+@functools.lru_cache(maxsize=16384)
 def _is_operator(cell: str) -> bool:
+    """True for a 指标性质 sign (spaces ignored); once per distinct cell (signs and values repeat across rows)."""
     return "".join(cell.split()) in OPERATORS
 
 
@@ -126,7 +128,7 @@ def alignment_shift(cells: list[str], columns: IndicatorColumns) -> int:
     op_column = columns.get("op")
     if op_column is None:
         return 0
-    candidates = [index for index, cell in enumerate(cells) if _is_operator(cell)]
+    candidates = [index for index, sign in enumerate(map(_is_operator, cells)) if sign]
     if not candidates:
         return 0
     nearest = min(candidates, key=lambda index: (abs(index - op_column), index))

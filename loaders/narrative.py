@@ -87,9 +87,14 @@ def _stream(rows: list[Row]) -> tuple[str, list[int], list[int]]:
     length = 0
     previous = ""
     for row in rows:
-        if row.is_table and len([c for c in row.cells if c.strip()]) > 1:
-            continue
-        text = " ".join(cell for cell in row.cells if cell.strip())
+        cells = row.cells
+        if len(cells) == 1:  # a line of text (most rows read here): its one cell
+            text = cells[0] if cells[0].strip() else ""
+        else:
+            filled = [cell for cell in cells if cell.strip()]
+            if row.is_table and len(filled) > 1:
+                continue
+            text = " ".join(filled)
         if " " in text or not text.isprintable():  # (every whitespace but the space is unprintable)
             text = _CJK_SPACE.sub("", text)
         if not text:

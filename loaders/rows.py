@@ -107,27 +107,42 @@ class Row:
         return "\t".join(self.cells)
 
 
+_TAB_LINE = re.compile(r"^[^\t\n]*\t", re.MULTILINE)  # a line holding a tab
+_ONE_LEADING_TAB = re.compile(r"^\t[^\t\n]*$", re.MULTILINE)  # a line whose only tab leads it
+_RULE_LINE = re.compile(r"^(?=[^\n]*-)(?:[^\S\n]|[|:\-–—])+$", re.MULTILINE)  # ``_RULE_ROW`` holding a dash, per line
+_HEADING_LINE = re.compile(r"^#", re.MULTILINE)
+
+
 def detect_layout(lines: list[str]) -> str:
     """Guess the layout of a document: "cells", "markdown" or "tabs".
 
     A document where most tab-holding lines hold exactly one leading tab and nothing else tab-separated
     is "cells"; one with markdown rule rows or headings is "markdown"; otherwise "tabs".
     """
-    tab_lines = 0
-    single_leading = 0
-    for line in lines:
-        if "\t" in line:
-            tab_lines += 1
-            if line[0] == "\t" and line.count("\t") == 1:
-                single_leading += 1
+    text = "\n".join(lines)
+    whole = text.count("\n") == max(len(lines) - 1, 0)  # no line holds a break: lines are counted over the text, in C
+    if whole:
+        tab_lines, single_leading = len(_TAB_LINE.findall(text)), len(_ONE_LEADING_TAB.findall(text))
+    else:
+        tab_lines = sum(1 for line in lines if "\t" in line)
+        single_leading = sum(1 for line in lines if line[:1] == "\t" and line.count("\t") == 1)
     if not tab_lines:
         return "tabs"
     if single_leading > 0.6 * tab_lines:
         return "cells"
-    # a rule row holds a dash (tested first: the pattern is slower than the test)
-    markdown = sum(1 for line in lines if "-" in line and _RULE_ROW.match(line)) + sum(
-        1 for line in lines if line.startswith("#"))
+    if whole:
+        markdown = len(_RULE_LINE.findall(text)) + len(_HEADING_LINE.findall(text))
+    else:  # a rule row holds a dash (tested first: the pattern is slower than the test)
+        markdown = sum(1 for line in lines if "-" in line and _RULE_ROW.match(line)) + sum(
+            1 for line in lines if line.startswith("#"))
     return "markdown" if markdown >= 2 else "tabs"
+
+
+def _has_markup(lines: list[str]) -> bool:
+    """True when a line may hold what ``clean_markup`` removes besides edge whitespace: an HTML tag (<), markdown
+    emphasis (* or _), a heading mark (#) or a run of spaces (one substring test per mark over the whole text)."""
+    text = "\n".join(lines)
+    return "<" in text or "*" in text or "_" in text or "#" in text or "  " in text
 
 
 def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
@@ -144,18 +159,20 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
     layout = layout or detect_layout(lines)
     rows: list[Row] = []
     if layout == "cells":
+        # a document without markup characters or double spaces: ``clean_markup`` of each line is its ``strip``
+        clean = str.strip if not _has_markup(lines) else clean_markup
         pending: list[str] = []
         start = 0
         for number, line in enumerate(lines, start=1):
             if line[:1] == "\t":
                 if not pending:
                     start = number
-                pending.append(clean_markup(line[1:]))
+                pending.append(clean(line[1:]))
                 continue
             if pending:
                 rows.append(Row(pending, start, number - 1, is_table=True))
                 pending = []
-            text = clean_markup(line) if line.strip() else ""
+            text = clean(line)
             if text:
                 rows.append(Row([text], number, number))
         if pending:

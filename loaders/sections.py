@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from kb.core.amounts import parse_amount, to_wan_yuan
+from kb.core.amounts import has_amount, parse_amount, to_wan_yuan
 from loaders.notes import note
 from loaders.rows import Row
 from loaders.table_titles import classify_title, clean_title
@@ -56,8 +56,7 @@ class Section:
         """True when one of its table rows prints a figure (``parse_amount``); asked once per section."""
         rows = self.table_rows
         if self._table[2] is None:
-            self._table = (self._table[0], rows, any(parse_amount(cell) is not None for row in rows
-                                                     for cell in row.cells))
+            self._table = (self._table[0], rows, any(has_amount(row.cells) for row in rows))
         return self._table[2]
 
 
@@ -69,7 +68,10 @@ def clean_cell(text: str) -> str:
         >>> clean_cell("<b>收 入 总 计</b>")
         '收入总计'
     """
-    text = _TITLE_NOISE.sub("", text).strip()
+    if "#" in text or "*" in text or "<" in text:
+        text = _TITLE_NOISE.sub("", text).strip()
+    else:  # nothing but whitespace at either edge for ``_TITLE_NOISE`` to remove (\s and str.strip agree)
+        text = text.strip()
     if " " not in text and text.isprintable():  # no whitespace (every whitespace but the space is unprintable)
         return text
     return _SPACE_IN_LABEL.sub("", text)
@@ -95,11 +97,13 @@ def _single_cell(row: Row) -> str | None:
     return cells[0]
 
 
-def find_sections(rows: list[Row]) -> list[Section]:
+def find_sections(rows: list[Row], singles: list[str | None] | None = None) -> list[Section]:
     """Split a document's rows into table sections by their titles.
 
     Args:
         rows: ``loaders.rows.rebuild_rows`` output.
+        singles: for each row, its first cell when that is its only filled cell, else None (``_single_cell``);
+            computed here when not given (``loaders.stream`` passes what its one scan of the rows found).
 
     Returns:
         Sections in document order; a subtitle line "(部门预算支出经济分类科目)"/"(政府预算支出经济分类科目)"
@@ -108,8 +112,9 @@ def find_sections(rows: list[Row]) -> list[Section]:
     sections: list[Section] = []
     current: Section | None = None
     has_table_row = False  # whether ``current`` holds a table row yet (``current.table_rows`` non-empty)
-    for row in rows:
-        text = _single_cell(row)
+    if singles is None:
+        singles = [_single_cell(row) for row in rows]
+    for row, text in zip(rows, singles):
         kind = title_kind(text) if text is not None else None
         if kind is not None:
             current = Section(kind=kind, title=clean_title(text), line=row.line)
@@ -141,7 +146,7 @@ def amount_unit(section: Section) -> str:
     Read from the rows before the first row with a figure; 万元 when nothing says otherwise.
     """
     for row in section.rows[:8]:
-        if any(parse_amount(cell) is not None for cell in row.cells) and row.is_table:
+        if row.is_table and has_amount(row.cells):
             break
         for cell in row.cells:
             match = _AMOUNT_UNIT.search(cell.replace(" ", ""))

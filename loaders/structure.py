@@ -85,6 +85,10 @@ def _label_lines(rows: list[Row]) -> list[Row]:
     index = 0
     while index < len(rows):
         row = rows[index]
+        if row.is_table:  # (``_single`` of a table row is None: nothing below applies to it)
+            result.append(row)
+            index += 1
+            continue
         text = _single(row)
         if text is not None and is_label(text) and index + 1 < len(rows):
             value = _single(rows[index + 1])

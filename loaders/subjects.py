@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kb.core.amounts import parse_amount
+from kb.core.amounts import has_amount, parse_amount
 from loaders.sections import Section, clean_cell, is_total_label
 
 _CLASS = re.compile(r"^\d{3}$")
@@ -157,20 +157,27 @@ def _amounts_after(cells: list[str], start: int, name_index: int | None, labels:
     if name_index is not None and name_index > start and all(not c for c in cells[start + 1:name_index + 1]):
         start = name_index
     base = name_index if name_index is not None else start
-    amounts: dict[str, float | None] = {}
-    for offset, cell in enumerate(cells[start + 1:]):
-        column = base + 1 + offset
+    figures = cells[start + 1:]
+    return dict(zip(_amount_keys(base, len(figures), tuple(labels)), map(parse_amount, figures)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _amount_keys(base: int, count: int, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of ``_amounts_after``: the label of each of ``count`` columns after ``base`` ("column N" for one
+    without a label; a repeated label gets a ' per repeat); the same for every line of a table, so computed once."""
+    keys: list[str] = []
+    for column in range(base + 1, base + 1 + count):
         label = labels[column] if column < len(labels) and labels[column] else f"column {column}"
-        while label in amounts:
+        while label in keys:
             label += "'"
-        amounts[label] = parse_amount(cell)
-    return amounts
+        keys.append(label)
+    return tuple(keys)
 
 
 def _is_total_row(cells: list[str]) -> bool:
     """A 合计 row: a total label among the first cells and at least one amount after it."""
     label_at = next((i for i, cell in enumerate(cells[:6]) if is_total_label(cell)), None)
-    return label_at is not None and any(parse_amount(cell) is not None for cell in cells[label_at + 1:])
+    return label_at is not None and has_amount(cells[label_at + 1:])
 
 
 @functools.lru_cache(maxsize=65536)
@@ -190,7 +197,7 @@ def read_coded_table(section: Section) -> tuple[list[CodedLine], CodedLine | Non
         printed form minus indentation; amounts are 万元 with blank cells None.
     """
     rows = section.table_rows
-    cleaned = [[_clean_coded_cell(cell) for cell in row.cells] for row in rows]
+    cleaned = [list(map(_clean_coded_cell, row.cells)) for row in rows]
     first_data = next((i for i, cells in enumerate(cleaned) if split_code(cells) or _is_total_row(cells)), len(rows))
     name_index, labels = _header_labels(section, first_data)
     lines: list[CodedLine] = []

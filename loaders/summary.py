@@ -52,7 +52,7 @@ def _pairs(section: Section) -> list[tuple[str, float | None, int, int]]:
     line_number_columns: set[int] = set()  # 决算 tables print a 行次 column between label and amount
     for row in section.table_rows:
         cells = row.cells
-        labels = [_label(cell) for cell in cells]
+        labels = list(map(_label, cells))
         if "行次" in labels:
             line_number_columns = {i for i, label in enumerate(labels) if label == "行次"}
             continue
@@ -103,14 +103,14 @@ def _three_public(section: Section, kind: str | None = None) -> tuple[float | No
     group_start = 0
     total_column = None
     for row in rows:
-        labels = [_label(cell) for cell in row.cells]
+        labels = list(map(_label, row.cells))
         if kind == "决算" and total_column is None:
             group_start = next((i for i, label in enumerate(labels) if label.startswith("决算")), group_start)
         if total_column is None and "合计" in labels:
             total_column = next((i for i, label in enumerate(labels) if label == "合计" and i >= group_start),
                                 labels.index("合计"))
             continue
-        values = [parse_amount(cell) for cell in row.cells]
+        values = list(map(parse_amount, row.cells))
         if total_column is not None and any(v is not None for v in values):
             if all(v is not None or not c.strip() for v, c in zip(values, row.cells)):
                 return (values[total_column] if total_column < len(values) else None), row.line

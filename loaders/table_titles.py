@@ -80,8 +80,11 @@ def clean_title(text: str) -> str:
         >>> clean_title("## 表一：部门 收支 总表")
         '部门收支总表'
     """
-    text = _CJK_SPACE.sub("", _MARKUP.sub("", text).strip())
-    return _NUMBER_PREFIX.sub("", text) or text
+    # each pass only where it can change something: markup (# * <), whitespace, a numbering word first
+    text = _MARKUP.sub("", text).strip() if ("#" in text or "*" in text or "<" in text) else text.strip()
+    if " " in text or not text.isprintable():  # (every whitespace but the space is unprintable)
+        text = _CJK_SPACE.sub("", text)
+    return (_NUMBER_PREFIX.sub("", text) or text) if text[:1] in ("附", "公", "表") else text
 
 
 @functools.lru_cache(maxsize=65536)

@@ -7,6 +7,7 @@ its unit line, with :func:`to_wan_yuan`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 import re
 
 _AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -32,6 +33,22 @@ def parse_amount(cell: str | None) -> float | None:
     if not text or not _AMOUNT.match(text):
         return None
     return float(text.replace(",", ""))
+
+
+_NO_AMOUNT = frozenset({None})
+
+
+def has_amount(cells: Iterable[str]) -> bool:
+    """True when at least one of ``cells`` is an amount (``parse_amount`` is not None).
+
+    The same as ``any(parse_amount(cell) is not None for cell in cells)``, run in C (``map`` over the cached
+    parser; ``frozenset.issuperset`` stops at the first amount): every row of a parse is asked this.
+
+    Example:
+        >>> has_amount(["合计", "", "1,345.51"]), has_amount(["项目", "预算数"])
+        (True, False)
+    """
+    return not _NO_AMOUNT.issuperset(map(parse_amount, cells))
 
 
 _UNIT_FACTORS = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0}
