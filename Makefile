@@ -85,10 +85,11 @@ PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 NEO4J_TEST_WAIT ?= 600
 NEO4J_TEST_HEAP ?= 768m
-# The test servers' JVMs (and the one tests/test_store_neo4j.py starts, and neo4j-admin): the client compiler
-# only and the serial collector. Measured on this corpus: a server's start costs 16 s of CPU instead of 29 s,
-# and the Neo4j tests cost the server less CPU too (the C2 compiler's and G1's threads cost more than they
-# save in a few minutes of small queries); tools/neo4j/local_neo4j.py reads KB_NEO4J_JVM_OPTIONS.
+# The test servers' JVMs (and the one tests/test_store_neo4j_csv.py starts, and neo4j-admin): the client
+# compiler only and the serial collector; tools/neo4j/local_neo4j.py reads KB_NEO4J_JVM_OPTIONS. Measured (JVM
+# CPU from /proc, same loaded machine, G1+C2 -> serial+C1): a server's start 31.5 -> 18.9 s, and serving
+# tests/test_store_neo4j.py + tests/test_parity.py 152.8 -> 73.7 s (C2's and G1's threads cost more than
+# they save in a few minutes of small queries).
 NEO4J_TEST_JVM ?= -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 test: export KB_NEO4J_JVM_OPTIONS := $(NEO4J_TEST_JVM)
 test: env system-deps node-deps $(NEO4J_LIB)

@@ -21,9 +21,9 @@ it and waits for the process to end; it is a no-op when nothing runs.
 
 ``KB_NEO4J_JVM_OPTIONS`` (space-separated) adds options to every JVM this script starts (server and
 neo4j-admin); a garbage collector named there (``-XX:+Use…GC``) replaces the server's default G1. ``make test``
-sets it to a client compiler only and the serial collector (``NEO4J_TEST_JVM``): the test servers answer small
-queries for a few minutes, so the C2 compiler's and G1's threads cost more CPU than they save (measured in
-the Makefile's comment).
+sets it to the client compiler only and the serial collector (``NEO4J_TEST_JVM``): the test servers answer small
+queries for a few minutes, so the C2 compiler's and G1's threads cost more CPU than they save (about half the
+server's CPU; measured in the Makefile's comment).
 """
 
 from __future__ import annotations
