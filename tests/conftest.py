@@ -5,8 +5,11 @@ test opens; a test that needs a store of its own (to write to it, or to open it 
 gets a copy of that folder (``make_corpus_folder``, ``shutil.copytree``: 7 MB, a few milliseconds) instead
 of ingesting the corpus again.
 
-Under pytest-xdist (``make test`` runs ``-n 2 --dist loadfile``) every test of a module runs on one worker,
-so a module's expensive fixtures are built once. Neo4j Community Edition has one database, which each Neo4j
+Under pytest-xdist (``make test`` runs ``-n 2 --dist loadfile --no-loadscope-reorder``) every test of a module
+runs on one worker, so a module's expensive fixtures are built once. A worker takes the next module when it has
+fewer than two in hand, in collection order; the modules are collected longest first (the seconds each took,
+tests/data/module_seconds.json), so the short ones fill in at the end instead of a long one starting last and
+the other worker idling meanwhile (xdist's own reordering, by number of tests, is turned off for this). Neo4j Community Edition has one database, which each Neo4j
 test empties, so each worker talks to a server of its own: ``make test`` starts one per worker and names it
 in ``NEO4J_URI_GW<n>``, which becomes that worker's ``NEO4J_URI`` here, before any test module reads it (and
 before any ``kb`` child process inherits it). (``--dist loadgroup`` cannot keep the Neo4j tests of several
@@ -18,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,8 +33,10 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, … under pytes
 if os.environ.get(f"NEO4J_URI_{_WORKER.upper()}"):
     os.environ["NEO4J_URI"] = os.environ[f"NEO4J_URI_{_WORKER.upper()}"]
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+SMALL = CORPUS / "004_db523993c574d7b7.txt"  # 广元市社会保险事务中心, 7 projects
 
 
 @pytest.fixture
@@ -84,6 +91,16 @@ def store(tmp_path):
         yield opened
 
 
+@pytest.fixture
+def neo4j_store(tmp_path):
+    """The Neo4j store of the server NEO4J_URI names (tests/neo4j_support.py), emptied, with its local folder in
+    tmp_path/kb-data. Only tests marked with ``neo4j_support.MARKS`` may ask for it."""
+    from neo4j_support import open_empty_neo4j_store
+
+    with open_empty_neo4j_store(tmp_path / "kb-data") as opened:
+        yield opened
+
+
 @pytest.fixture(scope="session")
 def corpus_template(tmp_path_factory) -> Path:
     """The five corpus documents ingested once (``kb.ingest.ingest_paths``) into an embedded database folder,
@@ -124,3 +141,45 @@ def vocab(corpus_store):
     from kb.query.vocabulary import vocabulary
 
     return vocabulary(corpus_store)
+
+
+@pytest.fixture(scope="session")
+def small_template(tmp_path_factory) -> Path:
+    """One real disclosure (004) ingested by ``kb ingest`` in a child process (no model: lexical linking) into
+    an embedded database folder, once per session; tests never open it: they take copies (``make_small_folder``)."""
+    folder = tmp_path_factory.mktemp("small-template") / "kb-data"
+    run = subprocess.run([sys.executable, "-m", "kb.cli", "ingest", str(SMALL), "--db", str(folder)],
+                         capture_output=True, text=True, timeout=300, cwd=REPO,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1", "KB_EMBEDDING_MODEL": "lexical"})
+    assert run.returncode == 0 and "导入 1 个文件，跳过 0 个" in run.stdout, run.stdout + run.stderr
+    return folder
+
+
+@pytest.fixture(scope="session")
+def make_small_folder(tmp_path_factory, small_template):
+    """A factory: ``make_small_folder(name)`` returns a new database folder ``<tmp>/<name>/kb-data`` holding 004
+    as ``kb ingest`` stored it, closed: a copy of ``small_template``."""
+
+    def make(name: str) -> Path:
+        folder = tmp_path_factory.mktemp(name) / "kb-data"
+        shutil.copytree(small_template, folder)
+        return folder
+
+    return make
+
+
+MODULE_SECONDS = json.loads((Path(__file__).parent / "data" / "module_seconds.json").read_text(encoding="utf-8"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, order the modules longest first by ``MODULE_SECONDS`` (tests/data/module_seconds.json:
+    the wall seconds of each module in one measured ``make test``, ``PYTEST_ARGS=--durations=0``; a module
+    missing there counts as 0 s); the tests of a module keep their order. The order is the same on every worker,
+    as xdist requires."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    order = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        order.setdefault(module, (-MODULE_SECONDS.get(Path(module).name, 0), len(order)))
+    items.sort(key=lambda item: order[item.nodeid.split("::", 1)[0]])

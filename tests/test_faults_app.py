@@ -26,11 +26,10 @@ def _kb(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def app_store(tmp_path, monkeypatch):
-    """A database folder holding 004 (by ``kb ingest``), served to the app through KB_DB."""
-    db = tmp_path / "kb-data"
-    run = _kb("ingest", str(hostile.SMALL), "--db", str(db))
-    assert run.returncode == 0, run.stdout + run.stderr
+def app_store(make_small_folder, monkeypatch):
+    """A database folder of its own holding 004 (by ``kb ingest``: a copy of the session's), served to the app
+    through KB_DB."""
+    db = make_small_folder("app-store")
     monkeypatch.setenv("KB_DB", str(db))
     monkeypatch.setenv("KB_BACKEND", "embedded")
     monkeypatch.delenv("KB_READ_ONLY", raising=False)

@@ -62,12 +62,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def small_store(tmp_path_factory) -> Path:
-    """A database folder holding one real disclosure (004), ingested by ``kb ingest``."""
-    db = tmp_path_factory.mktemp("faults-store") / "kb-data"
-    run = _kb("ingest", str(hostile.SMALL), "--db", str(db))
-    assert run.returncode == 0 and "导入 1 个文件，跳过 0 个" in run.stdout, run.stdout + run.stderr
-    return db
+def small_store(make_small_folder) -> Path:
+    """A database folder holding one real disclosure (004), ingested by ``kb ingest`` (a copy of the session's)."""
+    return make_small_folder("faults-store")
 
 
 def _one_error_line(run: subprocess.CompletedProcess, code: str) -> str:

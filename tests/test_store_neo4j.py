@@ -1,5 +1,5 @@
 """The store contract on a live Neo4j 5 server, and what only Neo4j does: constraints and the full-text
-index, writes of the difference only, and ``kb export --format csv`` loaded by neo4j-admin.
+index, writes of the difference only (``kb export --format csv`` loaded by neo4j-admin: test_store_neo4j_csv.py).
 
 ``make test`` starts the server (tools/neo4j, on free ports) and sets NEO4J_URI; see tests/neo4j_support.py.
 Every test starts from an empty budget-kb graph in that server's ``neo4j`` database.
@@ -7,31 +7,17 @@ Every test starts from an empty budget-kb graph in that server's ``neo4j`` datab
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
-import pytest
-
 from kb.graph import build_graph
 from kb.ingest import ingest_paths
 from kb.core.schema import NODE_TABLES
 from kb.store.delta import graph_delta, index_graph
 from kb.store.neo4j_store import FULLTEXT_INDEX
-from neo4j_support import MARKS, REPO, open_empty_neo4j_store
-from ports import free_ports
+from neo4j_support import MARKS, open_empty_neo4j_store
 from store_contract import (CORPUS, assert_changed_file_replaces_its_facts, assert_corpus_ingested,
                             assert_graph_round_trip, assert_query_errors_carry_name_and_params,
                             assert_reingest_changes_nothing, corpus_copy, gold_extractions)
 
 pytestmark = MARKS
-SERVER = [sys.executable, str(REPO / "tools" / "neo4j" / "local_neo4j.py")]
-
-
-@pytest.fixture
-def neo4j_store(tmp_path):
-    with open_empty_neo4j_store(tmp_path / "kb-data") as opened:
-        yield opened
 
 
 def test_a_written_graph_reads_back_identical(neo4j_store):
@@ -113,51 +99,6 @@ def test_the_delta_of_an_unchanged_graph_is_empty_and_metadata_is_kept(neo4j_sto
     assert neo4j_store._read_meta() == {"schema_version": "2", "generation": "g-test"}
     counts = neo4j_store.stats()
     assert counts["nodes"]["Document"] == 3 and counts["nodes"]["Unit"] == 3
-
-
-def test_csv_export_loads_with_neo4j_admin_import_and_counts_match(neo4j_store, tmp_path):
-    """`kb export --format csv` from Neo4j, its import.sh run with Neo4j's own neo4j-admin into a new
-    database folder, a second server started on it: every label and type has the count `kb stats` gives."""
-    import neo4j
-
-    ingest_paths([CORPUS], neo4j_store)
-    expected = neo4j_store.stats()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    export = subprocess.run([sys.executable, "-m", "kb.cli", "export", "--format", "csv", "--out",
-                             str(tmp_path / "csv"), "--db", str(neo4j_store.folder), "--backend", "neo4j"],
-                            env=env, capture_output=True, text=True, timeout=300)
-    assert export.returncode == 0, export.stderr
-    home = tmp_path / "imported"
-    shim = tmp_path / "bin" / "neo4j-admin"  # import.sh calls neo4j-admin: Neo4j's admin tool in `home`
-    shim.parent.mkdir()
-    shim.write_text(f'#!/bin/sh\nexec {sys.executable} {REPO}/tools/neo4j/local_neo4j.py admin --home {home} -- "$@"\n')
-    shim.chmod(0o755)
-    imported = subprocess.run(["bash", str(tmp_path / "csv" / "import.sh")], capture_output=True, text=True,
-                              env={**env, "PATH": f"{shim.parent}:{os.environ['PATH']}"}, timeout=600)
-    assert imported.returncode == 0, imported.stdout[-3000:] + imported.stderr[-3000:]
-    assert "IMPORT DONE" in imported.stdout + imported.stderr
-
-    bolt, http = free_ports(2)  # distinct: two probes one after the other could return the same port
-    ports = ["--home", str(home), "--bolt-port", str(bolt), "--http-port", str(http), "--heap", "512m",
-             "--pagecache", "64m"]
-    started = subprocess.run([*SERVER, "start", *ports, "--timeout", "500"],  # 20-70 s here; more on a loaded CI
-                             capture_output=True, text=True, timeout=600)
-    try:
-        assert started.returncode == 0, started.stdout + started.stderr
-        with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{bolt}", auth=("neo4j", "budget-kb-secret")) as driver:
-            def count(cypher: str) -> int:
-                return driver.execute_query(cypher, database_="neo4j").records[0]["n"]
-
-            nodes = {label: count(f"MATCH (n:{label}) RETURN count(n) AS n") for label in expected["nodes"]}
-            relationships = {rel_type: count(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")
-                             for rel_type in expected["relationships"]}
-            rongchang = driver.execute_query("MATCH (u:Unit {name: $name}) RETURN u.aliases AS aliases",
-                                             {"name": "重庆市荣昌区社会保险事务中心"}, database_="neo4j").records
-    finally:
-        subprocess.run([*SERVER, "stop", *ports], capture_output=True, timeout=200)
-    assert nodes == expected["nodes"] and relationships == expected["relationships"]
-    assert expected["nodes"]["Project"] == 52 and expected["nodes"]["Unit"] == 5
-    assert {"荣昌", "荣昌区"} <= set(rongchang[0]["aliases"])  # a string[] column came through as a list
 
 
 def test_adds_writing_whole_relationship_groups_give_the_from_scratch_graph(tmp_path, monkeypatch):

@@ -18,6 +18,12 @@ Commands (run ``mvn -f tools/neo4j/pom.xml package`` first; ``make neo4j`` does 
 in the background (pid in ``<home>/run/neo4j.pid``, output in ``logs/console.log``), and blocks until a Bolt login with the password succeeds
 (exit 1 with the end of ``logs/neo4j.log`` if it does not within ``--timeout`` seconds). ``stop`` stops
 it and waits for the process to end; it is a no-op when nothing runs.
+
+``KB_NEO4J_JVM_OPTIONS`` (space-separated) adds options to every JVM this script starts (server and
+neo4j-admin); a garbage collector named there (``-XX:+Use…GC``) replaces the server's default G1. ``make test``
+sets it to the client compiler only and the serial collector (``NEO4J_TEST_JVM``): the test servers answer small
+queries for a few minutes, so the C2 compiler's and G1's threads cost more CPU than they save (about half the
+server's CPU; measured in the Makefile's comment).
 """
 
 from __future__ import annotations
@@ -77,10 +83,18 @@ def java() -> str:
     return found
 
 
+def jvm_options(default_gc: str | None = None) -> list[str]:
+    """The extra JVM options of ``KB_NEO4J_JVM_OPTIONS`` (split on spaces), preceded by ``default_gc`` unless
+    they name a garbage collector of their own (two collectors make the JVM refuse to start)."""
+    extra = os.environ.get("KB_NEO4J_JVM_OPTIONS", "").split()
+    names_gc = any(option.startswith("-XX:+Use") and option.endswith("GC") for option in extra)
+    return ([default_gc] if default_gc and not names_gc else []) + extra
+
+
 def launcher(home: Path, main_class: str, *args: str, heap: str = "256m",
              check: bool = True) -> subprocess.CompletedProcess:
     """Run ``neo4j-admin`` (``main_class``) in ``home`` with ``args``; output passes through."""
-    command = [java(), "-cp", f"{home / 'lib'}/*", main_class, *args]
+    command = [java(), *jvm_options(), "-cp", f"{home / 'lib'}/*", main_class, *args]
     return subprocess.run(command, env=environment(home, heap), check=check)  # in the caller's folder: relative paths
 
 
@@ -137,7 +151,7 @@ def wait_for_bolt(bolt_port: int, password: str, timeout: float, home: Path) -> 
 def start_server(home: Path, heap: str) -> int:
     """Start the server JVM of ``home`` in its own session; write and return its pid."""
     command = [java(), "-cp", f"{home / 'conf'}/*:{home / 'lib'}/*", "-Dfile.encoding=UTF-8", "-Xms256m",
-               f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", SERVER_MAIN,
+               f"-Xmx{heap}", *jvm_options("-XX:+UseG1GC"), "-XX:+ExitOnOutOfMemoryError", SERVER_MAIN,
                f"--home-dir={home}", f"--config-dir={home / 'conf'}"]
     with (home / "logs" / "console.log").open("ab") as log:
         server = subprocess.Popen(command, cwd=home, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
