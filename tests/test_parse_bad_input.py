@@ -131,3 +131,14 @@ def test_truncated_inside_a_character_keeps_the_whole_characters(tmp_path, encod
     assert extraction.totals.income_total == 1482.34 and extraction.totals.basic_expense == 697.48
     codes = [s.code for s in extraction.economic_subjects]
     assert codes[-1] == "30206" and len(extraction.function_subjects) == 23
+
+
+def test_a_good_file_is_summarised_in_chinese():
+    # 000 is 荣昌区社会保险事务中心's 2026 预算 (gold: 收入总计 2235.58 万元; 荣昌区民师生活医疗补助 170 万元)
+    result = _kb_parse(CORPUS / "000_7c3d463bfeea7d61.txt")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "000_7c3d463bfeea7d61.txt：重庆市荣昌区社会保险事务中心（121003）2026年预算"
+    assert "收入总计 2235.58" in lines[1] and "项目 10 个" in lines[2]
+    assert any(line.strip().startswith("荣昌区民师生活医疗补助  170.0 万元") for line in lines[3:])
+    assert not any(word in result.stdout for word in ("totals", "projects", "discrepancies", "line "))
