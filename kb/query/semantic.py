@@ -30,6 +30,7 @@ import numpy as np
 
 from kb import embeddings
 from kb.query.templates import run_internal
+from kb.query.sparse_rows import WIDTH, SparseRows, gather
 from kb.query.vocabulary import Vocabulary
 from kb.core.normalize import match_key
 
@@ -140,65 +141,19 @@ def _index_path(store: Any) -> Path | None:
     return Path(folder) / INDEX_FILE if folder else None
 
 
-def _sparse(matrix: "_Rows", prefix: str) -> dict[str, np.ndarray]:
+def _sparse(matrix: "SparseRows", prefix: str) -> dict[str, np.ndarray]:
     """A mostly-zero (n, 2048) matrix (the lexical vectors hold ~150 non-zeros of 2,048) as the coordinate
     arrays kept in the file: row, column and value of each non-zero, row by row, and the shape."""
     lengths = np.diff(matrix.pointer)
     return {f"{prefix}_rows": np.repeat(np.arange(len(lengths), dtype=np.int32), lengths),
             f"{prefix}_columns": matrix.columns, f"{prefix}_values": matrix.values,
-            f"{prefix}_shape": np.array((len(lengths), _WIDTH), dtype=np.int64)}
+            f"{prefix}_shape": np.array((len(lengths), WIDTH), dtype=np.int64)}
 
 
 def _dense(arrays: Any, prefix: str) -> np.ndarray:
     matrix = np.zeros(tuple(arrays[f"{prefix}_shape"]), dtype=np.float32)
     matrix[arrays[f"{prefix}_rows"], arrays[f"{prefix}_columns"].astype(np.int64)] = arrays[f"{prefix}_values"]
     return matrix
-
-
-_WIDTH = 2048  # columns of the lexical vectors (``kb.embeddings.lexical_embed``)
-
-
-@dataclass
-class _Rows:
-    """Rows of a sparse float32 matrix of ``_WIDTH`` columns: row i's non-zeros are
-    ``columns[pointer[i]:pointer[i + 1]]`` (int16) with ``values[…]`` (float32), columns ascending."""
-
-    pointer: np.ndarray
-    columns: np.ndarray
-    values: np.ndarray
-
-    @classmethod
-    def of(cls, matrix: np.ndarray) -> "_Rows":
-        """The rows of a dense (n, ``_WIDTH``) matrix."""
-        rows, columns = np.nonzero(matrix)
-        pointer = np.searchsorted(rows, np.arange(matrix.shape[0] + 1))
-        return cls(pointer, columns.astype(np.int16), matrix[rows, columns].astype(np.float32))
-
-    @classmethod
-    def stored(cls, arrays: Any, prefix: str) -> "_Rows":
-        """The rows kept in the file under ``prefix`` (see ``_sparse``)."""
-        rows = arrays[f"{prefix}_rows"]
-        pointer = np.searchsorted(rows, np.arange(int(arrays[f"{prefix}_shape"][0]) + 1))
-        return cls(pointer, arrays[f"{prefix}_columns"], arrays[f"{prefix}_values"])
-
-    def dense(self) -> np.ndarray:
-        """The (n, ``_WIDTH``) float32 matrix."""
-        lengths = np.diff(self.pointer)
-        matrix = np.zeros((len(lengths), _WIDTH), dtype=np.float32)
-        matrix[np.repeat(np.arange(len(lengths)), lengths), self.columns.astype(np.int64)] = self.values
-        return matrix
-
-
-def _gather(picks: list[tuple["_Rows", int]]) -> _Rows:
-    """A matrix whose row i is row ``picks[i][1]`` of ``picks[i][0]``."""
-    columns, values, lengths = [], [], [0]
-    for source, row in picks:
-        start, end = source.pointer[row], source.pointer[row + 1]
-        columns.append(source.columns[start:end])
-        values.append(source.values[start:end])
-        lengths.append(end - start)
-    return _Rows(np.cumsum(lengths, dtype=np.int64), np.concatenate(columns) if columns else np.zeros(0, np.int16),
-                 np.concatenate(values) if values else np.zeros(0, np.float32))
 
 
 def _model_vectors(names: list[str], model: str) -> np.ndarray | None:
@@ -215,7 +170,7 @@ def _passage_key(row: dict) -> str:
                        sorted(title for title in row["titles"] if title)], ensure_ascii=False, default=str)
 
 
-def _previous_vectors(store: Any) -> tuple[dict[str, int], _Rows, _Rows] | None:
+def _previous_vectors(store: Any) -> tuple[dict[str, int], SparseRows, SparseRows] | None:
     """The lexical (name, passage) vectors of the index written before, with the row of each passage key
     (``_passage_key``): an ingest that adds one document embeds only its passages. None when there is no
     readable index of the same builder. The rows themselves are not read back (their keys are kept)."""
@@ -227,23 +182,36 @@ def _previous_vectors(store: Any) -> tuple[dict[str, int], _Rows, _Rows] | None:
             if str(arrays["version"]) != _version():
                 return None
             keys = json.loads(str(arrays["keys"]))
-            return ({key: number for number, key in enumerate(keys)}, _Rows.stored(arrays, "names"),
-                    _Rows.stored(arrays, "passages"))
+            return ({key: number for number, key in enumerate(keys)}, SparseRows.stored(arrays, "names"),
+                    SparseRows.stored(arrays, "passages"))
     except (OSError, ValueError, KeyError):
         return None
 
 
+_EMBED_CHUNK = 4096  # texts embedded at a time: a dense (4096, 2048) float32 block is 32 MB
+
+
+def _embedded(texts: list[str]) -> SparseRows:
+    """Lexical vectors of ``texts`` (``kb.embeddings.lexical_embed``) as sparse rows, embedded a chunk at a
+    time so that no dense matrix of every text is made."""
+    if len(texts) <= _EMBED_CHUNK:
+        return SparseRows.of(embeddings.lexical_embed(texts))
+    chunks = [SparseRows.of(embeddings.lexical_embed(texts[at:at + _EMBED_CHUNK]))
+              for at in range(0, len(texts), _EMBED_CHUNK)]
+    return gather([(chunk, row) for chunk in chunks for row in range(len(chunk.pointer) - 1)])
+
+
 def _lexical_vectors(rows: list[dict], keys: list[str],
-                     previous: tuple[dict[str, int], _Rows, _Rows] | None) -> tuple[_Rows, _Rows]:
+                     previous: tuple[dict[str, int], SparseRows, SparseRows] | None) -> tuple[SparseRows, SparseRows]:
     """Lexical vectors of the expanded names and whole passages of ``rows`` (sparse rows); rows whose texts
     are unchanged (same ``keys``) take their vectors from ``previous``, the others are expanded and embedded.
     Never a dense (n, 2048) matrix of the whole corpus (655 MB each at 10,000 documents)."""
     known = previous[0] if previous else {}
     missing = [number for number, key in enumerate(keys) if key not in known]
-    names = _Rows.of(embeddings.lexical_embed([expand(rows[number]["project"] or "") for number in missing]))
-    passages = _Rows.of(embeddings.lexical_embed([expand(" ".join(filter(None, [
+    names = _embedded([expand(rows[number]["project"] or "") for number in missing])
+    passages = _embedded([expand(" ".join(filter(None, [
         rows[number]["project"], rows[number]["overview"], rows[number]["basis_text"], rows[number]["goal"],
-        *sorted(title for title in rows[number]["titles"] if title)]))) for number in missing]))
+        *sorted(title for title in rows[number]["titles"] if title)]))) for number in missing])
     fresh = {number: position for position, number in enumerate(missing)}
     name_picks, passage_picks = [], []
     for number, key in enumerate(keys):
@@ -253,10 +221,10 @@ def _lexical_vectors(rows: list[dict], keys: list[str],
         else:
             name_picks.append((previous[1], known[key]))
             passage_picks.append((previous[2], known[key]))
-    return _gather(name_picks), _gather(passage_picks)
+    return gather(name_picks), gather(passage_picks)
 
 
-def write_index(store: Any, vocab: Vocabulary) -> tuple[list[dict], _Rows, _Rows, np.ndarray | None, str]:
+def write_index(store: Any, vocab: Vocabulary) -> tuple[list[dict], SparseRows, SparseRows, np.ndarray | None, str]:
     """Compute the passages and their vectors from ``store`` and write them to ``<db>/semantic-index.npz``.
 
     Lexical vectors of passages whose texts are unchanged are taken from the file written before
