@@ -30,14 +30,14 @@ def _gazetteer_fields(gazetteer: Gazetteer) -> tuple:
 
 def _assert_updated_equals_scratch(store, kept) -> None:
     """The rows kept before the change, updated by key, equal a from-scratch read; so do vocabulary and
-    gazetteer (the real path: ``vocabulary(store)`` with its memo, against a build with no memo)."""
+    gazetteer (the real path: ``vocabulary(store, incremental=True)`` with its memo, against a build with no memo)."""
     published = list(store.published_documents())
     updated = _updated(store, kept, published)
     assert updated is not None, "the change was applied per document, not read again whole"
     scratch = read_rows(store)
     assert updated.nodes == scratch.nodes and updated.runs == scratch.runs
     assert updated.documents == scratch.documents and set(updated.documents) == set(published)
-    incremental = vocabulary(store)
+    incremental = vocabulary(store, incremental=True)
     rebuilt = vocabulary_from_rows(scratch)
     rebuilt.fingerprint = fingerprint(store)
     assert _vocabulary_fields(incremental) == _vocabulary_fields(rebuilt)
@@ -50,14 +50,14 @@ def test_index_updated_one_document_at_a_time_equals_from_scratch(tmp_path):
     with open_store(tmp_path / "db") as store:
         shutil.copy(CORPUS / FILES[0], folder)
         ingest_paths([folder], store)
-        first = vocabulary(store)  # no rows kept yet: read whole, then kept
+        first = vocabulary(store, incremental=True)  # no rows kept yet: read whole, then kept
         assert list(first.units) == ["重庆市荣昌区社会保险事务中心"]
         for name in FILES[1:]:  # added one at a time
             kept = load_rows(store)
             shutil.copy(CORPUS / name, folder)
             assert ingest_paths([folder], store).ingested == 1
             _assert_updated_equals_scratch(store, kept)
-        assert "苍溪县社会保险事务中心" in vocabulary(store).units
+        assert "苍溪县社会保险事务中心" in vocabulary(store, incremental=True).units
 
         kept = load_rows(store)  # one changed in place: its project renamed
         path = folder / CHANGED
@@ -66,15 +66,15 @@ def test_index_updated_one_document_at_a_time_equals_from_scratch(tmp_path):
         path.write_text(text.replace("\t年金征缴工作经费\t", "\t职业年金征缴工作经费\t"), encoding="utf-8")
         assert ingest_paths([path], store).replaced
         _assert_updated_equals_scratch(store, kept)
-        names = set(vocabulary(store).project_names())
+        names = set(vocabulary(store, incremental=True).project_names())
         assert "职业年金征缴工作经费" in names and "年金征缴工作经费" not in names
 
         kept = load_rows(store)  # one removed: its unit's names leave the index
-        removed = vocabulary(store).documents.keys() - {FILES[0]}
+        removed = vocabulary(store, incremental=True).documents.keys() - {FILES[0]}
         gone = sorted(removed)[0]
-        unit_before = set(vocabulary(store).units)
+        unit_before = set(vocabulary(store, incremental=True).units)
         assert remove_paths([folder / gone], store).removed
         _assert_updated_equals_scratch(store, kept)
-        after = vocabulary(store)
+        after = vocabulary(store, incremental=True)
         assert gone not in after.documents and len(after.documents) == len(FILES) - 1
         assert set(after.units) <= unit_before

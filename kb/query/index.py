@@ -45,7 +45,7 @@ def build_query_index(store: Any) -> dict[str, float]:
     from kb.query.vocabulary import vocabulary
 
     began = time.perf_counter()
-    vocab = vocabulary(store)
+    vocab = vocabulary(store, incremental=True)
     laps = {"vocabulary": time.perf_counter()}
     if vocab.units:
         _aggregates(store, vocab)

@@ -35,7 +35,7 @@ from typing import Any
 
 from kb.core.errors import StoreQueryFailed
 from kb.core.schema import NODE_TABLES
-from kb.store.derived import DerivedCache
+from kb.store.base import SCHEMA_VERSION
 
 ROWS_FILE = "query-rows.pkl"
 ROW_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -66,6 +66,8 @@ class VocabularyRows:
         documents: doc_id -> node ids (``"<Label>:<key>"``) of ``PART_LABELS`` its kept part holds.
         nodes: label -> node key -> {property: value} (``ROW_PROPERTIES``, typed as stored).
         runs: project key -> keys of the units that run it (RUNS).
+        part_version: the ``kb.graph.PART_VERSION`` of the parts ``documents`` was read from (a graph rewritten
+            whole from parts of another version, same documents, is read again).
         memo: results of the pure steps of building the vocabulary and its gazetteer, kept so the next
             build recomputes only new names' (``kb.query.gazetteer.Gazetteer.build``); never part of a result.
     """
@@ -75,6 +77,7 @@ class VocabularyRows:
     nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     runs: dict[str, list[str]] = field(default_factory=dict)
     memo: dict = field(default_factory=dict, repr=False)
+    part_version: int = -1
 
     def project_rows(self) -> list[dict[str, Any]]:
         """One row per RUNS relationship, as ``cypher/internal/vocabulary_projects`` returns them:
@@ -93,8 +96,20 @@ class VocabularyRows:
 
 
 def _version() -> str:
-    """A hash of this module: rows read by another version are read again."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    """A hash of this module and the store schema version: rows read by another version are read again."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(SCHEMA_VERSION.encode())
+    return digest.hexdigest()[:16]
+
+
+def _derived_cache(folder: Any) -> tuple[Any, int]:
+    """The store folder's ``kb.store.derived.DerivedCache`` and ``kb.graph.PART_VERSION``, imported here: a
+    question that reads the vocabulary from scratch (``read_rows(store, published=[])``) loads neither
+    networkx nor linking."""
+    from kb.graph import PART_VERSION
+    from kb.store.derived import DerivedCache
+
+    return DerivedCache(folder), PART_VERSION
 
 
 def _node_cypher(label: str, by_key: bool, properties: tuple[str, ...]) -> str:
@@ -146,7 +161,7 @@ def _read_runs(store: Any, projects: list[str] | None) -> dict[str, list[str]]:
     return {project: sorted(units) for project, units in runs.items()}
 
 
-def _part_nodes(cache: DerivedCache, doc_id: str) -> tuple[str, ...] | None:
+def _part_nodes(cache: Any, doc_id: str) -> tuple[str, ...] | None:
     """Node ids of ``PART_LABELS`` in the kept part of ``doc_id``; None when it is not kept."""
     kept = cache.get(doc_id)
     if kept is None:
@@ -168,7 +183,9 @@ def read_rows(store: Any, published: list[str] | None = None) -> VocabularyRows:
     rows = VocabularyRows(_version())
     rows.nodes = {label: _read_nodes(store, label, None) for label in ROW_PROPERTIES}
     rows.runs = _read_runs(store, None)
-    cache = DerivedCache(store.folder) if getattr(store, "folder", None) else None
+    cache = None
+    if published and getattr(store, "folder", None):
+        cache, rows.part_version = _derived_cache(store.folder)
     for doc_id in published:
         nodes = _part_nodes(cache, doc_id) if cache is not None else None
         if nodes is not None:
@@ -209,7 +226,9 @@ def _updated(store: Any, rows: VocabularyRows, published: list[str]) -> Vocabula
     now, before = set(published), set(rows.documents)
     if not getattr(store, "folder", None):
         return None
-    cache = DerivedCache(store.folder)
+    cache, part_version = _derived_cache(store.folder)
+    if rows.part_version != part_version and rows.documents:
+        return None
     documents = {doc_id: nodes for doc_id, nodes in rows.documents.items() if doc_id in now}
     touched = {node for doc_id in before - now for node in rows.documents[doc_id]}
     for doc_id in sorted(now - before):
@@ -220,7 +239,7 @@ def _updated(store: Any, rows: VocabularyRows, published: list[str]) -> Vocabula
         touched.update(nodes)
     if len(documents) != len(now):
         return None  # a published document without a kept part: its nodes are unknown
-    fresh = VocabularyRows(rows.version, documents, dict(rows.nodes), dict(rows.runs), rows.memo)
+    fresh = VocabularyRows(rows.version, documents, dict(rows.nodes), dict(rows.runs), rows.memo, part_version)
     by_label: dict[str, list[str]] = {}
     for node in touched:
         label, key = node.split(":", 1)

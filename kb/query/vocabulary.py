@@ -171,10 +171,17 @@ def fingerprint(store: Any) -> tuple[int, int]:
     return (int(rows[0]["nodes"]) if rows else 0, size)
 
 
-def vocabulary(store: Any) -> Vocabulary:
+def vocabulary(store: Any, incremental: bool = False) -> Vocabulary:
     """The vocabulary of ``store`` (with its gazetteer in ``cache["gazetteer"]``), read once per graph
     generation: kept in memory per store, and on disk in ``<db>/query-index.pkl`` so a new process loads it
     in milliseconds instead of reading the graph and building the automata again.
+
+    Args:
+        store: the open store.
+        incremental: when the kept file is stale, update the kept vocabulary rows from the documents changed
+            since (``kb.query.index_rows.update_rows``, which reads their kept parts: networkx and linking are
+            imported) and keep them; else (a question) read the rows from the store alone, keeping nothing but
+            the vocabulary. Both give the same vocabulary.
 
     Raises:
         StoreQueryFailed: from the store, when a read fails.
@@ -189,7 +196,7 @@ def vocabulary(store: Any) -> Vocabulary:
         return cached
     fresh = _load_from_disk(store, count)
     if fresh is None:
-        fresh = _build(store, count)
+        fresh = _build(store, count, incremental)
         _save_to_disk(store, fresh)
     with _lock:
         try:
@@ -199,17 +206,24 @@ def vocabulary(store: Any) -> Vocabulary:
     return fresh
 
 
-def _build(store: Any, count: tuple[int, int]) -> Vocabulary:
-    """The vocabulary and gazetteer of ``store`` from its rows, updated from the documents changed since the
-    rows were kept (``kb.query.index_rows.update_rows``), and the memo of the pure steps kept with them."""
+def _build(store: Any, count: tuple[int, int], incremental: bool) -> Vocabulary:
+    """The vocabulary and gazetteer of ``store`` from its rows: updated from the documents changed since the
+    rows were kept (``incremental``, ``kb.query.index_rows.update_rows``; the rows are kept again), else read
+    whole from the store; either way with the memo of the pure steps kept with the rows."""
     from kb.query.gazetteer import Gazetteer
-    from kb.query.index_rows import save_rows, update_rows
+    from kb.query.index_rows import load_rows, read_rows, save_rows, update_rows
 
-    rows = update_rows(store, save=False)
+    if incremental:
+        rows = update_rows(store, save=False)
+    else:
+        kept = load_rows(store)
+        rows = read_rows(store, published=[])
+        rows.memo = kept.memo if kept is not None else {}
     fresh = vocabulary_from_rows(rows, rows.memo.setdefault("aliases", {}))
     fresh.fingerprint = count
     fresh.cache["gazetteer"] = Gazetteer.build(fresh, rows.memo)
-    save_rows(store, rows)
+    if incremental:
+        save_rows(store, rows)
     return fresh
 
 
