@@ -227,6 +227,25 @@ def _build(store: Any, count: tuple[int, int], incremental: bool) -> Vocabulary:
     return fresh
 
 
+def index_is_current(store: Any, count: tuple[int, int] | None = None) -> bool:
+    """True when ``<db>/query-index.pkl`` is of this builder and of the store's graph generation ``count``
+    (``fingerprint``, read when None); only the file's small header is read.
+
+    Raises:
+        StoreQueryFailed: from the store (reading the fingerprint).
+    """
+    path = _cache_path(store)
+    if path is None or not path.exists():
+        return False
+    count = fingerprint(store) if count is None else count
+    try:
+        with path.open("rb") as handle:
+            version, stored_count = pickle.load(handle)
+    except Exception:  # damaged or foreign: not current
+        return False
+    return version == _cache_version() and tuple(stored_count) == tuple(count)
+
+
 def _cache_path(store: Any) -> Path | None:
     folder = getattr(store, "folder", None)
     return Path(folder) / CACHE_FILE if folder else None
