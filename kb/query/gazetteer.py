@@ -100,44 +100,59 @@ class Gazetteer:
     _pinyin_surfaces: dict[str, str] = field(default_factory=dict)
     _places: Any = None
 
-    def add(self, surface: str, kind: str, value: Any) -> None:
+    def add(self, surface: str, kind: str, value: Any, memo: dict | None = None) -> None:
         """Add one surface form (made a ``match_key``) naming ``value`` of ``kind``, and the same form with the
-        domain's abbreviations people type (国有企业 -> 国企, 社会保险 -> 社保 …); short forms are ignored."""
-        key = match_key(surface)
-        if len(key) < _MIN_EXACT.get(kind, 2):
-            return
-        forms = [key]
-        if kind in ("project", "program", "title"):
-            for full, short in _ABBREVIATIONS:
-                forms += [form.replace(full, short) for form in forms if full in form]
+        domain's abbreviations people type (国有企业 -> 国企, 社会保险 -> 社保 …); short forms are ignored.
+        ``memo`` keeps the forms of each (kind, surface) across builds (a pure function of both)."""
+        forms = memo.get((kind, surface)) if memo is not None else None
+        if forms is None:
+            forms = _surface_forms(surface, kind)
+            if memo is not None:
+                memo[(kind, surface)] = forms
         for form in forms:
             values = self.entries.setdefault(form, [])
             if (kind, value) not in values:
                 values.append((kind, value))
 
     @classmethod
-    def build(cls, vocab: Any) -> "Gazetteer":
+    def build(cls, vocab: Any, memo: dict | None = None) -> "Gazetteer":
         """Build from a ``kb.query.vocabulary.Vocabulary`` (what the graph holds).
+
+        Args:
+            vocab: the vocabulary.
+            memo: results of the pure steps kept from earlier builds (surface forms, title and issuer forms,
+                pinyin codes, match keys, the place and syllable tables), read and extended: a build after
+                one more document recomputes only what that document's names need. The gazetteer is the
+                same with or without it.
 
         Returns:
             A ``Gazetteer`` with both automata made.
         """
         gazetteer = cls()
-        add = gazetteer.add
+        memo = {} if memo is None else memo
+
+        def add(surface: str, kind: str, value: Any) -> None:
+            gazetteer.add(surface, kind, value, memo)
+
+        def forms_of(function: Any, text: str) -> list[str]:
+            key = (function.__name__, text)
+            if key not in memo:
+                memo[key] = function(text)
+            return memo[key]
         for name, unit in vocab.units.items():
             for alias in unit.aliases:
                 add(alias, "unit", name)
-        for doc_no in vocab.doc_nos:
+        for doc_no in sorted(vocab.doc_nos):
             add(doc_no, "doc_no", doc_no)
             if doc_no.startswith("《"):
                 add(doc_no.strip("《》"), "title", doc_no)
         for doc_no, titles in getattr(vocab, "titles", {}).items():
             for title in titles:
-                for form in title_forms(title):
+                for form in forms_of(title_forms, title):
                     add(form, "title", doc_no)
         for code, name in vocab.issuers.items():
             add(code, "issuer", code)
-            for form in issuer_forms(name):
+            for form in forms_of(issuer_forms, name):
                 add(form, "issuer", code)
         for project in vocab.projects:
             add(project.name, "project", project.name)
@@ -151,23 +166,25 @@ class Gazetteer:
                 add(key, "subject", key)
         for name in vocab.indicators:
             add(name, "indicator", name)
-        indicator_keys = {match_key(name) for name in vocab.indicators}
+        indicator_keys = {_memo_key(memo, name) for name in vocab.indicators}
         for level in getattr(vocab, "indicator_levels", []):
-            if match_key(level[:-2]) in indicator_keys:
+            if _memo_key(memo, level[:-2]) in indicator_keys:
                 continue  # 服务对象满意度指标: the indicator 服务对象满意度 is meant
             add(level, "indicator_type", level)
             if level.endswith("指标") and len(level) > 4:
                 add(level[:-2] + "类指标", "indicator_type", level)
-        gazetteer.project_texts = sorted({match_key(p.name) for p in vocab.projects})
-        gazetteer.places = _places_not_held(vocab)
-        first, second = _syllable_tables()
+        gazetteer.project_texts = sorted({_memo_key(memo, p.name) for p in vocab.projects})
+        gazetteer.places = _places_not_held(vocab, memo)
+        if "syllable tables" not in memo:
+            memo["syllable tables"] = _syllable_tables()
+        first, second = memo["syllable tables"]
         gazetteer.syllables, gazetteer.second_syllables = array("H", first), array("H", second)  # copies: the
         # cached tables stay as computed
-        gazetteer.make()
+        gazetteer.make(memo)
         return gazetteer
 
-    def make(self) -> None:
-        """Make both automata from ``entries`` (after ``build`` or unpickling)."""
+    def make(self, memo: dict | None = None) -> None:
+        """Make both automata from ``entries`` (after ``build`` or unpickling); ``memo`` keeps pinyin codes."""
         exact = ahocorasick.Automaton()
         pinyin = ahocorasick.Automaton()
         self._pinyin_surfaces = {}
@@ -175,7 +192,12 @@ class Gazetteer:
             exact.add_word(key, (key, values))
             kept = [(kind, value) for kind, value in values if len(key) >= _MIN_PINYIN.get(kind, 99)]
             if kept:
-                code = self.pinyin_code(key)
+                if memo is None:
+                    code = self.pinyin_code(key)
+                else:
+                    code = memo.get(("pinyin", key))
+                    if code is None:
+                        code = memo[("pinyin", key)] = self.pinyin_code(key)
                 if code not in self._pinyin_surfaces or len(key) > len(self._pinyin_surfaces[code]):
                     self._pinyin_surfaces[code] = key
                     pinyin.add_word(code, (key, kept))
@@ -349,19 +371,51 @@ def place_forms() -> dict[str, str]:
     return forms
 
 
-def _places_not_held(vocab: Any) -> dict[str, str]:
+def _memo_key(memo: dict | None, text: str) -> str:
+    """``match_key(text)``, kept in ``memo`` when one is given."""
+    if memo is None:
+        return match_key(text)
+    key = memo.get(("match_key", text))
+    if key is None:
+        key = memo[("match_key", text)] = match_key(text)
+    return key
+
+
+def _surface_forms(surface: str, kind: str) -> tuple[str, ...]:
+    """The keys ``Gazetteer.add`` files a surface under: its match key and, for projects, programs and 文件
+    titles, the same with the domain's abbreviations; () when the key is shorter than the kind allows."""
+    key = match_key(surface)
+    if len(key) < _MIN_EXACT.get(kind, 2):
+        return ()
+    forms = [key]
+    if kind in ("project", "program", "title"):
+        for full, short in _ABBREVIATIONS:
+            forms += [form.replace(full, short) for form in forms if full in form]
+    return tuple(forms)
+
+
+def _places_not_held(vocab: Any, memo: dict | None = None) -> dict[str, str]:
     """``place_forms`` less the places the store's units are in or named by (荣昌, 广元市, 四川省 …) and less any
-    place written inside a name the graph holds (a project, 文件 title, issuer or program)."""
-    held = [match_key(text) for unit in vocab.units.values() for text in (unit.name, unit.region or "", *unit.aliases)]
-    held += [match_key(text) for text in (*vocab.project_names(), *vocab.programs, *vocab.issuers.values(),
-                                          *(title for titles in getattr(vocab, "titles", {}).values() for title in titles))]
-    forms = place_forms()
+    place written inside a name the graph holds (a project, 文件 title, issuer or program). ``memo`` (see
+    ``Gazetteer.build``) keeps match keys, the place table and its automaton."""
+    held = [_memo_key(memo, text) for unit in vocab.units.values()
+            for text in (unit.name, unit.region or "", *unit.aliases)]
+    held += [_memo_key(memo, text) for text in (*vocab.project_names(), *vocab.programs, *vocab.issuers.values(),
+                                                *(title for titles in getattr(vocab, "titles", {}).values()
+                                                  for title in titles))]
+    memo = {} if memo is None else memo
+    if "place forms" not in memo:
+        memo["place forms"] = place_forms()
+    forms = memo["place forms"]
     if not forms:
         return {}
-    finder = ahocorasick.Automaton()  # one pass over the held names instead of one substring scan per place
-    for surface in forms:
-        finder.add_word(surface, surface)
-    finder.make_automaton()
+    finder = memo.get("place finder")
+    if finder is None:
+        finder = ahocorasick.Automaton()  # one pass over the held names instead of one substring scan per place
+        for surface in forms:
+            finder.add_word(surface, surface)
+        finder.make_automaton()
+        memo["place finder"] = finder
     written = {surface for _, surface in finder.iter("\n".join(held))}
     return {surface: name for surface, name in forms.items() if surface not in written}
 

@@ -42,15 +42,20 @@ def build_query_index(store: Any) -> dict[str, float]:
         StoreQueryFailed: from the store.
     """
     from kb.query import semantic
-    from kb.query.vocabulary import vocabulary
+    from kb.query.vocabulary import Vocabulary, fingerprint, index_is_current, vocabulary
 
     began = time.perf_counter()
-    vocab = vocabulary(store)
+    count = fingerprint(store)
+    probe = Vocabulary(fingerprint=count)  # what the checks below read: the generation
+    if index_is_current(store, count) and _aggregates_current(store, probe) and semantic.index_is_current(store, probe):
+        return {"vocabulary": round(time.perf_counter() - began, 2)}  # nothing changed (an ingest of known files)
+    vocab = vocabulary(store, incremental=True)
     laps = {"vocabulary": time.perf_counter()}
     if vocab.units:
         _aggregates(store, vocab)
         laps["aggregates"] = time.perf_counter()
-        vocab.cache["semantic index"] = semantic.load_index(store, vocab) or semantic.build_index(store, vocab)
+        if not semantic.index_is_current(store, vocab):
+            semantic.write_index(store, vocab)  # read by a question when its fallback runs
         laps["semantic"] = time.perf_counter()
     seconds, previous = {}, began
     for part, now in laps.items():
@@ -92,6 +97,20 @@ def _version() -> str:
         if template.precompute:
             digest.update(template.cypher.encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+def _aggregates_current(store: Any, vocab: Any) -> bool:
+    """True when the kept precomputed results are of this builder and of ``vocab.fingerprint``."""
+    folder = getattr(store, "folder", None)
+    path = Path(folder) / AGGREGATES_FILE if folder else None
+    if path is None or not path.exists():
+        return False
+    try:
+        with path.open("rb") as handle:
+            stored_version, stored_fingerprint, _ = pickle.load(handle)
+    except Exception:  # damaged or foreign: not current
+        return False
+    return stored_version == _version() and tuple(stored_fingerprint) == tuple(vocab.fingerprint)
 
 
 def _aggregates(store: Any, vocab: Any) -> dict[str, QueryResult]:

@@ -30,6 +30,7 @@ import numpy as np
 
 from kb import embeddings
 from kb.query.templates import run_internal
+from kb.query.sparse_rows import WIDTH, SparseRows, gather
 from kb.query.vocabulary import Vocabulary
 from kb.core.normalize import match_key
 
@@ -140,11 +141,13 @@ def _index_path(store: Any) -> Path | None:
     return Path(folder) / INDEX_FILE if folder else None
 
 
-def _sparse(matrix: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
-    """A mostly-zero matrix as coordinate arrays (the lexical vectors hold ~150 non-zeros of 2,048)."""
-    rows, columns = np.nonzero(matrix)
-    return {f"{prefix}_rows": rows.astype(np.int32), f"{prefix}_columns": columns.astype(np.int16),
-            f"{prefix}_values": matrix[rows, columns], f"{prefix}_shape": np.array(matrix.shape, dtype=np.int64)}
+def _sparse(matrix: "SparseRows", prefix: str) -> dict[str, np.ndarray]:
+    """A mostly-zero (n, 2048) matrix (the lexical vectors hold ~150 non-zeros of 2,048) as the coordinate
+    arrays kept in the file: row, column and value of each non-zero, row by row, and the shape."""
+    lengths = np.diff(matrix.pointer)
+    return {f"{prefix}_rows": np.repeat(np.arange(len(lengths), dtype=np.int32), lengths),
+            f"{prefix}_columns": matrix.columns, f"{prefix}_values": matrix.values,
+            f"{prefix}_shape": np.array((len(lengths), WIDTH), dtype=np.int64)}
 
 
 def _dense(arrays: Any, prefix: str) -> np.ndarray:
@@ -167,83 +170,125 @@ def _passage_key(row: dict) -> str:
                        sorted(title for title in row["titles"] if title)], ensure_ascii=False, default=str)
 
 
-def _previous_vectors(store: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Lexical (name, passage) vectors of the index written before, by ``_passage_key``: an ingest that adds one
-    document embeds only its passages. Empty when there is no readable index of the same builder."""
+def _previous_vectors(store: Any) -> tuple[dict[str, int], SparseRows, SparseRows] | None:
+    """The lexical (name, passage) vectors of the index written before, with the row of each passage key
+    (``_passage_key``): an ingest that adds one document embeds only its passages. None when there is no
+    readable index of the same builder. The rows themselves are not read back (their keys are kept)."""
     path = _index_path(store)
     if path is None or not path.exists():
-        return {}
+        return None
     try:
         with np.load(path, allow_pickle=False) as arrays:
             if str(arrays["version"]) != _version():
-                return {}
-            rows = json.loads(str(arrays["rows"]))
-            names, passages = _dense(arrays, "names"), _dense(arrays, "passages")
+                return None
+            keys = json.loads(str(arrays["keys"]))
+            return ({key: number for number, key in enumerate(keys)}, SparseRows.stored(arrays, "names"),
+                    SparseRows.stored(arrays, "passages"))
     except (OSError, ValueError, KeyError):
-        return {}
-    return {_passage_key(row): (names[number], passages[number]) for number, row in enumerate(rows)}
+        return None
 
 
-def _lexical_vectors(rows: list[dict], previous: dict[str, tuple[np.ndarray, np.ndarray]]
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Lexical vectors of the expanded names and whole passages of ``rows``, float32 (n, 2048) each; rows whose
-    texts are unchanged take their vectors from ``previous``, the others are expanded and embedded."""
-    keys = [_passage_key(row) for row in rows]
-    missing = [number for number, key in enumerate(keys) if key not in previous]
-    names = embeddings.lexical_embed([expand(rows[number]["project"] or "") for number in missing])
-    passages = embeddings.lexical_embed([expand(" ".join(filter(None, [
+_EMBED_CHUNK = 4096  # texts embedded at a time: a dense (4096, 2048) float32 block is 32 MB
+
+
+def _embedded(texts: list[str]) -> SparseRows:
+    """Lexical vectors of ``texts`` (``kb.embeddings.lexical_embed``) as sparse rows, embedded a chunk at a
+    time so that no dense matrix of every text is made."""
+    if len(texts) <= _EMBED_CHUNK:
+        return SparseRows.of(embeddings.lexical_embed(texts))
+    chunks = [SparseRows.of(embeddings.lexical_embed(texts[at:at + _EMBED_CHUNK]))
+              for at in range(0, len(texts), _EMBED_CHUNK)]
+    return gather([(chunk, row) for chunk in chunks for row in range(len(chunk.pointer) - 1)])
+
+
+def _lexical_vectors(rows: list[dict], keys: list[str],
+                     previous: tuple[dict[str, int], SparseRows, SparseRows] | None) -> tuple[SparseRows, SparseRows]:
+    """Lexical vectors of the expanded names and whole passages of ``rows`` (sparse rows); rows whose texts
+    are unchanged (same ``keys``) take their vectors from ``previous``, the others are expanded and embedded.
+    Never a dense (n, 2048) matrix of the whole corpus (655 MB each at 10,000 documents)."""
+    known = previous[0] if previous else {}
+    missing = [number for number, key in enumerate(keys) if key not in known]
+    names = _embedded([expand(rows[number]["project"] or "") for number in missing])
+    passages = _embedded([expand(" ".join(filter(None, [
         rows[number]["project"], rows[number]["overview"], rows[number]["basis_text"], rows[number]["goal"],
         *sorted(title for title in rows[number]["titles"] if title)]))) for number in missing])
-    if not keys:
-        return names, passages
     fresh = {number: position for position, number in enumerate(missing)}
-    width = names.shape[1]  # lexical_embed gives (0, 2048) for no text
-    # filled in place (float32, as stored): no stacked copy and no cast copy of two (n, 2048) matrices
-    name_matrix = np.empty((len(keys), width), dtype=np.float32)
-    passage_matrix = np.empty((len(keys), width), dtype=np.float32)
+    name_picks, passage_picks = [], []
     for number, key in enumerate(keys):
         if number in fresh:
-            name_matrix[number], passage_matrix[number] = names[fresh[number]], passages[fresh[number]]
+            name_picks.append((names, fresh[number]))
+            passage_picks.append((passages, fresh[number]))
         else:
-            name_matrix[number], passage_matrix[number] = previous[key]
-    return name_matrix, passage_matrix
+            name_picks.append((previous[1], known[key]))
+            passage_picks.append((previous[2], known[key]))
+    return gather(name_picks), gather(passage_picks)
 
 
-def build_index(store: Any, vocab: Vocabulary) -> SemanticIndex:
+def write_index(store: Any, vocab: Vocabulary) -> tuple[list[dict], SparseRows, SparseRows, np.ndarray | None, str]:
     """Compute the passages and their vectors from ``store`` and write them to ``<db>/semantic-index.npz``.
 
-    Called after every ingest (``kb.query.index.build_query_index``), so a question never computes them; the
-    model vectors are computed only when ``KB_EMBEDDING_MODEL`` names a model. Lexical vectors of passages whose
-    texts are unchanged are taken from the file written before (``_previous_vectors``), so adding one document
-    embeds only its passages (3.9 s -> 0.7 s of CPU on the 1,000-document store). A read-only folder (or a
-    Neo4j store without one) keeps the index in memory only.
+    Lexical vectors of passages whose texts are unchanged are taken from the file written before
+    (``_previous_vectors``), so adding one document embeds only its passages; the matrices stay sparse
+    throughout. A read-only folder (or a Neo4j store without one) keeps nothing.
+
+    Returns:
+        (rows, name vectors, passage vectors, the named model's vectors or None, the model's name or "").
 
     Raises:
         StoreQueryFailed: from the store.
     """
     rows = run_internal(store, "semantic_passages")
+    keys = [_passage_key(row) for row in rows]
     model = embeddings.model_named()
-    names_matrix, passages_matrix = _lexical_vectors(rows, _previous_vectors(store))
-    index = SemanticIndex(rows, names_matrix, passages_matrix,
-                          _model_vectors([expand(row["project"] or "") for row in rows], model) if model else None,
-                          model, tuple(vocab.fingerprint), beneficiary_group_terms())
-    if index.model_vectors is None:
-        index.model = ""
+    names, passages = _lexical_vectors(rows, keys, _previous_vectors(store))
+    model_vectors = _model_vectors([expand(row["project"] or "") for row in rows], model) if model else None
+    model = model if model_vectors is not None else ""
     path = _index_path(store)
     if path is not None:
-        arrays = {"version": np.array(_version()), "fingerprint": np.array(index.fingerprint, dtype=np.int64),
-                  "rows": np.array(json.dumps(rows, ensure_ascii=False, default=str)), "model": np.array(index.model),
-                  "groups": np.array(json.dumps(index.groups, ensure_ascii=False)),
-                  **_sparse(index.names, "names"), **_sparse(index.passages, "passages")}
-        if index.model_vectors is not None:
-            arrays["model_vectors"] = index.model_vectors
+        arrays = {"version": np.array(_version()), "fingerprint": np.array(tuple(vocab.fingerprint), dtype=np.int64),
+                  "rows": np.array(json.dumps(rows, ensure_ascii=False, default=str)), "model": np.array(model),
+                  "keys": np.array(json.dumps(keys, ensure_ascii=False)),
+                  "groups": np.array(json.dumps(beneficiary_group_terms(), ensure_ascii=False)),
+                  **_sparse(names, "names"), **_sparse(passages, "passages")}
+        if model_vectors is not None:
+            arrays["model_vectors"] = model_vectors
         try:
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
             np.savez(temporary, **arrays)
             os.replace(temporary, path)
         except OSError:  # a read-only folder: the index lives in memory only
             pass
-    return index
+    return rows, names, passages, model_vectors, model
+
+
+def build_index(store: Any, vocab: Vocabulary) -> SemanticIndex:
+    """``write_index``, then the index in memory (dense matrices, as ``search`` uses them).
+
+    Called when a question finds no current index (``kb.query.index.build_query_index`` writes it after every
+    ingest, so a question never computes it); the model vectors are computed only when ``KB_EMBEDDING_MODEL``
+    names a model.
+
+    Raises:
+        StoreQueryFailed: from the store.
+    """
+    rows, names, passages, model_vectors, model = write_index(store, vocab)
+    return SemanticIndex(rows, names.dense(), passages.dense(), model_vectors, model, tuple(vocab.fingerprint),
+                         beneficiary_group_terms())
+
+
+def index_is_current(store: Any, vocab: Vocabulary) -> bool:
+    """True when ``<db>/semantic-index.npz`` is of this builder and graph generation and holds the vectors of
+    the model ``KB_EMBEDDING_MODEL`` names (its matrices are not read)."""
+    path = _index_path(store)
+    if path is None or not path.exists():
+        return False
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            stored_model = str(arrays["model"])
+            return (str(arrays["version"]) == _version() and tuple(arrays["fingerprint"]) == tuple(vocab.fingerprint)
+                    and (not embeddings.model_named() or embeddings.model_named() == stored_model))
+    except (OSError, ValueError, KeyError):
+        return False
 
 
 def load_index(store: Any, vocab: Vocabulary) -> SemanticIndex | None:

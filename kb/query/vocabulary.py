@@ -149,7 +149,7 @@ def _cache_version() -> str:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("vocabulary.py", "gazetteer.py"):
+    for name in ("vocabulary.py", "gazetteer.py", "index_rows.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -171,10 +171,17 @@ def fingerprint(store: Any) -> tuple[int, int]:
     return (int(rows[0]["nodes"]) if rows else 0, size)
 
 
-def vocabulary(store: Any) -> Vocabulary:
+def vocabulary(store: Any, incremental: bool = False) -> Vocabulary:
     """The vocabulary of ``store`` (with its gazetteer in ``cache["gazetteer"]``), read once per graph
     generation: kept in memory per store, and on disk in ``<db>/query-index.pkl`` so a new process loads it
     in milliseconds instead of reading the graph and building the automata again.
+
+    Args:
+        store: the open store.
+        incremental: when the kept file is stale, update the kept vocabulary rows from the documents changed
+            since (``kb.query.index_rows.update_rows``, which reads their kept parts: networkx and linking are
+            imported) and keep them; else (a question) read the rows from the store alone, keeping nothing but
+            the vocabulary. Both give the same vocabulary.
 
     Raises:
         StoreQueryFailed: from the store, when a read fails.
@@ -189,11 +196,7 @@ def vocabulary(store: Any) -> Vocabulary:
         return cached
     fresh = _load_from_disk(store, count)
     if fresh is None:
-        fresh = read_vocabulary(store)
-        fresh.fingerprint = count
-        from kb.query.gazetteer import Gazetteer
-
-        fresh.cache["gazetteer"] = Gazetteer.build(fresh)
+        fresh = _build(store, count, incremental)
         _save_to_disk(store, fresh)
     with _lock:
         try:
@@ -201,6 +204,46 @@ def vocabulary(store: Any) -> Vocabulary:
         except TypeError:
             pass
     return fresh
+
+
+def _build(store: Any, count: tuple[int, int], incremental: bool) -> Vocabulary:
+    """The vocabulary and gazetteer of ``store`` from its rows: updated from the documents changed since the
+    rows were kept (``incremental``, ``kb.query.index_rows.update_rows``; the rows are kept again), else read
+    whole from the store; either way with the memo of the pure steps kept with the rows."""
+    from kb.query.gazetteer import Gazetteer
+    from kb.query.index_rows import load_rows, read_rows, save_rows, update_rows
+
+    if incremental:
+        rows = update_rows(store, save=False)
+    else:
+        kept = load_rows(store)
+        rows = read_rows(store, published=[])
+        rows.memo = kept.memo if kept is not None else {}
+    fresh = vocabulary_from_rows(rows, rows.memo.setdefault("aliases", {}))
+    fresh.fingerprint = count
+    fresh.cache["gazetteer"] = Gazetteer.build(fresh, rows.memo)
+    if incremental:
+        save_rows(store, rows)
+    return fresh
+
+
+def index_is_current(store: Any, count: tuple[int, int] | None = None) -> bool:
+    """True when ``<db>/query-index.pkl`` is of this builder and of the store's graph generation ``count``
+    (``fingerprint``, read when None); only the file's small header is read.
+
+    Raises:
+        StoreQueryFailed: from the store (reading the fingerprint).
+    """
+    path = _cache_path(store)
+    if path is None or not path.exists():
+        return False
+    count = fingerprint(store) if count is None else count
+    try:
+        with path.open("rb") as handle:
+            version, stored_count = pickle.load(handle)
+    except Exception:  # damaged or foreign: not current
+        return False
+    return version == _cache_version() and tuple(stored_count) == tuple(count)
 
 
 def _cache_path(store: Any) -> Path | None:
@@ -214,10 +257,11 @@ def _load_from_disk(store: Any, count: tuple[int, int]) -> Vocabulary | None:
         return None
     try:
         with path.open("rb") as handle:
-            version, stored_count, vocab, gazetteer = pickle.load(handle)
+            version, stored_count = pickle.load(handle)  # the header first: a stale file is not read further
+            if version != _cache_version() or tuple(stored_count) != tuple(count):
+                return None
+            vocab, gazetteer = pickle.load(handle)
     except Exception:  # a damaged or foreign cache file is rebuilt, never trusted
-        return None
-    if version != _cache_version() or stored_count != count:
         return None
     vocab.cache = {"gazetteer": gazetteer}
     return vocab
@@ -231,7 +275,8 @@ def _save_to_disk(store: Any, vocab: Vocabulary) -> None:
     try:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
-            pickle.dump((_cache_version(), vocab.fingerprint, vocab, cache["gazetteer"]), handle)
+            pickle.dump((_cache_version(), vocab.fingerprint), handle)
+            pickle.dump((vocab, cache["gazetteer"]), handle)
         os.replace(temporary, path)
     except OSError:  # a read-only folder: the index is rebuilt per process
         pass
@@ -240,47 +285,71 @@ def _save_to_disk(store: Any, vocab: Vocabulary) -> None:
 
 
 def read_vocabulary(store: Any) -> Vocabulary:
-    """Read every name the router may match from ``store`` (the cypher/internal/vocabulary_* queries).
+    """Read every name the router may match from ``store`` (a from-scratch read of the vocabulary rows,
+    ``kb.query.index_rows.read_rows``).
 
     Returns:
         A filled ``Vocabulary``.
+
+    Raises:
+        StoreQueryFailed: from the store.
     """
+    from kb.query.index_rows import read_rows
+
+    return vocabulary_from_rows(read_rows(store, published=[]))
+
+
+def vocabulary_from_rows(rows: Any, aliases: dict | None = None) -> Vocabulary:
+    """The vocabulary of the graph whose rows are ``rows`` (``kb.query.index_rows.VocabularyRows``): a pure
+    function of them, so rows updated per changed document give the vocabulary a full read gives.
+
+    Args:
+        rows: the vocabulary rows (units, projects with the units running them, 文件, issuers, subjects,
+            indicators, programs, documents).
+        aliases: a memo of ``derive_aliases`` by (name, region, stored aliases), read and extended (kept
+            with the question index so an update derives only new units' aliases).
+
+    Returns:
+        A filled ``Vocabulary``; every list in a stable order (units by name, projects by unit, year, name,
+        文件 by 文号, subjects by scheme and code, programs by name).
+    """
+    aliases = {} if aliases is None else aliases
+    nodes = rows.nodes
     vocab = Vocabulary()
-    for row in run_internal(store, "vocabulary_units"):
+    for row in _ordered(nodes, "Unit", lambda row: (row["name"] or "", row["region"] or "")):
         if not row["name"]:
             continue
-        aliases = tuple(derive_aliases(row["name"], row["region"], row["aliases"]))
-        vocab.units[row["name"]] = Unit(row["name"], row["region"], aliases)
-        for alias in aliases:
+        memo = (row["name"], row["region"], tuple(row["aliases"] or ()))
+        if memo not in aliases:
+            aliases[memo] = tuple(derive_aliases(row["name"], row["region"], row["aliases"]))
+        vocab.units[row["name"]] = Unit(row["name"], row["region"], aliases[memo])
+        for alias in aliases[memo]:
             vocab.unit_aliases.setdefault(alias, [])
             if row["name"] not in vocab.unit_aliases[alias]:
                 vocab.unit_aliases[alias].append(row["name"])
-    for row in run_internal(store, "vocabulary_projects"):
+    for row in sorted(rows.project_rows(), key=lambda row: (row["unit"] or "", row["year"] is None, row["year"] or 0,
+                                                            row["name"] or "")):
         if row["name"]:
             vocab.projects.append(ProjectName(row["name"], row["unit"], row["year"]))
-    for row in run_internal(store, "vocabulary_policy_documents"):
+    for row in _ordered(nodes, "PolicyDocument", lambda row: row["doc_no"]):
         vocab.doc_nos.add(row["doc_no"])
         titles = [title for title in [row["title"], *(row["titles"] or [])] if title]
         if titles:
             vocab.titles[row["doc_no"]] = list(dict.fromkeys(titles))
         if row["issuer_code"]:
             vocab.issuers.setdefault(row["issuer_code"], "")
-    for row in run_internal(store, "vocabulary_issuers"):
+    for row in _ordered(nodes, "Issuer", lambda row: row["issuer_code"]):
         vocab.issuers[row["issuer_code"]] = row["name"] or ""
-    for row in run_internal(store, "vocabulary_subjects"):
+    for row in _ordered(nodes, "Subject", lambda row: (row["scheme"] or "", row["code"] or "")):
         entry = (row["scheme"], row["code"], row["name"])
-        for key in {match_key(row["code"]), match_key(row["name"])}:
+        for key in sorted({match_key(row["code"]), match_key(row["name"])}):
             if key and entry not in vocab.subjects.setdefault(key, []):
                 vocab.subjects[key].append(entry)
-    indicator_rows = run_internal(store, "vocabulary_indicators")
+    indicator_rows = list(nodes.get("Indicator", {}).values())
     vocab.indicators = sorted({row["name"] for row in indicator_rows if row["name"]})
     vocab.indicator_levels = sorted({level for row in indicator_rows for level in (row["level1"], row["level2"])
                                      if level and level.endswith("指标")})
-    try:
-        programs = run_internal(store, "vocabulary_programs")
-    except StoreQueryFailed:  # a store built before Program.keywords existed: names only until re-ingested
-        programs = [dict(row, keywords=[]) for row in run_internal(store, "vocabulary_program_names")]
-    for row in programs:
+    for row in _ordered(nodes, "Program", lambda row: row["name"] or ""):
         if not row["name"]:
             continue
         if row["name"] not in vocab.programs:
@@ -289,10 +358,15 @@ def read_vocabulary(store: Any) -> Vocabulary:
             names = vocab.program_keywords.setdefault(match_key(keyword), [])
             if row["name"] not in names:
                 names.append(row["name"])
-    for row in run_internal(store, "vocabulary_documents"):
+    for row in _ordered(nodes, "Document", lambda row: (row["file"] or "", row["path"] or "")):
         if row["file"]:
             vocab.documents[row["file"]] = row["path"] or ""
     return vocab
+
+
+def _ordered(nodes: dict, label: str, order: Any) -> list[dict]:
+    """The rows of ``label`` sorted by ``order(row)``, ties by node key (the same order however they were read)."""
+    return [row for _, row in sorted(nodes.get(label, {}).items(), key=lambda item: (order(item[1]), item[0]))]
 
 
 def source_line(vocab: Vocabulary, file: str | None, line: int | None, store: Any = None) -> str:
