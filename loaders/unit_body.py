@@ -36,6 +36,9 @@ _KIND_WORD = re.compile(r"(?<![预(（])决算|(?<!一般公共)(?<!政府性基
 
 
 def from_body(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
+    """Add the candidates the body states to ``found`` (field -> candidates, each with its line): unit names from
+    body sentences (本单位/我局 …), the body's most frequent year, the signature block's units (``read_signatures``)
+    and the years and kinds of form labels and wording near the top. Reads the text rows, not the tables."""
     years: Counter = Counter()
     kinds: Counter = Counter()
     first_line: dict[int, int] = {}

@@ -32,6 +32,13 @@ PLACE_START = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,6}?(?:省|自治区|市
 
 @dataclass
 class Candidate:
+    """One reading of a unit field (name, code, year or kind) and where it came from.
+
+    ``value`` is the field's value (a name, a year as int, a kind such as "预算"); ``confidence`` is 0..1 (the
+    reader's rule, possibly updated by ``loaders.source_weights``); ``line`` is the 1-based source line or None
+    (the file name); ``source`` names the rule (e.g. "title", "field", "signature").
+    """
+
     value: object
     confidence: float
     line: int | None
@@ -52,6 +59,8 @@ def compact(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def good_name(name: str | None, head_required: bool = False) -> bool:
+    """Whether ``name`` can be a unit's name: 3-45 characters, no figures or sentence marks, not a place alone,
+    not a kind word (预算, 决算, 关于 …); with ``head_required`` it must also end in a unit head word."""
     if not name or len(name) < 3 or len(name) > 45 or _GENERIC_NAME.match(name) or _NOT_A_NAME.search(name):
         return False
     if re.search(r"[\d，。；、“”\"]|预算|决算|关于|经费|财政拨款|收支|公开", name):

@@ -110,6 +110,7 @@ def places_at_start(text: str) -> list[str]:
 
 
 def shorten(text: str) -> str:
+    """``text`` with the long words people shorten replaced (``SHORT_WORDS``: 社会保险事务中心 -> 社保中心)."""
     for long, short in SHORT_WORDS:
         text = text.replace(long, short)
     return text
