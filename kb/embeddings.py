@@ -41,6 +41,9 @@ def _model():
     choice = os.environ.get("KB_EMBEDDING_MODEL", "").strip()
     if choice.lower() == "lexical":
         return None
+    if choice.startswith(("/", ".", "~")) and not os.path.isdir(os.path.expanduser(choice)):
+        log.warning("embedding model folder %s does not exist; lexical fallback", choice)
+        return None  # a path that names no folder: known without importing sentence-transformers (about 16 s)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
