@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from kb.core.places import PLACE_SUFFIX_PATTERN
 from loaders.sections import clean_cell
 
 # Head nouns of a unit name, longest first (structural vocabulary, not a list of units).
@@ -27,7 +28,7 @@ _NOT_A_NAME = re.compile(r"^(?:万元|元|千元|亿元)|万元$|^(?:人|个|名
 DATE_LINE = re.compile(r"^(?:20\d\d|二[〇○零]\S{2})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$|"
                        r"^20\d\d(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12]\d|3[01])$")  # or a compact date: 20231228, 2024124
 QUOTED = re.compile(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》")
-PLACE_START = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗)")
+PLACE_START = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,6}?" + PLACE_SUFFIX_PATTERN)
 
 
 @dataclass
@@ -70,7 +71,7 @@ def good_name(name: str | None, head_required: bool = False) -> bool:
     return bool(UNIT_SUFFIX.search(name)) or not head_required
 
 
-PLACE_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|新区|经开区))+$")
+PLACE_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?" + PLACE_SUFFIX_PATTERN + r")+$")
 ORDINAL = re.compile(r"^(?:\d{1,2}\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])\s*")
 _TRAILING_BRACKET = re.compile(r"\s*(?:（[^（）]{1,30}）|\([^()]{1,30}\))$")
 
