@@ -172,26 +172,36 @@ def unit_level(name: str | None, region: str | None = None) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
+def adcode_table() -> tuple[tuple[str, str], ...]:
+    """Every row of the adcodes table the ``cpca`` package ships (``cpca/resources/adcodes.csv``, columns
+    ``adcode`` and ``name``; located, not imported: cpca imports pandas), as (six-digit adcode, name) pairs,
+    names stripped, "市辖区"-style and one-character rows left out.
+
+    Returns:
+        The pairs in the table's order; () when the table cannot be found.
+    """
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return ()
+    table = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    if not table.exists():
+        return ()
+    with table.open(encoding="utf-8") as handle:
+        rows = ((row["adcode"], row["name"].strip()) for row in csv.DictReader(handle))
+        return tuple((code, name) for code, name in rows if len(name) >= 2 and not name.startswith(("市辖", "省直辖")))
+
+
+@functools.lru_cache(maxsize=1)
 def administrative_places() -> dict[str, tuple[str, ...]]:
     """China's administrative divisions (provinces, cities, districts and counties: about 3,500 names) by first
-    character, longest first, from the adcodes table the ``cpca`` package ships (``cpca/resources/adcodes.csv``,
-    column ``name``; located, not imported: cpca imports pandas).
+    character, longest first, from ``adcode_table()``.
 
     Returns:
         {first character: (place names, longest first)}; {} when the table cannot be found.
     """
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    table = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
-    if not table.exists():
-        return {}
     by_first: dict[str, set[str]] = {}
-    with table.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            name = row["name"].strip()
-            if len(name) >= 2 and not name.startswith(("市辖", "省直辖")):
-                by_first.setdefault(name[0], set()).add(name)
+    for _code, name in adcode_table():
+        by_first.setdefault(name[0], set()).add(name)
     return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in by_first.items()}
 
 

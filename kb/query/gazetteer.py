@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import functools
 import importlib.machinery
 import importlib.util
@@ -33,6 +32,7 @@ from typing import Any
 import ahocorasick
 
 from kb.core.normalize import match_key
+from kb.core.places import adcode_table
 
 # Kinds, most specific first: a tie between two matches of equal length goes to the earlier kind.
 KINDS = ("doc_no", "title", "project", "program", "unit", "issuer", "subject", "indicator", "indicator_type",
@@ -340,7 +340,8 @@ def issuer_forms(name: str) -> list[str]:
 
 def place_forms() -> dict[str, str]:
     """Every place name of China's administrative divisions (provinces, cities, districts and counties, from
-    the adcodes table the ``cpca`` package ships) and the short forms people type, as match keys -> full name.
+    ``kb.core.places.adcode_table``: the adcodes table the ``cpca`` package ships) and the short forms people type,
+    as match keys -> full name.
 
     Short forms drop the suffix (成都市 -> 成都, 四川省 -> 四川) for provinces and prefecture-level cities
     everywhere, and for the districts and counties of 重庆 and 四川 (the corpus' provinces: 万州区 -> 万州).
@@ -348,26 +349,17 @@ def place_forms() -> dict[str, str]:
     they are parts of ordinary words too.
     Returns {} when the table cannot be found (the guard then relies on unit-shaped words alone).
     """
-    spec = importlib.util.find_spec("cpca")  # located, not imported (cpca imports pandas)
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    table = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
-    if not table.exists():
-        return {}
     forms: dict[str, str] = {}
-    with table.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            code, name = row["adcode"], row["name"].strip()
-            local = code[:2] in ("50", "51")
-            if (len(name) < 2 or name.startswith(("市辖", "省直辖")) or (len(name) == 2 and name.endswith("区"))
-                    or (len(name) == 2 and name.endswith("县") and not local)):
-                continue
-            forms.setdefault(match_key(name), name)
-            upper = code[4:6] == "00" or local  # a province or city, or in 重庆/四川
-            suffix = next((s for s in _PLACE_SUFFIXES if name.endswith(s)), "")
-            core = name[:-len(suffix)] if suffix else name
-            if upper and suffix and len(core) >= 2:
-                forms.setdefault(match_key(core), name)
+    for code, name in adcode_table():
+        local = code[:2] in ("50", "51")
+        if (len(name) == 2 and name.endswith("区")) or (len(name) == 2 and name.endswith("县") and not local):
+            continue
+        forms.setdefault(match_key(name), name)
+        upper = code[4:6] == "00" or local  # a province or city, or in 重庆/四川
+        suffix = next((s for s in _PLACE_SUFFIXES if name.endswith(s)), "")
+        core = name[:-len(suffix)] if suffix else name
+        if upper and suffix and len(core) >= 2:
+            forms.setdefault(match_key(core), name)
     return forms
 
 
