@@ -42,9 +42,9 @@ def test_ingesting_twice_gives_identical_kb_stats(tmp_path):
     assert counts["nodes"]["Unit"] == 5
 
 
-def test_reingest_in_process_changes_no_count(store):
-    ingest_paths([CORPUS], store)
-    assert_reingest_changes_nothing(store)
+def test_reingest_in_process_changes_no_count(make_corpus_folder):
+    with open_store(make_corpus_folder("reingest")) as store:  # ingest_paths([CORPUS]) once in this session
+        assert_reingest_changes_nothing(store)
 
 
 def test_a_changed_file_replaces_that_documents_facts(store, tmp_path):

@@ -196,19 +196,14 @@ def test_adding_a_document_reuses_the_stored_vectors_and_equals_a_fresh_build(tm
     assert fresh.passages[teacher].any() and fresh.rows[teacher]["amount"] == 168
 
 
-def test_places_the_store_does_not_hold_are_every_place_form_no_held_name_contains(tmp_path):
+def test_places_the_store_does_not_hold_are_every_place_form_no_held_name_contains(corpus_store):
     """The gazetteer's foreign places (one Aho-Corasick pass over the held names) are exactly the place forms
     that no unit, project, program, issuer or 文件 title of the ingested corpus contains."""
     from kb.core.normalize import match_key
-    from kb.ingest import ingest_paths
     from kb.query.gazetteer import _places_not_held, place_forms
     from kb.query.vocabulary import read_vocabulary
-    from kb.store import open_store
-    from store_contract import CORPUS
 
-    with open_store(tmp_path / "db") as store:
-        ingest_paths([CORPUS], store)
-        vocab = read_vocabulary(store)
+    vocab = read_vocabulary(corpus_store)  # the corpus ingested once in this session (conftest)
     held = [match_key(text) for unit in vocab.units.values() for text in (unit.name, unit.region or "", *unit.aliases)]
     held += [match_key(text) for text in (*vocab.project_names(), *vocab.programs, *vocab.issuers.values(),
                                           *(title for titles in vocab.titles.values() for title in titles))]

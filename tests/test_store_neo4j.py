@@ -28,16 +28,17 @@ def test_query_errors_name_the_query_and_params(neo4j_store):
     assert_query_errors_carry_name_and_params(neo4j_store)
 
 
-def test_the_corpus_ingests_and_reingests_identically(neo4j_store):
+def test_the_corpus_ingests_and_reingests_identically_and_the_fulltext_index_finds_names(neo4j_store):
+    """One ingest of the corpus (each costs seconds of the server's CPU) for what reads it: the contract's
+    counts, a re-ingest that changes nothing, and the full-text index finding units and projects by words."""
     ingest_paths([CORPUS], neo4j_store)
     assert_corpus_ingested(neo4j_store)
     assert_reingest_changes_nothing(neo4j_store)
-
-
-def test_a_changed_file_replaces_that_documents_facts(neo4j_store, tmp_path):
-    copies = corpus_copy(tmp_path)
-    ingest_paths([copies], neo4j_store)
-    assert_changed_file_replaces_its_facts(neo4j_store, copies)
+    units = neo4j_store.search_names("荣昌 社会保险", label="Unit", limit=3)
+    assert units[0] == {"label": "Unit", "name": "重庆市荣昌区社会保险事务中心", "score": units[0]["score"]}
+    projects = {row["name"] for row in neo4j_store.search_names("退休人员社会化管理", label="Project", limit=10)}
+    assert {"国有企业退休人员社会化管理", "2021年国有企业退休人员社会化管理补助资金"} <= projects
+    assert neo4j_store.search_names('渝委办发〔2019〕66号 "(', label="PolicyDocument", limit=5) is not None
 
 
 def test_every_key_has_a_uniqueness_constraint_and_names_a_fulltext_index(neo4j_store):
@@ -62,20 +63,13 @@ def test_opening_again_creates_no_schema(neo4j_store, tmp_path):
     assert len([row for row in after if row["name"].endswith("_key")]) == len(NODE_TABLES)
 
 
-def test_the_fulltext_index_finds_units_and_projects_by_words_of_their_names(neo4j_store):
-    ingest_paths([CORPUS], neo4j_store)
-    units = neo4j_store.search_names("荣昌 社会保险", label="Unit", limit=3)
-    assert units[0] == {"label": "Unit", "name": "重庆市荣昌区社会保险事务中心", "score": units[0]["score"]}
-    projects = {row["name"] for row in neo4j_store.search_names("退休人员社会化管理", label="Project", limit=10)}
-    assert {"国有企业退休人员社会化管理", "2021年国有企业退休人员社会化管理补助资金"} <= projects
-    assert neo4j_store.search_names('渝委办发〔2019〕66号 "(', label="PolicyDocument", limit=5) is not None
-
-
-def test_a_changed_document_rewrites_only_its_own_nodes(neo4j_store, tmp_path):
-    """Writes are the difference: the renamed project line of 004 is replaced, and the 51 other project
-    nodes keep their Neo4j element ids (nothing deleted and recreated)."""
+def test_a_changed_document_replaces_its_facts_and_rewrites_only_its_own_nodes(neo4j_store, tmp_path):
+    """One ingest of a corpus copy for both: the contract (a file changed in place replaces that document's
+    facts, and back), then writes are the difference: the renamed project line of 004 is replaced, and the
+    51 other project nodes keep their Neo4j element ids (nothing deleted and recreated)."""
     copies = corpus_copy(tmp_path)  # documents are known by content and path: change the file in place
     ingest_paths([copies], neo4j_store)
+    assert_changed_file_replaces_its_facts(neo4j_store, copies)  # ends with 004 as it was
     identity = ("MATCH (u:Unit)-[:RUNS]->(p:Project) RETURN u.name AS unit, p.project_id AS project, "
                 "p.name AS name, elementId(p) AS element ORDER BY project")
     before = {row["project"]: row for row in neo4j_store.read(identity, {})}

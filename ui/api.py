@@ -167,14 +167,15 @@ def store_counts(db: str, backend: str, generation: str = "") -> dict[str, dict[
 def embedding_status() -> str:
     """Which embedding model semantic search and linking use (``kb.embeddings``), or the lexical fallback.
 
-    Loads the model once per process (it is needed for questions anyway).
+    They use a model only when ``KB_EMBEDDING_MODEL`` names one (``kb.embeddings.model_named``); then it is
+    loaded once per process (questions need it anyway). Without one nothing is loaded: the status says lexical
+    (loading the shipped model only to print its name cost about 15 s of CPU at every app start).
     """
     from kb import embeddings
 
-    name = embeddings.embedder_name()
-    if name == embeddings.LEXICAL:
+    if not embeddings.model_named() or embeddings.embedder_name() == embeddings.LEXICAL:
         return "词法回退（字符 n-gram，未加载句向量模型）"
-    return name
+    return embeddings.embedder_name()
 
 
 def status_line() -> str:
