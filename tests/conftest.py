@@ -173,9 +173,10 @@ MODULE_SECONDS = json.loads((Path(__file__).parent / "data" / "module_seconds.js
 
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist, order the modules longest first by ``MODULE_SECONDS`` (tests/data/module_seconds.json:
-    the wall seconds of each module in one measured ``make test``, ``PYTEST_ARGS=--durations=0``; a module
-    missing there counts as 0 s); the tests of a module keep their order. The order is the same on every worker,
-    as xdist requires."""
+    the wall seconds of each module in one measured ``make test``, summed over its tests' setup, call and
+    teardown; a module missing there counts as 0 s); the tests of a module keep their order. The order is the
+    same on every worker, as xdist requires. Only the order matters: the figures of 29 Nov 2026 were taken on a
+    machine shared with other work (load average about 13), so they are several times an idle run's."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     order = {}
