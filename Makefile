@@ -76,12 +76,16 @@ run: env ingest serve
 
 # make test: pytest runs on PYTEST_WORKERS processes (pytest-xdist, --dist loadfile: a module's tests stay
 # together, so its fixtures are built once; --no-loadscope-reorder: the modules are handed out longest first, in
-# the order tests/conftest.py collects them), with PYTEST_ARGS added (e.g. --durations=40). Each process gets a
-# test Neo4j of its own (.neo4j/test-gwN, NEO4J_URI_GWN; Community Edition has one database, which each Neo4j
-# test empties), on loopback ports free at that moment, so two checkouts testing on one machine never share
-# one either. The servers start in the background while pytest begins; the Neo4j tests wait for a login
-# (KB_NEO4J_WAIT seconds, tests/neo4j_support.py). They are stopped when pytest ends, passed or failed.
+# the order tests/conftest.py collects them), with PYTEST_ARGS added (e.g. --durations=40). The modules that
+# use Neo4j (tests/conftest.py NEO4J_MODULES) are one unit of work, run by one process, so NEO4J_TEST_SERVERS
+# (default 1) test Neo4j servers are started (.neo4j/test-gwN, NEO4J_URI_GWN; a process without one of its own
+# uses the first, NEO4J_URI; Community Edition has one database, which each Neo4j test empties), on loopback
+# ports free at that moment, so two checkouts testing on one machine never share one. A second server only
+# idled (30 s of JVM CPU and 1 GB of memory in make test of 29 Nov). The servers start in the background while
+# pytest begins; the Neo4j tests wait for a login (KB_NEO4J_WAIT seconds, tests/neo4j_support.py). They are
+# stopped when pytest ends, passed or failed.
 PYTEST_WORKERS ?= 2
+NEO4J_TEST_SERVERS ?= 1
 PYTEST_ARGS ?=
 NEO4J_TEST_WAIT ?= 600
 NEO4J_TEST_HEAP ?= 768m
@@ -95,10 +99,10 @@ NEO4J_TEST_JVM ?= -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+UnlockDiagnostic
 	-XX:-BytecodeVerificationRemote
 test: export KB_NEO4J_JVM_OPTIONS := $(NEO4J_TEST_JVM)
 test: env system-deps node-deps $(NEO4J_LIB)
-	mkdir -p .neo4j; workers=$(PYTEST_WORKERS); homes=(); uris=(); starting=(); \
-	ports=($$($(PY) tests/ports.py $$((2 * workers)))); \
+	mkdir -p .neo4j; workers=$(PYTEST_WORKERS); servers=$(NEO4J_TEST_SERVERS); homes=(); uris=(); starting=(); \
+	ports=($$($(PY) tests/ports.py $$((2 * servers)))); \
 	trap 'for home in "$${homes[@]}"; do $(NEO4J_SERVER) stop --home $$home & done; wait' EXIT; \
-	for i in $$(seq 0 $$((workers - 1))); do \
+	for i in $$(seq 0 $$((servers - 1))); do \
 	  home=.neo4j/test-gw$$i; homes+=($$home); $(NEO4J_SERVER) stop --home $$home >/dev/null; \
 	  $(NEO4J_SERVER) start --home $$home --bolt-port $${ports[2*i]} --http-port $${ports[2*i+1]} \
 	    --heap $(NEO4J_TEST_HEAP) --pagecache 256m --timeout $(NEO4J_TEST_WAIT) >$$home.log 2>&1 & starting+=($$!); \

@@ -9,11 +9,15 @@ Under pytest-xdist (``make test`` runs ``-n 2 --dist loadfile --no-loadscope-reo
 runs on one worker, so a module's expensive fixtures are built once. A worker takes the next module when it has
 fewer than two in hand, in collection order; the modules are collected longest first (the seconds each took,
 tests/data/module_seconds.json), so the short ones fill in at the end instead of a long one starting last and
-the other worker idling meanwhile (xdist's own reordering, by number of tests, is turned off for this). Neo4j Community Edition has one database, which each Neo4j
-test empties, so each worker talks to a server of its own: ``make test`` starts one per worker and names it
-in ``NEO4J_URI_GW<n>``, which becomes that worker's ``NEO4J_URI`` here, before any test module reads it (and
-before any ``kb`` child process inherits it). (``--dist loadgroup`` cannot keep the Neo4j tests of several
-modules on one worker with pytest 9: pytest-xdist 3.8 renames ``item._nodeid``, which pytest 9 no longer reads.)
+the other worker idling meanwhile (xdist's own reordering, by number of tests, is turned off for this).
+Neo4j Community Edition has one database, which each Neo4j test empties, so the modules that use Neo4j
+(``NEO4J_MODULES``) are one unit of work that one worker runs (``pytest_xdist_make_scheduler``: xdist's
+``loadfile`` scheduling with those modules as one scope; a worker collecting a ``neo4j``-marked test of
+another module stops the run). ``make test`` starts ``NEO4J_TEST_SERVERS`` servers (default 1): the n-th is
+named in ``NEO4J_URI_GW<n>``, which becomes worker n's ``NEO4J_URI`` here, before any test module reads it
+(and before any ``kb`` child process inherits it); a worker without one keeps ``NEO4J_URI``, the first.
+(``--dist loadgroup`` cannot keep the Neo4j tests of several modules on one worker with pytest 9: pytest-xdist
+3.8 renames ``item._nodeid``, which pytest 9 no longer reads; a scheduler's scope needs no renaming.)
 """
 
 from __future__ import annotations
@@ -169,6 +173,28 @@ def make_small_folder(tmp_path_factory, small_template):
 
 
 MODULE_SECONDS = json.loads((Path(__file__).parent / "data" / "module_seconds.json").read_text(encoding="utf-8"))
+# The modules whose tests talk to the test Neo4j (marked ``neo4j``): under pytest-xdist one worker runs them all,
+# one after the other (``pytest_xdist_make_scheduler``), so one server serves them and warms up once (class
+# loading and JIT of the Cypher runtime). make test of 29 Nov: the two servers took 207 s of CPU with these
+# modules split over both, 133 s (103 + an idle 30) with them on one worker by chance of the order (that run
+# also had two Neo4j ingests fewer and no bytecode verification, about 16 s of the difference).
+NEO4J_MODULES = ("test_parity.py", "test_store_neo4j.py", "test_store_neo4j_csv.py", "test_templates.py",
+                 "test_ui_browser.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` with the ``NEO4J_MODULES`` as one unit of work (one worker runs all of them); every
+    other module stays a unit of its own."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class Neo4jModulesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return "neo4j modules" if Path(module).name in NEO4J_MODULES else module
+
+    if config.getvalue("dist") != "loadfile":
+        return None
+    return Neo4jModulesTogether(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -179,6 +205,10 @@ def pytest_collection_modifyitems(config, items):
     machine shared with other work (load average about 13), so they are several times an idle run's."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
+    strays = sorted({Path(item.nodeid.split("::", 1)[0]).name for item in items if item.get_closest_marker("neo4j")}
+                    - set(NEO4J_MODULES))
+    if strays:
+        raise pytest.UsageError(f"tests/conftest.py: add {', '.join(strays)} to NEO4J_MODULES (they use Neo4j)")
     order = {}
     for item in items:
         module = item.nodeid.split("::", 1)[0]
