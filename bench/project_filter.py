@@ -85,13 +85,21 @@ def _labels(candidates: list, expected: list[dict]) -> list[int]:
 
 
 def examples(collected: list[dict]) -> tuple[list[tuple[str, ...]], list[int], list[str]]:
-    """(features, labels, document ids) of every candidate of every reader of the collected funding notices."""
+    """(features, labels, document ids) of every candidate of every reader of the collected funding notices, and
+    of the readers the filter judges in every document (``JUDGED_EVERYWHERE``) in the others."""
+    from loaders.project_filter import JUDGED_EVERYWHERE, READERS
+
     features, labels, groups = [], [], []
     for document in collected:
-        if document["kind"] != FILTERED_KIND:
-            continue
         expected = document["record"]["expected"]["projects"]
-        for candidates in document["proposals"]:
+        ruled = document["structured"] or any(
+            "excluded_by_rules" not in candidate.features
+            for (reader, _), candidates in zip(READERS, document["proposals"]) if reader not in JUDGED_EVERYWHERE
+            for candidate in candidates)
+        for (reader, _), candidates in zip(READERS, document["proposals"]):
+            # outside notices, a judged-everywhere reader is consulted (so trained) only where the rules find nothing
+            if document["kind"] != FILTERED_KIND and (reader not in JUDGED_EVERYWHERE or ruled):
+                continue
             features += [candidate.features for candidate in candidates]
             labels += _labels(candidates, expected)
             groups += [document["id"]] * len(candidates)
@@ -124,10 +132,17 @@ def train(features: list[tuple[str, ...]], labels: list[int], c: float = C) -> d
 
 def predict(document: dict, project_filter) -> list[dict]:
     """The projects a parse with ``project_filter`` (None: the rules alone) gives the collected document."""
+    from loaders.project_filter import JUDGED_EVERYWHERE, READERS
+
     if document["structured"]:
         return document["parsed"]
-    judged = project_filter is not None and document["kind"] == FILTERED_KIND
-    for candidates in document["proposals"]:
+    notice = project_filter is not None and document["kind"] == FILTERED_KIND
+    order = [(reader, candidates) for (reader, _), candidates in zip(READERS, document["proposals"])]
+    if not notice:  # the rules first, then (with a filter) the readers it judges everywhere
+        order = [pair for pair in order if pair[0] not in JUDGED_EVERYWHERE] + \
+            ([pair for pair in order if pair[0] in JUDGED_EVERYWHERE] if project_filter is not None else [])
+    for reader, candidates in order:
+        judged = notice or reader in JUDGED_EVERYWHERE
         kept = [c for c in candidates if (project_filter.keeps(c) if judged else "excluded_by_rules" not in c.features)]
         if kept:
             return [{"name": c.entry.name, "amount": c.entry.amount} for c in kept]
