@@ -92,13 +92,16 @@ def examples(collected: list[dict]) -> tuple[list[tuple[str, ...]], list[int], l
     features, labels, groups = [], [], []
     for document in collected:
         expected = document["record"]["expected"]["projects"]
-        ruled = document["structured"] or any(
-            "excluded_by_rules" not in candidate.features
+        notice = document["kind"] == FILTERED_KIND
+        # a judged-everywhere reader is trained only where it speaks for the document: no project structure and
+        # nothing proposed by the other readers (in a notice) or kept by their rules (elsewhere); otherwise its
+        # candidates repeat theirs and pull the shared weights
+        answered = document["structured"] or any(
+            notice or "excluded_by_rules" not in candidate.features
             for (reader, _), candidates in zip(READERS, document["proposals"]) if reader not in JUDGED_EVERYWHERE
             for candidate in candidates)
         for (reader, _), candidates in zip(READERS, document["proposals"]):
-            # outside notices, a judged-everywhere reader is consulted (so trained) only where the rules find nothing
-            if document["kind"] != FILTERED_KIND and (reader not in JUDGED_EVERYWHERE or ruled):
+            if (reader in JUDGED_EVERYWHERE and answered) or (not notice and reader not in JUDGED_EVERYWHERE):
                 continue
             features += [candidate.features for candidate in candidates]
             labels += _labels(candidates, expected)

@@ -32,10 +32,13 @@ _NAME = re.compile(r"[\u4e00-\u9fff“”\"A-Za-z0-9（）()]{2,40}?(?:" + "|".j
                    r"(?:[（(][\u4e00-\u9fff一二三四五六七八九十\d]{1,6}[)）])?")
 # Words after which a name starts, besides project_narrative's verbs: copulas, prepositions and the verbs of a
 # report (…的项目是X工程, 拟按X项目, 核定X项目); a name is cut after the last one when 4 characters remain.
-_START = re.compile(r"^.*(?:是|的|为|对|将|按|经|拟|已|在|以及|和|与|执行|核定|决定|完成|审查|组织|根据|关于)")
+# 和 and 与 are not among them: they stand inside place names (泽库县和日镇).
+_START = re.compile(r"^.*(?:是|的|为|对|将|按|经|拟|已|了|在|以及|执行|核定|决定|完成|审查|组织|根据|关于)")
 _RATE = re.compile(r"[按每/]|生均|标准")
 _AMOUNT = re.compile(r"(?<![\d.〔\[])(\d[\d,]*(?:\.\d+)?)\s*(万元|元)(?![/每])")
 _REFERENCE = re.compile(r"^(?:该|本|此|上述|以上|各|每个|每|其|这些|这个|相关|所有|全部)?(?:类|批|个)?(?:项目|工程|建设)")
+_HEADS_ONLY = re.compile(r"(?:\d+\s*[个项批只])?(?:" + "|".join(NAME_HEADS) + r")+$")
+_SUMMARY = re.compile(r"等\d*\s*[个项批只]")  # …等8个项目: a sum over several projects
 _YEAR_START = re.compile(r"20\d\d年")
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _CLAUSE_MARK = re.compile(r"[，,：:、]")
@@ -57,6 +60,17 @@ def _bucket(value: int, limits: tuple[int, ...]) -> str:
     return f">{limits[-1]}"
 
 
+def _after_open_bracket(name: str) -> str:
+    """The name after an opening bracket left unclosed (``管理费(泽库县X项目`` -> ``泽库县X项目``)."""
+    depth, cut = 0, 0
+    for at, char in enumerate(name):
+        if char in "(（":
+            depth, cut = depth + 1, (at + 1 if depth == 0 else cut)
+        elif char in ")）":
+            depth = max(0, depth - 1)
+    return name[cut:] if depth else name
+
+
 def _names(sentence: str) -> list[tuple[int, str]]:
     """(end offset, name) of every project name in a sentence, references (该项目) and aggregates left out."""
     found = []
@@ -65,10 +79,13 @@ def _names(sentence: str) -> list[tuple[int, str]]:
         start = _NAME_START.match(raw)
         name = _AFTER_VERB.sub("", raw[start.end():]) if start and len(raw) - start.end() >= 4 else raw
         start = _START.match(name)
+        if start and _HEADS_ONLY.fullmatch(name[start.end():]):
+            continue  # …条件的项目, 了6个项目: a description of projects, not a name
         name = name[start.end():] if start and len(name) - start.end() >= 4 else name
-        name = clean_project_name(_LEADING_MARK.sub("", name).strip("“”\"").strip())
-        stem = re.sub("(?:" + "|".join(NAME_HEADS) + r")+(?:[（(].*)?$", "", name)
-        if len(stem) >= 3 and not _REFERENCE.match(name) and (not name[0].isdigit() or _YEAR_START.match(name)):
+        name = clean_project_name(_LEADING_MARK.sub("", _after_open_bracket(name)).strip("“”\"").strip())
+        stem = _HEADS_ONLY.sub("", re.sub(r"[（(][^（(]*$", "", name)) if name else ""
+        if len(stem) >= 3 and not _REFERENCE.match(name) and not _SUMMARY.search(name) \
+                and (not name[0].isdigit() or _YEAR_START.match(name)):
             found.append((match.end(), name))
     return found
 
