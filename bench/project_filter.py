@@ -18,7 +18,10 @@ each held-out document the parse is simulated: a document with project structure
 the others take the first reader whose candidates pass the fold's filter (as ``fallback_entries`` does). Projects
 F1 is micro-averaged per group, next to the rules alone (the first reader that proposes anything, hand
 exclusions applied: the loaders before this filter). Only funding notices (kind 通知) are judged by the filter
-and only their candidates train it; other documents keep the rules. Holdout is never read here; ``bench/real_documents.py`` scores it with the shipped weights.
+and only their candidates train it; other documents keep the rules, except the readers judged in every document
+(``JUDGED_EVERYWHERE``: the sentence reader pairing a name with an amount printed apart), consulted after the rules
+found nothing; those readers train the filter only on documents where they speak for it (no project structure, no
+other reader's proposal in a notice, nothing kept by the rules elsewhere). Holdout is never read here; ``bench/real_documents.py`` scores it with the shipped weights.
 """
 
 from __future__ import annotations
