@@ -87,6 +87,20 @@ def _labels(candidates: list, expected: list[dict]) -> list[int]:
     return labels
 
 
+def name_heads(min_count: int = 2) -> list[str]:
+    """The endings (last two characters, a trailing bracket such as (一) left off) of at least ``min_count`` expected
+    project names of the training documents (tests/data/real, ``TRAINING_SPLITS``), most frequent first: the head
+    words ``loaders.project_sentences.NAME_HEADS`` starts from."""
+    import re
+
+    from tests.real_scoring import documents
+
+    counts = Counter(re.sub(r"[（(][^（()）]{1,8}[)）]$", "", project["name"])[-2:]
+                     for record in documents() if record["split"] in TRAINING_SPLITS
+                     for project in record["expected"].get("projects") or [])
+    return [ending for ending, count in counts.most_common() if count >= min_count]
+
+
 def examples(collected: list[dict]) -> tuple[list[tuple[str, ...]], list[int], list[str]]:
     """(features, labels, document ids) of every candidate of every reader of the collected funding notices, and
     of the readers the filter judges in every document (``JUDGED_EVERYWHERE``) in the others."""
@@ -191,7 +205,11 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="write the trained weights (JSON) to this path")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--heads", action="store_true", help="print the project name endings (name_heads) and stop")
     arguments = parser.parse_args()
+    if arguments.heads:
+        print(" ".join(name_heads()))
+        return 0
     collected = collect()
     features, labels, _ = examples(collected)
     trained = train(features, labels)

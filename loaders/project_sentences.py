@@ -25,7 +25,7 @@ from loaders.project_narrative import _AFTER_VERB, _LEADING_MARK, _NAME_START, c
 from loaders.project_tables import Entry
 
 # Endings of project names: 项目, 基地, 经费, 工程, 建设 end at least two expected names of the training documents
-# (tests/data/real dev/fresh/unseen3, counted by bench/project_filter.py's ``name_heads``); 改造, 提升, 整治, 维修,
+# (tests/data/real dev/fresh/unseen3, ``python bench/project_filter.py --heads``); 改造, 提升, 整治, 维修,
 # 护砌, 修缮 are the works such names describe.
 NAME_HEADS = ("项目", "工程", "建设", "基地", "经费", "改造", "提升", "整治", "维修", "护砌", "修缮")
 _NAME = re.compile(r"[\u4e00-\u9fff“”\"A-Za-z0-9（）()]{2,40}?(?:" + "|".join(NAME_HEADS) + r")+(?!量|库|内容)"

@@ -6,9 +6,12 @@ amount in the next sentence (r185), several clauses later and in 元 (r155), aft
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from loaders import parse_file
 from loaders.project_filter import JUDGED_EVERYWHERE, READERS
-from loaders.project_sentences import paired_entries
+from loaders.project_sentences import NAME_HEADS, paired_entries
 from tests.real_scoring import DATA
 
 
@@ -54,3 +57,12 @@ def test_outside_notices_the_filter_judges_the_sentence_reader():
     budget = parse_file(DATA / "r002.txt")  # a 决算 whose sentence candidate the filter rejects, and says so
     note = next(note for note in budget.notes if note.startswith("Project filter"))
     assert budget.projects == [] and "'老旧小区基础配套项目(三期)' (6567.06 万元" in note and "sentence reader" in note
+
+
+def test_the_head_words_hold_the_endings_of_the_training_names():
+    spec = importlib.util.spec_from_file_location("bench_project_filter",
+                                                  Path(__file__).resolve().parents[1] / "bench" / "project_filter.py")
+    trainer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trainer)
+    heads = trainer.name_heads()
+    assert heads[0] == "项目" and set(heads) <= set(NAME_HEADS) and {"工程", "经费", "基地"} <= set(heads)
