@@ -18,7 +18,10 @@ each held-out document the parse is simulated: a document with project structure
 the others take the first reader whose candidates pass the fold's filter (as ``fallback_entries`` does). Projects
 F1 is micro-averaged per group, next to the rules alone (the first reader that proposes anything, hand
 exclusions applied: the loaders before this filter). Only funding notices (kind 通知) are judged by the filter
-and only their candidates train it; other documents keep the rules. Holdout is never read here; ``bench/real_documents.py`` scores it with the shipped weights.
+and only their candidates train it; other documents keep the rules, except the readers judged in every document
+(``JUDGED_EVERYWHERE``: the sentence reader pairing a name with an amount printed apart), consulted after the rules
+found nothing; those readers train the filter only on documents where they speak for it (no project structure, no
+other reader's proposal in a notice, nothing kept by the rules elsewhere). Holdout is never read here; ``bench/real_documents.py`` scores it with the shipped weights.
 """
 
 from __future__ import annotations
@@ -84,14 +87,39 @@ def _labels(candidates: list, expected: list[dict]) -> list[int]:
     return labels
 
 
+def name_heads(min_count: int = 2) -> list[str]:
+    """The endings (last two characters, a trailing bracket such as (一) left off) of at least ``min_count`` expected
+    project names of the training documents (tests/data/real, ``TRAINING_SPLITS``), most frequent first: the head
+    words ``loaders.project_sentences.NAME_HEADS`` starts from."""
+    import re
+
+    from tests.real_scoring import documents
+
+    counts = Counter(re.sub(r"[（(][^（()）]{1,8}[)）]$", "", project["name"])[-2:]
+                     for record in documents() if record["split"] in TRAINING_SPLITS
+                     for project in record["expected"].get("projects") or [])
+    return [ending for ending, count in counts.most_common() if count >= min_count]
+
+
 def examples(collected: list[dict]) -> tuple[list[tuple[str, ...]], list[int], list[str]]:
-    """(features, labels, document ids) of every candidate of every reader of the collected funding notices."""
+    """(features, labels, document ids) of every candidate of every reader of the collected funding notices, and
+    of the readers the filter judges in every document (``JUDGED_EVERYWHERE``) in the others."""
+    from loaders.project_filter import JUDGED_EVERYWHERE, READERS
+
     features, labels, groups = [], [], []
     for document in collected:
-        if document["kind"] != FILTERED_KIND:
-            continue
         expected = document["record"]["expected"]["projects"]
-        for candidates in document["proposals"]:
+        notice = document["kind"] == FILTERED_KIND
+        # a judged-everywhere reader is trained only where it speaks for the document: no project structure and
+        # nothing proposed by the other readers (in a notice) or kept by their rules (elsewhere); otherwise its
+        # candidates repeat theirs and pull the shared weights
+        answered = document["structured"] or any(
+            notice or "excluded_by_rules" not in candidate.features
+            for (reader, _), candidates in zip(READERS, document["proposals"]) if reader not in JUDGED_EVERYWHERE
+            for candidate in candidates)
+        for (reader, _), candidates in zip(READERS, document["proposals"]):
+            if (reader in JUDGED_EVERYWHERE and answered) or (not notice and reader not in JUDGED_EVERYWHERE):
+                continue
             features += [candidate.features for candidate in candidates]
             labels += _labels(candidates, expected)
             groups += [document["id"]] * len(candidates)
@@ -124,10 +152,17 @@ def train(features: list[tuple[str, ...]], labels: list[int], c: float = C) -> d
 
 def predict(document: dict, project_filter) -> list[dict]:
     """The projects a parse with ``project_filter`` (None: the rules alone) gives the collected document."""
+    from loaders.project_filter import JUDGED_EVERYWHERE, READERS
+
     if document["structured"]:
         return document["parsed"]
-    judged = project_filter is not None and document["kind"] == FILTERED_KIND
-    for candidates in document["proposals"]:
+    notice = project_filter is not None and document["kind"] == FILTERED_KIND
+    order = [(reader, candidates) for (reader, _), candidates in zip(READERS, document["proposals"])]
+    if not notice:  # the rules first, then (with a filter) the readers it judges everywhere
+        order = [pair for pair in order if pair[0] not in JUDGED_EVERYWHERE] + \
+            ([pair for pair in order if pair[0] in JUDGED_EVERYWHERE] if project_filter is not None else [])
+    for reader, candidates in order:
+        judged = notice or reader in JUDGED_EVERYWHERE
         kept = [c for c in candidates if (project_filter.keeps(c) if judged else "excluded_by_rules" not in c.features)]
         if kept:
             return [{"name": c.entry.name, "amount": c.entry.amount} for c in kept]
@@ -170,7 +205,11 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="write the trained weights (JSON) to this path")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--heads", action="store_true", help="print the project name endings (name_heads) and stop")
     arguments = parser.parse_args()
+    if arguments.heads:
+        print(" ".join(name_heads()))
+        return 0
     collected = collect()
     features, labels, _ = examples(collected)
     trained = train(features, labels)
