@@ -31,6 +31,7 @@ from typing import Callable
 
 from kb.core.places import PLACE_SUFFIXES
 from loaders.notes import note
+from loaders.project_flat_tables import flat_table_entries
 from loaders.project_forms import form_entries
 from loaders.project_header_tables import header_table_entries
 from loaders.project_lists import listed_entries
@@ -45,6 +46,7 @@ FILTERED_KIND = "通知"  # the document kind (``Unit.kind``) whose candidates t
 READERS: tuple[tuple[str, Callable[[list, list[str]], list[Entry]]], ...] = (
     ("header", lambda rows, lines: header_table_entries(rows, lines)),
     ("vertical", lambda rows, lines: vertical_table_entries(lines)),
+    ("flat", lambda rows, lines: flat_table_entries(lines)),
     ("form", lambda rows, lines: form_entries(rows)),
     ("list", lambda rows, lines: listed_entries(rows)),
     ("narrative", lambda rows, lines: narrative_entries(rows, generous=True)),
@@ -265,8 +267,8 @@ def fallback_entries(rows: list, lines: list[str], kind: str | None,
     return [], rejected
 
 
-READER_NAMES = {"header": "表头表格", "vertical": "逐格分行表格", "form": "连写表单", "list": "编号列表",
-                "narrative": "正文句子"}
+READER_NAMES = {"header": "表头表格", "vertical": "逐格分行表格", "flat": "压平表格", "form": "连写表单", "list": "编号列表",
+                "narrative": "正文句子", "sentence": "分句配对"}
 """Reader name -> the Chinese name the extraction notes print."""
 
 

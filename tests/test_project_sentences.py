@@ -49,14 +49,15 @@ def test_descriptions_and_sums_of_projects_are_no_names():
     assert _paired("r143")["泽库县和日镇司玛村人畜饮水安全工程"][0] == 230.0  # 和 inside a place name cuts nothing
 
 
-def test_outside_notices_the_filter_judges_the_sentence_reader():
+def test_the_filter_judges_the_sentence_reader_in_notices_and_elsewhere():
     assert [reader for reader, _ in READERS][-1] == "sentence" and JUDGED_EVERYWHERE == ("sentence",)
-    extraction = parse_file(DATA / "r185.txt")  # kind None: no rule reader proposes anything, the filter keeps it
-    assert extraction.unit.kind is None
+    extraction = parse_file(DATA / "r185.txt")  # a notice where only the sentence reader proposes: the filter keeps it
+    assert extraction.unit.kind == "通知"
     assert [(p.name, p.amount) for p in extraction.projects] == [("船山区老池镇2023年中央财政以工代赈项目", 450.0)]
     budget = parse_file(DATA / "r002.txt")  # a 决算 whose sentence candidate the filter rejects, and says so
-    note = next(note for note in budget.notes if note.startswith("Project filter"))
-    assert budget.projects == [] and "'老旧小区基础配套项目(三期)' (6567.06 万元" in note and "sentence reader" in note
+    note = next(note for note in budget.notes if note.startswith("[projects.filter_rejected]"))
+    assert budget.unit.kind == "决算" and budget.projects == []
+    assert "“老旧小区基础配套项目(三期)”（6567.06万元" in note and "分句配对" in note
 
 
 def test_the_head_words_hold_the_endings_of_the_training_names():
