@@ -37,6 +37,8 @@ FILTERED_KIND = "通知"  # as loaders.project_filter.FILTERED_KIND: the filter 
 LOADERS_DEV = ROOT / "tests" / "data" / "loaders_dev"  # hand-made examples modelled on dev pages, with expected_projects.json
 C = 0.3  # inverse L2 strength (best 5-fold projects F1 of 0.3, 1, 3)
 THRESHOLD = 0.4  # least probability at which a candidate is kept (best of 0.4, 0.5)
+TUNE_C = (0.1, 0.3, 1.0, 3.0)  # the grid ``--tune`` cross-validates; C and THRESHOLD are its best cell
+TUNE_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MIN_COUNT = 2  # a feature seen in fewer candidates is dropped
 FOLDS = 5
 TRAINING_SPLITS = ("dev", "fresh", "unseen3")  # holdout and unseen4 are never read here
@@ -44,13 +46,16 @@ TRAINING_SPLITS = ("dev", "fresh", "unseen3")  # holdout and unseen4 are never r
 
 def _group(record: dict) -> str:
     """The group a document is reported in: its split, with dev's r181 on (the rows branch's batch) apart."""
+    if record["split"] == "dev" and int(record["id"][1:]) >= 401:
+        return "dev r401+"  # gathered while the recall2 branch worked (gather5a)
     if record["split"] == "dev" and int(record["id"][1:]) >= 181:
         return "dev r181+"
     return record["split"]
 
 
-def collect() -> list[dict]:
-    """The training documents: id, group, expected projects, parsed projects, structured flag and proposals."""
+def collect(ids: set[str] | None = None) -> list[dict]:
+    """The training documents (only ``ids`` when given): id, group, expected projects, parsed projects, structured
+    flag and proposals."""
     from loaders import parse_file
     from loaders.project_filter import propose
     from loaders.projects import structured_entries
@@ -61,7 +66,7 @@ def collect() -> list[dict]:
                          "expected": {"projects": projects}} for name, projects in labelled.items() if name != "_about"]
     collected = []
     for record in documents() + examples_records:
-        if record["split"] not in TRAINING_SPLITS + ("loaders_dev",):
+        if record["split"] not in TRAINING_SPLITS + ("loaders_dev",) or (ids is not None and record["id"] not in ids):
             continue
         extraction = parse_file(record["path"])
         parsed = [{"name": project.name, "amount": project.amount} for project in extraction.projects]
@@ -177,7 +182,7 @@ def _f1(counts: list[int]) -> dict:
     return {"f1": round(f1, 4), "true_positive": true_positive, "predicted": predicted, "expected": expected}
 
 
-def cross_validate(collected: list[dict], c: float = C) -> dict:
+def cross_validate(collected: list[dict], c: float = C, threshold: float = THRESHOLD) -> dict:
     """Projects F1 per group and overall: {"rules": {group: f1 dict}, "filter": {group: f1 dict}}."""
     from sklearn.model_selection import GroupKFold
 
@@ -188,7 +193,7 @@ def cross_validate(collected: list[dict], c: float = C) -> dict:
     totals = {"rules": {}, "filter": {}}
     for train_index, test_index in GroupKFold(n_splits=FOLDS).split(ids, groups=ids):
         fold = examples([collected[i] for i in train_index])
-        project_filter = ProjectFilter.from_dict(train(fold[0], fold[1], c))
+        project_filter = ProjectFilter.from_dict({**train(fold[0], fold[1], c), "threshold": threshold})
         for index in test_index:
             document = collected[index]
             for name, chosen in (("rules", None), ("filter", project_filter)):
@@ -199,6 +204,23 @@ def cross_validate(collected: list[dict], c: float = C) -> dict:
     return {name: {group: _f1(counts) for group, counts in sorted(groups.items())} for name, groups in totals.items()}
 
 
+def score_batch(first: str, last: str) -> dict:
+    """Projects F1 of the shipped weights (``loaders/data/project_filter.json``) and of the rules alone on the training
+    documents ``first``..``last`` (ids such as r401, r408): the out-of-sample figure of a new batch, taken before the
+    weights are retrained on it."""
+    from loaders.project_filter import shipped_filter
+    from tests.real_scoring import documents, score_document
+
+    low, high = int(first[1:]), int(last[1:])
+    batch = collect({record["id"] for record in documents() if record["id"][0] == "r" and low <= int(record["id"][1:]) <= high})
+    totals = {"rules": [0, 0, 0], "filter": [0, 0, 0]}
+    for document in batch:
+        for name, chosen in (("rules", None), ("filter", shipped_filter())):
+            counts = score_document(document["record"], {"projects": predict(document, chosen)})["projects"]
+            totals[name] = [a + b for a, b in zip(totals[name], counts)]
+    return {"documents": len(batch), **{name: _f1(counts) for name, counts in totals.items()}}
+
+
 def main() -> int:
     """Command line: [--write PATH] [--json] [--no-cv]; prints cross-validated F1 per group, writes the weights."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -206,7 +228,20 @@ def main() -> int:
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--heads", action="store_true", help="print the project name endings (name_heads) and stop")
+    parser.add_argument("--batch", nargs=2, metavar=("FIRST", "LAST"),
+                        help="score the shipped weights on documents FIRST..LAST (before retraining on them) and stop")
+    parser.add_argument("--tune", action="store_true", help="print the 5-fold F1 of every C and threshold tried and stop")
     arguments = parser.parse_args()
+    if arguments.tune:
+        collected = collect()
+        for c in TUNE_C:
+            print(f"C {c}: " + "  ".join(
+                f"t {threshold} F1 {cross_validate(collected, c, threshold)['filter']['all']['f1']:.3f}"
+                for threshold in TUNE_THRESHOLDS))
+        return 0
+    if arguments.batch:
+        print(json.dumps(score_batch(*arguments.batch), ensure_ascii=False))
+        return 0
     if arguments.heads:
         print(" ".join(name_heads()))
         return 0
