@@ -48,7 +48,7 @@ def _name_after(text: str, start: int) -> tuple[str, int] | None:
     """The value of a 项目名称 label starting at ``start``: up to the next form label; None if it is no name."""
     following = _NEXT_LABEL.search(text, start)
     end = following.start() if following else min(len(text), start + 60)
-    value = text[start:end].strip(" ：:|,，;；。")
+    value = text[start:end].strip(" ：:|,，;；。").rstrip("(（").strip()  # 项目名称:X(项目代码:…): the bracket opens the next label
     if not 2 <= len(value) <= 60 or not _NAME_CHARS.search(value) or field_of(value) is not None:
         return None
     return value, end
@@ -90,7 +90,7 @@ def amount_after(text: str, start: int = 0) -> tuple[float | None, str | None]:
         if wan:
             return read_amount(wan.group(1)), None
         if label.group(0).startswith(("总投资", "投资估算")):  # an investment in a sentence: 总投资约603万元
-            stated = re.match(r"[:：]?\s*(?:约|为|约为|估算)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)", window)
+            stated = re.match(r"[:：]?\s*(?:约|为|约为|估算)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)", window)
             if stated:
                 value = read_amount(stated.group(1))
                 return (None if value is None else round(value / 10000, 6) if stated.group(2) == "元" else value), None
