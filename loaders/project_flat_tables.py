@@ -6,7 +6,8 @@ or a header spread over several lines (``序号 | 乡镇 (单位名称) |`` / ``
 above one row per line. This reader treats the text as one stream of cells and reads it by structure:
 
 - the header is a run of column names (``loaders.project_header_tables.is_column_name``, spaces inside a name
-  ignored: ``项目 名称``, ``项目建 设地址``) holding a project-name column and a money column; a column whose name
+  ignored: ``项目 名称``, ``项目建 设地址``) holding a project-name column (not a bare 项目, which heads every budget
+  statement) and a money column, ended by a 合计 row; a column whose name
   prints a money unit (``本批衔接资金安排情况 (万元)``) is a money column by that unit; a quarter of unknown short
   names is allowed; the header may be glued after a table title on its first cell (``…计划表 序号``);
 - the rows follow: cut at the next sequence number (1, 2, 3 …) when the header opens with 序号/编号, else one row per
@@ -80,13 +81,14 @@ def _find_header(stream: list[tuple[str, int]], start: int) -> tuple[int, int, i
     unknown = 0
     while index < len(stream) and len(cells) < _MAX_HEADER:
         kind = _header_cell(stream[index][0])
-        if kind is None:
+        if kind is None or _SUBTOTAL.match(_key(stream[index][0])):  # 合计 opens a data row
             break
         if kind != "empty":
             cells.append(_key(stream[index][0]))
             unknown += kind == "unknown"
         index += 1
-    names = [i for i, cell in enumerate(cells) if is_name_column(cell)]
+    # a bare 项目 heads every budget statement (项目 | 预算数: 三公经费表): a project table names its column 项目名称 …
+    names = [i for i, cell in enumerate(cells) if is_name_column(cell) and label_key(cell) != "项目"]
     if not names or len(cells) < 3 or unknown > max(1, len(cells) // 4):
         return None
     money = [i for i, cell in enumerate(cells) if i != names[0] and _is_money(cell)]

@@ -8,7 +8,8 @@ Funding notices and allocation 公告 often print their projects as a numbered l
 An item is a short numbered text line holding no figure; its amount is the first ``money label: N万元``
 (投资, 资金, 金额, 补助, 预算, 资金规模 …) that opens one of the next three text lines (a description of the
 project may stand between), before the next item. An item whose name closes a sentence on its line takes the money
-phrase that opens the next sentence (``1、友谊县农旅融合项目。拟安排资金1500万元,主要建设…``). Used by ``loaders.projects.extract_projects``
+phrase that opens the next sentence (``1、友谊县农旅融合项目。拟安排资金1500万元,主要建设…``) when the name closes in
+a project head word (``loaders.project_sentences.NAME_HEADS``: 项目, 工程, 建设 …; not a heading such as 支出预算). Used by ``loaders.projects.extract_projects``
 when no project table, form or block was found, before the running-text reader.
 """
 
@@ -19,6 +20,7 @@ import re
 from loaders.notes import note
 from loaders.project_fields import read_amount
 from loaders.project_narrative import is_funding_phrase
+from loaders.project_sentences import NAME_HEADS
 from loaders.project_tables import Entry
 
 _ITEM = re.compile(r"^\s*[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）.、．]\s*(?P<name>[^，。；,;:：\d][^，。；;:：]{3,79})"
@@ -61,7 +63,10 @@ def listed_entries(rows: list) -> list[Entry]:
         item = _ITEM.match(_text(row))
         money = following = None
         if item and item.group("rest"):  # the name's sentence, then its money phrase on the same line
+            # a heading such as (二)支出预算。2022年支出预算93.14万元 is no project: the name closes in a project head
             money, following = _MONEY_IN.match(item.group("rest")), row
+            if not item.group("name").strip().endswith(NAME_HEADS):
+                continue
             if not money:
                 continue
         for following in text_rows[index + 1:index + 1 + _LOOKAHEAD] if item and not money else ():
