@@ -1,10 +1,11 @@
 """A learned filter over the project candidates of the fallback readers (issue 12).
 
-A document with no project block, performance table or 项目支出预算表 line has its projects read by six
+A document with no project block, performance table or 项目支出预算表 line has its projects read by seven
 readers of looser layouts, tried in order (``READERS``): tables found by their header row
-(``project_header_tables``), tables printed one cell per line (``project_vertical_tables``), label forms run
-together (``project_forms``), numbered lists (``project_lists``), sentences (``project_narrative``) and names
-paired with an amount printed apart (``project_sentences``, judged in every document kind). Their
+(``project_header_tables``), tables printed one cell per line (``project_vertical_tables``), tables flattened onto
+one line or with a header spread over several lines (``project_flat_tables``), label forms run together
+(``project_forms``), numbered lists (``project_lists``), sentences (``project_narrative``) and names paired with an
+amount printed apart (``project_sentences``, judged in every document kind). Their
 hand rules propose a name and an amount generously; in funding notices many proposals are not projects:
 allocation categories (支持产业发展 2993.7万元), villages' or towns' shares, fund names and funding splits.
 
