@@ -91,6 +91,8 @@ def _place_start(text: str) -> int | None:
 
 def _names(sentence: str) -> list[tuple[int, str]]:
     """(end offset, name) of every project name in a sentence, references (该项目) and aggregates left out."""
+    if not any(head in sentence for head in NAME_HEADS):  # most sentences name no project: no regex pass
+        return []
     found = []
     for match in _NAME.finditer(sentence):
         raw = match.group(0)
@@ -160,11 +162,14 @@ def paired_entries(rows: list) -> list[PairedEntry]:
         ('老池镇以工代赈项目', 450.0)
     """
     entries: list[PairedEntry] = []
+    sentences = _sentences(rows)
+    if not any("元" in sentence for sentence, _ in sentences):  # no amount to pair
+        return entries
     taken: set[str] = set()
     previous: list[tuple[int, str]] = []
     previous_line, previous_sentence = 0, ""
     mentions: list[tuple[str, int]] = []  # every name seen so far, for amounts that point back (该项目总投资)
-    for sentence, line in _sentences(rows):
+    for sentence, line in sentences:
         names = _names(sentence)
         mentions += [(name, line) for _, name in names]
         for amount_match in _AMOUNT.finditer(sentence):
