@@ -2,10 +2,11 @@
 
 Two kinds of gate, each declared next to the reader call it guards:
 
-- ``Needs(words)``: the reader's output is empty unless the document's text holds one of ``words`` (a project
-  table reader needs 项目 in a table, a sentence reader needs 元). The words every gate of the parse asks about
-  (``GATE_WORDS``) are found in one pass over the document's text (``pyahocorasick``), once, when the first gate
-  asks (``Evidence``); a gate is a necessary condition of its reader, never a guess, so gating changes no output.
+- ``Needs(words)``: the reader's output is empty unless the document holds one of ``words`` (a sentence reader
+  of amounts needs 元, a form reader needs the label 项目名称). The words every gate of the parse asks about
+  (``GATE_WORDS``) are found in one pass (``pyahocorasick``) over the document's text lines and its rows' cells,
+  once per document, when the first gate asks (``evidence_of``); a gate is a necessary condition of its reader,
+  never a guess, so gating changes no output. ``gated(needs, reader)`` wraps a reader of (rows, lines).
 - ``settled(found, fields, above)``: the unit readers stop at the first confident source: a reader whose
   candidates are all below ``above`` cannot change a field already held by one value at a higher confidence
   (``loaders.unit.best_candidate`` ranks by confidence first; votes only break ties between values of equal
@@ -14,12 +15,14 @@ Two kinds of gate, each declared next to the reader call it guards:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import Callable
 
 import ahocorasick
 
 # Every word a gate of the parse asks about (a gate asking about another word raises KeyError at import).
-GATE_WORDS = ("项目", "项目名称", "元")
+GATE_WORDS = ("目", "名", "元", "万", "项目名称")
 
 
 def _automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
@@ -74,6 +77,32 @@ class Needs:
     def allows(self, evidence: Evidence | None) -> bool:
         """True when the reader may find something (always, without evidence)."""
         return evidence is None or any(word in evidence.words for word in self.words)
+
+
+_LAST = threading.local()  # per thread: the last document's (rows, lines) and its evidence
+
+
+def evidence_of(rows: list, lines: list[str] | None = None) -> Evidence:
+    """The evidence of one document: its rows' cells (``loaders.rows.Row``) and its text lines, computed once per
+    document (kept for the last (rows, lines) pair asked about, by identity: every gate of one parse asks about
+    the same lists)."""
+    last = getattr(_LAST, "memo", None)
+    if last is not None and last[0] is rows and last[1] is lines:
+        return last[2]
+    text = "\n".join("\t".join(row.cells) for row in rows)
+    evidence = Evidence.of_text(text + "\n" + "\n".join(lines) if lines else text)
+    _LAST.memo = (rows, lines, evidence)
+    return evidence
+
+
+def gated(needs: Needs, reader: Callable[[list, list[str]], list]) -> Callable[[list, list[str]], list]:
+    """``reader(rows, lines)`` run only when the document's evidence allows it (else its empty output, [])."""
+
+    def run(rows: list, lines: list[str]) -> list:
+        return reader(rows, lines) if needs.allows(evidence_of(rows, lines)) else []
+
+    run.needs = needs
+    return run
 
 
 def settled(found: dict[str, list], fields: tuple[str, ...], above: float) -> bool:

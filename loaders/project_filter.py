@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from kb.core.places import PLACE_SUFFIXES
+from loaders.evidence import Needs, gated
 from loaders.notes import note
 from loaders.project_forms import form_entries
 from loaders.project_header_tables import header_table_entries
@@ -40,12 +41,14 @@ from loaders.project_vertical_tables import vertical_table_entries
 WEIGHTS = Path(__file__).resolve().parent / "data" / "project_filter.json"
 FILTERED_KIND = "通知"  # the document kind (``Unit.kind``) whose candidates the filter judges
 # The fallback readers, in the order they are tried: (name, reader(rows, lines) -> candidates).
+# Each is gated (``loaders.evidence``) by a word its output cannot be without: a name column 项目 holds 目, a
+# vertical table's name column 项目名称 holds 名, a form prints 项目名称, a list's and a sentence's amount 元.
 READERS: tuple[tuple[str, Callable[[list, list[str]], list[Entry]]], ...] = (
-    ("header", lambda rows, lines: header_table_entries(rows, lines)),
-    ("vertical", lambda rows, lines: vertical_table_entries(lines)),
-    ("form", lambda rows, lines: form_entries(rows)),
-    ("list", lambda rows, lines: listed_entries(rows)),
-    ("narrative", lambda rows, lines: narrative_entries(rows, generous=True)),
+    ("header", gated(Needs("目"), lambda rows, lines: header_table_entries(rows, lines))),
+    ("vertical", gated(Needs("名"), lambda rows, lines: vertical_table_entries(lines))),
+    ("form", gated(Needs("项目名称"), lambda rows, lines: form_entries(rows))),
+    ("list", gated(Needs("元"), lambda rows, lines: listed_entries(rows))),
+    ("narrative", gated(Needs("元"), lambda rows, lines: narrative_entries(rows, generous=True))),
 )
 _PLACE_WORDS = tuple(sorted(set(PLACE_SUFFIXES) | {"村", "社区", "居委会", "村委会", "镇", "乡", "街道", "办事处", "组"},
                             key=len, reverse=True))
