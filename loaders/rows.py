@@ -59,6 +59,10 @@ _SPACED_ROW = re.compile(r"^(?P<label>[^\d\s|][^\t|]{0,40}?[\u4e00-\u9fff）)\]�
 # what makes a tab row more than its cells split on tabs: markup, pipes, double spaces, or whitespace other
 # than a tab at a cell's edge (``clean_markup`` would remove it); a blank or rule line (only tabs, blanks, dashes)
 _NOT_PLAIN = re.compile(r"[<*_#|]|  |[^\S\t](?:\t|$)|(?:^|\t)[^\S\t]|^[\s:\-–—]*$")
+# ``_NOT_PLAIN`` but a rule line, over a whole document's joined lines: where it finds nothing, a tab line is plain
+# unless it is a rule or blank line (``_RULE_CHARS`` only)
+_NOT_PLAIN_ANYWHERE = re.compile(r"[<*_#|]|  |[^\S\t\n](?:\t|$)|(?:^|\t)[^\S\t\n]", re.MULTILINE)
+_RULE_CHARS = "".join(chr(code) for code in range(0x3000 + 1) if chr(code).isspace()) + ":-–—"  # ``[\s:\-–—]``
 _NUMBERING = re.compile(r"^(?:附表|附件|表|第|图|页)")
 _SENTENCE_MARK = re.compile(r"[，。；]")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
@@ -179,8 +183,13 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
             rows.append(Row(pending, start, len(lines), is_table=True))
         return rows
     append, not_plain = rows.append, _NOT_PLAIN.search
+    # evidence computed once: in a document where no line holds markup, a double space or whitespace at a cell's
+    # edge, a tab line is plain unless it is a rule or blank line (a ``str.strip`` instead of a search per line)
+    text = "\n".join(lines)
+    plain = text.count("\n") == max(len(lines) - 1, 0) and not _NOT_PLAIN_ANYWHERE.search(text)
     for number, line in enumerate(lines, start=1):
-        if "\t" in line and not not_plain(line):  # a plain tab row: its cells need no cleaning
+        if "\t" in line and (line.strip(_RULE_CHARS) if plain else not not_plain(line)):  # a plain tab row: its
+            # cells need no cleaning
             append(Row(line.split("\t"), number, number, True))
             continue
         if not line.strip() or (_RULE_ROW.match(line) and "-" in line):
