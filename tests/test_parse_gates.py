@@ -91,3 +91,16 @@ def test_a_gated_reader_keeps_its_gate():
     reader = gated(Needs("元"), lambda rows, lines: ["x"])
     assert reader.needs == Needs("元")
     assert reader([], ["收入 100 元"]) == ["x"] and reader([], ["无金额"]) == []
+
+
+def test_layouts_of_the_corpus_and_of_edge_lines():
+    from loaders.rows import detect_layout
+
+    layouts = {path.name[:3]: read_source(path).layout for path in sorted(CORPUS.glob("*.txt"))}
+    assert layouts == {"000": "cells", "001": "tabs", "002": "tabs", "003": "markdown", "004": "tabs"}
+    assert detect_layout(["标题", "\t项目", "\t金额", "\t合计\t1"]) == "cells"  # 2 of 3 tab lines: one leading tab
+    assert detect_layout(["\ta\tb", "\tc", "\td\te"]) == "tabs"  # 1 of 3
+    assert detect_layout(["a\tb", "|---|---|", "# 标题"]) == "markdown"  # a rule row and a heading
+    assert detect_layout(["a\tb", "| : |", "# 标题"]) == "tabs"  # a rule row holds a dash
+    assert detect_layout(["a\tb", "\u3000—-\u3000", "#x"]) == "markdown"  # any whitespace in a rule row
+    assert detect_layout(["无表格", "文字"]) == "tabs"
