@@ -182,7 +182,7 @@ def summarize(extraction: Extraction, stream: Stream) -> None:
                  "carryover": summary, "basic_expense": expense_tables or general_tables,
                  "project_expense": expense_tables or general_tables,
                  "three_public": sections_of(sections, "three_public")}
-    if _NEEDS_AMOUNT_WORD.allows(evidence_of(rows, extraction.lines)):  # gate: a narrative figure is in 万元 or 元
+    if _NEEDS_AMOUNT_WORD.allows(evidence_of(extraction.lines)):  # gate: a narrative figure is in 万元 or 元
         _narrative_totals(stream.text_rows(), has_table, values, sources, extraction.discrepancies, unit.year,
                           unit.kind)
     totals = Totals()
