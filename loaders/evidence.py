@@ -72,12 +72,12 @@ _LAST = threading.local()  # per thread: the last document's lines and their evi
 
 def evidence_of(lines: list[str]) -> Evidence:
     """The evidence of one document's normalised text lines, computed once per document (kept for the last
-    list asked about, by identity: every gate of one parse asks about the same ``Extraction.lines``)."""
+    list asked about, by identity and length: every gate of one parse asks about the same ``Extraction.lines``)."""
     last = getattr(_LAST, "memo", None)
-    if last is not None and last[0] is lines:
-        return last[1]
+    if last is not None and last[0] is lines and last[1] == len(lines):
+        return last[2]
     evidence = Evidence.of_text("\n".join(lines))
-    _LAST.memo = (lines, evidence)
+    _LAST.memo = (lines, len(lines), evidence)
     return evidence
 
 
