@@ -70,9 +70,14 @@ class Needs:
 _LAST = threading.local()  # per thread: the last document's lines and their evidence
 
 
-def evidence_of(lines: list[str]) -> Evidence:
+def evidence_of(lines: list[str] | None) -> Evidence | None:
     """The evidence of one document's normalised text lines, computed once per document (kept for the last
-    list asked about, by identity and length: every gate of one parse asks about the same ``Extraction.lines``)."""
+    list asked about, by identity and length: every gate of one parse asks about the same ``Extraction.lines``).
+
+    None (no evidence: every gate allows its reader) when no lines are given: a caller that hands a reader its
+    rows without the lines they came from (an Extraction built by hand) has nothing to gate on."""
+    if not lines:
+        return None
     last = getattr(_LAST, "memo", None)
     if last is not None and last[0] is lines and last[1] == len(lines):
         return last[2]

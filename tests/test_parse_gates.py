@@ -94,6 +94,7 @@ def test_a_gated_reader_keeps_its_gate():
     reader = gated(Needs("元"), lambda rows, lines: ["x"])
     assert reader.needs == Needs("元")
     assert reader([], ["收入 100 元"]) == ["x"] and reader([], ["无金额"]) == []
+    assert reader([], []) == ["x"]  # rows handed without their lines: nothing to gate on
 
 
 def test_layouts_of_the_corpus_and_of_edge_lines():
