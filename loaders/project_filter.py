@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from kb.core.places import PLACE_SUFFIXES
+from loaders.evidence import Needs, gated
 from loaders.notes import note
 from loaders.project_flat_tables import flat_table_entries
 from loaders.project_forms import form_entries
@@ -44,14 +45,16 @@ from loaders.project_vertical_tables import vertical_table_entries
 WEIGHTS = Path(__file__).resolve().parent / "data" / "project_filter.json"
 FILTERED_KIND = "通知"  # the document kind (``Unit.kind``) whose candidates the filter judges
 # The fallback readers, in the order they are tried: (name, reader(rows, lines) -> candidates).
+# Each is gated (``loaders.evidence``) by a word its output cannot be without: a name column 项目 holds 目, a
+# vertical table's name column 项目名称 holds 名, a form prints 项目名称, a list's and a sentence's amount 元.
 READERS: tuple[tuple[str, Callable[[list, list[str]], list[Entry]]], ...] = (
-    ("header", lambda rows, lines: header_table_entries(rows, lines)),
-    ("vertical", lambda rows, lines: vertical_table_entries(lines)),
-    ("flat", lambda rows, lines: flat_table_entries(lines)),
-    ("form", lambda rows, lines: form_entries(rows)),
-    ("list", lambda rows, lines: listed_entries(rows)),
-    ("narrative", lambda rows, lines: narrative_entries(rows, generous=True)),
-    ("sentence", lambda rows, lines: paired_entries(rows)),
+    ("header", gated(Needs("目"), lambda rows, lines: header_table_entries(rows, lines))),
+    ("vertical", gated(Needs("名"), lambda rows, lines: vertical_table_entries(lines))),
+    ("flat", gated(Needs("目"), lambda rows, lines: flat_table_entries(lines))),  # its name column holds 项目
+    ("form", gated(Needs("项目名称"), lambda rows, lines: form_entries(rows))),
+    ("list", gated(Needs("元"), lambda rows, lines: listed_entries(rows))),
+    ("narrative", gated(Needs("元"), lambda rows, lines: narrative_entries(rows, generous=True))),
+    ("sentence", gated(Needs("元"), lambda rows, lines: paired_entries(rows))),  # it pairs names with 元 amounts
 )
 # Readers with no hand rules of their own (``project_sentences``: a name and an amount printed apart): the filter
 # judges their candidates in every document, after the other readers found nothing.

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from kb.core.places import region_of
 from kb.core.records import UnitInfo
+from loaders.evidence import settled
 from loaders.kind_model import head_text, kind_posterior
 from loaders.notes import FIELD_LABELS, note, source_label
 from loaders.source_weights import estimated_confidence
@@ -68,7 +69,7 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
         notes explaining the sources). ``confidence`` is the chosen reader's confidence updated by how often its
         rule was right on the training documents (``loaders.source_weights.estimated_confidence``).
     """
-    found = unit_candidates(rows, sections, file_name)
+    found = unit_candidates(rows, sections, file_name, gated=True)
     chosen = {field: best_candidate(candidates) for field, candidates in found.items()}
     confidence = {field: round(estimated_confidence(field, c.source, c.confidence), 2)
                   for field, c in chosen.items() if c is not None}
@@ -92,12 +93,15 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
 
 
 def unit_candidates(rows: list[Row], sections: list[Section], file_name: str | None = None,
-                    model: dict | None = None) -> dict[str, list[Candidate]]:
+                    model: dict | None = None, gated: bool = False) -> dict[str, list[Candidate]]:
     """Every candidate for the unit's name, year, kind and code, from every place the text states them.
 
     Args:
         rows: the document's rows; sections: its sections; file_name: the file's name; model: the kind model
-            (``loaders.kind_model``; default the stored one).
+            (``loaders.kind_model``; default the stored one); gated: skip a reader that cannot change the choice
+            (``loaders.evidence.settled``: every candidate it gives is below a field already settled), as
+            ``read_unit`` asks; ungated (the default) every reader's candidates are listed, as
+            ``tools/fit_unit_model.py`` counts them.
 
     Returns:
         {"name"|"year"|"kind"|"code": [Candidate(value, reader confidence 0..1, line, source)]}.
@@ -105,7 +109,8 @@ def unit_candidates(rows: list[Row], sections: list[Section], file_name: str | N
     found: dict[str, list[Candidate]] = {"name": [], "year": [], "kind": [], "code": []}
     from_titles(rows, found)
     from_fields(rows[:600], found)
-    from_body(rows, found)
+    if not (gated and settled(found, ("name", "year", "kind"), 0.7)):  # gate: body candidates are 0.7 at most
+        from_body(rows, found)
     if sections:
         prefix = _TABLE_WORDS.split(sections[0].title)[0]
         prefix = strip_name(prefix)
@@ -134,7 +139,9 @@ def unit_candidates(rows: list[Row], sections: list[Section], file_name: str | N
                         for y in re.findall(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)", cell))
         if years:
             found["year"].append(Candidate(years.most_common(1)[0][0], 0.3, None, "most frequent year"))
-    posterior = kind_posterior(head_text([row.cells for row in rows]), model)
+    # gate: the wording model's candidate is 0.6 (it cannot outrank a kind already held at a higher confidence)
+    skip = gated and settled(found, ("kind",), 0.6)
+    posterior = {} if skip else kind_posterior(head_text([row.cells for row in rows]), model)
     if posterior.get("通知", 0.0) >= 0.99:  # a notice by its wording: below every place the text states its kind,
         # above the bare count of 预算/决算 words (which alone tells a budget from a final account)
         found["kind"].append(Candidate("通知", 0.6, None, f"wording model (p={posterior['通知']:.2f})"))
