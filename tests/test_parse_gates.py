@@ -14,9 +14,9 @@ from loaders.read import read_source
 from loaders.stream import Stream
 from loaders.unit import best_candidate, unit_candidates
 from loaders.unit_names import Candidate
+from store_contract import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent.parent / "shared" / "corpus"
 DOCUMENTS = sorted((ROOT / "tests" / "data" / "real").glob("*.txt")) + sorted(CORPUS.glob("*.txt"))
 
 
@@ -31,7 +31,7 @@ def parsed():
 
 
 def test_the_document_set_is_there():
-    assert len(DOCUMENTS) >= 240  # 238 real documents and the 5 of the corpus
+    assert len(DOCUMENTS) >= 340 and len(list(CORPUS.glob("*.txt"))) == 5  # the real documents and the corpus
 
 
 def test_evidence_finds_the_gate_words_of_a_real_notice():
