@@ -27,17 +27,19 @@ from pathlib import Path
 
 from kb.core.places import region_of
 from kb.core.records import UnitInfo
-from loaders.kind_model import head_text, kind_posterior
+from loaders.kind_model import head_text, kind_posterior, load_model
 from loaders.notes import FIELD_LABELS, note, source_label
 from loaders.source_weights import estimated_confidence
 from loaders.rows import Row
 from loaders.sections import Section
 from loaders.unit_body import from_body
 from loaders.unit_fields import from_fields
-from loaders.unit_mentions import most_mentioned, signed_name
+from loaders.unit_mentions import mentions, most_mentioned, signed_name
 from loaders.unit_names import Candidate, good_name, strip_name
+from loaders.unit_scorer import choose_kind, choose_name, shipped_scorers
 from loaders.unit_titles import TITLE, YEAR_FIRST, from_titles
 
+MENTION_ROWS = 300  # the rows whose mentions of unit names the learned name choice counts
 _TABLE_WORDS = re.compile(r"(20\d\d年)?(部门|单位)?(一般公共预算|财政拨款|收支|收入|支出|政府性基金|国有资本|“三公”|三公|整体|项目)")
 
 
@@ -68,10 +70,25 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
         notes explaining the sources). ``confidence`` is the chosen reader's confidence updated by how often its
         rule was right on the training documents (``loaders.source_weights.estimated_confidence``).
     """
-    found = unit_candidates(rows, sections, file_name)
+    model = load_model()
+    posterior = kind_posterior(head_text([row.cells for row in rows]), model)
+    found = unit_candidates(rows, sections, file_name, model, posterior)
     chosen = {field: best_candidate(candidates) for field, candidates in found.items()}
     confidence = {field: round(estimated_confidence(field, c.source, c.confidence), 2)
                   for field, c in chosen.items() if c is not None}
+    name_scorer, kind_scorer = shipped_scorers(model)
+    if name_scorer is not None:  # the learned choice among every candidate, mentions included
+        head = rows[:MENTION_ROWS]
+        texts = [" ".join(row.cells) for row in head]
+        reader_choice = chosen["name"].value if chosen["name"] else None
+        chosen["name"], probability = choose_name(found["name"], texts, mentions(texts), reader_choice, name_scorer,
+                                                  [row.line for row in head])
+        confidence["name"] = round(probability, 2)
+    if kind_scorer is not None:
+        reader_choice = chosen["kind"].value if chosen["kind"] else None
+        chosen["kind"], probability = choose_kind(found["kind"], posterior, reader_choice, kind_scorer)
+        confidence["kind"] = round(probability, 2)
+    confidence = {field: value for field, value in confidence.items() if chosen.get(field) is not None}
     name = chosen["name"]
     code = chosen["code"]
     if code is not None and name is not None and code.source not in ("code field", "labelled field"):
@@ -92,12 +109,13 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
 
 
 def unit_candidates(rows: list[Row], sections: list[Section], file_name: str | None = None,
-                    model: dict | None = None) -> dict[str, list[Candidate]]:
+                    model: dict | None = None, posterior: dict[str, float] | None = None) -> dict[str, list[Candidate]]:
     """Every candidate for the unit's name, year, kind and code, from every place the text states them.
 
     Args:
         rows: the document's rows; sections: its sections; file_name: the file's name; model: the kind model
-            (``loaders.kind_model``; default the stored one).
+            (``loaders.kind_model``; default the stored one); posterior: the kind model's posterior of the head
+            when already computed (``kind_posterior``).
 
     Returns:
         {"name"|"year"|"kind"|"code": [Candidate(value, reader confidence 0..1, line, source)]}.
@@ -134,7 +152,8 @@ def unit_candidates(rows: list[Row], sections: list[Section], file_name: str | N
                         for y in re.findall(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)", cell))
         if years:
             found["year"].append(Candidate(years.most_common(1)[0][0], 0.3, None, "most frequent year"))
-    posterior = kind_posterior(head_text([row.cells for row in rows]), model)
+    if posterior is None:
+        posterior = kind_posterior(head_text([row.cells for row in rows]), model)
     if posterior.get("通知", 0.0) >= 0.99:  # a notice by its wording: below every place the text states its kind,
         # above the bare count of 预算/决算 words (which alone tells a budget from a final account)
         found["kind"].append(Candidate("通知", 0.6, None, f"wording model (p={posterior['通知']:.2f})"))

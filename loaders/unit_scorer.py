@@ -1,0 +1,185 @@
+"""A learned choice of a disclosure's unit name and kind among every candidate the text gives.
+
+The readers (titles, labelled fields, body sentences, signatures, bylines, table titles, the file name) each
+propose values with a hand-set confidence; ``loaders.unit_mentions`` adds every place-prefixed organisation name the
+text mentions. Instead of taking the most confident reader, each distinct value is described by binary features
+(which reader rules proposed it and with what confidence, whether it is the readers' own first choice, how often
+and where the text prints it, whether it starts with a known administrative place, its last one and two
+characters, its length, whether it sits inside a longer candidate) and scored by a logistic regression fitted on
+the training documents (``tools/fit_unit_model.py``: tests/data/real splits dev, fresh and unseen3). The value of
+highest probability wins; below the fitted ``threshold`` the document is taken to name no unit. Kinds are chosen
+the same way among 预算/决算/通知/none, with the wording model's posterior (``loaders.kind_model``) as features.
+
+The weights live in ``loaders/data/unit_model.json`` ("name_scorer", "kind_scorer") and are scored in pure Python
+(``loaders.project_filter.ProjectFilter``: sigmoid of the intercept plus the weights of the features present).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kb.core.places import known_place_at
+from loaders.project_filter import ProjectFilter
+from loaders.source_weights import rule_key, source_key
+from loaders.unit_names import HEAD, PLACE_START, Candidate
+
+_HEAD_AT_END = re.compile("(" + HEAD + r")(?:（[^）]{1,8}）|\([^)]{1,8}\))?$")
+MENTION = "mention"
+_TAIL_TEXTS = 15
+
+
+def _bucket(value: int, edges: tuple[int, ...]) -> str:
+    """The label of the first edge ``value`` is below ("<5"), else ">=last"."""
+    for edge in edges:
+        if value < edge:
+            return f"<{edge}"
+    return f">={edges[-1]}"
+
+
+def name_pool(candidates: list[Candidate], texts: list[str], mentioned: Counter,
+              lines: list[int] | None = None) -> dict[str, list[Candidate]]:
+    """The distinct name values to choose among, each with the reader candidates proposing it.
+
+    Args:
+        candidates: the readers' name candidates (``loaders.unit.unit_candidates(...)["name"]``);
+        texts: the document's rows (cells joined by spaces); mentioned: ``loaders.unit_mentions.mentions(texts)``;
+        lines: the source line of each text (default: its index + 1).
+
+    Returns:
+        {value: [Candidate ...]}; a value only mentioned holds one Candidate of source ``MENTION`` (confidence 0,
+        the line of its first mention).
+    """
+    pool: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        if candidate.value:
+            pool.setdefault(candidate.value, []).append(candidate)
+    for name in mentioned:
+        if name not in pool:
+            first = next((index for index, text in enumerate(texts) if name in text), None)
+            line = None if first is None else (lines[first] if lines else first + 1)
+            pool[name] = [Candidate(name, 0.0, line, MENTION)]
+    return pool
+
+
+def name_features(value: str, proposals: list[Candidate], pool: dict[str, list[Candidate]], texts: list[str],
+                  mentioned: Counter, reader_choice: object) -> tuple[str, ...]:
+    """The binary features of one name value (see the module docstring).
+
+    Args:
+        value: the name; proposals: the candidates proposing it; pool: every value's proposals (for containment);
+        texts: the document's lines; mentioned: mention counts; reader_choice: the value the readers' confidences
+        rank first (``loaders.unit.best_candidate``), or None.
+    """
+    features = set()
+    readers = [c for c in proposals if c.source != MENTION]
+    for candidate in readers:
+        features.add("rule=" + rule_key("name", candidate.source, candidate.confidence))
+        features.add("source=" + source_key(candidate.source))
+    features.add(f"sources={min(len({source_key(c.source) for c in readers}), 3)}")
+    if not readers:
+        features.add("only_mentioned")
+    if reader_choice is not None and value == reader_choice:
+        features.add("reader_choice")
+    if reader_choice is None:
+        features.add("no_reader_candidate")
+    best = max((c.confidence for c in readers), default=0.0)
+    features.add(f"best_confidence={_bucket(int(best * 20), (9, 12, 14, 16, 18))}")
+    count = sum(text.count(value) for text in texts)
+    features.add(f"printed={_bucket(count, (1, 2, 3, 5, 10))}")
+    if mentioned and value == mentioned.most_common(1)[0][0]:
+        features.add("most_mentioned")
+    first = next((index for index, text in enumerate(texts) if value in text), None)
+    features.add("first=" + ("never" if first is None else _bucket(first, (3, 10, 30, 100))))
+    if any(value in text for text in texts[-_TAIL_TEXTS:]):
+        features.add("in_last_lines")
+    if known_place_at(value, 0) > 0:
+        features.add("known_place")
+    elif PLACE_START.match(value):
+        features.add("place_like")
+    else:
+        features.add("no_place")
+    head = _HEAD_AT_END.search(value)
+    features.add("head=" + (head.group(1) if head else "none"))
+    features.add("end1=" + value[-1:])
+    features.add("end2=" + value[-2:])
+    features.add(f"length={_bucket(len(value), (5, 8, 12, 18, 25))}")
+    if any(value != other and value in other for other in pool):
+        features.add("inside_longer")
+    if any(value != other and other in value for other in pool):
+        features.add("contains_shorter")
+    return tuple(sorted(features))
+
+
+def choose_name(candidates: list[Candidate], texts: list[str], mentioned: Counter, reader_choice: object,
+                scorer: ProjectFilter, lines: list[int] | None = None) -> tuple[Candidate | None, float]:
+    """The most probable name and its probability; (None, probability) when below the scorer's threshold.
+
+    Args:
+        candidates, texts, mentioned, lines: as for ``name_pool``; reader_choice: the readers' first choice
+        (``loaders.unit.best_candidate``) or None; scorer: the fitted name scorer.
+
+    Returns:
+        (the chosen value's most confident proposal, P(right) 0..1); (None, 0.0) when there is no candidate.
+    """
+    pool = name_pool(candidates, texts, mentioned, lines)
+    scored = [(scorer.probability(name_features(value, proposals, pool, texts, mentioned, reader_choice)), value)
+              for value, proposals in pool.items()]
+    if not scored:
+        return None, 0.0
+    probability, value = max(scored, key=lambda item: (item[0], -list(pool).index(item[1])))
+    if probability < scorer.threshold:
+        return None, probability
+    return max(pool[value], key=lambda c: c.confidence), probability
+
+
+KINDS = ("预算", "决算", "通知", None)
+
+
+def kind_features(value: str | None, proposals: list[Candidate], posterior: dict[str, float],
+                  reader_choice: object) -> tuple[str, ...]:
+    """The binary features of one kind value: the rules proposing it, whether the readers rank it first, the
+    wording model's probability of it (bucketed), and the value itself."""
+    features = {f"value={value}"}
+    for candidate in proposals:
+        features.add("rule=" + rule_key("kind", candidate.source, candidate.confidence))
+        features.add("source=" + source_key(candidate.source))
+    if not proposals:
+        features.add("not_proposed")
+    if reader_choice is not None and value == reader_choice:
+        features.add("reader_choice")
+    if value is not None and posterior:
+        features.add(f"posterior={_bucket(int(posterior.get(value, 0.0) * 100), (1, 10, 50, 90, 99))}")
+    elif value is not None:
+        features.add("posterior=none")
+    return tuple(sorted(features))
+
+
+def choose_kind(candidates: list[Candidate], posterior: dict[str, float], reader_choice: object,
+                scorer: ProjectFilter) -> tuple[Candidate | None, float]:
+    """The most probable kind among 预算/决算/通知/none (``KINDS``) and its probability.
+
+    Args:
+        candidates: the readers' kind candidates; posterior: ``loaders.kind_model.kind_posterior`` of the head
+        ({} when too short); reader_choice: the readers' first choice or None; scorer: the fitted kind scorer.
+
+    Returns:
+        (a Candidate for the chosen kind: its most confident proposal, or one of source "kind scorer" when no reader
+        proposed it; P(right) 0..1); (None, 0.0) when no reader proposed any kind and the wording model has no say.
+    """
+    if not candidates and not posterior:
+        return None, 0.0
+    scored = []
+    for value in KINDS:
+        proposals = [c for c in candidates if c.value == value]
+        scored.append((scorer.probability(kind_features(value, proposals, posterior, reader_choice)), value, proposals))
+    probability, value, proposals = max(scored, key=lambda item: item[0])
+    chosen = max(proposals, key=lambda c: c.confidence) if proposals else Candidate(value, 0.0, None, "kind scorer")
+    return chosen, probability
+
+
+def shipped_scorers(model: dict | None) -> tuple[ProjectFilter | None, ProjectFilter | None]:
+    """(name scorer, kind scorer) of the fitted model (``loaders.kind_model.load_model()``); None for one not stored."""
+    model = model or {}
+    return tuple(ProjectFilter.from_dict(model[key]) if key in model else None  # type: ignore[return-value]
+                 for key in ("name_scorer", "kind_scorer"))

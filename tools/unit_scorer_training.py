@@ -1,0 +1,155 @@
+"""Training and cross-validation of the learned unit-name and kind choice (``loaders.unit_scorer``), used by
+tools/fit_unit_model.py.
+
+Examples: one per distinct candidate value of a training document (names: every reader candidate and every
+mentioned place-prefixed organisation name; kinds: 预算/决算/通知/none), labelled right when it is the expected
+value. The kind examples read the wording model's posterior fitted without the document's fold (5 folds by
+position in id order), so the scorer learns how far the model is to be trusted on texts it has not seen.
+Model: scikit-learn ``LogisticRegression`` (liblinear, L2, C below, no class weights), deterministic; features seen
+in fewer than ``MIN_COUNT`` training documents are dropped. The name threshold (below it: no unit) is chosen by the
+same 5-fold cross-validation, grouped by document, among ``THRESHOLDS``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+NAME_C = 0.1
+KIND_C = 0.3
+MIN_COUNT = 2
+FOLDS = 5
+THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+
+
+def expected_names(record: dict) -> set[str]:
+    """The ``match_key`` forms of a document's expected unit and its ``unit_alternatives`` (empty when null)."""
+    from kb.core.normalize import match_key
+
+    expected = record["expected"]
+    if not expected.get("unit"):
+        return set()
+    return {match_key(name) for name in [expected["unit"], *expected.get("unit_alternatives", [])]}
+
+
+def name_examples(documents) -> list[dict]:
+    """One dict per training document: {"id", "split", "named" (the expected unit is printed), "reader" (the readers'
+    choice right?), "values": [(value, features, right?)]}.
+
+    Args:
+        documents: ``training_documents()`` of tools/fit_unit_model.py (record, stream, head).
+    """
+    from kb.core.normalize import match_key
+    from loaders.unit import MENTION_ROWS, best_candidate, unit_candidates
+    from loaders.unit_mentions import mentions
+    from loaders.unit_scorer import name_features, name_pool
+
+    result = []
+    for record, stream, _ in documents:
+        names = expected_names(record)
+        candidates = unit_candidates(stream.rows, stream.sections, record["path"].name)["name"]
+        texts = [" ".join(row.cells) for row in stream.rows[:MENTION_ROWS]]
+        mentioned = mentions(texts)
+        choice = best_candidate(candidates)
+        choice = choice.value if choice else None
+        pool = name_pool(candidates, texts, mentioned)
+        values = [(value, name_features(value, proposals, pool, texts, mentioned, choice), match_key(value) in names)
+                  for value, proposals in pool.items()]
+        result.append({"id": record["id"], "split": record["split"], "named": bool(names),
+                       "reader": choice is not None and match_key(choice) in names, "values": values})
+    return result
+
+
+def kind_examples(documents) -> list[dict]:
+    """As ``name_examples`` for the kind, with the wording model of each fold fitted without it."""
+    from loaders.kind_model import fit_kind, kind_posterior
+    from loaders.unit import best_candidate, unit_candidates
+    from loaders.unit_scorer import KINDS, kind_features
+
+    heads = [(head, record["expected"].get("kind")) for record, _, head in documents]
+    result = []
+    for fold in range(FOLDS):
+        model = {"kind": fit_kind([(head, kind) for index, (head, kind) in enumerate(heads)
+                                   if kind and index % FOLDS != fold])}
+        for index, (record, stream, head) in enumerate(documents):
+            if index % FOLDS != fold:
+                continue
+            posterior = kind_posterior(head, model)
+            candidates = unit_candidates(stream.rows, stream.sections, record["path"].name, model, posterior)["kind"]
+            choice = best_candidate(candidates)
+            choice = choice.value if choice else None
+            wanted = record["expected"].get("kind")
+            values = [(value, kind_features(value, [c for c in candidates if c.value == value], posterior, choice),
+                       value == wanted) for value in KINDS]
+            result.append((index, {"id": record["id"], "split": record["split"], "named": bool(wanted),
+                                   "reader": choice == wanted, "values": values}))
+    return [example for _, example in sorted(result, key=lambda item: item[0])]
+
+
+def train(examples: list[dict], c: float, threshold: float = 0.0) -> dict:
+    """Fit the logistic regression on every value of ``examples``.
+
+    Returns:
+        {"model", "C", "min_count", "threshold", "intercept", "weights": {feature: weight}} (weights rounded to 8
+        decimals, zeros left out): what ``loaders.project_filter.ProjectFilter.from_dict`` reads.
+    """
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    documents_holding = Counter(feature for example in examples
+                                for feature in {f for _, features, _ in example["values"] for f in features})
+    rows = [{feature: 1 for feature in features if documents_holding[feature] >= MIN_COUNT}
+            for example in examples for _, features, _ in example["values"]]
+    labels = [int(right) for example in examples for _, _, right in example["values"]]
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform(rows).toarray()
+    model = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000).fit(matrix, labels)
+    weights = {name: round(float(weight), 8) for name, weight in zip(vectorizer.get_feature_names_out(), model.coef_[0])
+               if round(float(weight), 8) != 0.0}
+    return {"model": "logistic regression (scikit-learn liblinear, L2)", "C": c, "min_count": MIN_COUNT,
+            "threshold": threshold, "intercept": round(float(model.intercept_[0]), 8),
+            "weights": dict(sorted(weights.items()))}
+
+
+def cross_validate(examples: list[dict], c: float) -> list[tuple[dict, float, object]]:
+    """(example, probability of the chosen value, chosen value) of every document, its scorer fitted on the other
+    folds (``FOLDS`` folds by position)."""
+    from loaders.project_filter import ProjectFilter
+
+    result = []
+    for fold in range(FOLDS):
+        scorer = ProjectFilter.from_dict(train([e for i, e in enumerate(examples) if i % FOLDS != fold], c))
+        for index, example in enumerate(examples):
+            if index % FOLDS == fold:
+                scored = [(scorer.probability(features), -position, value)
+                          for position, (value, features, _) in enumerate(example["values"])]
+                best = max(scored, default=(0.0, 0, None))
+                result.append((example, best[0], best[2]))
+    return result
+
+
+def right(example: dict, probability: float, value: object, threshold: float) -> bool:
+    """Whether a choice is right: the expected value when the document names one, no value (below the
+    threshold) when it names none."""
+    chosen = value if probability >= threshold else None
+    if not example["named"]:
+        return chosen is None
+    return any(v == chosen and ok for v, _, ok in example["values"])
+
+
+def best_threshold(results: list[tuple[dict, float, object]]) -> float:
+    """The threshold of ``THRESHOLDS`` with the most documents right (named and unnamed), the lowest among equals."""
+    return max(THRESHOLDS, key=lambda t: (sum(right(e, p, v, t) for e, p, v in results), -t))
+
+
+def report(field: str, results: list[tuple[dict, float, object]], threshold: float) -> str:
+    """One line per split group: the readers' choice right vs the cross-validated learned choice right."""
+    lines = []
+    for label, splits in (("all", None), ("dev", {"dev"}), ("fresh", {"fresh"}), ("unseen3", {"unseen3"})):
+        chosen = [(e, p, v) for e, p, v in results if splits is None or e["split"] in splits]
+        named = [(e, p, v) for e, p, v in chosen if e["named"]]
+        unnamed = [(e, p, v) for e, p, v in chosen if not e["named"]]
+        lines.append(f"  {field} {label}: readers {sum(e['reader'] for e, _, _ in named)}/{len(named)}, learned "
+                     f"{sum(right(e, p, v, threshold) for e, p, v in named)}/{len(named)} (cross-validated); "
+                     f"documents expected without one, learned says none: "
+                     f"{sum(right(e, p, v, threshold) for e, p, v in unnamed)}/{len(unnamed)}")
+    return "\n".join(lines)
