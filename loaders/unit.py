@@ -32,7 +32,7 @@ from loaders.notes import FIELD_LABELS, note, source_label
 from loaders.source_weights import estimated_confidence
 from loaders.rows import Row
 from loaders.sections import Section
-from loaders.unit_body import from_body
+from loaders.unit_body import from_body, from_number_and_date
 from loaders.unit_fields import from_fields
 from loaders.unit_mentions import mentions, most_mentioned, signed_name
 from loaders.unit_names import Candidate, good_name, strip_name
@@ -152,6 +152,7 @@ def unit_candidates(rows: list[Row], sections: list[Section], file_name: str | N
                         for y in re.findall(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)", cell))
         if years:
             found["year"].append(Candidate(years.most_common(1)[0][0], 0.3, None, "most frequent year"))
+    from_number_and_date(rows, found)
     if posterior is None:
         posterior = kind_posterior(head_text([row.cells for row in rows]), model)
     if posterior.get("通知", 0.0) >= 0.99:  # a notice by its wording: below every place the text states its kind,

@@ -7,7 +7,7 @@ value. The kind examples read the wording model's posterior fitted without the d
 position in id order), so the scorer learns how far the model is to be trusted on texts it has not seen.
 Model: scikit-learn ``LogisticRegression`` (liblinear, L2, C below, no class weights), deterministic; features seen
 in fewer than ``MIN_COUNT`` training documents are dropped. The name threshold (below it: no unit) is chosen by the
-same 5-fold cross-validation, grouped by document, among ``THRESHOLDS``.
+same 5-fold cross-validation, grouped by document, among ``THRESHOLDS`` (``best_threshold``).
 """
 
 from __future__ import annotations
@@ -137,8 +137,10 @@ def right(example: dict, probability: float, value: object, threshold: float) ->
 
 
 def best_threshold(results: list[tuple[dict, float, object]]) -> float:
-    """The threshold of ``THRESHOLDS`` with the most documents right (named and unnamed), the lowest among equals."""
-    return max(THRESHOLDS, key=lambda t: (sum(right(e, p, v, t) for e, p, v in results), -t))
+    """The threshold of ``THRESHOLDS`` with the most documents that print a unit right (the only ones scored: a
+    wrong "none" costs a field), then the most documents printing none said to print none, then the highest."""
+    return max(THRESHOLDS, key=lambda t: (sum(right(e, p, v, t) for e, p, v in results if e["named"]),
+                                          sum(right(e, p, v, t) for e, p, v in results if not e["named"]), t))
 
 
 def report(field: str, results: list[tuple[dict, float, object]], threshold: float) -> str:
