@@ -62,6 +62,19 @@ def name_pool(candidates: list[Candidate], texts: list[str], mentioned: Counter,
     return pool
 
 
+_JOINED: dict[int, tuple[list[str], tuple[str, str]]] = {}
+
+
+def _joined(texts: list[str]) -> tuple[str, str]:
+    """(the texts joined by newlines, the last ``_TAIL_TEXTS`` joined), computed once per list of texts."""
+    cached = _JOINED.get(id(texts))
+    if cached is None or cached[0] is not texts:
+        _JOINED.clear()
+        cached = (texts, ("\n".join(texts), "\n".join(texts[-_TAIL_TEXTS:])))
+        _JOINED[id(texts)] = cached
+    return cached[1]
+
+
 def name_features(value: str, proposals: list[Candidate], pool: dict[str, list[Candidate]], texts: list[str],
                   mentioned: Counter, reader_choice: object) -> tuple[str, ...]:
     """The binary features of one name value (see the module docstring).
@@ -85,13 +98,15 @@ def name_features(value: str, proposals: list[Candidate], pool: dict[str, list[C
         features.add("no_reader_candidate")
     best = max((c.confidence for c in readers), default=0.0)
     features.add(f"best_confidence={_bucket(int(best * 20), (9, 12, 14, 16, 18))}")
-    count = sum(text.count(value) for text in texts)
+    joined, tail = _joined(texts)
+    count = joined.count(value)
     features.add(f"printed={_bucket(count, (1, 2, 3, 5, 10))}")
     if mentioned and value == mentioned.most_common(1)[0][0]:
         features.add("most_mentioned")
-    first = next((index for index, text in enumerate(texts) if value in text), None)
+    position = joined.find(value)
+    first = None if position < 0 else joined.count("\n", 0, position)  # the index of the first line printing it
     features.add("first=" + ("never" if first is None else _bucket(first, (3, 10, 30, 100))))
-    if any(value in text for text in texts[-_TAIL_TEXTS:]):
+    if value in tail:
         features.add("in_last_lines")
     if known_place_at(value, 0) > 0:
         features.add("known_place")
@@ -178,8 +193,16 @@ def choose_kind(candidates: list[Candidate], posterior: dict[str, float], reader
     return chosen, probability
 
 
+_SCORERS: dict[int, tuple[dict, tuple]] = {}
+
+
 def shipped_scorers(model: dict | None) -> tuple[ProjectFilter | None, ProjectFilter | None]:
-    """(name scorer, kind scorer) of the fitted model (``loaders.kind_model.load_model()``); None for one not stored."""
+    """(name scorer, kind scorer) of the fitted model (``loaders.kind_model.load_model()``); None for one not stored.
+    Built once per model object."""
     model = model or {}
-    return tuple(ProjectFilter.from_dict(model[key]) if key in model else None  # type: ignore[return-value]
-                 for key in ("name_scorer", "kind_scorer"))
+    cached = _SCORERS.get(id(model))
+    if cached is None or cached[0] is not model:
+        cached = (model, tuple(ProjectFilter.from_dict(model[key]) if key in model else None
+                               for key in ("name_scorer", "kind_scorer")))
+        _SCORERS[id(model)] = cached
+    return cached[1]  # type: ignore[return-value]
