@@ -36,7 +36,7 @@ from loaders.unit_body import from_body, from_number_and_date
 from loaders.unit_fields import from_fields
 from loaders.unit_mentions import mentions, most_mentioned, signed_name
 from loaders.unit_names import Candidate, good_name, strip_name
-from loaders.unit_scorer import choose_kind, choose_name, shipped_scorers
+from loaders.unit_scorer import choose_name, shipped_scorer
 from loaders.unit_titles import TITLE, YEAR_FIRST, from_titles
 
 MENTION_ROWS = 300  # the rows whose mentions of unit names the learned name choice counts
@@ -76,7 +76,7 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
     chosen = {field: best_candidate(candidates) for field, candidates in found.items()}
     confidence = {field: round(estimated_confidence(field, c.source, c.confidence), 2)
                   for field, c in chosen.items() if c is not None}
-    name_scorer, kind_scorer = shipped_scorers(model)
+    name_scorer = shipped_scorer(model)
     if name_scorer is not None:  # the learned choice among every candidate, mentions included
         head = rows[:MENTION_ROWS]
         texts = [" ".join(row.cells) for row in head]
@@ -84,10 +84,6 @@ def read_unit(rows: list[Row], sections: list[Section], file_name: str | None = 
         chosen["name"], probability = choose_name(found["name"], texts, mentions(texts), reader_choice, name_scorer,
                                                   [row.line for row in head])
         confidence["name"] = round(probability, 2)
-    if kind_scorer is not None:
-        reader_choice = chosen["kind"].value if chosen["kind"] else None
-        chosen["kind"], probability = choose_kind(found["kind"], posterior, reader_choice, kind_scorer)
-        confidence["kind"] = round(probability, 2)
     confidence = {field: value for field, value in confidence.items() if chosen.get(field) is not None}
     name = chosen["name"]
     code = chosen["code"]

@@ -98,16 +98,16 @@ def training_heads() -> list[tuple[str, str, str]]:
 
 
 def fit(cross_validated: dict | None = None) -> dict:
-    """The model file's content: {"kind": fit_kind(...), "sources": rule counts, "name_scorer", "kind_scorer"
+    """The model file's content: {"kind": fit_kind(...), "sources": rule counts, "name_scorer"
     (``unit_scorer_training.train``), "training": {split names, document ids}}.
 
     Args:
-        cross_validated: when a dict, filled with {"name": ..., "kind": ...} cross-validation results
-            (``unit_scorer_training.cross_validate``) for the report.
+        cross_validated: when a dict, filled with {"name": (cross-validation results
+            (``unit_scorer_training.cross_validate``), the threshold chosen)} for the report.
     """
     from loaders.kind_model import fit_kind
     from loaders.source_weights import count_rules
-    from unit_scorer_training import KIND_C, NAME_C, best_threshold, cross_validate, kind_examples, name_examples, train
+    from unit_scorer_training import NAME_C, best_threshold, cross_validate, name_examples, train
 
     heads = training_heads()
     kind = fit_kind([(text, kind) for _, text, kind in heads])
@@ -115,11 +115,10 @@ def fit(cross_validated: dict | None = None) -> dict:
     names = name_examples(training_documents())
     name_results = cross_validate(names, NAME_C)
     threshold = best_threshold(name_results)
-    kinds = kind_examples(training_documents())
     if cross_validated is not None:
-        cross_validated.update(name=(name_results, threshold), kind=(cross_validate(kinds, KIND_C), 0.0))
+        cross_validated.update(name=(name_results, threshold))
     return {"kind": kind, "sources": count_rules([(candidates, judges) for _, candidates, judges in documents]),
-            "name_scorer": train(names, NAME_C, threshold), "kind_scorer": train(kinds, KIND_C),
+            "name_scorer": train(names, NAME_C, threshold),
             "training": {"splits": list(TRAINING_SPLITS), "documents": [identifier for identifier, _, _ in heads]}}
 
 
@@ -164,12 +163,13 @@ def main() -> int:
     for field, (plain, fitted, total) in source_leave_one_out(training_candidates()).items():
         print(f"unit {field}: ranked by the readers' confidences {plain}/{total}, by the confidences updated with "
               f"source counts fitted without the document {fitted}/{total}")
-    from unit_scorer_training import FOLDS, report
+    from unit_scorer_training import FOLDS, NAME_C, cross_validate, name_examples, report
 
-    print(f"learned choice, {FOLDS}-fold cross-validation grouped by document (name threshold "
-          f"{cross_validated['name'][1]}):")
-    for field, (results, threshold) in cross_validated.items():
-        print(report(field, results, threshold))
+    results, threshold = cross_validated["name"]
+    print(f"learned name choice (threshold {threshold}), {FOLDS}-fold cross-validation grouped by document:")
+    print(report("name", results, threshold))
+    print("learned name choice, each gathering batch left out in turn:")
+    print(report("name", cross_validate(name_examples(training_documents()), NAME_C, by_batch=True), threshold))
     loo = leave_one_out()
     print(f"kind model: {len(model['kind']['features'])} bigrams, {loo['documents']} training documents "
           f"{model['kind']['documents']}; leave-one-out: most probable kind right {loo['right']}/{loo['documents']}, "

@@ -1,10 +1,8 @@
-"""Training and cross-validation of the learned unit-name and kind choice (``loaders.unit_scorer``), used by
+"""Training and cross-validation of the learned unit-name choice (``loaders.unit_scorer``), used by
 tools/fit_unit_model.py.
 
-Examples: one per distinct candidate value of a training document (names: every reader candidate and every
-mentioned place-prefixed organisation name; kinds: 预算/决算/通知/none), labelled right when it is the expected
-value. The kind examples read the wording model's posterior fitted without the document's fold (5 folds by
-position in id order), so the scorer learns how far the model is to be trusted on texts it has not seen.
+Examples: one per distinct candidate value of a training document (every reader candidate and every mentioned
+place-prefixed organisation name), labelled right when it is the expected unit (or one of its alternatives).
 Model: scikit-learn ``LogisticRegression`` (liblinear, L2, C below, no class weights), deterministic; features seen
 in fewer than ``MIN_COUNT`` training documents are dropped. The name threshold (below it: no unit) is chosen by the
 same 5-fold cross-validation, grouped by document, among ``THRESHOLDS`` (``best_threshold``).
@@ -15,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 
 NAME_C = 0.1
-KIND_C = 0.3
 MIN_COUNT = 2
 FOLDS = 5
 THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -59,32 +56,6 @@ def name_examples(documents) -> list[dict]:
     return result
 
 
-def kind_examples(documents) -> list[dict]:
-    """As ``name_examples`` for the kind, with the wording model of each fold fitted without it."""
-    from loaders.kind_model import fit_kind, kind_posterior
-    from loaders.unit import best_candidate, unit_candidates
-    from loaders.unit_scorer import KINDS, kind_features
-
-    heads = [(head, record["expected"].get("kind")) for record, _, head in documents]
-    result = []
-    for fold in range(FOLDS):
-        model = {"kind": fit_kind([(head, kind) for index, (head, kind) in enumerate(heads)
-                                   if kind and index % FOLDS != fold])}
-        for index, (record, stream, head) in enumerate(documents):
-            if index % FOLDS != fold:
-                continue
-            posterior = kind_posterior(head, model)
-            candidates = unit_candidates(stream.rows, stream.sections, record["path"].name, model, posterior)["kind"]
-            choice = best_candidate(candidates)
-            choice = choice.value if choice else None
-            wanted = record["expected"].get("kind")
-            values = [(value, kind_features(value, [c for c in candidates if c.value == value], posterior, choice),
-                       value == wanted) for value in KINDS]
-            result.append((index, {"id": record["id"], "split": record["split"], "named": bool(wanted),
-                                   "reader": choice == wanted, "values": values}))
-    return [example for _, example in sorted(result, key=lambda item: item[0])]
-
-
 def train(examples: list[dict], c: float, threshold: float = 0.0) -> dict:
     """Fit the logistic regression on every value of ``examples``.
 
@@ -110,20 +81,33 @@ def train(examples: list[dict], c: float, threshold: float = 0.0) -> dict:
             "weights": dict(sorted(weights.items()))}
 
 
-def cross_validate(examples: list[dict], c: float) -> list[tuple[dict, float, object]]:
-    """(example, probability of the chosen value, chosen value) of every document, its scorer fitted on the other
-    folds (``FOLDS`` folds by position)."""
-    from loaders.project_filter import ProjectFilter
+# the gathering batches of tests/data/real (README.md): texts found together share sites, kinds and wording
+BATCHES = ((1, 117, "r001-r117"), (118, 140, "fresh"), (141, 153, "r141-r153"), (154, 174, "unseen3"),
+           (175, 208, "r175-r208"), (401, 499, "r401-r499"))
 
+
+def batch_of(identifier: str) -> str:
+    """The gathering batch of a document id ("r185" -> "r175-r208")."""
+    number = int(identifier[1:])
+    return next((label for low, high, label in BATCHES if low <= number <= high), "other")
+
+
+def cross_validate(examples: list[dict], c: float, by_batch: bool = False) -> list[tuple[dict, float, object]]:
+    """(example, probability of the chosen value, chosen value) of every document, its scorer fitted on the other
+    folds: ``FOLDS`` folds by position, or (``by_batch``) each gathering batch left out in turn (``BATCHES``)."""
+    from loaders.project_filter import ProjectFilter
+    from loaders.unit_scorer import pick
+
+    folds = sorted({batch_of(e["id"]) for e in examples}) if by_batch else list(range(FOLDS))
+    fold_of = [batch_of(e["id"]) if by_batch else index % FOLDS for index, e in enumerate(examples)]
     result = []
-    for fold in range(FOLDS):
-        scorer = ProjectFilter.from_dict(train([e for i, e in enumerate(examples) if i % FOLDS != fold], c))
+    for fold in folds:
+        scorer = ProjectFilter.from_dict(train([e for i, e in enumerate(examples) if fold_of[i] != fold], c))
         for index, example in enumerate(examples):
-            if index % FOLDS == fold:
-                scored = [(scorer.probability(features), -position, value)
-                          for position, (value, features, _) in enumerate(example["values"])]
-                best = max(scored, default=(0.0, 0, None))
-                result.append((example, best[0], best[2]))
+            if fold_of[index] == fold:
+                value, probability = pick([(scorer.probability(features), value, "only_mentioned" not in features)
+                                           for value, features, _ in example["values"]], 0.0)
+                result.append((example, probability, value))
     return result
 
 
@@ -144,10 +128,10 @@ def best_threshold(results: list[tuple[dict, float, object]]) -> float:
 
 
 def report(field: str, results: list[tuple[dict, float, object]], threshold: float) -> str:
-    """One line per split group: the readers' choice right vs the cross-validated learned choice right."""
+    """One line per gathering batch and for all: the readers' choice right vs the cross-validated learned choice."""
     lines = []
-    for label, splits in (("all", None), ("dev", {"dev"}), ("fresh", {"fresh"}), ("unseen3", {"unseen3"})):
-        chosen = [(e, p, v) for e, p, v in results if splits is None or e["split"] in splits]
+    for label in ("all", *sorted({batch_of(e["id"]) for e, _, _ in results})):
+        chosen = [(e, p, v) for e, p, v in results if label == "all" or batch_of(e["id"]) == label]
         named = [(e, p, v) for e, p, v in chosen if e["named"]]
         unnamed = [(e, p, v) for e, p, v in chosen if not e["named"]]
         lines.append(f"  {field} {label}: readers {sum(e['reader'] for e, _, _ in named)}/{len(named)}, learned "
