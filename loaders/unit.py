@@ -1,7 +1,9 @@
 """The unit a disclosure is about: name, code, region, province, year and kind (预算/决算/通知).
 
 Every place a disclosure states them gives a candidate with a confidence (0..1) and the line it came
-from; the best candidate of each field wins (``UnitInfo.confidence`` / ``UnitInfo.lines`` keep both):
+from; the best candidate of year, kind and code wins, and the name is chosen among every candidate and every
+place-prefixed organisation name the text mentions by a learned scorer (``loaders.unit_scorer``)
+(``UnitInfo.confidence`` / ``UnitInfo.lines`` keep both):
 
 | source | confidence | example |
 |---|---|---|
@@ -10,6 +12,8 @@ from; the best candidate of each field wins (``UnitInfo.confidence`` / ``UnitInf
 | labelled field or coded cell | 0.8 | 单位名称：…; 编制单位：…; 121003-重庆市…; [015001]武汉市青山区教育局 |
 | body sentence frame | 0.6 | 纳入…2023年部门预算编制范围; 南纪门街道办事处内设10个办公室 |
 | first table title's prefix | 0.5 | 重庆市綦江区社会保险事务中心财政拨款收支总表 |
+| issuer of a 关于 title / above it / publisher field | 0.85 / 0.55 / 0.6 | X局关于…的批复; X厅 / 关于下达…的通知; 发布机构：… |
+| own 文号 / year in the title / document date (years) | 0.45 / 0.4 / 0.25 | 杨政发改发〔2021〕46号; …2026年3月至4月…; 2021年10月18日 |
 | file name | 0.3 | 2023年某某局部门预算.txt |
 
 A name needs no known suffix in a title or a labelled field (an unknown suffix lowers the confidence,

@@ -5,9 +5,10 @@ tests/data/real (splits dev, fresh and unseen3: never holdout or unseen4, the gr
     python tools/fit_unit_model.py --check    # exit 1 when the stored model differs from a fresh fit
 
 What is fitted: the kind model (``loaders.kind_model.fit_kind``: bigram shares per kind of the documents' heads
-as the loaders read them, expected kinds 预算/决算/通知 from the documents' ``expected.kind``), and the source
+as the loaders read them, expected kinds 预算/决算/通知 from the documents' ``expected.kind``), the source
 counts (``loaders.source_weights.count_rules``: how often each unit reader rule proposed the expected unit name,
-year and kind).
+year and kind), and the learned name choice (``loaders.unit_scorer``, trained by ``unit_scorer_training.py``; its
+5-fold and leave-one-batch-out cross-validation are printed).
 """
 
 from __future__ import annotations
