@@ -76,6 +76,19 @@ def _joined(texts: list[str]) -> tuple[str, str]:
     return cached[1]
 
 
+_TOP: dict[int, tuple[Counter, str]] = {}
+
+
+def _most_mentioned(mentioned: Counter) -> str:
+    """The most mentioned name (the first among equals), computed once per counter."""
+    cached = _TOP.get(id(mentioned))
+    if cached is None or cached[0] is not mentioned:
+        _TOP.clear()
+        cached = (mentioned, mentioned.most_common(1)[0][0])
+        _TOP[id(mentioned)] = cached
+    return cached[1]
+
+
 def name_features(value: str, proposals: list[Candidate], pool: dict[str, list[Candidate]], texts: list[str],
                   mentioned: Counter, reader_choice: object) -> tuple[str, ...]:
     """The binary features of one name value (see the module docstring).
@@ -102,7 +115,7 @@ def name_features(value: str, proposals: list[Candidate], pool: dict[str, list[C
     joined, tail = _joined(texts)
     count = joined.count(value)
     features.add(f"printed={_bucket(count, (1, 2, 3, 5, 10))}")
-    if mentioned and value == mentioned.most_common(1)[0][0]:
+    if mentioned and value == _most_mentioned(mentioned):
         features.add("most_mentioned")
     position = joined.find(value)
     first = None if position < 0 else joined.count("\n", 0, position)  # the index of the first line printing it

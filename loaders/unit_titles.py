@@ -111,7 +111,7 @@ def from_titles(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
         candidates = _title_candidates(text, raw)
         for field_name, value, confidence, source in candidates:
             found[field_name].append(Candidate(value, confidence, line, source))
-        if (candidates or _BARE_ISSUED.match(text)) and not any(field_name == "name" for field_name, *_ in candidates):
+        if (candidates or (text.startswith("关于") and _BARE_ISSUED.match(text))) and not any(field_name == "name" for field_name, *_ in candidates):
             above = next((previous for previous, _, at in reversed(titles)
                           if line - _BYLINE_LINES <= at < line and _is_byline(previous)), None)
             if above:  # the issuer printed on the line over a title opening with 关于 ("河北省财政厅" / "关于下达…的通知")
@@ -151,7 +151,7 @@ def _title_candidates(text: str, raw: str) -> tuple[tuple[str, object, float, st
         if year:
             found.append(("year", int(year.group(1)), 0.85, "notice title"))
         return tuple(found)
-    issued = _ISSUED.match(text)
+    issued = _ISSUED.match(text) if "关于" in text else None
     if issued:
         name = first_unit(issued.group("name").strip())
         if good_name(name, head_required=True):

@@ -30,13 +30,14 @@ def expected_names(record: dict) -> set[str]:
 
 def name_examples(documents) -> list[dict]:
     """One dict per training document: {"id", "split", "named" (the expected unit is printed), "reader" (the readers'
-    choice right?), "values": [(value, features, right?)]}.
+    choice right?), "values": [(value, features, right?)], "reader_choice", "reader_sure" (taken without the scorer,
+    ``loaders.unit.reader_is_sure``)}.
 
     Args:
         documents: ``training_documents()`` of tools/fit_unit_model.py (record, stream, head).
     """
     from kb.core.normalize import match_key
-    from loaders.unit import MENTION_ROWS, best_candidate, unit_candidates
+    from loaders.unit import MENTION_ROWS, best_candidate, reader_is_sure, unit_candidates
     from loaders.unit_mentions import mentions
     from loaders.unit_scorer import name_features, name_pool
 
@@ -46,13 +47,14 @@ def name_examples(documents) -> list[dict]:
         candidates = unit_candidates(stream.rows, stream.sections, record["path"].name)["name"]
         texts = [" ".join(row.cells) for row in stream.rows[:MENTION_ROWS]]
         mentioned = mentions(texts)
-        choice = best_candidate(candidates)
-        choice = choice.value if choice else None
+        best = best_candidate(candidates)
+        choice = best.value if best else None
         pool = name_pool(candidates, texts, mentioned)
         values = [(value, name_features(value, proposals, pool, texts, mentioned, choice), match_key(value) in names)
                   for value, proposals in pool.items()]
         result.append({"id": record["id"], "split": record["split"], "named": bool(names),
-                       "reader": choice is not None and match_key(choice) in names, "values": values})
+                       "reader": choice is not None and match_key(choice) in names, "values": values,
+                       "reader_choice": choice, "reader_sure": reader_is_sure(best)})
     return result
 
 
@@ -104,7 +106,9 @@ def cross_validate(examples: list[dict], c: float, by_batch: bool = False) -> li
     for fold in folds:
         scorer = ProjectFilter.from_dict(train([e for i, e in enumerate(examples) if fold_of[i] != fold], c))
         for index, example in enumerate(examples):
-            if fold_of[index] == fold:
+            if fold_of[index] == fold and example["reader_sure"]:  # taken without the scorer (loaders.unit)
+                result.append((example, 1.0, example["reader_choice"]))
+            elif fold_of[index] == fold:
                 value, probability = pick([(scorer.probability(features), value, "only_mentioned" not in features)
                                            for value, features, _ in example["values"]], 0.0)
                 result.append((example, probability, value))
