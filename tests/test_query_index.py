@@ -201,7 +201,8 @@ def test_places_the_store_does_not_hold_are_every_place_form_no_held_name_contai
     that no unit, project, program, issuer or 文件 title of the ingested corpus contains."""
     from kb.core.normalize import match_key
     from kb.ingest import ingest_paths
-    from kb.query.gazetteer import _places_not_held, place_forms
+    from kb.query.gazetteer import _places_not_held
+    from kb.query.name_forms import place_forms
     from kb.query.vocabulary import read_vocabulary
     from kb.store import open_store
     from store_contract import CORPUS
