@@ -24,7 +24,9 @@ from tests.real_scoring import TOTAL_FIELDS, documents, score, summary_line
 THRESHOLDS = {  # measured on 174 documents (issue 12, real3 branch), floored to two decimals; see the module docstring
     # dev holds r181-r208 since the rows branch (28 notices, 公示 and 绩效目标表 gathered for the learned project filter;
     # 8 of their 13 projects read): r001-r180 alone still score fields 285/287, projects 35/35, 文号 38/38
-    "dev": {"field_accuracy": 0.96, "projects_f1": 0.92, "doc_nos_f1": 0.98, "max_refused": 0, "max_wrong_projects": 2},
+    # since the sixth session dev also holds r401-r440 (gather5a: approvals, 政府采购意向, 绩效目标申报表 rich in projects):
+    # after the recall2 and fields2 branches: dev projects 75 right of 80 predicted, 97 expected (F1 0.85), 文号 F1 0.97
+    "dev": {"field_accuracy": 0.96, "projects_f1": 0.84, "doc_nos_f1": 0.96, "max_refused": 0, "max_wrong_projects": 5},
     "holdout": {"field_accuracy": 0.95, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0,
                 "max_wrong_projects": 0},
     # fresh (r118-r140) was the real3 branch's tuning set with dev (before it: projects F1 0.42, 文号 F1 0.93)
