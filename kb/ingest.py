@@ -35,13 +35,14 @@ from pathlib import Path
 
 from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import os_error_reason
-from kb.isolation import parse_files, parse_files_in_background
+from kb.isolation import in_process_allowed, parse_files, parse_files_in_background, parse_in_process
 from kb.core.records import Extraction, LinkResult
 from kb.ingest_files import IngestSummary, SkippedFile, collect_files, file_digest, source_path
 from kb.graph import DocumentPart, build_graph, document_part, node_id
 from kb.store import Store, open_store
 from kb.store.base import new_meta
-from kb.store.delta import GraphIndex, graph_delta, index_graph, patched_index, save_index
+from kb.store.delta import GraphIndex, graph_delta, index_graph, load_index, patched_index, save_index
+from kb.store.layer import DocumentLayer, LayerChange, merge_parts, write_layer
 from kb.store.derived import DerivedCache
 from linking import link, link_inputs
 from linking.inputs import DocumentInput, document_input
@@ -93,9 +94,12 @@ class _Run:
         self.summary.cpu_stages[stage] = round(self.summary.cpu_stages.get(stage, 0.0) + cpu - self.cpu_clock, 2)
         self.clock, self.cpu_clock = now, cpu
 
-    def finish(self, store: Store, graph=None) -> IngestSummary:
-        """Fill the counts (from the graph just written, else read from the store) and the wall time."""
-        if graph is not None:
+    def finish(self, store: Store, graph=None, counted: bool = False) -> IngestSummary:
+        """Fill the counts (from the graph just written, else read from the store, unless ``counted``: already
+        filled) and the wall time."""
+        if counted:
+            pass
+        elif graph is not None:
             self.summary.documents = sum(1 for _, label in graph.nodes(data="label") if label == "Document")
             self.summary.nodes, self.summary.relationships = graph.number_of_nodes(), graph.number_of_edges()
         else:
@@ -207,6 +211,7 @@ def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], r
     run.report(0, 0, "linking")
     links = link_inputs([document for _, document in derived], load_decisions(store.folder))
     run.lap("link")
+    write_layer(store.folder, merge_parts(part for part, _ in derived), "")  # its generation once written
     graph = build_graph([], links, parts=_drain(derived))
     run.lap("build")
     run.report(0, 0, "writing")
@@ -230,10 +235,72 @@ def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], r
         meta["generation"] = old_index.generation  # nothing written: the stored graph is as it was
     new_index.generation = meta["generation"]
     save_index(store.folder, new_index)
+    _stamp_layer(store, meta["generation"])
     store.archive.publish(published)
     DerivedCache(store.folder).keep_only(set(keep))
     run.lap("write")
     return graph
+
+
+def _stamp_layer(store: Store, generation: str, change: LayerChange | None = None) -> None:
+    """Write the document layer's changed rows (if any) and the generation of the graph just written."""
+    layer = DocumentLayer(store.folder)
+    try:
+        layer.update(change or LayerChange(), generation)
+    finally:
+        layer.close()
+
+
+def _publish_added(store: Store, published: dict[str, dict[str, str]], staged: dict[str, Derived], run: _Run,
+                   prefetched: dict[str, Derived]) -> bool:
+    """Publish documents new to the store as a delta computed from what they touch (``kb.ingest_delta``).
+
+    Returns:
+        False, having written nothing, when the kept document layer or graph index is not of the stored
+        generation, or the delta is most of the graph (the caller then merges the whole corpus).
+    """
+    layer = DocumentLayer(store.folder)
+    try:
+        generation = store.meta().get("generation", "")
+        old = load_index(store.folder, generation) if generation and layer.generation() == generation else None
+        if old is None:
+            return False
+        from kb.ingest_delta import added_delta
+
+        with _no_cyclic_gc():
+            derived, _ = _corpus_parts(store, [*published, *staged], staged, prefetched)
+            run.lap("archive")
+            run.report(0, 0, "linking")
+            links = link_inputs([document for _, document in derived], load_decisions(store.folder))
+            del derived
+            run.lap("link")
+            added = added_delta(layer, old, [part for part, _ in staged.values()], links)
+            run.lap("diff")
+        delta, index = added.delta, added.index
+        if delta.size() > FULL_REWRITE_SHARE * (len(index.nodes) + len(index.edges)):
+            return False
+        run.report(0, 0, "writing")
+        meta = new_meta()
+        if delta.is_empty():
+            meta["generation"] = old.generation
+        else:
+            delta.meta = meta
+            store.apply_delta(delta)
+            run.summary.written = delta.counts()
+        index.generation = meta["generation"]
+        save_index(store.folder, index)
+        layer.update(added.layer, meta["generation"])
+        everything = dict(published)
+        for part, _ in staged.values():
+            everything[part.doc_id] = {"file": part.file, "path": part.nodes.get(
+                node_id("Document", part.doc_id), {}).get("path") or ""}
+        store.archive.publish(everything)
+        run.lap("write")
+        run.summary.documents = sum(1 for node in index.nodes if node.startswith("Document:"))
+        run.summary.nodes, run.summary.relationships = len(index.nodes), len(index.edges)
+        return True
+    finally:
+        layer.close()
 
 
 def _rebuildable(store: Store) -> dict[str, dict[str, str]]:
@@ -321,7 +388,12 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         staged: dict[str, Derived] = {}
         replaced: dict[str, str] = {}
         prefetched: dict[str, Derived] = {}
-        parsed, finish = parse_files_in_background(wanted, limits) if wanted else (iter(()), lambda: None)
+        if in_process_allowed(wanted):  # one or two small texts: no worker to start (about 1 s of CPU)
+            parsed, finish = parse_in_process(wanted, limits), lambda: None
+        elif wanted:
+            parsed, finish = parse_files_in_background(wanted, limits)
+        else:
+            parsed, finish = iter(()), lambda: None
         try:
             if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
                 with _no_cyclic_gc():  # read while the workers start: the add needs every kept part anyway
@@ -336,6 +408,8 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         run.lap("parse")
         run.summary.ingested = len(staged)
         run.summary.replaced = [(path, old) for old, path in replaced.items()]
+        if staged and not outdated and not replaced and _publish_added(store, published, staged, run, prefetched):
+            return run.finish(store, counted=True)
         if staged or outdated:
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
             if outdated:
