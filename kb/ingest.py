@@ -251,8 +251,18 @@ def _stamp_layer(store: Store, generation: str, change: LayerChange | None = Non
         layer.close()
 
 
+def _layer_current(store: Store) -> bool:
+    """True when the kept document layer (``kb.store.layer``) describes the stored graph."""
+    layer = DocumentLayer(store.folder)
+    try:
+        generation = layer.generation()
+    finally:
+        layer.close()
+    return bool(generation) and generation == store.meta().get("generation", "")
+
+
 def _publish_added(store: Store, published: dict[str, dict[str, str]], staged: dict[str, Derived], run: _Run,
-                   prefetched: dict[str, Derived]) -> bool:
+                   inputs: dict[str, DocumentInput]) -> bool:
     """Publish documents new to the store as a delta computed from what they touch (``kb.ingest_delta``).
 
     Returns:
@@ -268,11 +278,17 @@ def _publish_added(store: Store, published: dict[str, dict[str, str]], staged: d
         from kb.ingest_delta import added_delta
 
         with _no_cyclic_gc():
-            derived, _ = _corpus_parts(store, [*published, *staged], staged, prefetched)
+            cache = DerivedCache(store.folder)
+            documents = [document for _, document in staged.values()]
+            for doc_id in published:
+                document = inputs.pop(doc_id, None) or cache.get_input(doc_id)
+                if document is None:  # missing or outdated: rebuilt from the archived record
+                    document = _corpus_parts(store, [doc_id], {})[0][0][1]
+                documents.append(document)
             run.lap("archive")
             run.report(0, 0, "linking")
-            links = link_inputs([document for _, document in derived], load_decisions(store.folder))
-            del derived
+            links = link_inputs(documents, load_decisions(store.folder))
+            del documents
             run.lap("link")
             added = added_delta(layer, old, [part for part, _ in staged.values()], links)
             run.lap("diff")
@@ -394,21 +410,29 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             parsed, finish = parse_files_in_background(wanted, limits)
         else:
             parsed, finish = iter(()), lambda: None
+        inputs: dict[str, DocumentInput] = {}
+        adding = bool(wanted) and not outdated and not any(source_path(path) in by_path for path in wanted) \
+            and _layer_current(store)  # only new documents, onto a current layer: ``_publish_added``
         try:
             if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
-                with _no_cyclic_gc():  # read while the workers start: the add needs every kept part anyway
+                with _no_cyclic_gc():  # read while the workers start: the add needs them anyway
                     cache = DerivedCache(store.folder)
                     for doc_id in published:
-                        entry = cache.get(doc_id)
-                        if entry is not None:
-                            prefetched[doc_id] = entry
+                        if adding:  # linking's inputs alone
+                            document = cache.get_input(doc_id)
+                            if document is not None:
+                                inputs[doc_id] = document
+                        else:
+                            entry = cache.get(doc_id)
+                            if entry is not None:
+                                prefetched[doc_id] = entry
             _take_parsed(parsed, store, digests, by_path, staged, replaced, run, len(wanted))
         finally:
             finish()  # the feeder and the workers end with this step, whatever happened in it
         run.lap("parse")
         run.summary.ingested = len(staged)
         run.summary.replaced = [(path, old) for old, path in replaced.items()]
-        if staged and not outdated and not replaced and _publish_added(store, published, staged, run, prefetched):
+        if adding and staged and not replaced and _publish_added(store, published, staged, run, inputs):
             return run.finish(store, counted=True)
         if staged or outdated:
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
