@@ -16,7 +16,7 @@ stored graph's generation (else it merges the corpus and rewrites the layer, ``w
 from __future__ import annotations
 
 import os
-import pickle
+import marshal
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -161,14 +161,14 @@ class DocumentLayer:
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for identifier, blob in connection.execute(f"SELECT id, row FROM nodes WHERE id IN ({marks})", chunk):
-                found[identifier] = LayerNode(*pickle.loads(blob))
+                found[identifier] = LayerNode(*marshal.loads(blob))
         return found
 
     def nodes_of(self, labels: Iterable[str]) -> dict[str, LayerNode]:
         """Every kept node of the given labels."""
         labels = list(labels)
         marks = ",".join("?" * len(labels))
-        return {identifier: LayerNode(*pickle.loads(blob)) for identifier, blob in
+        return {identifier: LayerNode(*marshal.loads(blob)) for identifier, blob in
                 self._connect().execute(f"SELECT id, row FROM nodes WHERE label IN ({marks})", labels)}
 
     def ids_of(self, label: str) -> set[str]:
@@ -184,14 +184,14 @@ class DocumentLayer:
             row = connection.execute("SELECT row FROM edges WHERE source = ? AND target = ? AND type = ?",
                                      (source, target, rel_type)).fetchone()
             if row is not None:
-                found[(source, target, rel_type)] = LayerEdge(*pickle.loads(row[0]))
+                found[(source, target, rel_type)] = LayerEdge(*marshal.loads(row[0]))
         return found
 
     def edges_of(self, types: Iterable[str]) -> dict[EdgeId, LayerEdge]:
         """Every kept relationship of the given types."""
         types = list(types)
         marks = ",".join("?" * len(types))
-        return {(source, target, rel_type): LayerEdge(*pickle.loads(blob)) for source, target, rel_type, blob in
+        return {(source, target, rel_type): LayerEdge(*marshal.loads(blob)) for source, target, rel_type, blob in
                 self._connect().execute(f"SELECT source, target, type, row FROM edges WHERE type IN ({marks})",
                                         types)}
 
@@ -209,12 +209,12 @@ class DocumentLayer:
 
 def _node_rows(nodes: dict[str, LayerNode]):
     for identifier, node in nodes.items():
-        yield identifier, node.data["label"], pickle.dumps((node.data, node.orders), protocol=pickle.HIGHEST_PROTOCOL)
+        yield identifier, node.data["label"], marshal.dumps((node.data, node.orders))
 
 
 def _edge_rows(edges: dict[EdgeId, LayerEdge]):
     for (source, target, rel_type), edge in edges.items():
-        yield source, target, rel_type, pickle.dumps((edge.data, edge.order), protocol=pickle.HIGHEST_PROTOCOL)
+        yield source, target, rel_type, marshal.dumps((edge.data, edge.order))
 
 
 _SCHEMA = ("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)",
@@ -250,14 +250,20 @@ def write_layer(folder: Path, layer: LayerChange, generation: str) -> None:
     temporary.unlink(missing_ok=True)
     connection = sqlite3.connect(temporary)
     try:
+        connection.execute("PRAGMA journal_mode = OFF")  # a new file, renamed in only once whole
+        connection.execute("PRAGMA synchronous = OFF")
         with connection:
-            for statement in _SCHEMA:
+            for statement in _SCHEMA[:2] + _SCHEMA[3:4]:
                 connection.execute(statement)
             connection.executemany("INSERT INTO meta (name, value) VALUES (?, ?)",
                                    [("version", LAYER_VERSION), ("generation", generation)])
-            connection.executemany("INSERT INTO nodes (id, label, row) VALUES (?, ?, ?)", _node_rows(layer.nodes))
+            # in key order (B-tree appends), the secondary indexes made after
+            connection.executemany("INSERT INTO nodes (id, label, row) VALUES (?, ?, ?)",
+                                   sorted(_node_rows(layer.nodes)))
             connection.executemany("INSERT INTO edges (source, target, type, row) VALUES (?, ?, ?, ?)",
-                                   _edge_rows(layer.edges))
+                                   sorted(_edge_rows(layer.edges)))
+            connection.execute(_SCHEMA[2])
+            connection.execute(_SCHEMA[4])
     finally:
         connection.close()
     os.replace(temporary, target)
