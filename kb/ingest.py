@@ -32,22 +32,22 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import os_error_reason
 from kb.isolation import in_process_allowed, parse_files, parse_files_in_background, parse_in_process
 from kb.core.records import Extraction, LinkResult
 from kb.ingest_files import IngestSummary, SkippedFile, collect_files, file_digest, source_path
-from kb.graph import DocumentPart, build_graph, document_part, node_id
 from kb.store import Store, open_store
 from kb.store.base import new_meta
 from kb.store.delta import GraphIndex, graph_delta, index_graph, load_index, patched_index, save_index
 from kb.store.layer import DocumentLayer, LayerChange, merge_parts, write_layer
-from kb.store.derived import DerivedCache
-from linking import link, link_inputs
-from linking.inputs import DocumentInput, document_input
-from linking.decisions import load_decisions
 from loaders.limits import Limits
+
+if TYPE_CHECKING:  # imported where used: an ingest of known files (a no-op) needs neither networkx nor numpy
+    from kb.graph import DocumentPart
+    from linking.inputs import DocumentInput
 
 log = logging.getLogger("kb.ingest")
 
@@ -76,6 +76,9 @@ and parse (the fork server's start, about a second, then overlaps work this proc
 
 def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult:
     """Link the whole corpus with ``linking.link`` and the review decisions kept in ``folder``."""
+    from linking import link
+    from linking.decisions import load_decisions
+
     return link(extractions, load_decisions(folder))
 
 
@@ -111,11 +114,15 @@ class _Run:
         return self.summary
 
 
-Derived = tuple[DocumentPart, DocumentInput]
+Derived = "tuple[DocumentPart, DocumentInput]"
 
 
 def _derive(store: Store, record: Extraction, findings: list | None) -> Derived:
     """One document's graph part and linking input, kept in the store's ``DerivedCache``."""
+    from kb.graph import document_part
+    from kb.store.derived import DerivedCache
+    from linking.inputs import document_input
+
     derived = document_part(record, findings), document_input(record)
     try:
         DerivedCache(store.folder).put(*derived)
@@ -133,6 +140,8 @@ def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived],
     Returns:
         (part and input of each kept document, the parts computed by this run: staged or rebuilt).
     """
+    from kb.store.derived import DerivedCache
+
     cache = DerivedCache(store.folder)
     derived: list[Derived] = []
     missing = []
@@ -196,6 +205,11 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool,
                     prefetched: dict[str, Derived] | None = None):
     """``_publish`` itself (same arguments and result)."""
+    from kb.graph import build_graph, node_id
+    from kb.store.derived import DerivedCache
+    from linking import link_inputs
+    from linking.decisions import load_decisions
+
     removed = [] if rebuild else [DerivedCache(store.folder).get(doc_id) for doc_id in _published_before(store, keep)]
     patchable = None not in removed  # every removed document's part known: only their keys can lose a value
     removed = [entry[0] for entry in removed if entry is not None]
@@ -275,7 +289,11 @@ def _publish_added(store: Store, published: dict[str, dict[str, str]], staged: d
         old = load_index(store.folder, generation) if generation and layer.generation() == generation else None
         if old is None:
             return False
+        from kb.graph import node_id
         from kb.ingest_delta import added_delta
+        from kb.store.derived import DerivedCache
+        from linking import link_inputs
+        from linking.decisions import load_decisions
 
         with _no_cyclic_gc():
             cache = DerivedCache(store.folder)
@@ -415,6 +433,8 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             and _layer_current(store)  # only new documents, onto a current layer: ``_publish_added``
         try:
             if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
+                from kb.store.derived import DerivedCache
+
                 with _no_cyclic_gc():  # read while the workers start: the add needs them anyway
                     cache = DerivedCache(store.folder)
                     for doc_id in published:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LAYER_FILE = "graph.layer"
-LAYER_VERSION = "1"
+LAYER_VERSION = "2"
 Order = tuple[str, str]
 """A document's place in the merge: (file, doc_id)."""
 EdgeId = tuple[str, str, str]
