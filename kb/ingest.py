@@ -20,6 +20,12 @@ One run, holding the store's writer lock (``Store.writer``) from start to end:
    empty or outdated (``Store.write_graph``);
 4. publish: the graph now names the documents; the archive and ``derived/`` drop what no graph holds.
 
+An ingest that only adds documents to a store whose document layer (``<db>/graph.layer``,
+``kb.store.layer``) is current skips the merge and the whole diff: ``_publish_added`` reads only linking's
+inputs of the stored documents, links the corpus, and computes the delta from what the new documents
+touch (``kb.ingest_delta``); one or two small texts are parsed in this process
+(``kb.isolation.parse_in_process``).
+
 A process killed at any point leaves the store as it was before (step 3 is atomic) or after; a later
 open clears its staged records (``Store.recover``).
 """
