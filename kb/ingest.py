@@ -21,7 +21,7 @@ One run, holding the store's writer lock (``Store.writer``) from start to end:
 4. publish: the graph now names the documents; the archive and ``derived/`` drop what no graph holds.
 
 An ingest that only adds documents to a store whose document layer (``<db>/graph.layer``,
-``kb.store.layer``) is current skips the merge and the whole diff: ``_publish_added`` reads only linking's
+``kb.store.layer``) is current skips the merge and the whole diff: ``kb.ingest_delta.publish_added`` reads only linking's
 inputs of the stored documents, links the corpus, and computes the delta from what the new documents
 touch (``kb.ingest_delta``); one or two small texts are parsed in this process
 (``kb.isolation.parse_in_process``).
@@ -32,11 +32,9 @@ open clears its staged records (``Store.recover``).
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,10 +42,11 @@ from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import os_error_reason
 from kb.isolation import in_process_allowed, parse_files, parse_files_in_background, parse_in_process
 from kb.core.records import Extraction, LinkResult
-from kb.ingest_files import IngestSummary, SkippedFile, collect_files, file_digest, source_path
+from kb.ingest_files import (IngestSummary, SkippedFile, collect_files, file_digest, no_cyclic_gc as _no_cyclic_gc,
+                             source_path)
 from kb.store import Store, open_store
 from kb.store.base import new_meta
-from kb.store.delta import GraphIndex, graph_delta, index_graph, load_index, patched_index, save_index
+from kb.store.delta import GraphIndex, graph_delta, index_graph, patched_index, save_index
 from kb.store.layer import DocumentLayer, LayerChange, merge_parts, write_layer
 from loaders.limits import Limits
 
@@ -195,19 +194,6 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Ru
         return _publish_corpus(store, keep, staged, run, rebuild, prefetched)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: reading and merging many small parts (no cycles among them)
-    otherwise triggers full collections that rescan every object already made, super-linearly."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool,
                     prefetched: dict[str, Derived] | None = None):
     """``_publish`` itself (same arguments and result)."""
@@ -279,68 +265,6 @@ def _layer_current(store: Store) -> bool:
     finally:
         layer.close()
     return bool(generation) and generation == store.meta().get("generation", "")
-
-
-def _publish_added(store: Store, published: dict[str, dict[str, str]], staged: dict[str, Derived], run: _Run,
-                   inputs: dict[str, DocumentInput]) -> bool:
-    """Publish documents new to the store as a delta computed from what they touch (``kb.ingest_delta``).
-
-    Returns:
-        False, having written nothing, when the kept document layer or graph index is not of the stored
-        generation, or the delta is most of the graph (the caller then merges the whole corpus).
-    """
-    layer = DocumentLayer(store.folder)
-    try:
-        generation = store.meta().get("generation", "")
-        old = load_index(store.folder, generation) if generation and layer.generation() == generation else None
-        if old is None:
-            return False
-        from kb.graph import node_id
-        from kb.ingest_delta import added_delta
-        from kb.store.derived import DerivedCache
-        from linking import link_inputs
-        from linking.decisions import load_decisions
-
-        with _no_cyclic_gc():
-            cache = DerivedCache(store.folder)
-            documents = [document for _, document in staged.values()]
-            for doc_id in published:
-                document = inputs.pop(doc_id, None) or cache.get_input(doc_id)
-                if document is None:  # missing or outdated: rebuilt from the archived record
-                    document = _corpus_parts(store, [doc_id], {})[0][0][1]
-                documents.append(document)
-            run.lap("archive")
-            run.report(0, 0, "linking")
-            links = link_inputs(documents, load_decisions(store.folder))
-            del documents
-            run.lap("link")
-            added = added_delta(layer, old, [part for part, _ in staged.values()], links)
-            run.lap("diff")
-        delta, index = added.delta, added.index
-        if delta.size() > FULL_REWRITE_SHARE * (len(index.nodes) + len(index.edges)):
-            return False
-        run.report(0, 0, "writing")
-        meta = new_meta()
-        if delta.is_empty():
-            meta["generation"] = old.generation
-        else:
-            delta.meta = meta
-            store.apply_delta(delta)
-            run.summary.written = delta.counts()
-        index.generation = meta["generation"]
-        save_index(store.folder, index)
-        layer.update(added.layer, meta["generation"])
-        everything = dict(published)
-        for part, _ in staged.values():
-            everything[part.doc_id] = {"file": part.file, "path": part.nodes.get(
-                node_id("Document", part.doc_id), {}).get("path") or ""}
-        store.archive.publish(everything)
-        run.lap("write")
-        run.summary.documents = sum(1 for node in index.nodes if node.startswith("Document:"))
-        run.summary.nodes, run.summary.relationships = len(index.nodes), len(index.edges)
-        return True
-    finally:
-        layer.close()
 
 
 def _rebuildable(store: Store) -> dict[str, dict[str, str]]:
@@ -436,7 +360,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
             parsed, finish = iter(()), lambda: None
         inputs: dict[str, DocumentInput] = {}
         adding = bool(wanted) and not outdated and not any(source_path(path) in by_path for path in wanted) \
-            and _layer_current(store)  # only new documents, onto a current layer: ``_publish_added``
+            and _layer_current(store)  # only new documents, onto a current layer: ``publish_added``
         try:
             if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
                 from kb.store.derived import DerivedCache
@@ -458,8 +382,14 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         run.lap("parse")
         run.summary.ingested = len(staged)
         run.summary.replaced = [(path, old) for old, path in replaced.items()]
-        if adding and staged and not replaced and _publish_added(store, published, staged, run, inputs):
-            return run.finish(store, counted=True)
+        if adding and staged and not replaced:
+            from kb.ingest_delta import publish_added
+
+            def rebuilt_input(doc_id: str) -> DocumentInput:
+                return _corpus_parts(store, [doc_id], {})[0][0][1]
+
+            if publish_added(store, published, staged, run, inputs, rebuilt_input, FULL_REWRITE_SHARE):
+                return run.finish(store, counted=True)
         if staged or outdated:
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
             if outdated:

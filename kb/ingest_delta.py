@@ -19,15 +19,21 @@ Nothing else of the graph is read, merged or digested.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 
 from kb.core.schema import NODE_TABLES, REL_TABLES
-from kb.graph import DocumentPart, add_link_layer
+from kb.graph import DocumentPart, add_link_layer, node_id
+from kb.ingest_files import no_cyclic_gc
+from kb.store.base import new_meta
 from kb.store.delta import (REPLACE_MINIMUM, REPLACE_SHARE, GraphDelta, GraphIndex, LINKED_LABELS, LINKED_TYPES,
-                            _digest, edge_values, node_values)
+                            _digest, edge_values, load_index, node_values, save_index)
+from kb.store.derived import DerivedCache
 from kb.store.layer import DocumentLayer, LayerChange, add_part
+from linking import link_inputs
+from linking.decisions import load_decisions
 
 LINK_READ_LABELS = ("PolicyDocument", "Issuer", "Subject")
 """Labels of the document layer that linking and the subject hierarchy read or extend."""
@@ -165,3 +171,67 @@ def _replace_linked_groups(delta: GraphDelta, index: GraphIndex, new_edges: dict
         delta.replaced_relationships[key] = [_edge_row(edge, new_edges[edge]) for edge in members]
         for group in (delta.added_relationships, delta.changed_relationships, delta.removed_relationships):
             group.pop(key, None)
+
+
+def publish_added(store, published: dict[str, dict[str, str]], staged: dict, run, inputs: dict,
+                  rebuilt_input: Callable[[str], object], full_share: float) -> bool:
+    """Publish documents new to the store as a delta computed from what they touch (``added_delta``).
+
+    Args:
+        store: the open store (its writer lock held). published: the stored documents, doc_id -> {"file", "path"}.
+        staged: doc_id -> (``DocumentPart``, ``DocumentInput``) of the new documents (records archived).
+        run: ``kb.ingest``'s stage clock (``lap``, ``report``, ``summary``: filled here).
+        inputs: doc_id -> ``DocumentInput`` of stored documents already read (taken out as used).
+        rebuilt_input: doc_id -> its input computed from the archived record (an entry missing in ``derived/``).
+        full_share: a delta over this share of the graph is left to the caller (written whole).
+
+    Returns:
+        False, having written nothing, when the kept document layer or graph index is not of the stored
+        generation, or the delta is most of the graph (the caller then merges the whole corpus).
+    """
+    layer = DocumentLayer(store.folder)
+    try:
+        generation = store.meta().get("generation", "")
+        old = load_index(store.folder, generation) if generation and layer.generation() == generation else None
+        if old is None:
+            return False
+        with no_cyclic_gc():
+            cache = DerivedCache(store.folder)
+            documents = [document for _, document in staged.values()]
+            for doc_id in published:
+                document = inputs.pop(doc_id, None) or cache.get_input(doc_id)
+                if document is None:  # missing or outdated: rebuilt from the archived record
+                    document = rebuilt_input(doc_id)
+                documents.append(document)
+            run.lap("archive")
+            run.report(0, 0, "linking")
+            links = link_inputs(documents, load_decisions(store.folder))
+            del documents
+            run.lap("link")
+            added = added_delta(layer, old, [part for part, _ in staged.values()], links)
+            run.lap("diff")
+        delta, index = added.delta, added.index
+        if delta.size() > full_share * (len(index.nodes) + len(index.edges)):
+            return False
+        run.report(0, 0, "writing")
+        meta = new_meta()
+        if delta.is_empty():
+            meta["generation"] = old.generation
+        else:
+            delta.meta = meta
+            store.apply_delta(delta)
+            run.summary.written = delta.counts()
+        index.generation = meta["generation"]
+        save_index(store.folder, index)
+        layer.update(added.layer, meta["generation"])
+        everything = dict(published)
+        for part, _ in staged.values():
+            everything[part.doc_id] = {"file": part.file, "path": part.nodes.get(
+                node_id("Document", part.doc_id), {}).get("path") or ""}
+        store.archive.publish(everything)
+        run.lap("write")
+        run.summary.documents = sum(1 for node in index.nodes if node.startswith("Document:"))
+        run.summary.nodes, run.summary.relationships = len(index.nodes), len(index.edges)
+        return True
+    finally:
+        layer.close()
