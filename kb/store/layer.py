@@ -104,9 +104,10 @@ def _merge_titles(node: LayerNode, titles: list[str], order: Order) -> None:
 
 
 def merge_edge(current: LayerEdge | None, data: dict, order: Order) -> LayerEdge:
-    """The merged relationship with one more document's data: the latest document in order wins."""
+    """The merged relationship with one more document's data: the latest document in order wins (``data`` is
+    kept, not copied: a relationship's data is never changed in place)."""
     if current is None or order > current.order:
-        return LayerEdge(dict(data), order)
+        return LayerEdge(data, order)
     return current
 
 
