@@ -28,8 +28,9 @@ from kb.core.schema import NODE_TABLES, REL_TABLES
 from kb.graph import DocumentPart, add_link_layer, node_id
 from kb.ingest_files import no_cyclic_gc
 from kb.store.base import new_meta
-from kb.store.delta import (REPLACE_MINIMUM, REPLACE_SHARE, GraphDelta, GraphIndex, LINKED_LABELS, LINKED_TYPES,
-                            _digest, edge_values, load_index, node_values, save_index)
+from kb.store import delta as store_delta
+from kb.store.delta import (GraphDelta, GraphIndex, LINKED_LABELS, LINKED_TYPES, _digest, edge_values, load_index,
+                            node_values, save_index)
 from kb.store.derived import DerivedCache
 from kb.store.layer import DocumentLayer, LayerChange, add_part
 from linking import link_inputs
@@ -162,11 +163,12 @@ def _replace_linked_groups(delta: GraphDelta, index: GraphIndex, new_edges: dict
         for key, rows in group.items():
             if key[0] in LINKED_TYPES:
                 touched[key] = touched.get(key, 0) + len(rows)
+    share, minimum = store_delta.REPLACE_SHARE, store_delta.REPLACE_MINIMUM  # read now: tests lower them
     for key, count in touched.items():
-        if count < REPLACE_SHARE * REPLACE_MINIMUM:
+        if count < share * minimum:
             continue
         members = [edge for edge in new_edges if edge[2] == key[0] and _group(edge) == key]
-        if len(members) < REPLACE_MINIMUM or count <= REPLACE_SHARE * len(members):
+        if len(members) < minimum or count <= share * len(members):
             continue
         delta.replaced_relationships[key] = [_edge_row(edge, new_edges[edge]) for edge in members]
         for group in (delta.added_relationships, delta.changed_relationships, delta.removed_relationships):
