@@ -395,12 +395,13 @@ class EmbeddedStore(Store):
         self._disconnect()
 
 
-READ_POOL = 256 * 1024 * 1024
-WRITE_POOL = 1024 * 1024 * 1024
-POOL_PER_FILE_BYTE = 4
+READ_POOL = 4 * 1024 * 1024 * 1024
+WRITE_POOL = 4 * 1024 * 1024 * 1024
+POOL_PER_FILE_BYTE = 32
 """LadybugDB's buffer pool: at least ``READ_POOL`` (reading) or ``WRITE_POOL`` (changing a copy) bytes, and
 ``POOL_PER_FILE_BYTE`` times the database file. Its default, 80 % of the machine's memory, costs 0.1 s of CPU
-and 0.4 s of wall time to set up at every open (measured on a 23.5 GB machine), three opens per ingest."""
+and 0.4 s of wall time to set up at every open (measured on a 23.5 GB machine), three opens per ingest; 256 MB
+was too little for the question index's passages query on 10,000 synthetic documents (a 50 MB file)."""
 
 
 def _buffer_pool(path: Path, least: int) -> int:
