@@ -1,4 +1,4 @@
-"""Real-disclosure scores: ``loaders.parse_file`` on tests/data/real/ (issue 12), each split (dev, holdout, fresh, unseen3, unseen4) separately.
+"""Real-disclosure scores: ``loaders.parse_file`` on tests/data/real/ (issue 12), each split (dev, holdout, fresh, unseen3, unseen4, unseen5) separately.
 
 Run alone (``python bench/real_documents.py [--json]``) or through ``bench/run.py`` (``make bench``), which
 runs it as a child. Figures only, no pass/fail (tests/test_real_documents.py asserts the floors): per
@@ -43,11 +43,11 @@ def markdown(results: list[dict]) -> str:
 
 
 def main() -> int:
-    """Command line: [--json]; prints dev, holdout, fresh, unseen3 and unseen4 figures."""
+    """Command line: [--json]; prints dev, holdout, fresh, unseen3, unseen4 and unseen5 figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     arguments = parser.parse_args()
-    results = [figures(split) for split in ("dev", "holdout", "fresh", "unseen3", "unseen4")]
+    results = [figures(split) for split in ("dev", "holdout", "fresh", "unseen3", "unseen4", "unseen5")]
     print(json.dumps(results, ensure_ascii=False, indent=2) if arguments.json else markdown(results))
     return 0
 

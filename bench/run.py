@@ -33,7 +33,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.parse import concatenation_throughput, corpus_throughput, run_child, synthetic_throughput  # noqa: E402
+from bench.parse import (concatenation_throughput, corpus_throughput, run_child, synthetic_throughput,  # noqa: E402
+                         target_line)
 
 TIMEOUT = float(os.environ.get("KB_BENCH_TIMEOUT", "3600"))
 OTHER_BENCHES = ("ingest", "link_quality", "ask", "question_set", "real_documents", "project_filter", "isolation",
@@ -184,6 +185,7 @@ def run(corpus: Path, work: Path, sizes: list[int]) -> str:
     emit(f"- 1,000 synthetic documents (kb synth): {synthetic['bytes'] / 1e6:.1f} MB, **{synthetic['cpu_mb_per_s']:.2f} "
          f"MB/s CPU** (target 4), {synthetic['mb_per_s']:.2f} MB/s wall in one process, "
          f"{synthetic['parallel_mb_per_s']:.2f} MB/s wall in {synthetic['workers']} worker processes")
+    emit(f"- {target_line(synthetic)}")
     emit("")
 
     emit("## Ingest (kb ingest, embedded store, child process)", "",

@@ -282,3 +282,13 @@ def build_graph(extractions: list[Extraction], links: LinkResult | None = None,
         _add_links(builder, links)
     _add_subject_hierarchy(builder)
     return builder.graph
+
+
+def add_link_layer(graph: nx.MultiDiGraph, links: LinkResult) -> None:
+    """Add linking's nodes and relationships and the subject hierarchy to ``graph`` in place, as
+    ``build_graph`` does after merging the documents (used by an incremental ingest on the part of the
+    graph linking reads: policy documents, issuers, subjects, projects and their CITES / ISSUED_BY)."""
+    builder = _Builder()
+    builder.graph = graph
+    _add_links(builder, links)
+    _add_subject_hierarchy(builder)

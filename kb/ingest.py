@@ -20,33 +20,39 @@ One run, holding the store's writer lock (``Store.writer``) from start to end:
    empty or outdated (``Store.write_graph``);
 4. publish: the graph now names the documents; the archive and ``derived/`` drop what no graph holds.
 
+An ingest that only adds documents to a store whose document layer (``<db>/graph.layer``,
+``kb.store.layer``) is current skips the merge and the whole diff: ``kb.ingest_delta.publish_added`` reads only linking's
+inputs of the stored documents, links the corpus, and computes the delta from what the new documents
+touch (``kb.ingest_delta``); one or two small texts are parsed in this process
+(``kb.isolation.parse_in_process``).
+
 A process killed at any point leaves the store as it was before (step 3 is atomic) or after; a later
 open clears its staged records (``Store.recover``).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.core.errors import KBError, StoreUnavailable
 from kb.core.messages import os_error_reason
-from kb.isolation import parse_files, parse_files_in_background
+from kb.isolation import in_process_allowed, parse_files, parse_files_in_background, parse_in_process
 from kb.core.records import Extraction, LinkResult
-from kb.ingest_files import IngestSummary, SkippedFile, collect_files, file_digest, source_path
-from kb.graph import DocumentPart, build_graph, document_part, node_id
+from kb.ingest_files import (IngestSummary, SkippedFile, collect_files, file_digest, no_cyclic_gc as _no_cyclic_gc,
+                             source_path)
 from kb.store import Store, open_store
 from kb.store.base import new_meta
 from kb.store.delta import GraphIndex, graph_delta, index_graph, patched_index, save_index
-from kb.store.derived import DerivedCache
-from linking import link, link_inputs
-from linking.inputs import DocumentInput, document_input
-from linking.decisions import load_decisions
+from kb.store.layer import DocumentLayer, LayerChange, merge_parts, write_layer
 from loaders.limits import Limits
+
+if TYPE_CHECKING:  # imported where used: an ingest of known files (a no-op) needs neither networkx nor numpy
+    from kb.graph import DocumentPart
+    from linking.inputs import DocumentInput
 
 log = logging.getLogger("kb.ingest")
 
@@ -75,6 +81,9 @@ and parse (the fork server's start, about a second, then overlaps work this proc
 
 def link_corpus(extractions: list[Extraction], folder: Path) -> LinkResult:
     """Link the whole corpus with ``linking.link`` and the review decisions kept in ``folder``."""
+    from linking import link
+    from linking.decisions import load_decisions
+
     return link(extractions, load_decisions(folder))
 
 
@@ -93,9 +102,12 @@ class _Run:
         self.summary.cpu_stages[stage] = round(self.summary.cpu_stages.get(stage, 0.0) + cpu - self.cpu_clock, 2)
         self.clock, self.cpu_clock = now, cpu
 
-    def finish(self, store: Store, graph=None) -> IngestSummary:
-        """Fill the counts (from the graph just written, else read from the store) and the wall time."""
-        if graph is not None:
+    def finish(self, store: Store, graph=None, counted: bool = False) -> IngestSummary:
+        """Fill the counts (from the graph just written, else read from the store, unless ``counted``: already
+        filled) and the wall time."""
+        if counted:
+            pass
+        elif graph is not None:
             self.summary.documents = sum(1 for _, label in graph.nodes(data="label") if label == "Document")
             self.summary.nodes, self.summary.relationships = graph.number_of_nodes(), graph.number_of_edges()
         else:
@@ -107,11 +119,15 @@ class _Run:
         return self.summary
 
 
-Derived = tuple[DocumentPart, DocumentInput]
+Derived = "tuple[DocumentPart, DocumentInput]"
 
 
 def _derive(store: Store, record: Extraction, findings: list | None) -> Derived:
     """One document's graph part and linking input, kept in the store's ``DerivedCache``."""
+    from kb.graph import document_part
+    from kb.store.derived import DerivedCache
+    from linking.inputs import document_input
+
     derived = document_part(record, findings), document_input(record)
     try:
         DerivedCache(store.folder).put(*derived)
@@ -129,6 +145,8 @@ def _corpus_parts(store: Store, keep: list[str], staged: dict[str, Derived],
     Returns:
         (part and input of each kept document, the parts computed by this run: staged or rebuilt).
     """
+    from kb.store.derived import DerivedCache
+
     cache = DerivedCache(store.folder)
     derived: list[Derived] = []
     missing = []
@@ -176,22 +194,14 @@ def _publish(store: Store, keep: list[str], staged: dict[str, Derived], run: _Ru
         return _publish_corpus(store, keep, staged, run, rebuild, prefetched)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: reading and merging many small parts (no cycles among them)
-    otherwise triggers full collections that rescan every object already made, super-linearly."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], run: _Run, rebuild: bool,
                     prefetched: dict[str, Derived] | None = None):
     """``_publish`` itself (same arguments and result)."""
+    from kb.graph import build_graph, node_id
+    from kb.store.derived import DerivedCache
+    from linking import link_inputs
+    from linking.decisions import load_decisions
+
     removed = [] if rebuild else [DerivedCache(store.folder).get(doc_id) for doc_id in _published_before(store, keep)]
     patchable = None not in removed  # every removed document's part known: only their keys can lose a value
     removed = [entry[0] for entry in removed if entry is not None]
@@ -207,6 +217,7 @@ def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], r
     run.report(0, 0, "linking")
     links = link_inputs([document for _, document in derived], load_decisions(store.folder))
     run.lap("link")
+    write_layer(store.folder, merge_parts(part for part, _ in derived), "")  # its generation once written
     graph = build_graph([], links, parts=_drain(derived))
     run.lap("build")
     run.report(0, 0, "writing")
@@ -230,10 +241,30 @@ def _publish_corpus(store: Store, keep: list[str], staged: dict[str, Derived], r
         meta["generation"] = old_index.generation  # nothing written: the stored graph is as it was
     new_index.generation = meta["generation"]
     save_index(store.folder, new_index)
+    _stamp_layer(store, meta["generation"])
     store.archive.publish(published)
     DerivedCache(store.folder).keep_only(set(keep))
     run.lap("write")
     return graph
+
+
+def _stamp_layer(store: Store, generation: str, change: LayerChange | None = None) -> None:
+    """Write the document layer's changed rows (if any) and the generation of the graph just written."""
+    layer = DocumentLayer(store.folder)
+    try:
+        layer.update(change or LayerChange(), generation)
+    finally:
+        layer.close()
+
+
+def _layer_current(store: Store) -> bool:
+    """True when the kept document layer (``kb.store.layer``) describes the stored graph."""
+    layer = DocumentLayer(store.folder)
+    try:
+        generation = layer.generation()
+    finally:
+        layer.close()
+    return bool(generation) and generation == store.meta().get("generation", "")
 
 
 def _rebuildable(store: Store) -> dict[str, dict[str, str]]:
@@ -321,21 +352,44 @@ def ingest_paths(paths: Iterable[Path], store: Store, on_progress: ProgressCallb
         staged: dict[str, Derived] = {}
         replaced: dict[str, str] = {}
         prefetched: dict[str, Derived] = {}
-        parsed, finish = parse_files_in_background(wanted, limits) if wanted else (iter(()), lambda: None)
+        if in_process_allowed(wanted):  # one or two small texts: no worker to start (about 1 s of CPU)
+            parsed, finish = parse_in_process(wanted, limits), lambda: None
+        elif wanted:
+            parsed, finish = parse_files_in_background(wanted, limits)
+        else:
+            parsed, finish = iter(()), lambda: None
+        inputs: dict[str, DocumentInput] = {}
+        adding = bool(wanted) and not outdated and not any(source_path(path) in by_path for path in wanted) \
+            and _layer_current(store)  # only new documents, onto a current layer: ``publish_added``
         try:
             if wanted and len(wanted) <= PREFETCH_FILES and not outdated:
-                with _no_cyclic_gc():  # read while the workers start: the add needs every kept part anyway
+                from kb.store.derived import DerivedCache
+
+                with _no_cyclic_gc():  # read while the workers start: the add needs them anyway
                     cache = DerivedCache(store.folder)
                     for doc_id in published:
-                        entry = cache.get(doc_id)
-                        if entry is not None:
-                            prefetched[doc_id] = entry
+                        if adding:  # linking's inputs alone
+                            document = cache.get_input(doc_id)
+                            if document is not None:
+                                inputs[doc_id] = document
+                        else:
+                            entry = cache.get(doc_id)
+                            if entry is not None:
+                                prefetched[doc_id] = entry
             _take_parsed(parsed, store, digests, by_path, staged, replaced, run, len(wanted))
         finally:
             finish()  # the feeder and the workers end with this step, whatever happened in it
         run.lap("parse")
         run.summary.ingested = len(staged)
         run.summary.replaced = [(path, old) for old, path in replaced.items()]
+        if adding and staged and not replaced:
+            from kb.ingest_delta import publish_added
+
+            def rebuilt_input(doc_id: str) -> DocumentInput:
+                return _corpus_parts(store, [doc_id], {})[0][0][1]
+
+            if publish_added(store, published, staged, run, inputs, rebuilt_input, FULL_REWRITE_SHARE):
+                return run.finish(store, counted=True)
         if staged or outdated:
             keep = [doc_id for doc_id in published if doc_id not in replaced] + list(staged)
             if outdated:

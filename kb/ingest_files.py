@@ -5,8 +5,10 @@ Used by ``kb.ingest``; split from it so the ingest steps read on their own.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,3 +120,16 @@ def file_digest(path: Path) -> str:
 def source_path(path: Path) -> str:
     """The absolute path a document is known by, displayable (an undecodable name's bytes shown as U+FFFD)."""
     return display(str(Path(path).resolve()))
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: reading and merging many small parts (no cycles among them)
+    otherwise triggers full collections that rescan every object already made, super-linearly."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -106,6 +106,64 @@ def _parse_one(path: Path, limits: Limits) -> Extraction | KBError:
         return UnreadableDocument(path, f"解析出错（{detail}）")
 
 
+IN_PROCESS_FILES = 2
+"""An ingest of at most this many files may parse them in its own process (``in_process_allowed``)."""
+IN_PROCESS_MAX_BYTES = 256 * 1024
+"""...each a plain-text file of at most this size: no zip, PDF or native reader runs in the caller, and so
+small a text cannot approach the memory limit (the hostile texts that do are tens of MB)."""
+IN_PROCESS_SUFFIXES = (".txt",)
+
+
+def in_process_allowed(paths: list[Path]) -> bool:
+    """True when ``paths`` may be parsed in this process instead of workers (``parse_in_process``): a few
+    small plain-text files, and this is the main thread (the deadline is a ``SIGALRM`` timer). Starting a
+    worker costs about a second of CPU (a fork server importing every reader), ten times parsing one such file.
+    """
+    if not paths or len(paths) > IN_PROCESS_FILES or threading.current_thread() is not threading.main_thread():
+        return False
+    try:
+        return all(Path(path).suffix.lower() in IN_PROCESS_SUFFIXES and Path(path).is_file()
+                   and Path(path).stat().st_size <= IN_PROCESS_MAX_BYTES for path in paths)
+    except OSError:
+        return False
+
+
+class _Deadline(BaseException):
+    """Raised by the ``SIGALRM`` handler of ``parse_in_process`` (a BaseException, so no reader swallows it)."""
+
+
+def parse_in_process(paths: list[Path], limits: Limits | None = None) -> Iterator[tuple[Path, Extraction | KBError]]:
+    """Parse a few small text files in this process (``in_process_allowed`` must be true): the same results as
+    ``parse_files``, with the size and row limits (``loaders.limits``) and the time limit (a ``SIGALRM``
+    timer of ``limits.timeout_seconds``: ``ParseTimeout``); the memory limit is the reason only small texts
+    come here.
+
+    Yields:
+        ``(path, Extraction | KBError)`` per path, in order.
+    """
+    from loaders import limits as limits_module
+
+    limits = limits or Limits.from_env()
+    for path in map(Path, paths):
+        before = limits_module._active  # what the caller had set (normally None: the environment's)
+        limits_module.set_limits(limits)
+
+        def expire(_signum, _frame):
+            raise _Deadline()
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, limits.timeout_seconds)
+        try:
+            result = _parse_one(path, limits)
+        except _Deadline:
+            result = ParseTimeout(path, seconds=f"{limits.timeout_seconds:g}")
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            limits_module.set_limits(before)
+        yield path, result
+
+
 def _worker(connection: Connection, limits: Limits) -> None:
     """A worker's loop: receive a path, send back its Extraction or KBError; None ends the loop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle

@@ -242,9 +242,23 @@ class ProgramModel:
                             and 4 * sum(1 for group in self.groups if group.core not in inner and text in group.core)
                             <= inside)
         found = []
+        ceiling = 0.02 * len(outside)
+        joined = "\x00".join(outside)  # no text holds NUL: an occurrence lies inside one text
         for _, _, text in candidates:
-            if sum(1 for other in outside if text in other) <= 0.02 * len(outside):
+            # occurrences bound the texts holding it from above: count texts only when that bound is too high
+            if joined.count(text) <= ceiling or _texts_holding(text, outside, ceiling) <= ceiling:
                 found.append(text)
                 if len(found) == 8:
                     break
         return found
+
+
+def _texts_holding(text: str, texts: list[str], ceiling: float) -> int:
+    """How many of ``texts`` hold ``text``, counted until the count passes ``ceiling`` (then it is over it)."""
+    count = 0
+    for other in texts:
+        if text in other:
+            count += 1
+            if count > ceiling:
+                break
+    return count

@@ -150,10 +150,17 @@ def _without_bundles(programs: list[Program], keywords: dict[str, tuple[str, ...
     A cluster a third of whose members are such bundles (社保惠民服务专项 printed by many units) is no
     program at all, and its words name no program (``keywords`` loses it, in place).
     """
+    named = {}  # project id -> the programs whose keywords its text names, against every program's keywords
+    for program in programs:
+        for member in program.members:
+            if member.project_id not in named and not is_running_cost(items[member.project_id]):
+                named[member.project_id] = named_keywords(items[member.project_id], keywords)
+
     def bundled(program: Program) -> set[str]:
-        others = {program_id: words for program_id, words in keywords.items() if program_id != program.program_id}
-        return {member.project_id for member in program.members if not is_running_cost(items[member.project_id])
-                and len(named_keywords(items[member.project_id], others)) >= 2}
+        """Members naming two or more other programs still kept (``keywords`` loses programs as it goes)."""
+        return {member.project_id for member in program.members if member.project_id in named
+                and sum(1 for program_id in named[member.project_id]
+                        if program_id != program.program_id and program_id in keywords) >= 2}
 
     for program in programs:
         if 3 * len(bundled(program)) >= len(program.members):

@@ -65,7 +65,9 @@ SOURCE_LABELS: dict[str, str] = {
     "table titles": "表题", "form title": "表单标题", "notice wording": "通知用语", "body words": "正文中的预算/决算字样",
     "names before a date": "日期前的署名", "table cells": "表格单元格", "most frequent year": "出现最多的年份",
     "file name": "文件名", "byline under the title": "标题下的署名", "most mentioned name": "提及最多的名称",
-    "wording model": "用语模型",
+    "wording model": "用语模型", "mention": "正文提及的名称", "kind scorer": "类型评分模型",
+    "own 文号": "本文文号", "document date": "成文或发布日期", "issuer above the title": "标题上方的发文单位",
+    "issuer of a title": "标题中的发文单位", "publisher field": "发布机构栏目", "year in the title": "标题中的年份",
 }
 # What the Totals fields are called in a note.
 TOTAL_LABELS: dict[str, str] = {"income_total": "收入总计", "expense_total": "支出总计", "general_public_budget": "一般公共预算",

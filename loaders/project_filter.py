@@ -1,9 +1,11 @@
 """A learned filter over the project candidates of the fallback readers (issue 12).
 
-A document with no project block, performance table or 项目支出预算表 line has its projects read by five
+A document with no project block, performance table or 项目支出预算表 line has its projects read by seven
 readers of looser layouts, tried in order (``READERS``): tables found by their header row
-(``project_header_tables``), tables printed one cell per line (``project_vertical_tables``), label forms run
-together (``project_forms``), numbered lists (``project_lists``) and sentences (``project_narrative``). Their
+(``project_header_tables``), tables printed one cell per line (``project_vertical_tables``), tables flattened onto
+one line or with a header spread over several lines (``project_flat_tables``), label forms run together
+(``project_forms``), numbered lists (``project_lists``), sentences (``project_narrative``) and names paired with an
+amount printed apart (``project_sentences``, judged in every document kind). Their
 hand rules propose a name and an amount generously; in funding notices many proposals are not projects:
 allocation categories (支持产业发展 2993.7万元), villages' or towns' shares, fund names and funding splits.
 
@@ -29,24 +31,34 @@ from pathlib import Path
 from typing import Callable
 
 from kb.core.places import PLACE_SUFFIXES
+from loaders.evidence import Needs, gated
 from loaders.notes import note
+from loaders.project_flat_tables import flat_table_entries
 from loaders.project_forms import form_entries
 from loaders.project_header_tables import header_table_entries
 from loaders.project_lists import listed_entries
 from loaders.project_narrative import is_excluded_name, is_funding_phrase, narrative_entries
+from loaders.project_sentences import paired_entries
 from loaders.project_tables import Entry
 from loaders.project_vertical_tables import vertical_table_entries
 
 WEIGHTS = Path(__file__).resolve().parent / "data" / "project_filter.json"
 FILTERED_KIND = "通知"  # the document kind (``Unit.kind``) whose candidates the filter judges
 # The fallback readers, in the order they are tried: (name, reader(rows, lines) -> candidates).
+# Each is gated (``loaders.evidence``) by a word its output cannot be without: a name column 项目 holds 目, a
+# vertical table's name column 项目名称 holds 名, a form prints 项目名称, a list's and a sentence's amount 元.
 READERS: tuple[tuple[str, Callable[[list, list[str]], list[Entry]]], ...] = (
-    ("header", lambda rows, lines: header_table_entries(rows, lines)),
-    ("vertical", lambda rows, lines: vertical_table_entries(lines)),
-    ("form", lambda rows, lines: form_entries(rows)),
-    ("list", lambda rows, lines: listed_entries(rows)),
-    ("narrative", lambda rows, lines: narrative_entries(rows, generous=True)),
+    ("header", gated(Needs("目"), lambda rows, lines: header_table_entries(rows, lines))),
+    ("vertical", gated(Needs("名"), lambda rows, lines: vertical_table_entries(lines))),
+    ("flat", gated(Needs("目"), lambda rows, lines: flat_table_entries(lines))),  # its name column holds 项目
+    ("form", gated(Needs("项目名称"), lambda rows, lines: form_entries(rows))),
+    ("list", gated(Needs("元"), lambda rows, lines: listed_entries(rows))),
+    ("narrative", gated(Needs("元"), lambda rows, lines: narrative_entries(rows, generous=True))),
+    ("sentence", gated(Needs("元"), lambda rows, lines: paired_entries(rows))),  # it pairs names with 元 amounts
 )
+# Readers with no hand rules of their own (``project_sentences``: a name and an amount printed apart): the filter
+# judges their candidates in every document, after the other readers found nothing.
+JUDGED_EVERYWHERE = ("sentence",)
 _PLACE_WORDS = tuple(sorted(set(PLACE_SUFFIXES) | {"村", "社区", "居委会", "村委会", "镇", "乡", "街道", "办事处", "组"},
                             key=len, reverse=True))
 _PLACE_ONLY = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:" + "|".join(_PLACE_WORDS) + r"))+")
@@ -153,6 +165,9 @@ def candidate_features(entry: Entry, reader: str, siblings: list[Entry], lines: 
             features.add("amount_repeated")
     if sum(1 for other in siblings if "".join(other.name.split()) == name) > 1:
         features.add("name_repeated")
+    features.update(getattr(entry, "pairing", ()))  # how project_sentences paired the name with its amount
+    if reader in JUDGED_EVERYWHERE:  # shared weights, and weights of its own (a name paired at a distance differs)
+        features |= {f"{reader}:{feature}" for feature in features}
     return tuple(sorted(features))
 
 
@@ -219,7 +234,8 @@ def fallback_entries(rows: list, lines: list[str], kind: str | None,
     Readers are tried in ``READERS`` order; a reader whose every candidate is rejected gives way to the next.
     The filter judges funding notices only (``FILTERED_KIND``), where the readers' proposals hold allocation
     categories, shares and funding splits; in other documents (a 预算 情况说明 naming its 重点项目) the readers'
-    hand rules decide alone, as the training notices say little about them.
+    hand rules decide alone, as the training notices say little about them; when none of them proposes anything,
+    the readers without hand rules (``JUDGED_EVERYWHERE``: names and amounts printed apart) are judged by the filter.
 
     Args:
         rows, lines, kind: as for ``propose``; project_filter: the filter (default ``shipped_filter()``).
@@ -229,13 +245,16 @@ def fallback_entries(rows: list, lines: list[str], kind: str | None,
     """
     if kind != FILTERED_KIND:  # the rules alone: the first reader that proposes anything, hand exclusions applied
         for reader, read in READERS:
+            if reader in JUDGED_EVERYWHERE:
+                continue
             entries = [entry for entry in read(rows, lines) if reader != "narrative" or not is_excluded_name(entry.name)]
             if entries:
                 return entries, []
-        return [], []
     project_filter = project_filter or shipped_filter()
     rejected: list[tuple[Candidate, float]] = []
     for reader, read in READERS:
+        if kind != FILTERED_KIND and reader not in JUDGED_EVERYWHERE:
+            continue
         entries = read(rows, lines)
         if not entries:
             continue
@@ -252,8 +271,8 @@ def fallback_entries(rows: list, lines: list[str], kind: str | None,
     return [], rejected
 
 
-READER_NAMES = {"header": "表头表格", "vertical": "逐格分行表格", "form": "连写表单", "list": "编号列表",
-                "narrative": "正文句子"}
+READER_NAMES = {"header": "表头表格", "vertical": "逐格分行表格", "flat": "压平表格", "form": "连写表单", "list": "编号列表",
+                "narrative": "正文句子", "sentence": "分句配对"}
 """Reader name -> the Chinese name the extraction notes print."""
 
 

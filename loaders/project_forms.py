@@ -30,7 +30,12 @@ _FORM_LABELS = sorted(set(FIELD_LABELS) - {"项目名称", "资金名称", "绩�
     "项目年度目标", "年度总体目标", "资金情况", "申报单位", "预算金额", "项目金额"}, key=len, reverse=True)
 _NEXT_LABEL = re.compile("|".join(map(re.escape, _FORM_LABELS)))
 _NAME_LABEL = re.compile(r"项目名称[:：]?\s*")
-_MONEY_LABEL = re.compile(r"年度资金总额|资金总额(?:及构成)?|项目总预算|当年年度预算|项目资金|年度预算数|总额")
+# money fields: a form's budget (年度资金总额, 项目资金 …), an approval's investment (总投资, 投资估算, 概算总投资) and a
+# procurement notice's budget (预算金额(元)); a 元 printed with the label or the figure is converted to 万元
+_MONEY_LABEL = re.compile(r"年度资金总额|资金总额(?:及构成)?|项目总预算|当年年度预算|项目资金|年度预算数|总投资|投资估算|"
+                          r"预算金额(?:\s*[（(]\s*(?:万元|元)\s*[)）])?|总额")
+_YUAN_LABEL = re.compile(r"[（(]\s*元\s*[)）]$")
+_YUAN_AFTER = re.compile(r"^\s*元(?!/)")
 _FIGURE = re.compile(r"\d[\d,.]*%?")
 _WAN = re.compile(r"\s*[:：]?\s*(\d[\d,]*(?:\.\d+)?)\s*万元")
 _RATE = re.compile(r"\d{1,3}(?:\.\d+)?%")
@@ -43,7 +48,7 @@ def _name_after(text: str, start: int) -> tuple[str, int] | None:
     """The value of a 项目名称 label starting at ``start``: up to the next form label; None if it is no name."""
     following = _NEXT_LABEL.search(text, start)
     end = following.start() if following else min(len(text), start + 60)
-    value = text[start:end].strip(" ：:|,，;；")
+    value = text[start:end].strip(" ：:|,，;；。").rstrip("(（").strip()  # 项目名称:X(项目代码:…): the bracket opens the next label
     if not 2 <= len(value) <= 60 or not _NAME_CHARS.search(value) or field_of(value) is not None:
         return None
     return value, end
@@ -84,6 +89,12 @@ def amount_after(text: str, start: int = 0) -> tuple[float | None, str | None]:
         wan = _WAN.match(window)
         if wan:
             return read_amount(wan.group(1)), None
+        if label.group(0).startswith(("总投资", "投资估算")):  # an investment in a sentence: 总投资约603万元
+            stated = re.match(r"[:：]?\s*(?:约|为|约为|估算)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)", window)
+            if stated:
+                value = read_amount(stated.group(1))
+                return (None if value is None else round(value / 10000, 6) if stated.group(2) == "元" else value), None
+            continue
         figures = [match.group(0) for match in _FIGURE.finditer(window)  # a year (2022年), a score (10分) is no figure
                    if not (re.fullmatch(r"(?:19|20)\d\d", match.group(0)) and window[match.end():match.end() + 1] == "年")
                    and window[match.end():match.end() + 1] != "分"]
@@ -95,6 +106,9 @@ def amount_after(text: str, start: int = 0) -> tuple[float | None, str | None]:
                                   value=f"{glued[0]:g}", columns=glued[1])
         values = [read_amount(figure) for figure in figures[:3] if not figure.endswith("%")]
         values = [value for value in values if value is not None]
+        if values and (_YUAN_LABEL.search(label.group(0)) or _YUAN_AFTER.match(window[window.find(figures[0])
+                                                                                        + len(figures[0]):])):
+            values = [round(value / 10000, 6) for value in values]  # 预算金额(元):2,240,000.00, 总额 38000元
         if not values or values[0] == 0:
             return None, note("projects.amount_blank", label=label.group(0))
         if len(values) >= 2 and values[1] != values[0] and len(figures) >= 3:

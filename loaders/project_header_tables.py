@@ -20,7 +20,8 @@ from loaders.project_fields import is_title, read_amount, split_code
 from loaders.project_narrative import is_funding_phrase
 from loaders.project_tables import Entry
 
-_NAME_HEADER = re.compile(r"^(?:项目名称|项目|项目(?:及|和)?内容|建设项目|项目名称及内容)$")
+# a qualified 项目名称 names the same column (采购项目名称, 建设项目名称, 子项目名称)
+_NAME_HEADER = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}项目名称|项目|项目(?:及|和)?内容|建设项目|项目名称及内容)$")
 _MONEY_HEADER = re.compile(r"^(?:\d{4}年)?(?:金额|预算数|预算金额|预算|补助资金|补助金额|安排资金|下达资金|分配资金|资金|"
                            r"投资|总投资|计划投资|资金规模|本次下达|下达金额|安排金额|项目金额|合计)$|"
                            # by meaning: a money word closing a short column name (本次分配金额, 投资规模, 下拨金额,

@@ -7,7 +7,9 @@ Funding notices and allocation 公告 often print their projects as a numbered l
 
 An item is a short numbered text line holding no figure; its amount is the first ``money label: N万元``
 (投资, 资金, 金额, 补助, 预算, 资金规模 …) that opens one of the next three text lines (a description of the
-project may stand between), before the next item. Used by ``loaders.projects.extract_projects``
+project may stand between), before the next item. An item whose name closes a sentence on its line takes the money
+phrase that opens the next sentence (``1、友谊县农旅融合项目。拟安排资金1500万元,主要建设…``) when the name closes in
+a project head word (``loaders.project_sentences.NAME_HEADS``: 项目, 工程, 建设 …; not a heading such as 支出预算). Used by ``loaders.projects.extract_projects``
 when no project table, form or block was found, before the running-text reader.
 """
 
@@ -18,13 +20,19 @@ import re
 from loaders.notes import note
 from loaders.project_fields import read_amount
 from loaders.project_narrative import is_funding_phrase
+from loaders.project_sentences import NAME_HEADS
 from loaders.project_tables import Entry
 
-_ITEM = re.compile(r"^\s*[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）.、．]\s*(?P<name>[^，。；,;:：\d][^，。；;:：]{3,79})$")
+_ITEM = re.compile(r"^\s*[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）.、．]\s*(?P<name>[^，。；,;:：\d][^，。；;:：]{3,79})"
+                   r"(?:$|[。；;](?P<rest>.*)$)")
+# the money phrase of an item whose name closes a sentence on its line (1、X项目。拟安排资金3万元,主要建设…)
+_MONEY_IN = re.compile(r"^[^。；;]{0,12}?(?:总投资|投资|资金|金额|补助|预算)\s*[:：]?\s*(?:约为|约|为)?\s*"
+                       r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)(?![/每])")
 _MONEY_LINE = re.compile(r"^\s*(?:总投资|投资|项目资金|补助资金|下达资金|安排资金|资金|金额|补助|预算|预算资金|资金规模)"
                          r"\s*[:：]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 
 
+_AMOUNT_IN_NAME = re.compile(r"\d\s*(?:万元|元)")  # an item holding a figure is an allocation, not a name
 _LOOKAHEAD = 3  # text lines after an item searched for its amount (a description may stand between)
 
 
@@ -46,13 +54,22 @@ def listed_entries(rows: list) -> list[Entry]:
         >>> rows = [Row(["1.西卜沙乡人饮巩固提升工程"], 5), Row(["投资:500万元 实施单位:某局"], 6)]
         >>> [(e.name, e.amount) for e in listed_entries(rows)]
         [('西卜沙乡人饮巩固提升工程', 500.0)]
+        >>> [(e.name, e.amount) for e in listed_entries([Row(["2、某县农旅融合项目。拟安排资金1500万元,主要建设…"], 7)])]
+        [('某县农旅融合项目', 1500.0)]
     """
     entries: list[Entry] = []
     text_rows = [row for row in rows if not row.is_table]
     for index, row in enumerate(text_rows):
         item = _ITEM.match(_text(row))
         money = following = None
-        for following in text_rows[index + 1:index + 1 + _LOOKAHEAD] if item else ():
+        if item and item.group("rest"):  # the name's sentence, then its money phrase on the same line
+            # a heading such as (二)支出预算。2022年支出预算93.14万元 is no project: the name closes in a project head
+            money, following = _MONEY_IN.match(item.group("rest")), row
+            if not item.group("name").strip().endswith(NAME_HEADS):
+                continue
+            if not money:
+                continue
+        for following in text_rows[index + 1:index + 1 + _LOOKAHEAD] if item and not money else ():
             if _ITEM.match(_text(following)):  # the next item: this one has no amount line
                 break
             money = _MONEY_LINE.match(_text(following))
@@ -62,7 +79,7 @@ def listed_entries(rows: list) -> list[Entry]:
             continue
         name = item.group("name").strip()
         amount = read_amount(money.group("amount"))
-        if amount is None or is_funding_phrase(name):
+        if amount is None or is_funding_phrase(name) or _AMOUNT_IN_NAME.search(name):
             continue
         if money.group("unit") == "元":
             amount = round(amount / 10000, 6)

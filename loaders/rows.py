@@ -24,8 +24,10 @@ label/amount pairs (loaders/summary.py), indicator tables align on the 指标性
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 _RULE_ROW = re.compile(r"^[\s|:\-–—]+$")
 _HTML_TAG = re.compile(r"</?(?:b|strong|p|br|span|div|i|em|u|font|td|tr|th)\b[^>]*>", re.IGNORECASE)
@@ -59,6 +61,11 @@ _SPACED_ROW = re.compile(r"^(?P<label>[^\d\s|][^\t|]{0,40}?[\u4e00-\u9fff）)\]�
 # what makes a tab row more than its cells split on tabs: markup, pipes, double spaces, or whitespace other
 # than a tab at a cell's edge (``clean_markup`` would remove it); a blank or rule line (only tabs, blanks, dashes)
 _NOT_PLAIN = re.compile(r"[<*_#|]|  |[^\S\t](?:\t|$)|(?:^|\t)[^\S\t]|^[\s:\-–—]*$")
+# ``_NOT_PLAIN`` but a rule line, over a whole document's joined lines: where it finds nothing, a tab line is plain
+# unless it is a rule or blank line (``_RULE_CHARS`` only)
+_NOT_PLAIN_ANYWHERE = re.compile(r"[<*_#|]|  |[^\S\t\n](?:\t|$)|(?:^|\t)[^\S\t\n]", re.MULTILINE)
+_WHITESPACE = "".join(chr(code) for code in range(0x3000 + 1) if chr(code).isspace())  # ``\s`` (none is above U+3000)
+_RULE_CHARS = _WHITESPACE + ":-–—"  # ``[\s:\-–—]``
 _NUMBERING = re.compile(r"^(?:附表|附件|表|第|图|页)")
 _SENTENCE_MARK = re.compile(r"[，。；]")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
@@ -107,10 +114,7 @@ class Row:
         return "\t".join(self.cells)
 
 
-_TAB_LINE = re.compile(r"^[^\t\n]*\t", re.MULTILINE)  # a line holding a tab
-_ONE_LEADING_TAB = re.compile(r"^\t[^\t\n]*$", re.MULTILINE)  # a line whose only tab leads it
-_RULE_LINE = re.compile(r"^(?=[^\n]*-)(?:[^\S\n]|[|:\-–—])+$", re.MULTILINE)  # ``_RULE_ROW`` holding a dash, per line
-_HEADING_LINE = re.compile(r"^#", re.MULTILINE)
+_RULE_LINE_CHARS = _WHITESPACE + "|:-–—"  # what a markdown rule row is made of (``[\s|:\-–—]``)
 
 
 def detect_layout(lines: list[str]) -> str:
@@ -118,23 +122,22 @@ def detect_layout(lines: list[str]) -> str:
 
     A document where most tab-holding lines hold exactly one leading tab and nothing else tab-separated
     is "cells"; one with markdown rule rows or headings is "markdown"; otherwise "tabs".
+
+    The lines are counted by string methods mapped over them (in C, no regular expression tried at every
+    character).
     """
-    text = "\n".join(lines)
-    whole = text.count("\n") == max(len(lines) - 1, 0)  # no line holds a break: lines are counted over the text, in C
-    if whole:
-        tab_lines, single_leading = len(_TAB_LINE.findall(text)), len(_ONE_LEADING_TAB.findall(text))
-    else:
-        tab_lines = sum(1 for line in lines if "\t" in line)
-        single_leading = sum(1 for line in lines if line[:1] == "\t" and line.count("\t") == 1)
+    tab_lines = sum(map(operator.contains, lines, repeat("\t")))
     if not tab_lines:
         return "tabs"
-    if single_leading > 0.6 * tab_lines:
-        return "cells"
-    if whole:
-        markdown = len(_RULE_LINE.findall(text)) + len(_HEADING_LINE.findall(text))
-    else:  # a rule row holds a dash (tested first: the pattern is slower than the test)
-        markdown = sum(1 for line in lines if "-" in line and _RULE_ROW.match(line)) + sum(
-            1 for line in lines if line.startswith("#"))
+    leading = sum(map(str.startswith, lines, repeat("\t")))
+    if leading > 0.6 * tab_lines:  # (lines with one leading tab are among these: count them only when it can matter)
+        single_leading = sum(map(operator.and_, map(str.startswith, lines, repeat("\t")),
+                                 map(operator.eq, map(str.count, lines, repeat("\t")), repeat(1))))
+        if single_leading > 0.6 * tab_lines:
+            return "cells"
+    markdown = sum(map(str.startswith, lines, repeat("#")))  # heading lines
+    if markdown < 2:  # rule rows: a dash and nothing but blanks, pipes, colons and dashes
+        markdown += sum(1 for line in lines if "-" in line and not line.strip(_RULE_LINE_CHARS))
     return "markdown" if markdown >= 2 else "tabs"
 
 
@@ -179,8 +182,13 @@ def rebuild_rows(lines: list[str], layout: str | None = None) -> list[Row]:
             rows.append(Row(pending, start, len(lines), is_table=True))
         return rows
     append, not_plain = rows.append, _NOT_PLAIN.search
+    # evidence computed once: in a document where no line holds markup, a double space or whitespace at a cell's
+    # edge, a tab line is plain unless it is a rule or blank line (a ``str.strip`` instead of a search per line)
+    text = "\n".join(lines)
+    plain = text.count("\n") == max(len(lines) - 1, 0) and not _NOT_PLAIN_ANYWHERE.search(text)
     for number, line in enumerate(lines, start=1):
-        if "\t" in line and not not_plain(line):  # a plain tab row: its cells need no cleaning
+        if "\t" in line and (line.strip(_RULE_CHARS) if plain else not not_plain(line)):  # a plain tab row: its
+            # cells need no cleaning
             append(Row(line.split("\t"), number, number, True))
             continue
         if not line.strip() or (_RULE_ROW.match(line) and "-" in line):

@@ -16,6 +16,7 @@ first lost on the training documents, leave-one-out). The counts are written to 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from loaders.kind_model import load_model
@@ -24,6 +25,7 @@ PRIOR_WEIGHT = 4.0
 _COUNTED = re.compile(r"\s*\((?:\d+ times|p=[\d.]+)\)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def source_key(source: str) -> str:
     """A candidate's source without its per-document detail ("most mentioned name (3 times)" -> "most mentioned
     name"; a coded cell's code source "121003-重庆市…" -> "code of a coded cell")."""

@@ -23,6 +23,7 @@ import functools
 import re
 
 from kb.core.records import EconomicSubjectLine, Extraction, FunctionSubjectLine, Totals
+from loaders.evidence import Needs, evidence_of
 from loaders.narrative import narrative_figures
 from loaders.notes import SCHEME_LABELS, TOTAL_LABELS, note
 from kb.core.amounts import parse_amount
@@ -38,6 +39,7 @@ _INCOME_TOTAL = ("收入总计", "收入总数", "收入合计", "总计", "合�
 _EXPENSE_TOTAL = ("支出总计", "支出总数", "支出合计", "总计", "合计", "本年支出合计")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NO_QUOTES = str.maketrans("", "", "“”\"")
+_NEEDS_AMOUNT_WORD = Needs("万", "元")  # what ``narrative_figures`` needs in a sentence
 _GENERAL = re.compile(r"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金)?$")
 
 
@@ -180,7 +182,9 @@ def summarize(extraction: Extraction, stream: Stream) -> None:
                  "carryover": summary, "basic_expense": expense_tables or general_tables,
                  "project_expense": expense_tables or general_tables,
                  "three_public": sections_of(sections, "three_public")}
-    _narrative_totals(stream.text_rows(), has_table, values, sources, extraction.discrepancies, unit.year, unit.kind)
+    if _NEEDS_AMOUNT_WORD.allows(evidence_of(extraction.lines)):  # gate: a narrative figure is in 万元 or 元
+        _narrative_totals(stream.text_rows(), has_table, values, sources, extraction.discrepancies, unit.year,
+                          unit.kind)
     totals = Totals()
     for field, (value, line) in values.items():
         setattr(totals, field, value)

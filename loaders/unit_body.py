@@ -9,6 +9,7 @@ import functools
 import re
 from collections import Counter
 
+from kb.core.doc_no import find_doc_nos, split_doc_no
 from loaders.rows import Row
 from loaders.unit_names import Candidate, HEAD, QUOTED, compact, good_name, strip_name
 from loaders.unit_signature import read_signatures
@@ -33,6 +34,45 @@ _NOTICE_BODY = re.compile(r"现(?:将|下达|拨付|分配|下拨|预拨)(?:你�
                           r"资金(?:安排|分配|使用){1,2}(?:情况|计划|结果)?(?:予以)?(?:公示|公告)|资金使用计划|"
                           r"(?:公示|公告)如下")
 _KIND_WORD = re.compile(r"(?<![预(（])决算|(?<!一般公共)(?<!政府性基金)(?<!国有资本经营)(?<![(（])预算(?![(（]?决|编码|代码|单位|法|管理|执行|绩效)")
+
+
+# a metadata label before the document's own 文号 or its publication date (文号：…, 发布日期：2021-10-18)
+_OWN_NUMBER_LABEL = re.compile(r"^(?:文号|发文字号|字号|文件编号|发文号)\s*[:：]?\s*")
+_DATE_LABEL = re.compile(r"(?:发布|成文|印发|公开)(?:日期|时间)\s*[:：]?\s*(?P<year>20\d\d)\s*[-年./]\s*\d{1,2}")
+_FULL_DATE = re.compile(r"^(?P<year>20\d\d)\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|-\d{1,2}-\d{1,2})$")
+_OWN_NUMBER_ROWS = 15
+
+
+def from_number_and_date(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
+    """Add year candidates from the document's own 文号 and its date, for texts that state no budget year
+    (approvals, notices): the year of a 文号 printed alone on a line of the head, or after a 文号 label (0.45,
+    "own 文号"), and the year of the publication date label (发布日期：…) or of the last full date printed alone on a
+    line (the date under the signature; 0.25, "document date": below the year the text names most often).
+
+    Args:
+        rows: the document's rows; found: the candidates by field, extended in place.
+    """
+    for row in rows[:_OWN_NUMBER_ROWS]:
+        if row.is_table or len(row.cells) != 1:
+            continue
+        text = _OWN_NUMBER_LABEL.sub("", compact(row.cells[0]))
+        matches = find_doc_nos(text) if "号" in text and len(text) <= 30 else []
+        if matches and len(matches[0].doc_no) >= len(text) - 2:  # the line is the 文号 and nothing else
+            split = split_doc_no(matches[0].doc_no)
+            if split:
+                found["year"].append(Candidate(split[1], 0.45, row.line, "own 文号"))
+                break
+    dated = None
+    for row in rows:
+        if row.is_table or len(row.cells) != 1:
+            continue
+        text = compact(row.cells[0])
+        label = _DATE_LABEL.search(text) if "期" in text or "时间" in text else None
+        date = label or _FULL_DATE.match(text)
+        if date:
+            dated = (int(date.group("year")), row.line)
+    if dated:
+        found["year"].append(Candidate(dated[0], 0.25, dated[1], "document date"))
 
 
 def from_body(rows: list[Row], found: dict[str, list[Candidate]]) -> None:

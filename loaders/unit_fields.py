@@ -15,12 +15,15 @@ from loaders.unit_names import Candidate, UNIT_SUFFIX, compact, good_name, strip
 _CODE_LABEL = re.compile(r"(?:单位|部门|预算)\s*(?:编码|代码)\s*[:：]\s*(?P<code>\d{3,9})")
 _CODE_NAME = re.compile(r"^(?:(?P<code>\d{3,9})\s*[-－]\s*|[\[【［(（](?P<code2>\d{3,9})[\]】］)）]\s*)"
                         r"(?P<name>[\u4e00-\u9fff][^\t]{3,40})$")
+# the publisher of a government site's metadata block (索引号 / 发布机构 / 文号 / 发布日期): a candidate of its own
+_PUBLISHER_LABELS = "发布机构|发文机关|发文单位|信息来源|公开主体"
 _LABELLED = re.compile(r"(?:^|(?<![\u4e00-\u9fff]))(?P<label>部门全称|(?:部门|单位)(?:[（(](?:部门|单位)[)）])?(?:名称|全称)|预算单位名称|部门|单位|"
-                       r"编制单位|预算单位|申报单位|填报单位|预算部门|主管部门|编报单位|来源)"
+                       r"编制单位|预算单位|申报单位|填报单位|预算部门|主管部门|编报单位|来源|" + _PUBLISHER_LABELS + ")"
                        r"(?:[（(][^)）]{1,4}[)）])?\s*[:：]\s*(?:[\[【［(（]?(?P<code>\d{3,9})[\]】］)）]?\s*[-－]?\s*)?"
                        r"(?P<name>[\u4e00-\u9fff][^\s:：]{2,40})(?=$|\s)")
 
 
+_COLUMN_NAME = re.compile(r"(?:名称|全称|代码|编码|金额|预算数|合计|地址|地点|内容|时间|日期|电话|类别|性质|规模)$")
 _FIELD_MARKS = re.compile(r"[:：\-－\[【［(（]")
 _FORM_UNIT_WEIGHTS = {"实施单位": 0.8, "填报单位": 0.8, "单位名称": 0.8, "编制单位": 0.8, "部门名称": 0.8, "预算单位": 0.8,
                       "部门(单位)名称": 0.8, "部门（单位）名称": 0.8, "申报单位": 0.75, "项目单位": 0.75, "预算部门": 0.75,
@@ -85,6 +88,8 @@ def _row_fields(cells: list[str], is_table: bool, text: str) -> tuple[tuple[str,
                 continue
             coded = _CODE_NAME.match(compact(value))
             name = strip_name(coded.group("name") if coded else compact(value))
+            if _COLUMN_NAME.search(name):  # a header row (单位名称 | 项目名称 | 预算数): the next cell is a column name
+                continue
             if weight and good_name(name):
                 fields.append(("name", name, weight, "form field"))
     if marked:  # (no cell holds a colon, dash or bracket, nor is longer than 300, otherwise: none prints a field)
@@ -133,6 +138,9 @@ def _read_cell_fields(cell: str) -> tuple[tuple[str, str, float, str], ...]:
         weight = 0.8 if UNIT_SUFFIX.search(name) else 0.65
         if labelled.group("label") in ("来源", "主管部门"):
             weight -= 0.2
+        if labelled.group("label") in _PUBLISHER_LABELS.split("|"):
+            fields.append(("name", name, weight - 0.2, "publisher field"))
+            continue
         fields.append(("name", name, weight, "labelled field"))
         if labelled.group("code"):
             fields.append(("code", labelled.group("code"), 0.8, "labelled field"))

@@ -12,6 +12,7 @@ name mentioned most often wins; a name that only ever appears inside a longer on
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -29,6 +30,8 @@ _STOP = re.compile(r"负责|承担|贯彻|根据|按照|关于|主要|实行|实
 # Words that may precede a name in the same run: dates, part headings, ordinals.
 _LEAD = re.compile(r"^(?:年度|年|月|日|号|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)+")
 _MAX_LENGTH = 24
+# the characters a place name can end with (``kb.core.places.PLACE_AT_START``): a line holding none names no place
+_HAN_PLACE_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2}(?:经济技术开发区|经开区|自治县|新区|省|市|区|县)")
 # A place name has no conjunctions: 民政和社区事务办公室 is an office, not a place 民政和社区.
 _NOT_A_PLACE = re.compile(r"[和与及或]")
 
@@ -56,25 +59,35 @@ def mentions(texts: list[str]) -> Counter:
     """
     counts: Counter = Counter()
     for text in texts:
-        for run in _RUN.findall(_QUOTED.sub(" ", text)):
-            run = _LEAD.sub("", run)
-            stop = _STOP.search(run, 2)
-            run = run[: stop.start()] if stop else run
-            start = 0
-            while place := _place_at(run, start):
-                if _NOT_A_PLACE.search(place.group()):
-                    break
-                start = len(run)
-                for end in range(place.end() + 2, min(len(run), place.start() + _MAX_LENGTH) + 1):
-                    if run[place.start():end].endswith(ORGANISATION_SUFFIXES):
-                        counts[run[place.start():end]] += 1
-                        if PLACE_AT_START.match(run, end):  # two names glued: 温州市财政局温州市农业农村局
-                            start = end
-                            break
+        counts.update(_text_mentions(text))
     for name in list(counts):
         if any(other != name and other.startswith(name) and counts[other] >= counts[name] for other in counts):
             del counts[name]
     return counts
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_mentions(text: str) -> tuple[str, ...]:
+    """The names one line mentions, in order (a name as often as it is mentioned); read once per distinct line."""
+    if not _HAN_PLACE_SUFFIX.search(text):  # no place suffix at all: no place-prefixed name
+        return ()
+    found: list[str] = []
+    for run in _RUN.findall(_QUOTED.sub(" ", text)):
+        run = _LEAD.sub("", run)
+        stop = _STOP.search(run, 2)
+        run = run[: stop.start()] if stop else run
+        start = 0
+        while place := _place_at(run, start):
+            if _NOT_A_PLACE.search(place.group()):
+                break
+            start = len(run)
+            for end in range(place.end() + 2, min(len(run), place.start() + _MAX_LENGTH) + 1):
+                if run[place.start():end].endswith(ORGANISATION_SUFFIXES):
+                    found.append(run[place.start():end])
+                    if PLACE_AT_START.match(run, end):  # two names glued: 温州市财政局温州市农业农村局
+                        start = end
+                        break
+    return tuple(found)
 
 
 def most_mentioned(texts: list[str], minimum: int = 2) -> tuple[str, int] | None:

@@ -64,7 +64,7 @@ def good_name(name: str | None, head_required: bool = False) -> bool:
     not a kind word (预算, 决算, 关于 …); with ``head_required`` it must also end in a unit head word."""
     if not name or len(name) < 3 or len(name) > 45 or _GENERIC_NAME.match(name) or _NOT_A_NAME.search(name):
         return False
-    if re.search(r"[\d，。；、“”\"]|预算|决算|关于|经费|财政拨款|收支|公开", name):
+    if re.search(r"[\d，。；、“”\"]|预算|决算|关于|经费|资金|财政拨款|收支|公开", name):  # a fund is no unit
         return False
     if PLACE_ONLY.match(name):  # 岳阳县, 重庆市荣昌区: a place, not a unit
         return False
@@ -73,13 +73,16 @@ def good_name(name: str | None, head_required: bool = False) -> bool:
 
 PLACE_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?" + PLACE_SUFFIX_PATTERN + r")+$")
 ORDINAL = re.compile(r"^(?:\d{1,2}\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])\s*")
+_LEADING_BRACKET = re.compile(r"^(?:（[^（）]{1,6}）|\([^()]{1,6}\))\s*(?=[\u4e00-\u9fff])")
 _TRAILING_BRACKET = re.compile(r"\s*(?:（[^（）]{1,30}）|\([^()]{1,30}\))$")
 
 
 @functools.lru_cache(maxsize=65536)
 def strip_name(name: str) -> str:
-    """A name without a trailing 部门/单位, a leading list number or a trailing bracket ((本级), (城市管理局))."""
-    name = ORDINAL.sub("", name.strip(" -—·:：")).split("关于")[0].removesuffix("部门").removesuffix("单位").strip()
+    """A name without a trailing 部门/单位, a leading list number, a leading bracket ((略)) or a trailing bracket
+    ((本级), (城市管理局))."""
+    name = ORDINAL.sub("", name.strip(" -—·:：/|、,，")).split("关于")[0].removesuffix("部门").removesuffix("单位").strip()
+    name = _LEADING_BRACKET.sub("", name)  # no unit name opens with a bracket: a mask or note before it ("(略) …局")
     bare = _TRAILING_BRACKET.sub("", name)
     return bare if len(bare) >= 3 else name
 

@@ -84,12 +84,13 @@ def _joinable(text: str) -> bool:
 
 
 def title_kind(tail: str) -> str | None:
-    """The kind a title implies: 决算, 预算 (绩效目标表 go with the budget), "" for a self-evaluation (no kind)."""
+    """The kind a title implies: 决算, 预算 (绩效目标表, 目标申报表 go with the budget: targets are set when it is
+    drawn up), "" for a self-evaluation (no kind)."""
     if re.search(r"自评|评价", tail):
         return ""
     if "决算" in tail:
         return "决算"
-    if "预算" in tail or "绩效目标" in tail:
+    if "预算" in tail or re.search(r"绩效目标|目标(?:申报)?表", tail):
         return "预算"
     return None
 
@@ -103,11 +104,18 @@ def from_titles(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
         rows: the document's rows; found: the candidates by field, extended in place.
     """
     titles = _title_lines(rows)
+    dated = next(((text, line) for text, _, line in titles if _PERIOD_YEAR.search(text)), None)
+    if dated:  # the first title line naming a year, even of a period ("…2026年3月至4月政府采购意向"), not a full date
+        found["year"].append(Candidate(int(_PERIOD_YEAR.search(dated[0]).group(1)), 0.4, dated[1], "year in the title"))
     for text, raw, line in titles:
         candidates = _title_candidates(text, raw)
         for field_name, value, confidence, source in candidates:
             found[field_name].append(Candidate(value, confidence, line, source))
-        if candidates and not any(field_name == "name" for field_name, *_ in candidates):
+        if (candidates or (text.startswith("关于") and _BARE_ISSUED.match(text))) and not any(field_name == "name" for field_name, *_ in candidates):
+            above = next((previous for previous, _, at in reversed(titles)
+                          if line - _BYLINE_LINES <= at < line and _is_byline(previous)), None)
+            if above:  # the issuer printed on the line over a title opening with 关于 ("河北省财政厅" / "关于下达…的通知")
+                found["name"].append(Candidate(above, 0.55, line, "issuer above the title"))
             byline = next((following for following, _, below in titles
                            if line < below <= line + _BYLINE_LINES and _is_byline(following)), None)
             if byline:
@@ -115,6 +123,11 @@ def from_titles(rows: list[Row], found: dict[str, list[Candidate]]) -> None:
 
 
 _BYLINE_LINES = 2
+_PERIOD_YEAR = re.compile(r"[\u4e00-\u9fff](20\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+# a title that names no issuer: "关于…的通知/批复/函/公告/公示/决定"
+_BARE_ISSUED = re.compile(r"^关于.{2,}的(?:通知|批复|函|公告|公示|决定)$")
+# any document issued under its issuer's name: "<issuer>关于…的批复" (a 项目建议书 approval, a 公告), not only funding notices
+_ISSUED = re.compile(r"^(?P<name>[\u4e00-\u9fff（）() ]{3,60}?)\s*关于.{2,}的(?:通知|批复|函|公告|公示|决定)$")
 
 
 def _is_byline(text: str) -> bool:
@@ -138,6 +151,11 @@ def _title_candidates(text: str, raw: str) -> tuple[tuple[str, object, float, st
         if year:
             found.append(("year", int(year.group(1)), 0.85, "notice title"))
         return tuple(found)
+    issued = _ISSUED.match(text) if "关于" in text else None
+    if issued:
+        name = first_unit(issued.group("name").strip())
+        if good_name(name, head_required=True):
+            found.append(("name", name, 0.85, "issuer of a title"))
     if _SENTENCE.search(re.sub(r"[（(][^)）]*[)）]", "", text)):
         return tuple(found)
     for pattern in (TITLE, YEAR_FIRST):

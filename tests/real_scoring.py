@@ -39,7 +39,7 @@ def documents(split: str | None = None) -> list[dict]:
     """The test documents, sorted by id.
 
     Args:
-        split: "dev", "holdout", "fresh", "unseen3", "unseen4" or None for all.
+        split: "dev", "holdout", "fresh", "unseen3", "unseen4", "unseen5" or None for all.
 
     Returns:
         The ``<id>.json`` records, each with ``path`` (the ``<id>.txt`` file) added.
@@ -138,7 +138,7 @@ def score(split: str) -> dict:
     """Parse every document of ``split`` with ``loaders.parse_file`` and score it against its expected figures.
 
     Args:
-        split: "dev", "holdout", "fresh", "unseen3" or "unseen4".
+        split: "dev", "holdout", "fresh", "unseen3", "unseen4" or "unseen5".
 
     Returns:
         {"split", "documents", "refused", "fields_right", "fields_expected", "field_accuracy" (0..1),

@@ -16,7 +16,7 @@ import pytest
 from kb.query.ask import ask
 from kb.query.conversation import Conversation
 from kb.query.frame import read_frame
-from kb.query.gazetteer import issuer_forms, title_forms
+from kb.query.name_forms import issuer_forms, title_forms
 from kb.query.intent import MODEL_FILE, classify
 from kb.query.messages import MESSAGES, render
 from kb.query.vocabulary import vocabulary

@@ -1,7 +1,7 @@
 """The learned project filter (loaders/project_filter.py, weights in loaders/data/project_filter.json).
 
 The shipped weights must be what ``bench/project_filter.py`` trains (its ``collect``/``examples``/``train``, the
-functions its ``--write`` runs) from tests/data/real and tests/data/loaders_dev (deterministic liblinear); the pure-Python score must equal scikit-learn's; holdout and unseen4 are
+functions its ``--write`` runs) from tests/data/real and tests/data/loaders_dev (deterministic liblinear); the pure-Python score must equal scikit-learn's; holdout, unseen4 and unseen5 are
 never a training document; on real funding notices the filter drops allocation categories and keeps projects.
 """
 
@@ -43,8 +43,8 @@ def test_shipped_weights_are_what_the_script_trains(trainer, training):
     assert all(abs(trained["weights"][key] - shipped["weights"][key]) < 1e-6 for key in shipped["weights"])
     assert abs(trained["intercept"] - shipped["intercept"]) < 1e-6 and trained["threshold"] == shipped["threshold"]
     assert len(labels) == shipped["training"]["candidates"] and sum(labels) == shipped["training"]["projects"]
-    holdout = {record["id"] for record in documents("holdout") + documents("unseen4")}
-    assert len(holdout) == 74 and not holdout & set(shipped["training"]["documents"]) and not holdout & set(groups)
+    holdout = {record["id"] for record in documents("holdout") + documents("unseen4") + documents("unseen5")}
+    assert len(holdout) == 135 and not holdout & set(shipped["training"]["documents"]) and not holdout & set(groups)
     assert "r184" in shipped["training"]["documents"] and shipped["training"]["projects"] >= 40
 
 

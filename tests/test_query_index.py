@@ -200,7 +200,8 @@ def test_places_the_store_does_not_hold_are_every_place_form_no_held_name_contai
     """The gazetteer's foreign places (one Aho-Corasick pass over the held names) are exactly the place forms
     that no unit, project, program, issuer or 文件 title of the ingested corpus contains."""
     from kb.core.normalize import match_key
-    from kb.query.gazetteer import _places_not_held, place_forms
+    from kb.query.gazetteer import _places_not_held
+    from kb.query.name_forms import place_forms
     from kb.query.vocabulary import read_vocabulary
 
     vocab = read_vocabulary(corpus_store)  # the corpus ingested once in this session (conftest)

@@ -6,7 +6,8 @@ F1 >= 0.90, 文号 F1 >= 0.95, no document refused). Five groups: dev (tuned to)
 3, never tuned to), fresh (r118-r140, gathered later and scored untouched first; the real3 branch's tuning set with dev),
 unseen3 (r154-r174, gathered by the real3 branch and scored before any loader change; since the rows branch it
 trains the learned project filter, loaders/project_filter.py, with dev and fresh) and unseen4 (r301 on, written by
-an engineer who never read the loaders; never tuned to, never trains the filter).
+an engineer who never read the loaders; never tuned to, never trains the filter), and unseen5 (r501 on, the same way, in the
+sixth session).
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from tests.real_scoring import TOTAL_FIELDS, documents, score, summary_line
 THRESHOLDS = {  # measured on 174 documents (issue 12, real3 branch), floored to two decimals; see the module docstring
     # dev holds r181-r208 since the rows branch (28 notices, 公示 and 绩效目标表 gathered for the learned project filter;
     # 8 of their 13 projects read): r001-r180 alone still score fields 285/287, projects 35/35, 文号 38/38
-    "dev": {"field_accuracy": 0.96, "projects_f1": 0.92, "doc_nos_f1": 0.98, "max_refused": 0, "max_wrong_projects": 2},
-    "holdout": {"field_accuracy": 0.95, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0,
+    # since the sixth session dev also holds r401-r440 (gather5a: approvals, 政府采购意向, 绩效目标申报表 rich in projects):
+    # after the recall2 and fields2 branches: dev projects 75 right of 80 predicted, 97 expected (F1 0.85), 文号 F1 0.97
+    "dev": {"field_accuracy": 0.96, "projects_f1": 0.84, "doc_nos_f1": 0.96, "max_refused": 0, "max_wrong_projects": 5},
+    # holdout after the sixth session's branches: 151/156 (unit 40/42)
+    "holdout": {"field_accuracy": 0.96, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0,
                 "max_wrong_projects": 0},
     # fresh (r118-r140) was the real3 branch's tuning set with dev (before it: projects F1 0.42, 文号 F1 0.93)
     "fresh": {"field_accuracy": 0.99, "projects_f1": 0.99, "doc_nos_f1": 1.0, "max_refused": 0, "max_wrong_projects": 0},
@@ -34,8 +38,13 @@ THRESHOLDS = {  # measured on 174 documents (issue 12, real3 branch), floored to
     "unseen3": {"field_accuracy": 0.83, "projects_f1": 0.52, "doc_nos_f1": 0.92, "max_refused": 0, "max_wrong_projects": 3},
     # unseen4 (r301-r330): written by an engineer who never read the loaders, scored untouched on main at ebef300
     # (fields 81/86, projects 13 right of 33 predicted, 43 expected, 文号 27/28); never tuned to. After the rows and
-    # fields branches: fields 80/86 (unit 21/24), projects F1 0.49
-    "unseen4": {"field_accuracy": 0.93, "projects_f1": 0.34, "doc_nos_f1": 0.96, "max_refused": 0, "max_wrong_projects": 20},
+    # fields branches: fields 80/86 (unit 21/24), projects F1 0.49. After the sixth session's recall2 and fields2:
+    # fields 83/86 (unit 23/24), projects 17 right of 28 predicted (F1 0.48)
+    "unseen4": {"field_accuracy": 0.96, "projects_f1": 0.47, "doc_nos_f1": 0.96, "max_refused": 0, "max_wrong_projects": 11},
+    # unseen5 (r501-r561): written by an engineer who never read the loaders, scored untouched on main at 958f3d9
+    # (fields 157/174, projects 9 right of 14 predicted, 39 expected, 文号 36/40 predicted, 41 expected); never tuned to.
+    # After recall2 and fields2: fields 164/174 (unit 43/48), projects 10 right of 20 predicted (F1 0.34)
+    "unseen5": {"field_accuracy": 0.94, "projects_f1": 0.33, "doc_nos_f1": 0.88, "max_refused": 0, "max_wrong_projects": 10},
 }
 KINDS = {"预算", "决算", "通知", None}
 FRESH = range(118, 141)  # r118-r140: the fresh group, scored untouched first, then tuned to by the real3 branch
@@ -72,6 +81,7 @@ def test_set_covers_provinces_kinds_and_splits():
     assert sum(record["split"] == "fresh" for record in records) >= 20
     assert sum(record["split"] == "unseen3" for record in records) >= 15
     assert sum(record["split"] == "unseen4" for record in records) >= 25
+    assert sum(record["split"] == "unseen5" for record in records) >= 60
 
 
 @pytest.mark.parametrize("record", documents(), ids=lambda record: record["id"])
@@ -100,7 +110,7 @@ def test_expected_values_are_printed_in_the_text(record):
         assert issuer in compact and str(year) in compact and f"{number}号" in compact, doc_no
 
 
-@pytest.mark.parametrize("split", ["dev", "holdout", "fresh", "unseen3", "unseen4"])
+@pytest.mark.parametrize("split", ["dev", "holdout", "fresh", "unseen3", "unseen4", "unseen5"])
 def test_loader_scores_do_not_regress(split):
     result = score(split)
     print("\n" + summary_line(result))

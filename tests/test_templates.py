@@ -54,24 +54,24 @@ HEADER = "// name: {name}\n// description: 测试\n// params: {params}\n// examp
 def test_registry_rejects_a_parameter_used_but_not_declared(tmp_path):
     path = _write(tmp_path, "bad", HEADER.format(name="bad", params="doc_no (文号)")
                   + "MATCH (d:PolicyDocument {doc_no: $doc_no}) WHERE d.year = $year RETURN d.doc_no AS doc_no")
-    with pytest.raises(InvalidTemplate, match=r"\$year"):
+    with pytest.raises(InvalidTemplate, match=r"查询用到 \$year，但 params 没有声明"):
         parse_template(path)
 
 
 def test_registry_rejects_a_parameter_declared_but_never_used(tmp_path):
     path = _write(tmp_path, "bad", HEADER.format(name="bad", params="doc_no (文号); unit = \"\" (单位)")
                   + "MATCH (d:PolicyDocument {doc_no: $doc_no}) RETURN d.doc_no AS doc_no")
-    with pytest.raises(InvalidTemplate, match="unit"):
+    with pytest.raises(InvalidTemplate, match="params 声明了 unit"):
         load_registry(tmp_path)
 
 
 def test_registry_rejects_missing_examples_and_wrong_name(tmp_path):
     few = _write(tmp_path, "few", "// name: few\n// description: x\n// params: (none)\n// examples: 一 | 二\n"
                  "MATCH (u:Unit) RETURN u.name AS unit")
-    with pytest.raises(InvalidTemplate, match="3 example"):
+    with pytest.raises(InvalidTemplate, match="至少需要 3 个示例问题"):
         parse_template(few)
     renamed = _write(tmp_path, "renamed", HEADER.format(name="other", params="(none)") + "MATCH (u:Unit) RETURN u.name")
-    with pytest.raises(InvalidTemplate, match="differs"):
+    with pytest.raises(InvalidTemplate, match="与文件名不同"):
         parse_template(renamed)
 
 

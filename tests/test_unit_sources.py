@@ -14,6 +14,7 @@ from loaders.kind_model import head_text, kind_posterior, load_model
 from loaders.read import read_source
 from loaders.stream import Stream
 from loaders.unit_mentions import mentions, signed_name
+from tests.real_scoring import documents
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "data" / "real"
@@ -69,6 +70,8 @@ def test_the_kind_model_says_notice_for_notices_without_a_title():
 def test_the_stored_kind_model_is_the_fit_of_the_training_documents():
     model = load_model()
     assert model is not None and "holdout" not in model["training"]["splits"]
+    set_aside = {record["id"] for split in ("holdout", "unseen4", "unseen5") for record in documents(split)}
+    assert len(set_aside) >= 135 and not set_aside & set(model["training"]["documents"])
     assert not any(identifier in model["training"]["documents"] for identifier in ("r003", "r006", "r141"))
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "fit_unit_model.py"), "--check"],
                             capture_output=True, text=True, cwd=ROOT)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.query.sentences import ABSENT
-from ui import api, graph_view
+from ui import api, frames, graph_view
 
 
 def show_graph(subgraph: nx.MultiDiGraph, *, height: int = 460, centre: Any = None, alt: str = "图谱") -> None:
@@ -51,7 +51,7 @@ def _cell_text(value) -> str:
 def show_table(frame, *, key: str, file_name: str) -> None:
     """A result table with a CSV download button under it; empty cells are blank."""
     st.dataframe(blank_cells(frame), hide_index=True, width="stretch")
-    st.download_button("下载 CSV", api.frame_csv(frame), file_name=file_name, mime="text/csv", key=key)
+    st.download_button("下载 CSV", frames.frame_csv(frame), file_name=file_name, mime="text/csv", key=key)
 
 
 def show_answer(answer: dict[str, Any], *, key: str) -> None:
@@ -64,12 +64,12 @@ def show_answer(answer: dict[str, Any], *, key: str) -> None:
     st.markdown(answer.get("answer") or "（没有结果）")
     rows = answer.get("rows") or []
     if rows:
-        frame = api.labelled(api.rows_frame(answer.get("columns") or [], rows), answer.get("template"))
+        frame = frames.labelled(frames.rows_frame(answer.get("columns") or [], rows), answer.get("template"))
         show_table(frame, key=f"{key}-csv", file_name="answer.csv")
     sources = answer.get("sources") or []
     if sources:
         st.markdown("**来源**")
-        st.dataframe(blank_cells(api.sources_frame(sources)), hide_index=True, width="stretch")
+        st.dataframe(blank_cells(frames.sources_frame(sources)), hide_index=True, width="stretch")
     with st.expander(f"模板与 Cypher：{answer.get('template') or '语义检索'}"):
         st.markdown(f"模板 `{answer.get('template') or '语义检索'}`，参数：")
         st.code(json.dumps(answer.get("params") or {}, ensure_ascii=False), language="json")

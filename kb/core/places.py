@@ -13,8 +13,9 @@ import importlib.util
 import re
 from pathlib import Path
 
-# Administrative place suffixes, longest first, so 经济技术开发区 wins over 区 and 自治县 over 县.
-PLACE_SUFFIXES: tuple[str, ...] = ("经济技术开发区", "高新技术产业开发区", "经开区", "高新区", "开发区", "自治州",
+# Administrative place suffixes, longest first, so 经济技术开发区 wins over 区, 自治县 over 县 and 维吾尔自治区 over 自治区
+# (新疆维吾尔自治区 -> 新疆).
+PLACE_SUFFIXES: tuple[str, ...] = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "经济技术开发区", "高新技术产业开发区", "经开区", "高新区", "开发区", "自治州",
                                    "自治县", "自治区", "新区", "地区", "林区", "特区", "省", "市", "州", "盟", "旗", "区", "县")
 # Suffixes of a county-level place (区县级); 市 may be either a city or a county-level city.
 COUNTY_LEVEL_SUFFIXES: tuple[str, ...] = ("区", "县", "旗", "经济技术开发区", "经开区", "高新区", "开发区", "新区")

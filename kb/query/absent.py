@@ -53,7 +53,7 @@ def read_unit_lookalikes(mentions: Mentions, masker: Masker, vocab: Any, places:
 
     Args:
         places: the gazetteer's real place names (match key -> full name), see ``Gazetteer.places`` and
-            ``kb.query.gazetteer.place_forms``.
+            ``kb.query.name_forms.place_forms``.
     """
     if mentions.units:
         return
@@ -93,7 +93,7 @@ def fold_unit_bodies(mentions: Mentions, masker: Masker, vocab: Any) -> None:
 
 
 def _forms(vocab: Any, code: str) -> list[str]:
-    from kb.query.gazetteer import issuer_forms
+    from kb.query.name_forms import issuer_forms
 
     return [code, *issuer_forms(vocab.issuers.get(code, ""))]
 

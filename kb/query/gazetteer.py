@@ -19,20 +19,15 @@ Example:
 
 from __future__ import annotations
 
-import functools
-import importlib.machinery
-import importlib.util
-import re
-import unicodedata
 from array import array
-from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
 import ahocorasick
 
 from kb.core.normalize import match_key
-from kb.core.places import adcode_table
+from kb.query.name_forms import issuer_forms, place_forms, title_forms
+from kb.query.pinyin_table import CJK_FIRST, CJK_LAST, syllable_tables
 
 # Kinds, most specific first: a tie between two matches of equal length goes to the earlier kind.
 KINDS = ("doc_no", "title", "project", "program", "unit", "issuer", "subject", "indicator", "indicator_type",
@@ -43,19 +38,9 @@ _MIN_EXACT = {"project": 4, "program": 3, "subject": 2, "indicator": 3, "title":
               "program_keyword": 2, "unit": 2, "indicator_type": 4, "doc_no": 4}
 _MIN_PINYIN = {"project": 5, "program": 4, "unit": 2, "subject": 4, "indicator": 4, "issuer": 6,
                "program_keyword": 3, "title": 8, "indicator_type": 4}
-_CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF
-# Issuer name short forms people type: 人力资源和社会保障局 is 人社局 …
-_ISSUER_SHORT = (("人力资源和社会保障局", "人社局"), ("人民政府办公厅", "政府办公厅"), ("人民政府办公室", "政府办"),
-                 ("国有资产监督管理委员会", "国资委"), ("社会保险局", "社保局"), ("教育委员会", "教委"),
-                 ("卫生和计划生育委员会", "卫计委"), ("农业委员会", "农委"), ("交通委员会", "交委"),
-                 ("文化委员会", "文委"))
 # Abbreviations of the domain's words (full, short) that people type in names of projects, programs and 文件.
 _ABBREVIATIONS = (("国有企业", "国企"), ("社会保险", "社保"), ("人力资源和社会保障", "人社"), ("军队转业干部", "军转干部"),
                   ("民办教师", "民师"), ("养老和医疗补助", "养老医疗补助"))
-# Suffixes of Chinese place names, longest first: a place's short form is its name without one (成都市 -> 成都).
-_PLACE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区",
-                   "省", "市", "区", "县", "盟", "旗")
-_TITLE_CUT = re.compile(r"^(?:.*?(?:关于|印发|转发))|(?:的(?:通知|意见|实施意见|办法|批复|决定|函))$")
 
 
 @dataclass(frozen=True)
@@ -176,7 +161,7 @@ class Gazetteer:
         gazetteer.project_texts = sorted({_memo_key(memo, p.name) for p in vocab.projects})
         gazetteer.places = _places_not_held(vocab, memo)
         if "syllable tables" not in memo:
-            memo["syllable tables"] = _syllable_tables()
+            memo["syllable tables"] = syllable_tables()
         first, second = memo["syllable tables"]
         gazetteer.syllables, gazetteer.second_syllables = array("H", first), array("H", second)  # copies: the
         # cached tables stay as computed
@@ -230,8 +215,8 @@ class Gazetteer:
         table, chars = self.syllables, []
         for char in text:
             point = ord(char)
-            if _CJK_FIRST <= point <= _CJK_LAST and table and table[point - _CJK_FIRST]:
-                chars.append(chr(0xE000 + table[point - _CJK_FIRST]))
+            if CJK_FIRST <= point <= CJK_LAST and table and table[point - CJK_FIRST]:
+                chars.append(chr(0xE000 + table[point - CJK_FIRST]))
             else:
                 chars.append(char)
         return "".join(chars)
@@ -253,8 +238,8 @@ class Gazetteer:
         second = self.second_syllables
         for at, char in enumerate(key):  # a character typed in its second reading (万晟 for 万盛): one at a time
             point = ord(char)
-            if _CJK_FIRST <= point <= _CJK_LAST and second and second[point - _CJK_FIRST]:
-                variant = code[:at] + chr(0xE000 + second[point - _CJK_FIRST]) + code[at + 1:]
+            if CJK_FIRST <= point <= CJK_LAST and second and second[point - CJK_FIRST]:
+                variant = code[:at] + chr(0xE000 + second[point - CJK_FIRST]) + code[at + 1:]
                 found += self._homophones_in(key, variant, at)
         return found
 
@@ -298,69 +283,6 @@ def select(matches: list[Match]) -> list[Match]:
         taken.append(span)
         chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
-
-
-def title_forms(title: str) -> list[str]:
-    """A 文件 title and the fragments people type: without 《》, without its issuer and 关于, without 印发/转发,
-    without 的通知, and the document it issues without its place (重庆市, 重庆市綦江区).
-
-    Example:
-        >>> title_forms("重庆市财政局关于下达补助资金的通知")
-        ['重庆市财政局关于下达补助资金的通知', '下达补助资金的通知', '下达补助资金']
-    """
-    title = title.strip().strip("《》")
-    forms = [title]
-    cut = re.sub(r"^.*?关于", "", title)
-    issued = re.sub(r"^(?:印发|转发)[〈《]?", "", cut)
-    for form in (cut, issued):
-        core = re.sub(r"[〉》]?(?:及其[^的]*)?的(?:通知|意见|实施意见|办法|批复|决定|函)$", "", form)
-        forms += [form, core, re.sub(r"^(?:重庆市|四川省)(?:[\u4e00-\u9fff]{1,4}?[区县])?", "", core)]
-    return [form for form in dict.fromkeys(forms) if len(form) >= 6]
-
-
-def issuer_forms(name: str) -> list[str]:
-    """An issuer's full name and the forms people type (without 重庆市/中共, 人社局 for 人力资源和社会保障局 …).
-
-    Example:
-        >>> issuer_forms("重庆市人力资源和社会保障局")[:3]
-        ['重庆市人力资源和社会保障局', '人力资源和社会保障局', '重庆市人社局']
-    """
-    if not name:
-        return []
-    forms = [name]
-    for part in re.split(r"[、,，]", name):
-        forms.append(part)
-        bare = re.sub(r"^(?:中共)?(?:重庆市|四川省)?", "", part)
-        forms.append(bare)
-        for full, short in _ISSUER_SHORT:
-            if full in part:
-                forms += [part.replace(full, short), bare.replace(full, short)]
-    return [form for form in dict.fromkeys(forms) if len(form) >= 4 or form.endswith("局")]
-
-
-def place_forms() -> dict[str, str]:
-    """Every place name of China's administrative divisions (provinces, cities, districts and counties, from
-    ``kb.core.places.adcode_table``: the adcodes table the ``cpca`` package ships) and the short forms people type,
-    as match keys -> full name.
-
-    Short forms drop the suffix (成都市 -> 成都, 四川省 -> 四川) for provinces and prefecture-level cities
-    everywhere, and for the districts and counties of 重庆 and 四川 (the corpus' provinces: 万州区 -> 万州).
-    Names of two characters ending in 区 (城区, 郊区, 矿区), or in 县 outside 重庆/四川 (费县 in 经费县级), are left out:
-    they are parts of ordinary words too.
-    Returns {} when the table cannot be found (the guard then relies on unit-shaped words alone).
-    """
-    forms: dict[str, str] = {}
-    for code, name in adcode_table():
-        local = code[:2] in ("50", "51")
-        if (len(name) == 2 and name.endswith("区")) or (len(name) == 2 and name.endswith("县") and not local):
-            continue
-        forms.setdefault(match_key(name), name)
-        upper = code[4:6] == "00" or local  # a province or city, or in 重庆/四川
-        suffix = next((s for s in _PLACE_SUFFIXES if name.endswith(s)), "")
-        core = name[:-len(suffix)] if suffix else name
-        if upper and suffix and len(core) >= 2:
-            forms.setdefault(match_key(core), name)
-    return forms
 
 
 def _memo_key(memo: dict | None, text: str) -> str:
@@ -412,40 +334,4 @@ def _places_not_held(vocab: Any, memo: dict | None = None) -> dict[str, str]:
     return {surface: name for surface, name in forms.items() if surface not in written}
 
 
-@functools.lru_cache(maxsize=1)
-def _pinyin_dict() -> dict[int, str]:
-    """pypinyin's single-character table (code point -> readings), loaded from its data module alone: importing
-    the ``pypinyin`` package would also load its phrase dictionary and segmenter (about 1 s), unused here."""
-    spec = importlib.util.find_spec("pypinyin")
-    module_path = Path(list(spec.submodule_search_locations)[0]) / "pinyin_dict.py" if spec else None
-    if module_path is None or not module_path.exists():
-        from pypinyin.pinyin_dict import pinyin_dict
-
-        return pinyin_dict
-    loader = importlib.machinery.SourceFileLoader("_kb_pinyin_dict", str(module_path))
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
-    loader.exec_module(module)
-    return module.pinyin_dict
-
-
-@functools.lru_cache(maxsize=1)
-def _syllable_tables() -> tuple[array, array]:
-    """Syllable ids per CJK code point (0x3400–0x9FFF), from pypinyin's single-character table (tones dropped;
-    ids start at 1): the first reading, and the second one where a character has another (0 otherwise).
-    Computed once per process (the table is a constant); callers keep them read-only."""
-    pinyin_dict = _pinyin_dict()
-    ids: dict[str, int] = {}
-    first = array("H", [0]) * (_CJK_LAST - _CJK_FIRST + 1)
-    second = array("H", [0]) * (_CJK_LAST - _CJK_FIRST + 1)
-    for point, readings in pinyin_dict.items():
-        if _CJK_FIRST <= point <= _CJK_LAST:
-            plain = list(dict.fromkeys(
-                "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
-                .replace("ü", "v") for reading in readings.split(",")))
-            first[point - _CJK_FIRST] = ids.setdefault(plain[0], len(ids) + 1)
-            if len(plain) > 1:
-                second[point - _CJK_FIRST] = ids.setdefault(plain[1], len(ids) + 1)
-    return first, second
-
-
-__all__ = ["Gazetteer", "KINDS", "Match", "issuer_forms", "place_forms", "select", "title_forms"]
+__all__ = ["Gazetteer", "KINDS", "Match", "select"]

@@ -10,7 +10,7 @@ Cypher body. The header grammar::
     // keywords: 各单位 | 比较            (optional: words that point a question at this template)
     // precompute: yes                    (optional: a whole-graph aggregation computed at ingest, see kb.query.index)
 
-A parameter is ``name[: str|int|float][ = default] (meaning)``; parameters are separated by ``;``;
+A parameter is ``name[: str|int|float][ = default] (meaning)`` (``kb.query.template_parameters``); parameters are separated by ``;``;
 ``(none)`` declares none. A parameter without a default is required. The registry rejects a file
 whose header and body disagree (a ``$param`` used but not declared, or declared but never used).
 
@@ -29,75 +29,12 @@ from typing import Any, Iterator
 from kb.core.errors import InvalidParameter, InvalidTemplate, MissingParameter, TemplateNotFound
 from kb.core.messages import shorten
 from kb.query.labels import column_label, parameter_label
+from kb.query.template_parameters import Parameter, parse_parameters, split_top_level
 
 CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
 _HEADER_LINE = re.compile(r"^//\s*(?P<key>[a-z_]+)\s*:\s*(?P<value>.*)$")
 _PARAM_USE = re.compile(r"\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
-_PARAM_DECL = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*(?P<type>str|int|float))?\s*"
-    r"(?:=\s*(?P<default>\"[^\"]*\"|-?\d+(?:\.\d+)?))?\s*(?:\((?P<meaning>.*)\))?$"
-)
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_CASTS = {"str": str, "int": int, "float": float}
-_KIND_NAMES = {"str": "文字", "int": "整数", "float": "数字"}
-_ONE_OF = re.compile(r"one of ([A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)+)")
-_ALTERNATIVES = re.compile(r"^\s*([A-Za-z0-9_]+(?:\s*\|\s*[A-Za-z0-9_]+)+)")
-_NAMED_VALUES = re.compile(r"(?:^|[,;]\s*)([A-Za-z0-9_]+) = ")
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One declared template parameter.
-
-    Attributes:
-        name: the ``$name`` used in the body.
-        kind: "str", "int" or "float"; values given as text are converted to it.
-        meaning: the header's explanation (shown by ``kb templates``).
-        default: the value used when the caller gives none; None means the parameter is required.
-    """
-
-    name: str
-    kind: str = "str"
-    meaning: str = ""
-    default: Any = None
-
-    @property
-    def required(self) -> bool:
-        """True when the template cannot run without this parameter."""
-        return self.default is None
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        """The values the header allows, read from its meaning: "one of a, b, c", "a | b | c" or
-        "a = …, b = …"; () when any value is allowed (the default, e.g. "", is always accepted).
-
-        Example:
-            >>> Parameter("scheme", meaning='function | economic | gov_economic; "" = any').choices
-            ('function', 'economic', 'gov_economic')
-        """
-        if self.kind != "str":
-            return ()
-        listed = _ONE_OF.search(self.meaning) or _ALTERNATIVES.match(self.meaning)
-        if listed:
-            return tuple(value.strip() for value in re.split(r"[,|]", listed.group(1)) if value.strip())
-        named = _NAMED_VALUES.findall(self.meaning)
-        return tuple(named) if len(named) >= 2 else ()
-
-    def convert(self, value: Any, template: str) -> Any:
-        """Convert a caller's value (often text from the CLI) to this parameter's kind.
-
-        Raises:
-            MissingParameter: the value cannot be read as an int/float (the message names template and value).
-        """
-        if isinstance(value, str):
-            value = value.strip()
-        try:
-            return _CASTS[self.kind](value)
-        except (TypeError, ValueError):
-            raise MissingParameter(
-                f"模板 {template} 的参数 {self.name} 应为 {_KIND_NAMES[self.kind]}（{self.kind}），收到“{value}”") from None
-
-
 @dataclass(frozen=True)
 class Template:
     """A named Cypher query read from ``cypher/<name>.cypher``.
@@ -182,40 +119,6 @@ class Template:
         }
 
 
-def _parse_parameters(text: str, path: Path) -> tuple[Parameter, ...]:
-    text = text.strip()
-    if not text or text == "(none)":
-        return ()
-    parameters = []
-    for part in [part for part in _split_top_level(text) if part.strip()]:
-        match = _PARAM_DECL.match(part.strip())
-        if not match:
-            raise InvalidTemplate(f"{path.name}: cannot read parameter declaration {part.strip()!r}")
-        kind = match.group("type") or "str"
-        default = match.group("default")
-        if default is not None:
-            number = float(default) if kind == "float" else default
-            default = default[1:-1] if default.startswith('"') else _CASTS[kind](number)
-        parameters.append(Parameter(match.group("name"), kind, (match.group("meaning") or "").strip(), default))
-    return tuple(parameters)
-
-
-def _split_top_level(text: str, separator: str = ";", opening: str = "(（", closing: str = ")）") -> list[str]:
-    """Split ``text`` on ``separator`` outside brackets (a parameter's meaning may hold ';' inside its
-    parentheses; a RETURN item may hold ',' inside a call, list or map). Every part is kept, empty ones too."""
-    parts, depth, current = [], 0, []
-    for char in text:
-        depth += char in opening
-        depth -= char in closing
-        if char == separator and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
 def _body_parameters(cypher: str) -> set[str]:
     """``$names`` used in the body, ignoring string literals and ``//`` comments."""
     text = re.sub(r"//[^\n]*", "", _STRING_LITERAL.sub("''", cypher))
@@ -244,26 +147,26 @@ def parse_template(path: Path, internal: bool = False) -> Template:
             body.append(line)
     for key in ("name", "description", "params") + (() if internal else ("examples",)):
         if key not in header:
-            raise InvalidTemplate(f"{path.name}: header lacks '// {key}:'")
+            raise InvalidTemplate(f"模板文件 {path.name}：文件头缺少“// {key}:”一行")
     if header["name"] != path.stem:
-        raise InvalidTemplate(f"{path.name}: header name {header['name']!r} differs from the file name")
+        raise InvalidTemplate(f"模板文件 {path.name}：文件头的名称“{header['name']}”与文件名不同")
     cypher = "\n".join(body).strip()
     if not cypher:
-        raise InvalidTemplate(f"{path.name}: no Cypher after the header")
-    parameters = _parse_parameters(header["params"], path)
+        raise InvalidTemplate(f"模板文件 {path.name}：文件头之后没有 Cypher 查询")
+    parameters = parse_parameters(header["params"], path)
     declared = {parameter.name for parameter in parameters}
     used = _body_parameters(cypher)
     if used - declared:
-        raise InvalidTemplate(f"{path.name}: body uses ${', $'.join(sorted(used - declared))} not declared in params")
+        raise InvalidTemplate(f"模板文件 {path.name}：查询用到 ${'、$'.join(sorted(used - declared))}，但 params 没有声明")
     if declared - used:
-        raise InvalidTemplate(f"{path.name}: params declare {', '.join(sorted(declared - used))} never used in the body")
+        raise InvalidTemplate(f"模板文件 {path.name}：params 声明了 {'、'.join(sorted(declared - used))}，查询却没有用到")
     examples = tuple(e.strip() for e in header.get("examples", "").split("|") if e.strip())
     if len(examples) < 3 and not internal:
-        raise InvalidTemplate(f"{path.name}: needs at least 3 example questions, has {len(examples)}")
+        raise InvalidTemplate(f"模板文件 {path.name}：至少需要 3 个示例问题，现有 {len(examples)} 个")
     keywords = tuple(k.strip() for k in header.get("keywords", "").split("|") if k.strip())
     precompute = header.get("precompute", "no").strip().lower()
     if precompute not in ("yes", "no"):
-        raise InvalidTemplate(f"{path.name}: '// precompute:' is yes or no, not {precompute!r}")
+        raise InvalidTemplate(f"模板文件 {path.name}：“// precompute:”只能是 yes 或 no，不是“{precompute}”")
     return Template(header["name"], header["description"], parameters, examples, keywords, cypher, path,
                     precompute == "yes")
 
@@ -328,7 +231,7 @@ def internal_registry() -> Registry:
 def _load(folder: Path, internal: bool = False) -> Registry:
     paths = sorted(folder.glob("*.cypher"))
     if not paths:
-        raise InvalidTemplate(f"no *.cypher templates in {folder}")
+        raise InvalidTemplate(f"文件夹 {folder} 里没有 .cypher 查询模板")
     return Registry([parse_template(path, internal) for path in paths])
 
 
@@ -388,7 +291,7 @@ def _columns_of(cypher: str, rows: list[dict]) -> list[str]:
     if rows:
         return list(rows[0].keys())
     tail = cypher.rsplit("RETURN", 1)[-1].split("ORDER BY")[0].split("LIMIT")[0]
-    items = _split_top_level(tail, ",", "({[", ")}]")
+    items = split_top_level(tail, ",", "({[", ")}]")
     return [part.rsplit(" AS ", 1)[-1].strip() for part in items if part.strip()]
 
 

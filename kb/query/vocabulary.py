@@ -149,7 +149,7 @@ def _cache_version() -> str:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("vocabulary.py", "gazetteer.py", "index_rows.py"):
+    for name in ("vocabulary.py", "gazetteer.py", "name_forms.py", "pinyin_table.py", "index_rows.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 

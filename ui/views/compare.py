@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import api, graph_view, render
+from ui import api, frames, graph_view, render
 
 st.title("跨区对比")
 
@@ -38,7 +38,7 @@ with programs_tab:
         attrs = graph.nodes[chosen]
         with api.shown_errors("program_across_units"):
             table = api.run_table("program_across_units", {"program": attrs.get("name")})
-            render.show_table(api.labelled(table.frame, table.name), key="compare-program-csv",
+            render.show_table(frames.labelled(table.frame, table.name), key="compare-program-csv",
                               file_name="program_across_units.csv")
 
 with subjects_tab:
@@ -56,7 +56,7 @@ with subjects_tab:
         subject = graph.nodes[chosen_subject]
         with api.shown_errors("subject_across_units"):
             table = api.run_table("subject_across_units", {"subject": subject.get("code"), "scheme": scheme})
-            frame = api.labelled(table.frame, table.name)
+            frame = frames.labelled(table.frame, table.name)
             render.show_table(frame, key="compare-subject-csv", file_name="subject_across_units.csv")
             chart = graph_view.chart_frame(frame)
             if chart is not None:
